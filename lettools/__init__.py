@@ -6,3 +6,89 @@ volatilities are annual decimals; a year has ``periods_per_year`` trading days
 """
 
 __version__ = "0.1.0"
+
+from .fund import simulate_fund, static_leverage_path, terminal_value
+from .montecarlo import OutcomeSimulation, simulate_outcomes
+from .paths import SCENARIOS, gbm_returns, scenario_returns
+from .theory import (
+    breakeven_return,
+    buy_and_hold_gap,
+    cash_breakeven_leverage,
+    decay_rate,
+    estimated_returns_table,
+    expected_growth_factor,
+    fund_return,
+    kelly_leverage,
+    log_growth_rate,
+    realized_variance,
+    rebalance_flow,
+    wipeout_move,
+)
+from .costs import cost_breakdown, cost_over_horizon, diy_leverage_cost, financing_cost, fund_year_pnl
+from .data import INDEX_NAMES, index_returns, load_index, load_vix
+from .holding import (
+    admissible_horizon,
+    fund_value_at_risk,
+    prob_fund_loss,
+    prob_lag_static,
+    simulate_holding_risk,
+)
+from .reflexivity import (
+    aggregate_rebalance_flow,
+    amplification,
+    feedback_gain,
+    flow_share_of_volume,
+    instability_assets,
+    rebalance_sign_table,
+    simulate_feedback,
+    simulate_reflexive_market,
+)
+
+__all__ = [
+    "simulate_fund",
+    "terminal_value",
+    "static_leverage_path",
+    "simulate_outcomes",
+    "OutcomeSimulation",
+    "gbm_returns",
+    "scenario_returns",
+    "SCENARIOS",
+    "fund_return",
+    "estimated_returns_table",
+    "log_growth_rate",
+    "decay_rate",
+    "kelly_leverage",
+    "cash_breakeven_leverage",
+    "wipeout_move",
+    "rebalance_flow",
+    "expected_growth_factor",
+    "realized_variance",
+    "buy_and_hold_gap",
+    "breakeven_return",
+    # costs (chapter 4)
+    "financing_cost",
+    "cost_breakdown",
+    "cost_over_horizon",
+    "fund_year_pnl",
+    "diy_leverage_cost",
+    # reflexivity (chapter 5)
+    "aggregate_rebalance_flow",
+    "rebalance_sign_table",
+    "feedback_gain",
+    "amplification",
+    "instability_assets",
+    "simulate_feedback",
+    "simulate_reflexive_market",
+    "flow_share_of_volume",
+    # real index data
+    "INDEX_NAMES",
+    "load_index",
+    "load_vix",
+    "index_returns",
+    # holding-period risk (chapter 6)
+    "prob_lag_static",
+    "prob_fund_loss",
+    "fund_value_at_risk",
+    "admissible_horizon",
+    "simulate_holding_risk",
+]

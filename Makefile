@@ -1,0 +1,60 @@
+# One-command jobs for the book. `make book` builds the site, `make test` runs every check.
+# A fresh machine needs python3 (>= 3.11) and npm; .ci/run installs Chromium and npm for CI.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := book
+
+PYTHON ?= python3
+VENV ?= .venv
+PORT ?= 8000
+BIN := $(VENV)/bin
+SITE := _build/html
+NOTEBOOKS := $(wildcard front/*.ipynb chapters/*.ipynb)
+# Stamps make the setup idempotent: redo it only when the pins change.
+PY_STAMP := $(VENV)/.requirements-installed
+JS_STAMP := node_modules/.package-lock.json
+
+.PHONY: book serve test setup clean
+
+setup: $(PY_STAMP) $(JS_STAMP)
+
+$(PY_STAMP): requirements.txt pyproject.toml
+	@test -x $(BIN)/python || { echo "creating $(VENV)"; $(PYTHON) -m venv $(VENV); }
+	@echo "installing pinned Python packages into $(VENV)"
+	@PYTHONWARNINGS=ignore $(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+$(JS_STAMP): package.json package-lock.json
+	@echo "installing pinned JavaScript (npm ci)"
+	@npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+book: setup
+	@start=$$(date +%s); \
+	$(BIN)/jupyter-book build --all . -n -W --keep-going --quiet; \
+	echo $$(( $$(date +%s) - start )) > _build/build-seconds.txt; \
+	echo "built in $$(cat _build/build-seconds.txt) s with zero warnings"; \
+	echo "open file://$(CURDIR)/$(SITE)/index.html"; \
+	echo "or run 'make serve' and visit http://127.0.0.1:$(PORT)/"
+
+serve:
+	@test -f $(SITE)/index.html || { echo "no site yet: run 'make book'"; exit 1; }
+	@echo "serving $(SITE) on http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
+	@$(BIN)/python -m http.server --bind 127.0.0.1 --directory $(SITE) $(PORT)
+
+test: setup
+	@echo "== unit, property and tooling tests"
+	@$(BIN)/python -m pytest -q -m "not book and not browser" tests
+	@echo "== nbval: every notebook against its stored outputs"
+	@if [ -n "$(NOTEBOOKS)" ]; then \
+	  PYTHONPATH=scripts $(BIN)/python -m pytest -q -p nbval_summary --nbval \
+	    --sanitize-with tests/nbval_sanitize.cfg $(NOTEBOOKS); \
+	else echo "no notebooks under front/ or chapters/"; fi
+	@echo "== the book"
+	@$(MAKE) --no-print-directory book
+	@echo "== the built site: browser test and page weights"
+	@REQUIRE_SITE=1 $(BIN)/python -m pytest -q -m "book or browser" tests
+	@$(BIN)/python scripts/site_report.py --write docs/site-report.md
+
+clean:
+	rm -rf _build test-artifacts

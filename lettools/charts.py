@@ -1,0 +1,214 @@
+"""The book's Altair look: a colour-blind-safe theme, the renderer, and chart helpers.
+
+Call :func:`use_book_theme` once at the top of every notebook. It registers and
+enables the ``daily-reset`` theme (Okabe-Ito colours, plain fonts, no chart
+border) and Altair's ``html`` renderer drawing SVG. That renderer's output is
+one ``text/html`` block which works in three places:
+
+* the static site, where the book ships Vega, Vega-Lite and vega-embed itself
+  (Altair's template skips its CDN when ``window.VEGA_DEBUG`` already names
+  the versions and no require.js is on the page);
+* JupyterLab (Binder) and Colab, where the same template loads them from the CDN.
+
+SVG output keeps each chart's ``description`` as the ``aria-label`` of the
+drawing, which screen readers announce and the browser test can inspect.
+
+Every chart in the book has a title and a text description. The helpers here
+take both as required keyword arguments, and :func:`check_accessible` lets a
+test verify any chart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import altair as alt
+import numpy as np
+
+__all__ = [
+    "OKABE_ITO",
+    "PALETTE",
+    "THEME_NAME",
+    "book_theme",
+    "use_book_theme",
+    "accessible",
+    "check_accessible",
+    "line_chart",
+    "span",
+]
+
+#: The eight colours of Okabe and Ito's palette, distinguishable with the common colour-vision deficiencies.
+OKABE_ITO: Mapping[str, str] = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky blue": "#56B4E9",
+    "bluish green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish purple": "#CC79A7",
+}
+
+#: Category order: the strongest contrasts on white first, yellow (weak on white) last.
+PALETTE: tuple[str, ...] = tuple(
+    OKABE_ITO[name]
+    for name in (
+        "blue",
+        "vermillion",
+        "bluish green",
+        "reddish purple",
+        "orange",
+        "sky blue",
+        "black",
+        "yellow",
+    )
+)
+
+THEME_NAME = "daily-reset"
+
+_FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+_EMBED_OPTIONS = {"renderer": "svg", "actions": False}
+
+
+def book_theme() -> alt.theme.ThemeConfig:
+    """The theme's configuration: Okabe-Ito categories, colour-blind-safe ramps, readable type."""
+    return {
+        "config": {
+            "font": _FONT,
+            "view": {"continuousWidth": 520, "continuousHeight": 300, "stroke": None},
+            "range": {
+                "category": list(PALETTE),
+                # Blue-orange and viridis stay distinguishable for the common colour-vision deficiencies.
+                "diverging": {"scheme": "blueorange"},
+                "heatmap": {"scheme": "viridis"},
+                "ramp": {"scheme": "viridis"},
+            },
+            "title": {"fontSize": 15, "anchor": "start", "subtitleFontSize": 12},
+            "axis": {"labelFontSize": 12, "titleFontSize": 12, "gridColor": "#e6e6e6"},
+            "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom", "labelLimit": 400},
+            "line": {"strokeWidth": 2.5},
+            "point": {"size": 60, "filled": True},
+        }
+    }
+
+
+def use_book_theme() -> None:
+    """Enable the book's theme and the ``html`` renderer (SVG, no actions menu) for this session.
+
+    Idempotent: call it once at the top of each notebook.
+    """
+    if THEME_NAME not in alt.theme.names():
+        alt.theme.register(THEME_NAME, enable=False)(book_theme)
+    alt.theme.enable(THEME_NAME)
+    alt.renderers.enable("html", embed_options=dict(_EMBED_OPTIONS))
+
+
+def _require_text(value, name: str) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a string, got {type(value).__name__}")
+    if not value.strip():
+        raise ValueError(f"{name} must not be empty: every chart in the book needs one")
+    return value
+
+
+def accessible(chart: alt.TopLevelMixin, *, title: str, description: str, subtitle: str | None = None):
+    """Give ``chart`` the title and the screen-reader description every book chart needs.
+
+    Parameters
+    ----------
+    chart : altair top-level chart
+        Any ``Chart``, ``LayerChart``, ``HConcatChart``, ...
+    title : str
+        Shown above the chart.
+    description : str
+        One or two sentences saying what the chart shows and its main message; Vega
+        puts it in the SVG's ``aria-label``.
+    subtitle : str, optional
+        A second line under the title.
+    """
+    _require_text(title, "title")
+    _require_text(description, "description")
+    heading = alt.Title(title, subtitle=subtitle) if subtitle else title
+    return chart.properties(title=heading, description=description)
+
+
+def check_accessible(chart: alt.TopLevelMixin) -> None:
+    """Raise ``ValueError`` unless the chart's top level has a non-empty title and description."""
+    spec = chart.to_dict(validate=False)
+    title = spec.get("title")
+    text = title.get("text") if isinstance(title, dict) else title
+    if not (isinstance(text, str) and text.strip()):
+        raise ValueError("chart has no title")
+    description = spec.get("description")
+    if not (isinstance(description, str) and description.strip()):
+        raise ValueError("chart has no description for screen readers")
+
+
+def span(values: Iterable[float], *, pad: float = 0.0, include: Iterable[float] = ()) -> list[float]:
+    """``[low, high]`` of ``values`` (NaNs ignored), widened by ``pad`` times the range on each side.
+
+    Use it to fix an axis over every setting of an explorer so that moving a
+    control moves the marks, not the axis. ``include`` adds reference values
+    (such as 0 or a starting value of 100) that must stay in view.
+    """
+    array = np.concatenate(
+        [np.asarray(list(values), dtype=np.float64).ravel(), np.asarray(list(include), dtype=np.float64)]
+    )
+    array = array[np.isfinite(array)]
+    if array.size == 0:
+        raise ValueError("span needs at least one finite value")
+    low, high = float(array.min()), float(array.max())
+    margin = pad * (high - low)
+    return [low - margin, high + margin]
+
+
+def line_chart(
+    data,
+    *,
+    x: str,
+    y: str,
+    title: str,
+    description: str,
+    color: str | None = None,
+    x_title: str | None = None,
+    y_title: str | None = None,
+    y_format: str | None = None,
+    y_domain: list[float] | None = None,
+    points: bool = False,
+    width: int | None = None,
+    height: int | None = None,
+):
+    """A titled, described line chart in the book's style.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame or altair data
+        Tidy data, one row per point.
+    x, y, color : str
+        Altair shorthands with types, e.g. ``"day:Q"``, ``"value:Q"``, ``"series:N"``.
+    title, description : str
+        Required; see :func:`accessible`.
+    x_title, y_title : str, optional
+        Axis titles (default: the field names).
+    y_format : str, optional
+        d3 format for the y axis, e.g. ``".0%"`` for decimals shown as percent.
+    y_domain : list of float, optional
+        Fixed ``[low, high]`` for the y axis (see :func:`span`).
+    points : bool
+        Mark each observation with a point as well as the line.
+    width, height : int, optional
+        Size in pixels (default: the theme's).
+    """
+    y_axis = alt.Axis(format=y_format) if y_format else alt.Axis()
+    y_scale = alt.Scale(domain=y_domain, zero=False) if y_domain is not None else alt.Scale(zero=False)
+    encoding = {
+        "x": alt.X(x, title=x_title),
+        "y": alt.Y(y, title=y_title, axis=y_axis, scale=y_scale),
+    }
+    if color is not None:
+        encoding["color"] = alt.Color(color)
+    chart = alt.Chart(data).mark_line(point=points).encode(**encoding)
+    size = {key: value for key, value in (("width", width), ("height", height)) if value is not None}
+    if size:
+        chart = chart.properties(**size)
+    return accessible(chart, title=title, description=description)

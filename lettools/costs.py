@@ -1,0 +1,315 @@
+"""What a leveraged fund costs its holders: financing, fees and the daily rebalance.
+
+Every annual *drag* here is measured against ``L`` times the index's price
+return: a fund whose return over a year is ``L * R`` exactly has zero drag. On
+that yardstick a daily-reset fund's year costs, as decimals of its assets,
+
+* financing ``(L - 1) * rate + financed_fraction(L) * spread``: the benchmark
+  rate on the borrowed part, plus the dealer's spread (see
+  :func:`lettools._conventions.financed_fraction`). For ``L < 1`` the first
+  term is negative: the fund holds ``(1 - L)`` of its assets in cash (an
+  inverse fund also receives interest on its short notional), and that
+  interest is a credit;
+* the expense ratio;
+* trading: the cost of the daily rebalancing trade ``A (L^2 - L) R``.
+
+Money amounts are in whatever currency unit ``assets`` is given in.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from ._conventions import financed_fraction
+from ._validation import as_array, as_positive_int, as_scalar
+
+__all__ = [
+    "financing_cost",
+    "cost_breakdown",
+    "cost_over_horizon",
+    "fund_year_pnl",
+    "diy_leverage_cost",
+]
+
+_COMPONENTS = ["financing", "expense_ratio", "trading", "total"]
+
+
+def _scalar_or_array(values: np.ndarray):
+    return float(values) if np.ndim(values) == 0 else values
+
+
+def financing_cost(assets, leverage, rate: float, *, spread: float = 0.0):
+    """Money a fund pays for its leverage in a year (negative: interest it earns).
+
+    A long fund (``L > 1``) borrows ``(L - 1) * assets`` and pays ``rate + spread``
+    on it. A fund with ``L < 1`` holds ``(1 - L) * assets`` of cash (an inverse
+    fund's own assets plus the interest leg of its short swaps) and earns
+    ``rate`` on it, so the benchmark part is negative; the spread is still
+    charged, on the short notional ``|L| * assets`` for inverse funds.
+    In one formula: ``assets * ((L - 1) * rate + financed_fraction(L) * spread)``.
+
+    Parameters
+    ----------
+    assets : float or array_like
+        Fund assets (net asset value), money, >= 0.
+    leverage : float or array_like
+        Daily leverage target ``L`` (3 for a 3x fund, -1 for an inverse fund).
+        Broadcasts against ``assets``.
+    rate : float
+        Benchmark financing rate (for example an overnight rate), annual decimal.
+    spread : float, default 0.0
+        Dealer's spread over the benchmark, annual decimal, >= 0.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Financing cost per year, money. Example 4.1: ``financing_cost(100e6, 3, 0.07)``
+        is 14 million, a 14% drag on assets.
+    """
+    assets = as_array(assets, "assets", minimum=0.0)
+    leverage = as_array(leverage, "leverage")
+    rate = as_scalar(rate, "rate")
+    spread = as_scalar(spread, "spread", minimum=0.0)
+    cost = assets * ((leverage - 1.0) * rate + financed_fraction(leverage) * spread)
+    return _scalar_or_array(cost)
+
+
+def cost_breakdown(
+    leverage,
+    *,
+    rate: float,
+    expense_ratio: float,
+    spread: float = 0.0,
+    trading_cost: float = 0.0,
+    volatility: float = 0.0,
+    periods_per_year: int = 252,
+):
+    """Annual drag of a daily-reset fund, by source, as decimals of its assets.
+
+    The drag is measured against ``L`` times the index's price return (see the
+    module notes): ``financing = (L - 1) * rate + financed_fraction(L) * spread``
+    (negative for ``L < 1``: interest earned on cash), ``expense_ratio``, and
+    ``trading = trading_cost * |L^2 - L| * E|R| * periods_per_year``, the cost of
+    the daily rebalancing trade ``A |L^2 - L| |R|`` with
+    ``E|R| = volatility / sqrt(periods_per_year) * sqrt(2 / pi)`` for normal
+    daily returns with zero mean.
+
+    Parameters
+    ----------
+    leverage : float or array_like
+        Daily leverage target(s) ``L``; an array gives one row per leverage.
+    rate : float
+        Benchmark financing rate, annual decimal.
+    expense_ratio : float
+        The fund's expense ratio, annual decimal, >= 0 (0.0095 for 0.95%).
+    spread : float, default 0.0
+        Financing spread over ``rate`` on the financed fraction, annual decimal, >= 0.
+    trading_cost : float, default 0.0
+        Cost per unit of money traded in the rebalance (half the bid-ask spread
+        plus impact), decimal, >= 0 (0.0005 for 5 basis points).
+    volatility : float, default 0.0
+        Index volatility, annual decimal, >= 0; only the trading cost uses it.
+    periods_per_year : int, default 252
+        Trading days in a year.
+
+    Returns
+    -------
+    pandas.Series or pandas.DataFrame
+        For a scalar ``leverage``, a Series indexed ``financing``,
+        ``expense_ratio``, ``trading``, ``total`` (annual decimals of assets);
+        for an array, a DataFrame with those columns and one row per leverage
+        (index named ``leverage``).
+    """
+    leverage = as_array(leverage, "leverage", ndim=(0, 1))
+    rate = as_scalar(rate, "rate")
+    expense_ratio = as_scalar(expense_ratio, "expense_ratio", minimum=0.0)
+    spread = as_scalar(spread, "spread", minimum=0.0)
+    trading_cost = as_scalar(trading_cost, "trading_cost", minimum=0.0)
+    volatility = as_scalar(volatility, "volatility", minimum=0.0)
+    periods_per_year = as_positive_int(periods_per_year, "periods_per_year")
+
+    financing = (leverage - 1.0) * rate + financed_fraction(leverage) * spread
+    mean_abs_daily_return = volatility / math.sqrt(periods_per_year) * math.sqrt(2.0 / math.pi)
+    trading = trading_cost * np.abs(leverage**2 - leverage) * mean_abs_daily_return * periods_per_year
+    expense = np.broadcast_to(expense_ratio, leverage.shape)
+    table = np.stack(
+        np.broadcast_arrays(financing, expense, trading, financing + expense + trading), axis=-1
+    )
+    if leverage.ndim == 0:
+        return pd.Series(table, index=_COMPONENTS, name=float(leverage))
+    return pd.DataFrame(table, columns=_COMPONENTS, index=pd.Index(leverage, name="leverage"))
+
+
+def cost_over_horizon(drag, years):
+    """Share of a holding's final value lost to an annual drag over a holding period.
+
+    The drag is treated as a continuously compounded rate: the holding ends at
+    ``exp(-drag * years)`` times what it would be worth with no drag, so the
+    share lost is ``1 - exp(-drag * years)``. (A fund deducting ``drag /
+    periods_per_year`` every day compounds to within ``drag**2 / (2 *
+    periods_per_year)`` a year of this.) A negative drag, such as the interest
+    an inverse fund earns when rates are high, gives a negative share: a gain.
+
+    Parameters
+    ----------
+    drag : float, pandas.Series or pandas.DataFrame
+        Total annual drag, decimal; or the output of :func:`cost_breakdown`,
+        whose ``total`` is used.
+    years : float or array_like
+        Holding period(s) in years, >= 0.
+
+    Returns
+    -------
+    float, pandas.Series or pandas.DataFrame
+        A float for a scalar drag and scalar ``years``; otherwise indexed by
+        ``years`` (named ``years``), one column per leverage when ``drag`` is a
+        DataFrame from :func:`cost_breakdown`.
+    """
+    years_array = as_array(years, "years", ndim=(0, 1), minimum=0.0)
+    if isinstance(drag, pd.DataFrame):
+        if "total" not in drag.columns:
+            raise ValueError("drag: a DataFrame must be the output of cost_breakdown (a 'total' column)")
+        totals = as_array(drag["total"], "drag")
+        lost = 1.0 - np.exp(-np.outer(np.atleast_1d(years_array), totals))
+        return pd.DataFrame(
+            lost, index=pd.Index(np.atleast_1d(years_array), name="years"), columns=drag.index
+        )
+    if isinstance(drag, pd.Series):
+        if "total" not in drag.index:
+            raise ValueError("drag: a Series must be the output of cost_breakdown (a 'total' entry)")
+        drag = drag["total"]
+    total = as_scalar(drag, "drag")
+    lost = 1.0 - np.exp(-total * years_array)
+    if years_array.ndim == 0:
+        return float(lost)
+    return pd.Series(lost, index=pd.Index(years_array, name="years"), name="share_lost")
+
+
+def fund_year_pnl(
+    assets: float,
+    leverage: float,
+    index_return: float,
+    *,
+    borrow_rate: float,
+    transaction_cost_rate: float,
+    management_fee: float,
+) -> pd.Series:
+    """One-period profit and loss of a leveraged fund, with its costs, then its rebalance.
+
+    This is the single-step accounting of a year used in explainers (Example 4.2),
+    not a daily-reset path: the index moves once by ``index_return``, the year's
+    costs are charged once, and the fund then resets its exposure to ``L`` times
+    its new assets.
+
+    * exposure ``L * A``; borrowed ``(L - 1) * A`` (negative: cash held);
+    * interest ``borrow_rate * borrowed`` (negative: interest earned);
+    * transaction costs ``transaction_cost_rate * |exposure|``;
+    * management fee ``management_fee * A``;
+    * net gain ``exposure * index_return - costs``; new assets ``A + net gain``;
+    * rebalancing trade: new target exposure ``L * new assets`` minus the
+      exposure after the move, ``exposure * (1 + index_return)`` (negative: sell).
+
+    Parameters
+    ----------
+    assets : float
+        Fund assets at the start, money, > 0.
+    leverage : float
+        Leverage ``L``.
+    index_return : float
+        The index's simple return over the period, decimal, > -1.
+    borrow_rate : float
+        Interest rate on the borrowed part, decimal for the period.
+    transaction_cost_rate : float
+        Trading costs as a share of exposure for the period, decimal, >= 0.
+    management_fee : float
+        Management fee as a share of assets for the period, decimal, >= 0.
+
+    Returns
+    -------
+    pandas.Series
+        ``exposure``, ``borrowed``, ``interest``, ``transaction_costs``,
+        ``management_fee``, ``total_costs``, ``index_gain``, ``net_gain`` (money),
+        ``return_on_assets`` (decimal), ``new_assets``, ``exposure_after_move``,
+        ``new_exposure``, ``rebalance_trade`` (money).
+    """
+    assets = as_scalar(assets, "assets", minimum=0.0, minimum_inclusive=False)
+    leverage = as_scalar(leverage, "leverage")
+    index_return = as_scalar(index_return, "index_return", minimum=-1.0, minimum_inclusive=False)
+    borrow_rate = as_scalar(borrow_rate, "borrow_rate")
+    transaction_cost_rate = as_scalar(transaction_cost_rate, "transaction_cost_rate", minimum=0.0)
+    management_fee = as_scalar(management_fee, "management_fee", minimum=0.0)
+
+    exposure = leverage * assets
+    borrowed = (leverage - 1.0) * assets
+    interest = borrow_rate * borrowed
+    trading = transaction_cost_rate * abs(exposure)
+    fee = management_fee * assets
+    total_costs = interest + trading + fee
+    index_gain = exposure * index_return
+    net_gain = index_gain - total_costs
+    new_assets = assets + net_gain
+    exposure_after_move = exposure * (1.0 + index_return)
+    new_exposure = leverage * new_assets
+    return pd.Series(
+        {
+            "exposure": exposure,
+            "borrowed": borrowed,
+            "interest": interest,
+            "transaction_costs": trading,
+            "management_fee": fee,
+            "total_costs": total_costs,
+            "index_gain": index_gain,
+            "net_gain": net_gain,
+            "return_on_assets": net_gain / assets,
+            "new_assets": new_assets,
+            "exposure_after_move": exposure_after_move,
+            "new_exposure": new_exposure,
+            "rebalance_trade": new_exposure - exposure_after_move,
+        },
+        name="fund_year_pnl",
+    )
+
+
+def diy_leverage_cost(leverage, *, borrow_rate: float, other_costs: float = 0.0):
+    """Annual drag of building ``L`` x exposure yourself, as decimals of your own capital.
+
+    Holding ``L`` times your capital in the index means borrowing ``L - 1``
+    times it: through a broker's margin loan (``borrow_rate`` is the margin
+    rate) or implicitly through futures (``borrow_rate`` is the financing rate
+    priced into the futures, roughly the benchmark rate plus a basis). On the
+    same yardstick as :func:`cost_breakdown` (against ``L`` times the index's
+    price return) the drag is ``(L - 1) * borrow_rate + other_costs``. Compare it
+    with a fund's ``total``. Unlike the fund, a position you do not rebalance has
+    static leverage, which drifts as the index moves.
+
+    Parameters
+    ----------
+    leverage : float or array_like
+        Leverage ``L``, >= 1 (this covers borrowing to go long, not shorting).
+    borrow_rate : float
+        Your financing rate, annual decimal. No market rate is assumed: pass the
+        one you would actually pay.
+    other_costs : float, default 0.0
+        Any further annual costs (commissions, futures roll, your own
+        rebalancing), annual decimal of capital, >= 0.
+
+    Returns
+    -------
+    pandas.Series or pandas.DataFrame
+        ``financing``, ``other``, ``total``: a Series for a scalar leverage, a
+        DataFrame indexed by ``leverage`` otherwise.
+    """
+    leverage = as_array(leverage, "leverage", ndim=(0, 1), minimum=1.0)
+    borrow_rate = as_scalar(borrow_rate, "borrow_rate")
+    other_costs = as_scalar(other_costs, "other_costs", minimum=0.0)
+    financing = (leverage - 1.0) * borrow_rate
+    table = np.stack(
+        np.broadcast_arrays(financing, other_costs, financing + other_costs), axis=-1
+    )
+    columns = ["financing", "other", "total"]
+    if leverage.ndim == 0:
+        return pd.Series(table, index=columns, name=float(leverage))
+    return pd.DataFrame(table, columns=columns, index=pd.Index(leverage, name="leverage"))

@@ -1,0 +1,464 @@
+"""Reflexivity: the funds' rebalancing trades move the index they track.
+
+After a day's move ``R`` a fund with assets ``A`` and leverage ``L`` must trade
+``A (L^2 - L) R`` at the close (Cheng and Madhavan 2009). ``L^2 - L`` is
+positive for every long fund with ``L > 1`` and every inverse fund, so both
+trade *with* the move: buy on up days, sell on down days.
+
+Price impact is linear here: a net order flow ``F`` (money) moves the index by
+the simple return ``F / depth``. ``depth`` is therefore the money that would
+move the index by 100%; ``depth / 100`` moves it by 1%. With aggregate
+rebalancing ``K R``, ``K = sum_i A_i (L_i^2 - L_i)``, a day that starts with an
+exogenous move ``R0`` settles where ``R = R0 + K R / depth``: at
+
+    R* = R0 / (1 - gain),   gain = K / depth,
+
+an amplification of ``1 / (1 - gain)``. When ``gain >= 1`` there is no finite
+resting point: each round of rebalancing triggers a bigger one.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from ._conventions import financed_fraction
+from ._numba import njit
+from ._validation import as_array, as_positive_int, as_returns, as_scalar
+
+__all__ = [
+    "aggregate_rebalance_flow",
+    "rebalance_sign_table",
+    "feedback_gain",
+    "amplification",
+    "instability_assets",
+    "simulate_feedback",
+    "simulate_reflexive_market",
+    "flow_share_of_volume",
+]
+
+
+def _scalar_or_array(values):
+    return float(values) if np.ndim(values) == 0 else np.asarray(values)
+
+
+def _funds(assets, leverages):
+    """Validated 1-D arrays of fund assets and leverages of equal length."""
+    assets = np.atleast_1d(as_array(assets, "assets", ndim=(0, 1), minimum=0.0))
+    leverages = np.atleast_1d(as_array(leverages, "leverages", ndim=(0, 1)))
+    if assets.shape != leverages.shape:
+        raise ValueError(
+            f"assets and leverages must have one value per fund, got {assets.size} assets "
+            f"and {leverages.size} leverages"
+        )
+    return assets, leverages
+
+
+def _depth(depth) -> float:
+    """Market depth, money per 100% move, > 0; ``math.inf`` means no price impact."""
+    if isinstance(depth, (int, float, np.floating)) and not isinstance(depth, bool) and depth == math.inf:
+        return math.inf
+    return as_scalar(depth, "depth", minimum=0.0, minimum_inclusive=False)
+
+
+def aggregate_rebalance_flow(assets, leverages, index_return):
+    """Net money all the funds on one index trade at the close after a move.
+
+    ``sum_i A_i (L_i^2 - L_i) R``: positive means buying.
+
+    Parameters
+    ----------
+    assets : float or array_like
+        Each fund's assets at the previous close, money, >= 0.
+    leverages : float or array_like
+        Each fund's leverage, same length as ``assets``.
+    index_return : float or array_like
+        The day's index return(s), simple decimal > -1; the result broadcasts over them.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Rebalancing flow in money, shaped like ``index_return``.
+    """
+    assets, leverages = _funds(assets, leverages)
+    index_return = as_array(index_return, "index_return", minimum=-1.0, minimum_inclusive=False)
+    return _scalar_or_array(float(np.sum(assets * (leverages**2 - leverages))) * index_return)
+
+
+def rebalance_sign_table(leverages=(2.0, 3.0, -1.0, -2.0, -3.0), *, move: float = 0.01) -> pd.DataFrame:
+    """Which way each kind of fund trades on an up day and a down day.
+
+    Parameters
+    ----------
+    leverages : sequence of float, default (2, 3, -1, -2, -3)
+        Leverages to tabulate.
+    move : float, default 0.01
+        Size of the up and down day, simple decimal, in (0, 1).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``leverage``: ``L^2 - L``; ``flow_up`` and ``flow_down``, the
+        trade per unit of assets after a ``+move`` and a ``-move`` day; and
+        ``up_day`` / ``down_day``: ``"buy"``, ``"sell"`` or ``"none"``.
+    """
+    leverages = np.atleast_1d(as_array(leverages, "leverages", ndim=(0, 1)))
+    move = as_scalar(move, "move", minimum=0.0, minimum_inclusive=False, maximum=1.0)
+    sensitivity = leverages**2 - leverages
+    flow_up, flow_down = sensitivity * move, -sensitivity * move
+    words = np.array(["sell", "none", "buy"])
+    return pd.DataFrame(
+        {
+            "L^2 - L": sensitivity,
+            "flow_up": flow_up,
+            "flow_down": flow_down,
+            "up_day": words[np.sign(flow_up).astype(int) + 1],
+            "down_day": words[np.sign(flow_down).astype(int) + 1],
+        },
+        index=pd.Index(leverages, name="leverage"),
+    )
+
+
+def feedback_gain(assets, leverages, depth) -> float:
+    """Feedback gain ``sum_i A_i (L_i^2 - L_i) / depth`` of the rebalancing loop.
+
+    Parameters
+    ----------
+    assets, leverages : float or array_like
+        Each fund's assets (money, >= 0) and leverage.
+    depth : float
+        Money of net order flow that moves the index by 100% (``depth / 100``
+        per 1%), > 0; ``math.inf`` for a market the funds cannot move.
+
+    Returns
+    -------
+    float
+        The share of any move that the funds' own trades add in one round.
+    """
+    assets, leverages = _funds(assets, leverages)
+    return float(np.sum(assets * (leverages**2 - leverages))) / _depth(depth)
+
+
+def amplification(gain):
+    """Total move per unit of exogenous move, ``1 / (1 - gain)``.
+
+    Parameters
+    ----------
+    gain : float or array_like
+        Feedback gain(s) from :func:`feedback_gain`.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        ``1 / (1 - gain)`` where ``gain < 1``; ``inf`` where ``gain >= 1`` (the
+        loop has no finite resting point and runs away).
+    """
+    gain = as_array(gain, "gain")
+    stable = gain < 1.0
+    result = np.where(stable, 1.0 / np.where(stable, 1.0 - gain, 1.0), np.inf)
+    return _scalar_or_array(result)
+
+
+def instability_assets(leverages, depth, *, weights=None):
+    """Total fund assets at which the feedback gain reaches 1 and the loop runs away.
+
+    Parameters
+    ----------
+    leverages : float or array_like
+        Leverages of the funds on the index.
+    depth : float
+        Money that moves the index by 100%, > 0.
+    weights : array_like, optional
+        Share of the total assets in each fund (normalised to sum to 1);
+        equal shares when omitted.
+
+    Returns
+    -------
+    float
+        ``depth / sum_i w_i (L_i^2 - L_i)``, money; ``inf`` when that sum is not
+        positive (the funds' trades do not reinforce moves).
+    """
+    leverages = np.atleast_1d(as_array(leverages, "leverages", ndim=(0, 1)))
+    depth = as_scalar(depth, "depth", minimum=0.0, minimum_inclusive=False)
+    if weights is None:
+        weights = np.full(leverages.shape, 1.0 / leverages.size)
+    else:
+        weights = np.atleast_1d(as_array(weights, "weights", ndim=(0, 1), minimum=0.0))
+        if weights.shape != leverages.shape:
+            raise ValueError(
+                f"weights must have one value per leverage ({leverages.size}), got {weights.size}"
+            )
+        if weights.sum() == 0.0:
+            raise ValueError("weights must not all be zero")
+        weights = weights / weights.sum()
+    sensitivity = float(np.sum(weights * (leverages**2 - leverages)))
+    return depth / sensitivity if sensitivity > 0.0 else math.inf
+
+
+def simulate_feedback(
+    shock: float,
+    *,
+    long_assets: float,
+    inverse_assets: float,
+    long_leverage: float = 3.0,
+    inverse_leverage: float = -3.0,
+    depth: float,
+    n_rounds: int = 50,
+) -> pd.DataFrame:
+    """Round-by-round feedback between an index move and the funds' rebalancing.
+
+    Round 0 is the exogenous ``shock``. In each later round the funds trade
+    what the move since their last trade requires, ``K * (new move)`` with
+    ``K = sum_i A_i (L_i^2 - L_i)``, and that flow moves the index by
+    ``flow / depth``. The cumulative move after round ``k`` is
+    ``shock * (1 + gain + ... + gain^k)``: it converges to ``shock / (1 - gain)``
+    when ``gain < 1`` and runs away otherwise. The linear model stops making
+    sense before the index halves or doubles; the simulation stops early,
+    without the offending round, if the cumulative move would reach -100% (the
+    index at zero) or +100%.
+
+    Parameters
+    ----------
+    shock : float
+        Exogenous move of the index, simple decimal, in (-1, 1).
+    long_assets, inverse_assets : float
+        Assets of the long and the inverse funds, money, >= 0.
+    long_leverage : float, default 3.0
+        Leverage of the long funds, >= 1.
+    inverse_leverage : float, default -3.0
+        Leverage of the inverse funds, <= 0.
+    depth : float
+        Money of net order flow that moves the index by 100%, > 0.
+    n_rounds : int, default 50
+        Rounds of rebalancing after the shock.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``round``, ``move`` (cumulative index move, decimal), ``flow``
+        (money traded in the round, positive = buying) and ``cumulative_flow``.
+        ``attrs`` holds ``gain``, ``amplification``, ``fixed_point`` (``None``
+        when ``gain >= 1``) and ``stopped_at_round`` (``None`` if all rounds ran).
+    """
+    shock = as_scalar(shock, "shock", minimum=-1.0, minimum_inclusive=False, maximum=1.0)
+    if shock == 1.0:
+        raise ValueError("shock must be < 1 (the simulation stops at a +100% move)")
+    long_assets = as_scalar(long_assets, "long_assets", minimum=0.0)
+    inverse_assets = as_scalar(inverse_assets, "inverse_assets", minimum=0.0)
+    long_leverage = as_scalar(long_leverage, "long_leverage", minimum=1.0)
+    inverse_leverage = as_scalar(inverse_leverage, "inverse_leverage", maximum=0.0)
+    depth = as_scalar(depth, "depth", minimum=0.0, minimum_inclusive=False)
+    n_rounds = as_positive_int(n_rounds, "n_rounds")
+
+    sensitivity = long_assets * (long_leverage**2 - long_leverage) + inverse_assets * (
+        inverse_leverage**2 - inverse_leverage
+    )
+    gain = sensitivity / depth
+    rounds, moves, flows = [0], [shock], [0.0]
+    stopped_at = None
+    for k in range(1, n_rounds + 1):
+        flow = sensitivity * (moves[-1] - (moves[-2] if k > 1 else 0.0))
+        move = moves[-1] + flow / depth
+        if abs(move) >= 1.0:
+            stopped_at = k
+            break
+        rounds.append(k)
+        moves.append(move)
+        flows.append(flow)
+    frame = pd.DataFrame({"round": rounds, "move": moves, "flow": flows})
+    frame["cumulative_flow"] = frame["flow"].cumsum()
+    frame.attrs.update(
+        gain=gain,
+        amplification=float(amplification(gain)),
+        fixed_point=shock / (1.0 - gain) if gain < 1.0 else None,
+        stopped_at_round=stopped_at,
+    )
+    return frame
+
+
+# Status codes shared by the kernel and the reference.
+_COMPLETED, _RUNAWAY, _COLLAPSE = 0, 1, 2
+_STATUS_TEXT = {
+    _COMPLETED: None,
+    _RUNAWAY: "runaway: the feedback gain reached 1, so the day's move has no finite resting point",
+    _COLLAPSE: "collapse: the day's settled move would take the index to zero or below",
+}
+
+
+@njit
+def _reflexive_market_kernel(exogenous, assets0, leverages, inverse_depth, daily_carry):
+    n_days, n_funds = exogenous.shape[0], assets0.shape[0]
+    index_return = np.zeros(n_days)
+    gain = np.zeros(n_days)
+    flow = np.zeros(n_days)
+    assets = np.zeros((n_days, n_funds))
+    current = assets0.copy()
+    for t in range(n_days):
+        sensitivity = 0.0
+        for i in range(n_funds):
+            sensitivity += current[i] * (leverages[i] * leverages[i] - leverages[i])
+        day_gain = sensitivity * inverse_depth
+        shock = exogenous[t]
+        if shock == 0.0:
+            move = 0.0
+        elif day_gain >= 1.0:
+            return index_return, gain, flow, assets, t, _RUNAWAY
+        else:
+            move = shock / (1.0 - day_gain)
+        if move <= -1.0:
+            return index_return, gain, flow, assets, t, _COLLAPSE
+        for i in range(n_funds):
+            growth = 1.0 + leverages[i] * move + daily_carry[i]
+            current[i] = current[i] * growth if growth > 0.0 else 0.0
+            assets[t, i] = current[i]
+        index_return[t] = move
+        gain[t] = day_gain
+        flow[t] = sensitivity * move
+    return index_return, gain, flow, assets, n_days, _COMPLETED
+
+
+def _reflexive_market_reference(exogenous, assets0, leverages, inverse_depth, daily_carry):
+    """Plain numpy twin of ``_reflexive_market_kernel``, for tests."""
+    n_days = exogenous.shape[0]
+    index_return, gain, flow = np.zeros(n_days), np.zeros(n_days), np.zeros(n_days)
+    assets = np.zeros((n_days, assets0.shape[0]))
+    current = assets0.copy()
+    sensitivities = leverages**2 - leverages
+    for t, shock in enumerate(exogenous):
+        sensitivity = float(current @ sensitivities)
+        day_gain = sensitivity * inverse_depth
+        if shock == 0.0:
+            move = 0.0
+        elif day_gain >= 1.0:
+            return index_return, gain, flow, assets, t, _RUNAWAY
+        else:
+            move = shock / (1.0 - day_gain)
+        if move <= -1.0:
+            return index_return, gain, flow, assets, t, _COLLAPSE
+        current = current * np.maximum(1.0 + leverages * move + daily_carry, 0.0)
+        assets[t] = current
+        index_return[t], gain[t], flow[t] = move, day_gain, sensitivity * move
+    return index_return, gain, flow, assets, n_days, _COMPLETED
+
+
+def simulate_reflexive_market(
+    index_returns,
+    *,
+    fund_assets,
+    leverages,
+    depth: float,
+    rate: float = 0.0,
+    expense_ratio: float = 0.0,
+    spread: float = 0.0,
+    periods_per_year: int = 252,
+) -> pd.DataFrame:
+    """Many days of an index whose leveraged funds' closing trades move it.
+
+    Each day starts from an exogenous return ``R0`` (what the index would do
+    without the funds). The funds' rebalancing flow ``K R`` (``K`` from their
+    assets at the previous close) adds ``K R / depth``, and the day settles at
+    the fixed point ``R = R0 / (1 - gain)``, ``gain = K / depth``. Each fund
+    then earns ``L R + ((1 - L) rate - expense_ratio - financed_fraction(L)
+    spread) / periods_per_year``; a fund whose return is -100% or worse is wiped
+    out (assets 0) and stops trading. Investor creations and redemptions are
+    left out: assets change only through returns.
+
+    The simulation stops, keeping only the days before, on a day whose loop
+    has no finite resting point (``gain >= 1`` with a nonzero ``R0``: a
+    runaway) or whose settled move is -100% or worse (a collapse); ``attrs``
+    says which. No value is clipped or set to NaN.
+
+    Parameters
+    ----------
+    index_returns : array_like or pandas.Series
+        Exogenous daily returns, 1-D, simple decimals > -1. A Series keeps its index.
+    fund_assets : float or array_like
+        Each fund's assets at the start, money, >= 0.
+    leverages : float or array_like
+        Each fund's leverage, same length as ``fund_assets``.
+    depth : float
+        Money of net order flow that moves the index by 100%, > 0; ``math.inf``
+        for no price impact (the index then follows ``index_returns``).
+    rate : float, default 0.0
+        Financing (cash) rate, annual decimal.
+    expense_ratio : float, default 0.0
+        Funds' expense ratio, annual decimal, >= 0.
+    spread : float, default 0.0
+        Financing spread on the financed fraction, annual decimal, >= 0.
+    periods_per_year : int, default 252
+        Trading days in a year.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per simulated day: ``exogenous_return``, ``index_return``,
+        ``exogenous_level``, ``index_level`` (closing levels from 1),
+        ``gain``, ``flow`` (money, positive = buying) and ``assets_0``,
+        ``assets_1``, ... (each fund's assets at the close). ``attrs`` holds
+        ``leverages``, ``completed`` (bool), ``stopped_on`` (the label of the
+        day that stopped it, or ``None``) and ``reason``.
+    """
+    exogenous = as_returns(index_returns, "index_returns", ndim=(1,))
+    assets0, leverages = _funds(fund_assets, leverages)
+    depth = _depth(depth)
+    rate = as_scalar(rate, "rate")
+    expense_ratio = as_scalar(expense_ratio, "expense_ratio", minimum=0.0)
+    spread = as_scalar(spread, "spread", minimum=0.0)
+    periods_per_year = as_positive_int(periods_per_year, "periods_per_year")
+
+    daily_carry = (
+        (1.0 - leverages) * rate - expense_ratio - financed_fraction(leverages) * spread
+    ) / periods_per_year
+    index_return, gain, flow, assets, n_done, status = _reflexive_market_kernel(
+        exogenous, assets0, leverages, 1.0 / depth, np.asarray(daily_carry, dtype=np.float64)
+    )
+    labels = index_returns.index if isinstance(index_returns, pd.Series) else pd.RangeIndex(len(exogenous))
+    frame = pd.DataFrame(
+        {
+            "exogenous_return": exogenous[:n_done],
+            "index_return": index_return[:n_done],
+            "exogenous_level": np.cumprod(1.0 + exogenous[:n_done]),
+            "index_level": np.cumprod(1.0 + index_return[:n_done]),
+            "gain": gain[:n_done],
+            "flow": flow[:n_done],
+        },
+        index=labels[:n_done],
+    )
+    for i in range(assets0.size):
+        frame[f"assets_{i}"] = assets[:n_done, i]
+    frame.attrs.update(
+        leverages=leverages.tolist(),
+        completed=status == _COMPLETED,
+        stopped_on=None if status == _COMPLETED else labels[n_done],
+        reason=_STATUS_TEXT[int(status)],
+    )
+    return frame
+
+
+def flow_share_of_volume(flow, closing_volume):
+    """Rebalancing flow as a share of the closing auction's volume.
+
+    Parameters
+    ----------
+    flow : float or array_like
+        Rebalancing flow, money (either sign).
+    closing_volume : float or array_like
+        Money traded at the close, > 0; broadcasts against ``flow``.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        ``|flow| / closing_volume``, decimal (0.168 for 16.8%).
+    """
+    flow = as_array(flow, "flow")
+    closing_volume = as_array(closing_volume, "closing_volume", minimum=0.0, minimum_inclusive=False)
+    try:
+        share = np.abs(flow) / closing_volume
+    except ValueError:
+        raise ValueError(
+            f"flow (shape {flow.shape}) and closing_volume (shape {closing_volume.shape}) "
+            "do not broadcast together"
+        ) from None
+    return _scalar_or_array(share)

@@ -1,0 +1,238 @@
+"""Closed-form results for daily-reset funds.
+
+Every function broadcasts over numpy arrays (pass column and row vectors to get
+a table) and returns a float when all its inputs are scalars. Rates, fees,
+drifts and volatilities are annual decimals; returns are simple decimals.
+Notation: ``L`` leverage, ``R`` the index's simple return, ``mu`` the index's
+arithmetic annual drift, ``sigma`` its annual volatility, ``r`` the financing
+rate, ``f`` the expense ratio.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._validation import as_array, as_returns, as_scalar
+
+__all__ = [
+    "fund_return",
+    "estimated_returns_table",
+    "log_growth_rate",
+    "decay_rate",
+    "kelly_leverage",
+    "cash_breakeven_leverage",
+    "wipeout_move",
+    "rebalance_flow",
+    "expected_growth_factor",
+    "realized_variance",
+    "buy_and_hold_gap",
+    "breakeven_return",
+]
+
+
+def _result(value):
+    """A float for 0-d results, the array otherwise."""
+    value = np.asarray(value, dtype=np.float64)
+    return float(value) if value.ndim == 0 else value
+
+
+def fund_return(index_return, volatility, leverage, *, years=1.0, rate=0.0, expense_ratio=0.0):
+    """Return of a daily-reset fund over a period, given the index's return and volatility.
+
+    The continuous-time relation of Avellaneda and Zhang (2010):
+
+        (1 + index_return)^L * exp(((1 - L) r - f) T + (L - L^2) / 2 * sigma^2 T) - 1
+
+    It is exact for an index that moves continuously with realised annual
+    volatility ``volatility`` over ``years``; with daily resets it holds to a good
+    approximation. This is what issuers' prospectus tables of "estimated fund
+    returns" tabulate.
+
+    Parameters
+    ----------
+    index_return : array_like
+        The index's return over the whole period, greater than -1.
+    volatility : array_like
+        The index's annualised realised volatility over the period, >= 0.
+    leverage : array_like
+        The daily multiple ``L``.
+    years : array_like
+        Length of the period in years, >= 0.
+    rate, expense_ratio : array_like
+        Annual financing rate and expense ratio (decimals).
+
+    Examples
+    --------
+    >>> round(fund_return(0.0, 0.5, 3), 4)   # flat index, 50% volatility, one year
+    -0.5276
+    """
+    index_return = as_array(index_return, "index_return", minimum=-1.0, minimum_inclusive=False)
+    volatility = as_array(volatility, "volatility", minimum=0.0)
+    leverage = as_array(leverage, "leverage")
+    years = as_array(years, "years", minimum=0.0)
+    rate = as_array(rate, "rate")
+    expense_ratio = as_array(expense_ratio, "expense_ratio", minimum=0.0)
+    exponent = ((1.0 - leverage) * rate - expense_ratio) * years + (
+        (leverage - leverage**2) / 2.0 * volatility**2 * years
+    )
+    return _result((1.0 + index_return) ** leverage * np.exp(exponent) - 1.0)
+
+
+def estimated_returns_table(
+    leverage,
+    index_returns=(-0.6, -0.5, -0.4, -0.3, -0.2, -0.1, 0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6),
+    volatilities=(0.10, 0.25, 0.50, 0.75, 1.00),
+    *,
+    years=1.0,
+    rate=0.0,
+    expense_ratio=0.0,
+):
+    """An issuer-style table of estimated fund returns, from :func:`fund_return`.
+
+    Parameters
+    ----------
+    leverage : float
+        The fund's daily multiple.
+    index_returns : sequence of float
+        The index's returns over the period (rows), each greater than -1.
+    volatilities : sequence of float
+        Annualised index volatilities (columns), each >= 0.
+    years, rate, expense_ratio : float
+        As in :func:`fund_return`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Fund returns (decimals) with index "index return" and columns "volatility".
+    """
+    import pandas as pd  # deferred: keeps ``import lettools`` fast
+
+    rows = as_array(index_returns, "index_returns", ndim=(1,))
+    columns = as_array(volatilities, "volatilities", ndim=(1,))
+    leverage = as_scalar(leverage, "leverage")
+    table = fund_return(
+        rows[:, None], columns[None, :], leverage, years=years, rate=rate, expense_ratio=expense_ratio
+    )
+    return pd.DataFrame(
+        table,
+        index=pd.Index(rows, name="index return"),
+        columns=pd.Index(columns, name="volatility"),
+    )
+
+
+def log_growth_rate(leverage, mu, sigma, *, rate=0.0, expense_ratio=0.0):
+    """Annual log growth rate of a daily-reset fund on a geometric Brownian motion index.
+
+    ``g = L mu + (1 - L) r - f - L^2 sigma^2 / 2``: the fund's median value after
+    ``T`` years is ``exp(g T)`` per unit invested. ``mu`` is the index's arithmetic
+    drift (its expected value grows as ``exp(mu T)``).
+    """
+    leverage = as_array(leverage, "leverage")
+    mu = as_array(mu, "mu")
+    sigma = as_array(sigma, "sigma", minimum=0.0)
+    rate = as_array(rate, "rate")
+    expense_ratio = as_array(expense_ratio, "expense_ratio", minimum=0.0)
+    return _result(leverage * mu + (1.0 - leverage) * rate - expense_ratio - leverage**2 * sigma**2 / 2.0)
+
+
+def decay_rate(leverage, sigma):
+    """Volatility decay per year, ``(L^2 - L) sigma^2 / 2``.
+
+    The gap between ``L`` times the index's log growth rate and the fund's, in
+    continuous time and before costs. Positive for ``L > 1`` and for ``L < 0``.
+    """
+    leverage = as_array(leverage, "leverage")
+    sigma = as_array(sigma, "sigma", minimum=0.0)
+    return _result((leverage**2 - leverage) * sigma**2 / 2.0)
+
+
+def kelly_leverage(mu, sigma, *, rate=0.0):
+    """Leverage that maximises the fund's log growth rate, ``(mu - r) / sigma^2`` (Kelly)."""
+    mu = as_array(mu, "mu")
+    sigma = as_array(sigma, "sigma", minimum=0.0, minimum_inclusive=False)
+    rate = as_array(rate, "rate")
+    return _result((mu - rate) / sigma**2)
+
+
+def cash_breakeven_leverage(mu, sigma, *, rate=0.0):
+    """Leverage beyond which the fund grows more slowly than cash, ``2 (mu - r) / sigma^2``.
+
+    Costs aside, ``g(L) - r = L (mu - r) - L^2 sigma^2 / 2``, which is negative
+    for ``L`` above this value (twice the Kelly leverage).
+    """
+    return _result(2.0 * np.asarray(kelly_leverage(mu, sigma, rate=rate)))
+
+
+def wipeout_move(leverage):
+    """The single-day index return that takes a fund's NAV to zero, ``-1 / L``.
+
+    -0.5 for 2x, about -0.333 for 3x, +1.0 for -1x. Raises ValueError for ``L = 0``
+    (an unleveraged cash fund cannot be wiped out).
+    """
+    leverage = as_array(leverage, "leverage")
+    if np.any(leverage == 0.0):
+        raise ValueError("leverage must be non-zero: a fund with no exposure has no wipeout move")
+    return _result(-1.0 / leverage)
+
+
+def rebalance_flow(assets, leverage, index_return):
+    """Exposure a daily-reset fund must buy (positive) or sell after a day: ``A (L^2 - L) R``.
+
+    ``assets`` is the fund's assets at the previous close (any currency unit); the
+    result is in the same unit. The exposure needed after the day is
+    ``L A (1 + L R)`` and the exposure held is ``L A (1 + R)``.
+    """
+    assets = as_array(assets, "assets", minimum=0.0)
+    leverage = as_array(leverage, "leverage")
+    index_return = as_array(index_return, "index_return", minimum=-1.0, minimum_inclusive=False)
+    return _result(assets * (leverage**2 - leverage) * index_return)
+
+
+def expected_growth_factor(leverage, daily_mean, n_days):
+    """Expected value of the fund per unit invested after ``n_days``, ``(1 + L m)^T``.
+
+    Exact for independent daily index returns with mean ``daily_mean`` and no
+    costs, whatever their volatility (provided the fund is never wiped out).
+    """
+    leverage = as_array(leverage, "leverage")
+    daily_mean = as_array(daily_mean, "daily_mean", minimum=-1.0, minimum_inclusive=False)
+    n_days = as_array(n_days, "n_days", minimum=0.0)
+    if np.any(n_days != np.round(n_days)):
+        raise ValueError("n_days must be whole numbers of days")
+    return _result((1.0 + leverage * daily_mean) ** n_days)
+
+
+def realized_variance(index_returns):
+    """Sum of squared daily simple returns, per path (the last axis is days).
+
+    Dividing by the number of years gives the annualised realised variance whose
+    square root is the ``volatility`` of :func:`fund_return`. Returns a float for
+    1-D input and one value per path for 2-D input.
+    """
+    returns = as_returns(index_returns)
+    return _result(np.sum(returns**2, axis=-1))
+
+
+def buy_and_hold_gap(first_return, second_return, leverage):
+    """Two-day gap between static ``L`` x exposure and a daily-reset fund: ``(L - L^2) R1 R2``.
+
+    Static leverage ends at ``1 + L ((1 + R1)(1 + R2) - 1)``, the daily-reset fund at
+    ``(1 + L R1)(1 + L R2)``; their difference (static minus daily-reset) is this.
+    """
+    first_return = as_array(first_return, "first_return", minimum=-1.0, minimum_inclusive=False)
+    second_return = as_array(second_return, "second_return", minimum=-1.0, minimum_inclusive=False)
+    leverage = as_array(leverage, "leverage")
+    return _result((leverage - leverage**2) * first_return * second_return)
+
+
+def breakeven_return(cumulative_return):
+    """Return needed to get back to the starting value after ``cumulative_return``.
+
+    ``1 / (1 + c) - 1``: after a 50% loss a 100% gain is needed. For example a
+    2x fund after four -1% index days is down ``1 - 0.98^4``, about 7.76%, and
+    needs about +8.42% to recover.
+    """
+    cumulative_return = as_array(
+        cumulative_return, "cumulative_return", minimum=-1.0, minimum_inclusive=False
+    )
+    return _result(1.0 / (1.0 + cumulative_return) - 1.0)

@@ -1,0 +1,444 @@
+"""Explorers: one spec that yields a live widget and its kernel-free twin.
+
+An :class:`Explorer` ties together
+
+* a *compute* function: keyword parameters -> tidy ``pandas.DataFrame``;
+* a grid of :class:`Param` values, each with a label and a default;
+* a *draw* function: ``draw(base, domains) -> altair chart``, where ``base`` is an
+  ``alt.Chart`` already holding the data (build every layer from it) and
+  ``domains`` maps each numeric column to ``[low, high]`` over the *whole*
+  grid, so that axes can stay fixed while a control moves (otherwise a change
+  can be hidden by a rescaled axis).
+
+From it, ``explorer.twin()`` precomputes every grid point and returns one Altair
+chart whose parameters are bound to native sliders, dropdowns or radio buttons:
+Vega filters the embedded data in the browser, no kernel needed.
+``explorer.widget()`` returns the live ipywidgets version (see
+:mod:`lettools.live`), and ``explorer.update(**values)`` computes and draws one
+setting, which is what a widget does on every change (the benchmark times it).
+
+Static-site convention used by every chapter::
+
+    twin cell    explorer.twin()            shown in the static site, compared by nbval
+    live cell    explorer.widget()          tags: remove-output, nbval-ignore-output
+                                            (widget state cannot be compared; the numbers
+                                            are checked in a plain cell above)
+    launch cell  live.launch_note(path)     Binder and Colab links
+
+Numeric grid values are matched in the browser with a tolerance of a quarter of
+the smallest grid step, never with float equality.
+"""
+
+from __future__ import annotations
+
+import inspect
+import itertools
+import json
+import numbers
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from lettools.charts import accessible
+
+__all__ = ["Param", "Explorer", "TWIN_BUDGET_BYTES"]
+
+#: Largest embedded twin (chart JSON, data included) allowed by default: a page must stay under 2 MB.
+TWIN_BUDGET_BYTES = 1_500_000
+
+_SIGNIFICANT = 12  # grid values keep this many significant digits of the grid's largest value
+
+
+def _rounder(values: Sequence[float]) -> Callable[[float], float]:
+    """Round to 12 significant digits of the largest magnitude: ``arange`` noise such as 3e-17 becomes 0."""
+    largest = max(abs(float(v)) for v in values) or 1.0
+    places = _SIGNIFICANT - 1 - int(np.floor(np.log10(largest)))
+    return lambda value: round(float(value), places) + 0.0  # + 0.0 turns -0.0 into 0.0
+
+
+@dataclass(frozen=True)
+class Param:
+    """One control of an explorer.
+
+    Parameters
+    ----------
+    name : str
+        Keyword passed to the compute function; also the data column added by the twin.
+    values : sequence of numbers or of str
+        The grid precomputed by the twin (at least two values).
+    default : number or str, optional
+        Starting value; must be one of ``values``. Defaults to the middle value.
+    label : str, optional
+        Text next to the control (defaults to ``name``).
+    percent : bool
+        Show a decimal quantity as percent on the controls (0.05 shows as 5); the
+        compute function still receives decimals.
+    live : tuple (min, max, step), optional
+        Range of the live slider, in the parameter's own units (decimals, not
+        percent); may be finer or wider than the grid. Defaults to the grid.
+    control : {"range", "select", "radio"}, optional
+        Force a control type. Defaults: evenly spaced numbers -> range slider,
+        other numbers -> dropdown, up to four strings -> radio buttons, more -> dropdown.
+    """
+
+    name: str
+    values: Sequence[Any]
+    default: Any = None
+    label: str | None = None
+    percent: bool = False
+    live: tuple[float, float, float] | None = None
+    control: Literal["range", "select", "radio"] | None = None
+    _grid: tuple = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if not (isinstance(self.name, str) and self.name.isidentifier()):
+            raise ValueError(f"Param name must be a Python identifier, got {self.name!r}")
+        if isinstance(self.values, (str, bytes)) or not isinstance(self.values, (Sequence, np.ndarray)):
+            raise TypeError(f"Param {self.name!r}: values must be a list of numbers or of strings")
+        values = list(self.values)
+        if len(values) < 2:
+            raise ValueError(f"Param {self.name!r}: needs at least two values (fix the others with functools.partial)")
+        if all(isinstance(v, str) for v in values):
+            grid = tuple(values)
+        elif all(isinstance(v, numbers.Real) and not isinstance(v, bool) for v in values):
+            if not all(np.isfinite(float(v)) for v in values):
+                raise ValueError(f"Param {self.name!r}: values must be finite")
+            clean = _rounder(values)
+            grid = tuple(sorted(clean(v) for v in values))
+        else:
+            raise TypeError(f"Param {self.name!r}: values must be all numbers or all strings")
+        if len(set(grid)) != len(grid):
+            raise ValueError(f"Param {self.name!r}: values must be distinct")
+        object.__setattr__(self, "_grid", grid)
+        if self.percent and self.categorical:
+            raise ValueError(f"Param {self.name!r}: percent applies to numbers only")
+        default = grid[len(grid) // 2] if self.default is None else self.default
+        if not self.categorical:
+            if not isinstance(default, numbers.Real) or isinstance(default, bool):
+                raise TypeError(f"Param {self.name!r}: default must be a number")
+            default = _rounder(grid)(default)
+        if default not in grid:
+            raise ValueError(f"Param {self.name!r}: default {default!r} is not one of the grid values")
+        object.__setattr__(self, "default", default)
+        if self.control == "range" and not self.evenly_spaced:
+            raise ValueError(f"Param {self.name!r}: a range control needs evenly spaced numeric values")
+        if self.live is not None:
+            if self.categorical:
+                raise ValueError(f"Param {self.name!r}: live ranges apply to numbers only")
+            low, high, step = (float(v) for v in self.live)
+            if not (low < high and step > 0):
+                raise ValueError(f"Param {self.name!r}: live must be (min, max, step) with min < max and step > 0")
+
+    @property
+    def grid(self) -> tuple:
+        """The grid values: strings as given, numbers sorted and rounded to hide float noise."""
+        return self._grid
+
+    @property
+    def categorical(self) -> bool:
+        return isinstance(self._grid[0], str)
+
+    @property
+    def title(self) -> str:
+        """Control label, with the percent unit when values are shown as percent."""
+        text = self.label or self.name
+        return f"{text} (%)" if self.percent else text
+
+    @property
+    def scale(self) -> float:
+        """Factor from the parameter's units to the units shown on the controls."""
+        return 100.0 if self.percent else 1.0
+
+    @property
+    def step(self) -> float | None:
+        """Grid step when the numeric values are evenly spaced, else ``None``."""
+        if self.categorical:
+            return None
+        gaps = np.diff(self._grid)
+        return _rounder(self._grid)(gaps[0]) if np.allclose(gaps, gaps[0], rtol=1e-9, atol=0) else None
+
+    @property
+    def evenly_spaced(self) -> bool:
+        return self.step is not None
+
+    @property
+    def kind(self) -> str:
+        """The control type the twin uses."""
+        if self.control is not None:
+            return self.control
+        if self.categorical:
+            return "radio" if len(self._grid) <= 4 else "select"
+        return "range" if self.evenly_spaced else "select"
+
+    @property
+    def tolerance(self) -> float:
+        """Half-width of the window in which a numeric data value matches the control's value."""
+        return 0.25 * float(np.min(np.diff(self._grid)))
+
+    def shown(self, value: float) -> float:
+        """A parameter value in the units shown on the controls."""
+        return _rounder([v * self.scale for v in self._grid])(value * self.scale)
+
+
+@dataclass
+class Explorer:
+    """A compute function, a parameter grid and a chart, from which the widget and its twin are built.
+
+    Parameters
+    ----------
+    compute : callable
+        ``compute(**{p.name: value for p in params}) -> pandas.DataFrame`` (tidy, small).
+    params : sequence of Param
+        The controls, in display order.
+    draw : callable
+        ``draw(base, domains) -> altair chart``. Build every mark from ``base``
+        (an ``alt.Chart`` with the data and, in the twin, the filter). Give each
+        encoding an explicit type (``"day:Q"``). ``domains[column]`` is
+        ``[low, high]`` of a numeric column over the whole grid.
+    title, description : str
+        Required title and screen-reader description of the chart (see
+        :func:`lettools.charts.accessible`); the description must hold for every setting.
+    decimals : int
+        Decimal places kept for floats in the embedded data (smaller pages).
+    """
+
+    compute: Callable[..., pd.DataFrame]
+    params: Sequence[Param]
+    draw: Callable[[alt.Chart, Mapping[str, list[float]]], alt.TopLevelMixin]
+    title: str
+    description: str
+    decimals: int = 6
+    _grid_data: pd.DataFrame | None = field(default=None, init=False, repr=False)
+    _grid_domains: dict[str, list[float]] | None = field(default=None, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.params = tuple(self.params)
+        if not self.params or not all(isinstance(p, Param) for p in self.params):
+            raise TypeError("params must be a non-empty sequence of Param")
+        names = [p.name for p in self.params]
+        if len(set(names)) != len(names):
+            raise ValueError(f"parameter names must be distinct, got {names}")
+        signature = inspect.signature(self.compute)
+        try:
+            signature.bind(**{p.name: p.default for p in self.params})
+        except TypeError as exc:
+            raise TypeError(f"compute cannot be called with the parameters {names}: {exc}") from None
+        accessible(alt.Chart(), title=self.title, description=self.description)  # validates both texts
+        if not (isinstance(self.decimals, int) and 0 <= self.decimals <= 15):
+            raise ValueError(f"decimals must be an integer from 0 to 15, got {self.decimals!r}")
+
+    # -- data -----------------------------------------------------------------------------
+
+    @property
+    def defaults(self) -> dict[str, Any]:
+        return {p.name: p.default for p in self.params}
+
+    def _frame(self, values: Mapping[str, Any]) -> pd.DataFrame:
+        frame = self.compute(**values)
+        if not isinstance(frame, pd.DataFrame):
+            raise TypeError(f"compute must return a pandas DataFrame, got {type(frame).__name__}")
+        clash = [p.name for p in self.params if p.name in frame.columns]
+        if clash:
+            raise ValueError(f"compute output already has columns named like parameters: {clash}")
+        return frame
+
+    def grid_data(self) -> pd.DataFrame:
+        """Every grid point's output, with one column per parameter (computed once, then cached)."""
+        if self._grid_data is None:
+            frames = []
+            for combo in itertools.product(*(p.grid for p in self.params)):
+                values = dict(zip((p.name for p in self.params), combo))
+                frames.append(self._frame(values).assign(**values))
+            self._grid_data = pd.concat(frames, ignore_index=True)
+        return self._grid_data
+
+    def domains(self, extra: pd.DataFrame | None = None) -> dict[str, list[float]]:
+        """``[low, high]`` of each numeric column over the whole grid, widened to cover ``extra``."""
+        if self._grid_domains is None:
+            self._grid_domains = _numeric_spans(self.grid_data())
+        if extra is None:
+            return {column: list(bounds) for column, bounds in self._grid_domains.items()}
+        own = _numeric_spans(extra)
+        return {
+            column: [min(low, own[column][0]), max(high, own[column][1])] if column in own else [low, high]
+            for column, (low, high) in self._grid_domains.items()
+        }
+
+    def _records(self, frame: pd.DataFrame) -> alt.Data:
+        # Inline CSV: column names once instead of once per row (a third of the size of JSON records),
+        # floats rounded to ``decimals``, and no Altair 5000-row limit. Types are declared, not guessed.
+        parse = {
+            column: "boolean" if pd.api.types.is_bool_dtype(series) else "number"
+            for column, series in frame.items()
+            if pd.api.types.is_numeric_dtype(series)
+        }
+        text = frame.round(self.decimals).to_csv(index=False, lineterminator="\n")
+        return alt.Data(values=text, format=alt.DataFormat(type="csv", parse=parse))
+
+    # -- charts ---------------------------------------------------------------------------
+
+    def _finish(self, chart) -> alt.TopLevelMixin:
+        return accessible(chart, title=self.title, description=self.description)
+
+    def chart(self, **values) -> alt.TopLevelMixin:
+        """Compute one setting and draw it: what the live widget shows after each change.
+
+        Missing parameters take their defaults; values need not be on the grid.
+        Axes span the whole grid and this setting.
+        """
+        unknown = set(values) - {p.name for p in self.params}
+        if unknown:
+            raise TypeError(f"unknown parameters: {sorted(unknown)}")
+        settings = {**self.defaults, **values}
+        frame = self._frame(settings)
+        base = alt.Chart(self._records(frame))
+        return self._finish(self.draw(base, self.domains(frame)))
+
+    def update(self, **values) -> dict:
+        """One widget update as the benchmark times it: compute, draw, and build the Vega-Lite spec."""
+        return self.chart(**values).to_dict()
+
+    def twin(self, *, budget_bytes: int = TWIN_BUDGET_BYTES) -> alt.TopLevelMixin:
+        """The kernel-free chart: every grid point embedded, controls bound to native inputs.
+
+        Raises
+        ------
+        ValueError
+            If the chart's JSON (data included) exceeds ``budget_bytes``: use a
+            coarser grid, fewer rows per setting or fewer columns.
+        """
+        data = self.grid_data()
+        bound = []
+        conditions = []
+        for p in self.params:
+            signal = f"p_{p.name}"
+            bound.append(alt.param(name=signal, value=p.shown(p.default) if not p.categorical else p.default,
+                                   bind=_binding(p)))
+            if p.categorical:
+                conditions.append(f"datum[{json.dumps(p.name)}] === {signal}")
+            else:
+                # Controls show scaled values; match within a tolerance, never with float equality.
+                conditions.append(
+                    f"abs(datum[{json.dumps(p.name)}] - {signal} / {p.scale!r}) <= {p.tolerance!r}"
+                )
+        base = alt.Chart(self._records(data)).transform_filter(" && ".join(conditions))
+        chart = self._finish(self.draw(base, self.domains())).add_params(*bound)
+        size = len(json.dumps(chart.to_dict(validate=False)))
+        if size > budget_bytes:
+            raise ValueError(
+                f"twin is {size / 1e6:.2f} MB of JSON ({len(data)} rows), over the budget of "
+                f"{budget_bytes / 1e6:.2f} MB: use a coarser grid, fewer rows per setting or fewer columns"
+            )
+        return chart
+
+    def widget(self, **options):
+        """The live ipywidgets explorer; see :func:`lettools.live.explorer_widget`."""
+        from lettools.live import explorer_widget
+
+        return explorer_widget(self, **options)
+
+
+def _numeric_spans(frame: pd.DataFrame) -> dict[str, list[float]]:
+    spans = {}
+    for column in frame.columns:
+        series = frame[column]
+        if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
+            values = series.to_numpy(dtype=np.float64)
+            values = values[np.isfinite(values)]
+            if values.size:
+                spans[column] = [float(values.min()), float(values.max())]
+    return spans
+
+
+def _binding(p: Param):
+    if p.kind == "range":
+        low, high = p.shown(p.grid[0]), p.shown(p.grid[-1])
+        return alt.binding_range(min=low, max=high, step=p.shown(p.step), name=p.title)
+    options = list(p.grid) if p.categorical else [p.shown(v) for v in p.grid]
+    if p.kind == "radio":
+        return alt.binding_radio(options=options, name=p.title)
+    return alt.binding_select(options=options, name=p.title)
+
+
+# --- The explorer of "How this book works": two days of a daily-reset fund ---------------------
+
+_TWO_DAY_SERIES = {"index": "Index", "fund": "Daily-reset fund", "held": "Leverage bought once and held"}
+
+
+def two_day_values(first_return: float, second_return: float, leverage: float) -> pd.DataFrame:
+    """Values (start 100) of the index, an ``L``x daily-reset fund and ``L``x exposure held for two days.
+
+    Returns one row per day (0, 1, 2) with columns ``day``, ``index``, ``fund``
+    (:func:`lettools.fund.simulate_fund`) and ``held``
+    (:func:`lettools.fund.static_leverage_path`).
+    """
+    from lettools.fund import simulate_fund, static_leverage_path
+
+    returns = [first_return, second_return]
+    return pd.DataFrame(
+        {
+            "day": np.arange(3),
+            "index": static_leverage_path(returns, 1.0, start=100.0),
+            "fund": simulate_fund(returns, leverage, start=100.0),
+            "held": static_leverage_path(returns, leverage, start=100.0),
+        }
+    )
+
+
+def _draw_two_day(base: alt.Chart, domains: Mapping[str, list[float]]) -> alt.LayerChart:
+    names = list(_TWO_DAY_SERIES.values())
+    label = " : ".join(f"datum.key === {key!r} ? {name!r}" for key, name in _TWO_DAY_SERIES.items())
+    # One row per day keeps the embedded data small; fold it into one row per series here.
+    long = (
+        base.transform_fold(list(_TWO_DAY_SERIES), as_=["key", "value"])
+        .transform_calculate(series=f"{label} : datum.key", change="datum.value / 100 - 1")
+    )
+    low = min(domains[key][0] for key in _TWO_DAY_SERIES)
+    high = max(domains[key][1] for key in _TWO_DAY_SERIES)
+    # Colour and dash both encode the series, so it does not rest on colour alone.
+    color = alt.Color("series:N", title=None, scale=alt.Scale(domain=names),
+                      legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=2.5))
+    dash = alt.StrokeDash("series:N", title=None, scale=alt.Scale(domain=names))
+    y = alt.Y("value:Q", title="Value (start = 100)", scale=alt.Scale(domain=[low, high], zero=False))
+    x = alt.X("day:O", title="Day", axis=alt.Axis(labelAngle=0))
+    tooltip = [
+        alt.Tooltip("series:N", title="Series"),
+        alt.Tooltip("day:O", title="Day"),
+        alt.Tooltip("value:Q", title="Value", format=".2f"),
+        alt.Tooltip("change:Q", title="Change since day 0", format="+.2%"),
+    ]
+    lines = long.mark_line(point=True).encode(x=x, y=y, color=color, strokeDash=dash, tooltip=tooltip)
+    labels = (
+        long.transform_filter("datum.day == 2")
+        .mark_text(align="left", dx=8, fontSize=12)
+        .encode(x=x, y=y, color=color, text=alt.Text("change:Q", format="+.2%"))
+    )
+    return alt.layer(lines, labels).properties(width=420, height=280)
+
+
+def two_day_explorer() -> Explorer:
+    """Two index days, a daily-reset fund and leverage held: the explorer of "How this book works"."""
+    day_returns = np.round(np.arange(-0.10, 0.1001, 0.025), 3)
+    return Explorer(
+        compute=two_day_values,
+        params=[
+            Param("first_return", day_returns, default=0.10, label="Index return, day 1",
+                  percent=True, live=(-0.30, 0.30, 0.005)),
+            Param("second_return", day_returns, default=-0.10, label="Index return, day 2",
+                  percent=True, live=(-0.30, 0.30, 0.005)),
+            Param("leverage", [-3, -2, -1, 1, 2, 3], default=2, label="Leverage",
+                  live=(-3.0, 3.0, 0.5)),
+        ],
+        draw=_draw_two_day,
+        title="Two days: the daily-reset fund versus leverage bought once",
+        description=(
+            "Line chart over days 0 to 2 of three values starting at 100: the index, a fund that resets "
+            "to the chosen leverage every day, and the same leverage bought once and held. Labels at "
+            "day 2 give each one's total change. After a rise and a fall of the same size the daily-reset "
+            "fund ends below the held position."
+        ),
+    )

@@ -1,0 +1,66 @@
+"""Compile every numba kernel in lettools once, so its on-disk cache is warm.
+
+Binder's ``postBuild`` runs this so a learner's first chapter cell does not wait
+for compilation (numba caches per CPU model, and Binder builds and runs on the
+same kind of machine). Set ``NUMBA_CACHE_DIR`` to choose where the cache goes.
+
+If lettools provides ``warm_cache()``, that is called; otherwise each public
+function that runs a kernel is called once on tiny inputs. Afterwards every
+kernel found in lettools must have been compiled: a kernel this script does not
+reach is reported and the exit status is 1, so a new kernel cannot be forgotten.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import sys
+
+import numpy as np
+from numba.core.dispatcher import Dispatcher
+
+
+def find_kernels() -> dict[str, Dispatcher]:
+    """Every numba-compiled function defined in a lettools module, by qualified name."""
+    import lettools
+
+    kernels = {}
+    for info in pkgutil.iter_modules(lettools.__path__, prefix="lettools."):
+        module = importlib.import_module(info.name)
+        for name, obj in vars(module).items():
+            if isinstance(obj, Dispatcher) and obj.py_func.__module__ == info.name:
+                kernels[f"{info.name}.{name}"] = obj
+    return kernels
+
+
+def call_public_functions() -> None:
+    """Reach each kernel through the public function a chapter would call."""
+    import lettools
+    from lettools.reflexivity import simulate_reflexive_market
+
+    day = np.full(5, 0.001)
+    paths = np.full((2, 5), 0.001)
+    lettools.simulate_fund(day, 2.0)
+    lettools.terminal_value(paths, 3.0)
+    lettools.static_leverage_path(day, 2.0)
+    lettools.simulate_outcomes(2.0, 0.05, 0.2, 5, n_paths=10, seed=1)
+    simulate_reflexive_market(day, fund_assets=[1.0], leverages=[2.0], depth=100.0)
+
+
+def main() -> int:
+    import lettools
+
+    if hasattr(lettools, "warm_cache"):
+        lettools.warm_cache()
+    else:
+        call_public_functions()
+    kernels = find_kernels()
+    cold = sorted(name for name, kernel in kernels.items() if not kernel.signatures)
+    for name in cold:
+        print(f"not compiled by the warm-up: {name}", file=sys.stderr)
+    print(f"warmed {len(kernels) - len(cold)} of {len(kernels)} numba kernels")
+    return 1 if cold else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

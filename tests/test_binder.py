@@ -1,0 +1,65 @@
+"""Binder's environment matches the book's, and its postBuild warms the numba cache."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+REQUIREMENT = re.compile(r"^([A-Za-z0-9_.\-\[\]]+)==(\S+)$")
+
+
+def pins(path) -> dict[str, str]:
+    found = {}
+    for line in path.read_text().splitlines():
+        match = REQUIREMENT.match(line.strip())
+        if match:
+            found[match.group(1).lower()] = match.group(2)
+    return found
+
+
+def test_binder_pins_agree_with_the_book(repo_root):
+    binder = pins(repo_root / "binder" / "requirements.txt")
+    book = pins(repo_root / "requirements.txt")
+    assert binder, "binder/requirements.txt pins nothing"
+    for name, version in binder.items():
+        assert book.get(name) == version, f"{name}: binder pins {version}, requirements.txt {book.get(name)}"
+
+
+def test_binder_has_every_runtime_dependency_of_lettools(repo_root):
+    import tomllib
+
+    declared = tomllib.loads((repo_root / "pyproject.toml").read_text())["project"]["dependencies"]
+    names = {re.split(r"[<>=!~ ;\[]", dep, maxsplit=1)[0].lower() for dep in declared}
+    binder = pins(repo_root / "binder" / "requirements.txt")
+    assert names <= binder.keys(), f"missing from binder/requirements.txt: {sorted(names - binder.keys())}"
+
+
+def test_binder_python_is_at_least_3_11(repo_root):
+    runtime = (repo_root / "binder" / "runtime.txt").read_text().strip()
+    match = re.fullmatch(r"python-(\d+)\.(\d+)", runtime)
+    assert match, f"unexpected runtime.txt: {runtime!r}"
+    assert (int(match.group(1)), int(match.group(2))) >= (3, 11), "altair 6 needs Python >= 3.11"
+
+
+def test_postbuild_is_executable_and_warms_the_cache(repo_root):
+    post_build = repo_root / "binder" / "postBuild"
+    assert os.access(post_build, os.X_OK), "binder/postBuild must be executable"
+    text = post_build.read_text()
+    assert text.startswith("#!"), "postBuild needs a shebang"
+    assert "scripts/warm_numba_cache.py" in text
+
+
+@pytest.mark.slow
+def test_warm_up_writes_a_cache_entry_for_every_kernel(repo_root, tmp_path):
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path)}
+    result = subprocess.run([sys.executable, "scripts/warm_numba_cache.py"], cwd=repo_root, env=env,
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    warmed = re.search(r"warmed (\d+) of (\d+)", result.stdout)
+    assert warmed and warmed.group(1) == warmed.group(2) and int(warmed.group(2)) > 0, result.stdout
+    index_files = list(tmp_path.rglob("*.nbi"))
+    assert len(index_files) >= int(warmed.group(2)), f"{len(index_files)} cache index files in {tmp_path}"

@@ -1,0 +1,218 @@
+"""Reflexivity: rebalancing flows, the linear-impact feedback loop, and the multi-day market."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from lettools.fund import simulate_fund
+from lettools.reflexivity import (
+    _reflexive_market_kernel,
+    _reflexive_market_reference,
+    aggregate_rebalance_flow,
+    amplification,
+    feedback_gain,
+    flow_share_of_volume,
+    instability_assets,
+    rebalance_sign_table,
+    simulate_feedback,
+    simulate_reflexive_market,
+)
+from lettools.theory import rebalance_flow
+
+
+def test_long_and_inverse_funds_both_trade_with_the_move():
+    table = rebalance_sign_table()
+    assert list(table.index) == [2.0, 3.0, -1.0, -2.0, -3.0]
+    assert (table["L^2 - L"] > 0).all()
+    assert (table["up_day"] == "buy").all()
+    assert (table["down_day"] == "sell").all()
+    np.testing.assert_allclose(table.loc[3.0, ["flow_up", "flow_down"]].to_numpy(float), [0.06, -0.06])
+
+
+def test_sign_table_for_funds_that_do_not_lever():
+    table = rebalance_sign_table([0.5, 1.0, 0.0])
+    assert list(table["up_day"]) == ["sell", "none", "none"]
+    assert list(table["down_day"]) == ["buy", "none", "none"]
+
+
+def test_aggregate_flow_is_the_sum_of_each_funds_flow():
+    assets, leverages = [4e9, 2e9, 1e9], [3.0, -3.0, 2.0]
+    moves = np.array([-0.05, -0.01, 0.0, 0.02])
+    expected = sum(rebalance_flow(a, lev, moves) for a, lev in zip(assets, leverages))
+    np.testing.assert_allclose(aggregate_rebalance_flow(assets, leverages, moves), expected)
+    # $1bn in a 3x fund, 1% up: buys $60M.
+    assert aggregate_rebalance_flow(1e9, 3.0, 0.01) == pytest.approx(60e6)
+
+
+def test_gain_amplification_and_instability():
+    gain = feedback_gain([50e9, 20e9], [3.0, -3.0], 1e12)
+    assert gain == pytest.approx((50e9 * 6 + 20e9 * 12) / 1e12)
+    assert amplification(gain) == pytest.approx(1 / (1 - gain))
+    assert amplification(0.0) == 1.0
+    np.testing.assert_array_equal(amplification([1.0, 2.5]), [np.inf, np.inf])
+    threshold = instability_assets([3.0, -3.0], 1e12, weights=[5, 2])
+    assert feedback_gain([threshold * 5 / 7, threshold * 2 / 7], [3.0, -3.0], 1e12) == pytest.approx(1.0)
+    assert instability_assets(3.0, 600e9) == pytest.approx(100e9)
+    assert instability_assets([0.5], 1e12) == math.inf
+    assert feedback_gain(1e9, 3.0, math.inf) == 0.0
+
+
+def test_iteration_converges_to_the_closed_form_fixed_point():
+    frame = simulate_feedback(-0.03, long_assets=50e9, inverse_assets=20e9, depth=1e12, n_rounds=60)
+    gain = frame.attrs["gain"]
+    assert gain == pytest.approx(0.54)
+    rounds = frame["round"].to_numpy()
+    np.testing.assert_allclose(frame["move"], -0.03 * (1 - gain ** (rounds + 1)) / (1 - gain))
+    assert frame["move"].iloc[-1] == pytest.approx(-0.03 / (1 - gain), rel=1e-12)
+    assert frame.attrs["fixed_point"] == pytest.approx(-0.03 * frame.attrs["amplification"])
+    assert frame.attrs["stopped_at_round"] is None
+    # The funds' cumulative trade is K times the move they have seen.
+    sensitivity = gain * 1e12
+    np.testing.assert_allclose(frame["cumulative_flow"].iloc[1:], sensitivity * frame["move"].iloc[:-1].to_numpy())
+
+
+def test_no_funds_no_amplification():
+    frame = simulate_feedback(-0.05, long_assets=0.0, inverse_assets=0.0, depth=1e12, n_rounds=5)
+    assert frame.attrs["gain"] == 0.0
+    np.testing.assert_array_equal(frame["move"], -0.05)
+    np.testing.assert_array_equal(frame["flow"], 0.0)
+
+
+def test_unstable_loop_runs_away_and_stops_before_the_index_reaches_zero():
+    frame = simulate_feedback(-0.05, long_assets=100e9, inverse_assets=100e9, depth=1e12)
+    assert frame.attrs["gain"] >= 1
+    assert frame.attrs["fixed_point"] is None
+    assert frame.attrs["amplification"] == math.inf
+    assert frame.attrs["stopped_at_round"] == len(frame)
+    assert (frame["move"] > -1).all()
+    assert np.all(np.diff(frame["move"]) < 0)
+
+
+def test_flow_share_of_volume():
+    assert flow_share_of_volume(-1.68e9, 10e9) == pytest.approx(0.168)
+    np.testing.assert_allclose(flow_share_of_volume([1e9, -2e9], 4e9), [0.25, 0.5])
+
+
+def _random_case(seed, n_days=300, n_funds=4):
+    rng = np.random.default_rng(seed)
+    exogenous = rng.standard_t(3, n_days) * 0.02
+    exogenous = np.maximum(exogenous, -0.6)
+    exogenous[[100, 200]] = [0.4, -0.4]  # crash days that wipe out 3x funds on one side or the other
+    assets = rng.uniform(1e9, 30e9, n_funds)
+    leverages = rng.choice([-3.0, -2.0, -1.0, 0.5, 2.0, 3.0], n_funds)
+    carry = rng.normal(0.0, 2e-4, n_funds)
+    return exogenous, assets, leverages, carry
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+@pytest.mark.parametrize("depth", [math.inf, 3e12, 4e11])
+def test_numba_kernel_matches_numpy_reference(seed, depth):
+    args = _random_case(seed)
+    args = (args[0], args[1], args[2], 1.0 / depth, args[3])
+    fast = _reflexive_market_kernel(*args)
+    slow = _reflexive_market_reference(*args)
+    assert fast[4] == slow[4] and fast[5] == slow[5]
+    for a, b in zip(fast[:4], slow[:4]):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-6)
+
+
+def test_kernel_matches_reference_on_a_collapse():
+    args = (np.array([0.01, -0.5, 0.01]), np.array([10e9]), np.array([3.0]), 1.0 / 100e9, np.zeros(1))
+    fast, slow = _reflexive_market_kernel(*args), _reflexive_market_reference(*args)
+    assert fast[4:] == slow[4:] == (1, 2)
+    for a, b in zip(fast[:4], slow[:4]):
+        np.testing.assert_allclose(a, b, rtol=1e-12)
+
+
+def test_reference_cases_cover_wipeouts_and_early_stops():
+    statuses, wiped = set(), False
+    for seed in range(4):
+        for depth in (math.inf, 3e12, 4e11):
+            exogenous, assets, leverages, carry = _random_case(seed)
+            out = _reflexive_market_reference(exogenous, assets, leverages, 1.0 / depth, carry)
+            statuses.add(out[5])
+            wiped |= bool(np.any(out[3][: out[4]] == 0.0))
+    assert wiped and len(statuses) >= 2
+
+
+def test_infinitely_deep_market_follows_the_exogenous_path():
+    rng = np.random.default_rng(7)
+    exogenous = pd.Series(rng.normal(0.0, 0.015, 500), index=pd.bdate_range("2020-01-01", periods=500))
+    frame = simulate_reflexive_market(
+        exogenous, fund_assets=[5e9, 2e9], leverages=[3.0, -3.0], depth=math.inf,
+        rate=0.03, expense_ratio=0.0095, spread=0.005,
+    )
+    assert frame.attrs["completed"]
+    pd.testing.assert_index_equal(frame.index, exogenous.index)
+    np.testing.assert_array_equal(frame["index_return"], exogenous.to_numpy())
+    np.testing.assert_allclose(frame["index_level"], frame["exogenous_level"])
+    # Each fund's assets follow the fund simulator on the same path.
+    for i, leverage in enumerate([3.0, -3.0]):
+        expected = simulate_fund(
+            exogenous, leverage, rate=0.03, expense_ratio=0.0095, spread=0.005, start=[5e9, 2e9][i]
+        )[1:]
+        np.testing.assert_allclose(frame[f"assets_{i}"], expected, rtol=1e-10)
+
+
+def test_finite_depth_amplifies_every_day_by_that_days_gain():
+    rng = np.random.default_rng(3)
+    exogenous = rng.normal(0.0, 0.01, 250)
+    frame = simulate_reflexive_market(exogenous, fund_assets=[40e9, 10e9], leverages=[3.0, -2.0], depth=2e12)
+    assert frame.attrs["completed"]
+    assert (frame["gain"] > 0).all() and (frame["gain"] < 1).all()
+    np.testing.assert_allclose(frame["index_return"], exogenous / (1 - frame["gain"]))
+    assert frame["gain"].iloc[0] == pytest.approx((40e9 * 6 + 10e9 * 6) / 2e12)
+    np.testing.assert_allclose(frame["flow"], frame["gain"] * 2e12 * frame["index_return"])
+    assert frame["index_return"].std() > exogenous.std()
+
+
+def test_runaway_day_stops_the_market_without_nans():
+    exogenous = [0.01, -0.01, 0.02, -0.02]
+    frame = simulate_reflexive_market(exogenous, fund_assets=[100e9], leverages=[3.0], depth=500e9)
+    assert not frame.attrs["completed"]
+    assert frame.attrs["stopped_on"] == 0
+    assert "runaway" in frame.attrs["reason"]
+    assert frame.empty
+
+
+def test_collapse_day_stops_the_market():
+    exogenous = [0.01, -0.5, 0.01]
+    frame = simulate_reflexive_market(exogenous, fund_assets=[10e9], leverages=[3.0], depth=100e9)
+    assert len(frame) == 1
+    assert frame.attrs["stopped_on"] == 1
+    assert "collapse" in frame.attrs["reason"]
+    assert not frame.isna().any().any()
+
+
+@pytest.mark.parametrize(
+    "call, exception, words",
+    [
+        (lambda: aggregate_rebalance_flow([1e9, 2e9], [3.0], 0.01), ValueError, "leverages"),
+        (lambda: aggregate_rebalance_flow(-1e9, 3.0, 0.01), ValueError, "assets"),
+        (lambda: aggregate_rebalance_flow(1e9, 3.0, -1.5), ValueError, "index_return"),
+        (lambda: rebalance_sign_table(move=0.0), ValueError, "move"),
+        (lambda: rebalance_sign_table(["2x"]), TypeError, "leverages"),
+        (lambda: feedback_gain(1e9, 3.0, 0.0), ValueError, "depth"),
+        (lambda: feedback_gain(1e9, 3.0, -5.0), ValueError, "depth"),
+        (lambda: amplification(float("nan")), ValueError, "gain"),
+        (lambda: instability_assets([3.0, -3.0], 1e12, weights=[1.0]), ValueError, "weights"),
+        (lambda: instability_assets([3.0], 1e12, weights=[0.0]), ValueError, "weights"),
+        (lambda: simulate_feedback(-1.0, long_assets=1.0, inverse_assets=1.0, depth=1.0), ValueError, "shock"),
+        (lambda: simulate_feedback(0.01, long_assets=-1.0, inverse_assets=1.0, depth=1.0), ValueError, "long_assets"),
+        (lambda: simulate_feedback(0.01, long_assets=1.0, inverse_assets=1.0, long_leverage=0.5, depth=1.0), ValueError, "long_leverage"),
+        (lambda: simulate_feedback(0.01, long_assets=1.0, inverse_assets=1.0, inverse_leverage=1.0, depth=1.0), ValueError, "inverse_leverage"),
+        (lambda: simulate_feedback(0.01, long_assets=1.0, inverse_assets=1.0, depth=1.0, n_rounds=0), ValueError, "n_rounds"),
+        (lambda: simulate_reflexive_market([0.01, -1.0], fund_assets=1.0, leverages=3.0, depth=1e9), ValueError, "index_returns"),
+        (lambda: simulate_reflexive_market([[0.01]], fund_assets=1.0, leverages=3.0, depth=1e9), ValueError, "index_returns"),
+        (lambda: simulate_reflexive_market([0.01], fund_assets=[1.0, 2.0], leverages=3.0, depth=1e9), ValueError, "leverages"),
+        (lambda: simulate_reflexive_market([0.01], fund_assets=1.0, leverages=3.0, depth=1e9, expense_ratio=-0.01), ValueError, "expense_ratio"),
+        (lambda: simulate_reflexive_market([0.01], fund_assets=1.0, leverages=3.0, depth=-math.inf), ValueError, "depth"),
+        (lambda: flow_share_of_volume(1e9, 0.0), ValueError, "closing_volume"),
+        (lambda: flow_share_of_volume([1e9, 2e9], [1e9, 2e9, 3e9]), ValueError, "broadcast"),
+    ],
+)
+def test_bad_input_is_refused_with_the_parameter_named(call, exception, words):
+    with pytest.raises(exception, match=words):
+        call()

@@ -1,0 +1,242 @@
+"""Open every page of the built site in headless Chromium with the network cut off.
+
+For each HTML page: no console errors, no request leaves the site (every such
+request is aborted and recorded), no request to the site fails, every Altair
+chart renders a non-empty SVG or canvas carrying an aria-label, moving a bound
+control (with the keyboard) changes its chart, controls are native labelled
+inputs, and there is neither require.js nor an ipywidget (dead in a static
+page). Screenshots of failing pages go to ``test-artifacts/``.
+
+The browser runs in a child process. Where ``unshare -n`` works (root on Linux)
+that process gets its own network namespace with only loopback up, so the page
+could not reach the internet even if routing missed something; elsewhere the
+request routing alone enforces it, and the test output says so.
+
+Run by hand: ``python tests/test_site.py _build/html test-artifacts``.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+DEAD_WIDGETS = (
+    ".jupyter-widgets, .widget-slider, .widget-dropdown, .widget-button, .widget-text, "
+    ".widget-checkbox, .widget-box, script[type='application/vnd.jupyter.widget-view+json']"
+)
+
+# Runs in the page: one record per Altair output div.
+CHARTS_JS = """
+() => [...document.querySelectorAll('div[id^="altair-viz-"]')].map(div => {
+  const view = div.querySelector('svg.marks, canvas.marks');
+  const labelled = view ? view.closest('[aria-label]') : null;
+  const box = view ? view.getBoundingClientRect() : null;
+  let painted = false;
+  if (view && view.tagName === 'svg') painted = view.querySelectorAll('path, line, rect, circle, text').length > 0;
+  if (view && view.tagName === 'CANVAS') {
+    const data = view.getContext('2d').getImageData(0, 0, view.width, view.height).data;
+    for (let i = 3; i < data.length; i += 4) if (data[i] !== 0) { painted = true; break; }
+  }
+  const inputs = [...div.querySelectorAll('.vega-bindings .vega-bind')].map(bind => {
+    const control = bind.querySelector('input, select');
+    return {native: !!control, labelled: !!(control && (control.closest('label') || control.labels?.length))};
+  });
+  return {
+    id: div.id, embedded: div.classList.contains('vega-embed'), kind: view ? view.tagName.toLowerCase() : null,
+    width: box ? box.width : 0, height: box ? box.height : 0, painted,
+    label: labelled && div.contains(labelled) ? labelled.getAttribute('aria-label') : '', error: div.querySelector('.error')?.textContent || '',
+    binds: inputs,
+  };
+})
+"""
+SNAPSHOT_JS = """
+id => { const v = document.getElementById(id).querySelector('svg.marks, canvas.marks');
+        return v.tagName === 'svg' ? v.innerHTML : v.toDataURL(); }
+"""
+VERSIONS_JS = "() => ({vega: window.vega?.version, 'vega-lite': window.vegaLite?.version, 'vega-embed': window.vegaEmbed?.version})"
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+def serve(site: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    """Serve ``site`` on 127.0.0.1 at a free port, in a daemon thread."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+def site_pages(site: Path) -> list[str]:
+    return sorted(str(p.relative_to(site)) for p in site.rglob("*.html")
+                  if p.relative_to(site).parts[0] not in ("_static", "_sources", "_images"))
+
+
+def move_control(page, chart_id: str) -> str | None:
+    """Move the chart's first bound control with the keyboard; return its new value or None."""
+    control = page.locator(f"#{chart_id} .vega-bindings .vega-bind").first.locator("input, select").first
+    kind = (control.get_attribute("type") or control.evaluate("e => e.tagName")).lower()
+    before = control.input_value() if kind not in ("checkbox", "radio") else str(control.is_checked())
+    control.focus()
+    if kind == "range":
+        at_max = control.evaluate("e => Number(e.value) >= Number(e.max)")
+        page.keyboard.press("Home" if at_max else "End")
+    elif kind == "select":
+        page.keyboard.press("ArrowDown" if control.evaluate("e => e.selectedIndex < e.options.length - 1") else "ArrowUp")
+    elif kind in ("checkbox", "radio"):
+        page.keyboard.press("Space")
+    else:
+        control.fill(str(before) + "1")
+        page.keyboard.press("Enter")
+    after = control.input_value() if kind not in ("checkbox", "radio") else str(control.is_checked())
+    return None if after == before else after
+
+
+def check_page(context, origin: str, path: str, expected_versions: dict[str, str], artifacts: Path) -> dict:
+    """What was checked on one page, and every problem found there as a readable sentence."""
+    problems: list[str] = []
+    stats = {"charts": 0, "controls_moved": 0, "requests": 0}
+    page = context.new_page()
+    page.on("console", lambda msg: msg.type == "error" and problems.append(f"console error: {msg.text}"))
+    page.on("pageerror", lambda err: problems.append(f"uncaught exception: {err}"))
+    # Chromium asks for /favicon.ico by itself; the book has no favicon and that is fine.
+    page.on("response", lambda r: r.status >= 400 and not r.url.endswith("/favicon.ico")
+            and problems.append(f"HTTP {r.status} for {r.url}"))
+
+    def route(r):
+        stats["requests"] += 1
+        if r.request.url.startswith(origin + "/"):
+            r.continue_()
+        else:
+            problems.append(f"request outside the site (aborted): {r.request.url}")
+            r.abort()
+
+    page.route("**/*", route)
+    page.goto(f"{origin}/{path}", wait_until="load")
+    page.wait_for_load_state("networkidle")
+    if page.locator('div[id^="altair-viz-"]').count():
+        try:
+            page.wait_for_function(
+                """() => [...document.querySelectorAll('div[id^="altair-viz-"]')]
+                        .every(d => d.querySelector('svg.marks, canvas.marks, .error'))""", timeout=15_000)
+        except Exception:  # the per-chart checks below say which chart did not render
+            pass
+        versions = page.evaluate(VERSIONS_JS)
+        for name, wanted in expected_versions.items():
+            got = versions.get(name) or ""
+            if got.split(".")[: len(wanted.split("."))] != wanted.split("."):
+                problems.append(f"{name} on the page is {got!r}, Altair expects {wanted}")
+    if page.evaluate("() => typeof window.define === 'function' || typeof window.requirejs !== 'undefined'"):
+        problems.append("an AMD loader (require.js) is on the page: Altair output would go to the CDN")
+    if page.locator("script[src*='require']").count():
+        problems.append("a require.js script tag is on the page")
+    if page.locator(DEAD_WIDGETS).count():
+        problems.append("ipywidget output on the page: widgets do nothing without a kernel")
+
+    for chart in page.evaluate(CHARTS_JS):
+        stats["charts"] += 1
+        name = f"chart {chart['id']}"
+        if chart["error"]:
+            problems.append(f"{name} shows an error: {chart['error'][:200]}")
+            continue
+        if not (chart["embedded"] and chart["kind"] and chart["width"] > 0 and chart["height"] > 0 and chart["painted"]):
+            problems.append(f"{name} did not render a non-empty SVG or canvas: {chart}")
+            continue
+        if not chart["label"].strip():
+            problems.append(f"{name}: its {chart['kind']} has no aria-label (give the chart a description)")
+        for bind in chart["binds"]:
+            if not (bind["native"] and bind["labelled"]):
+                problems.append(f"{name}: a bound control is not a labelled native input/select")
+        if chart["binds"]:
+            before = page.evaluate(SNAPSHOT_JS, chart["id"])
+            new_value = move_control(page, chart["id"])
+            if new_value is None:
+                problems.append(f"{name}: its first bound control did not respond to the keyboard")
+                continue
+            try:
+                page.wait_for_function(f"([id, before]) => ({SNAPSHOT_JS})(id) !== before",
+                                       arg=[chart["id"], before], timeout=5_000)
+                stats["controls_moved"] += 1
+            except Exception:
+                problems.append(f"{name}: moving its control to {new_value} did not change the chart")
+    if problems:
+        artifacts.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(artifacts / (path.replace("/", "__") + ".png")), full_page=True)
+    page.close()
+    return {**stats, "problems": problems}
+
+
+def check_site(site: Path, artifacts: Path, expected_versions: dict[str, str]) -> dict[str, dict]:
+    """:func:`check_page`'s findings for every HTML page of the built site."""
+    from playwright.sync_api import sync_playwright
+
+    server, origin = serve(site)
+    try:
+        with tempfile.TemporaryDirectory() as profile, sync_playwright() as pw:
+            context = pw.chromium.launch_persistent_context(
+                profile, executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            try:
+                return {path: check_page(context, origin, path, expected_versions, artifacts)
+                        for path in site_pages(site)}
+            finally:
+                context.close()
+    finally:
+        server.shutdown()
+
+
+def network_namespace_prefix() -> list[str]:
+    """A command prefix giving the child only a loopback network, or [] where unshare cannot."""
+    if not (shutil.which("unshare") and shutil.which("ip")):
+        return []
+    probe = subprocess.run(["unshare", "-n", "sh", "-c", "ip link set lo up"], capture_output=True)
+    return ["unshare", "-n", "sh", "-c", 'ip link set lo up && exec "$0" "$@"'] if probe.returncode == 0 else []
+
+
+@pytest.mark.browser
+@pytest.mark.book
+def test_every_page_offline(site_dir, chromium, repo_root):
+    import altair as alt
+
+    artifacts = repo_root / "test-artifacts"
+    versions = {"vega": alt.VEGA_VERSION, "vega-lite": alt.VEGALITE_VERSION, "vega-embed": alt.VEGAEMBED_VERSION}
+    prefix = network_namespace_prefix()
+    print("network: " + ("own namespace, loopback only (unshare -n)" if prefix
+                         else "unshare unavailable: relying on request routing alone"))
+    result = subprocess.run(
+        [*prefix, sys.executable, __file__, str(site_dir), str(artifacts), json.dumps(versions)],
+        capture_output=True, text=True, timeout=1200)
+    assert result.returncode == 0, f"browser run crashed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report, "the site has no pages"
+    for page, found in report.items():
+        print(f"{page}: {found['charts']} charts, {found['controls_moved']} bound controls moved, "
+              f"{found['requests']} requests, {len(found['problems'])} problems")
+    failures = {page: found["problems"] for page, found in report.items() if found["problems"]}
+    assert not failures, "\n".join(f"{page}:\n  " + "\n  ".join(p) for page, p in failures.items()) + \
+        f"\n(screenshots in {artifacts})"
+
+
+if __name__ == "__main__":
+    site_arg, artifacts_arg = Path(sys.argv[1]), Path(sys.argv[2])
+    if len(sys.argv) > 3:
+        wanted = json.loads(sys.argv[3])
+    else:
+        import altair as alt
+
+        wanted = {"vega": alt.VEGA_VERSION, "vega-lite": alt.VEGALITE_VERSION, "vega-embed": alt.VEGAEMBED_VERSION}
+    print(json.dumps(check_site(site_arg, artifacts_arg, wanted)))
