@@ -14,7 +14,7 @@ NOTEBOOKS := $(wildcard front/*.ipynb chapters/*.ipynb)
 PY_STAMP := $(VENV)/.requirements-installed
 JS_STAMP := node_modules/.package-lock.json
 
-.PHONY: book serve test setup clean
+.PHONY: book serve test setup report clean
 
 setup: $(PY_STAMP) $(JS_STAMP)
 
@@ -30,12 +30,20 @@ $(JS_STAMP): package.json package-lock.json
 	@touch $@
 
 book: setup
+	@mkdir -p _build
 	@start=$$(date +%s); \
-	$(BIN)/jupyter-book build --all . -n -W --keep-going --quiet; \
+	if ! $(BIN)/jupyter-book build --all . -n -W --keep-going > _build/book-build.log 2>&1; then \
+	  grep -v "Kernel is running over TCP" _build/book-build.log | tail -n 60; \
+	  echo "book build FAILED (warnings are errors); full log: _build/book-build.log"; exit 1; \
+	fi; \
 	echo $$(( $$(date +%s) - start )) > _build/build-seconds.txt; \
-	echo "built in $$(cat _build/build-seconds.txt) s with zero warnings"; \
+	echo "built in $$(cat _build/build-seconds.txt) s, $$(grep -c 'WARNING:' _build/book-build.log || true) warnings (log: _build/book-build.log)"; \
 	echo "open file://$(CURDIR)/$(SITE)/index.html"; \
 	echo "or run 'make serve' and visit http://127.0.0.1:$(PORT)/"
+
+report:
+	@$(BIN)/python scripts/site_report.py --write docs/site-report.md > /dev/null
+	@echo "wrote docs/site-report.md"
 
 serve:
 	@test -f $(SITE)/index.html || { echo "no site yet: run 'make book'"; exit 1; }
@@ -48,13 +56,12 @@ test: setup
 	@echo "== nbval: every notebook against its stored outputs"
 	@if [ -n "$(NOTEBOOKS)" ]; then \
 	  PYTHONPATH=scripts $(BIN)/python -m pytest -q -p nbval_summary --nbval \
-	    --sanitize-with tests/nbval_sanitize.cfg $(NOTEBOOKS); \
+	    --nbval-sanitize-with tests/nbval_sanitize.cfg $(NOTEBOOKS); \
 	else echo "no notebooks under front/ or chapters/"; fi
 	@echo "== the book"
 	@$(MAKE) --no-print-directory book
 	@echo "== the built site: browser test and page weights"
-	@REQUIRE_SITE=1 $(BIN)/python -m pytest -q -m "book or browser" tests
-	@$(BIN)/python scripts/site_report.py --write docs/site-report.md
+	@REQUIRE_SITE=1 $(BIN)/python -m pytest -q -s -m "book or browser" tests
 
 clean:
 	rm -rf _build test-artifacts

@@ -11,6 +11,7 @@ Altair's HTML output fetches its three libraries from jsdelivr unless
   pages whose body contains Altair output, and only those;
 * warns when a page body loads a script from another origin, so ``-W`` turns a
   stray CDN dependency into a build failure;
+* drops duplicate scripts and unread ipywidget state from every page;
 * copies the bundles and MathJax from ``node_modules`` into the site's
   ``_static/offline/`` when the build finishes (every build, so an incremental
   build never serves stale copies).
@@ -88,16 +89,24 @@ def add_vega_to_chart_pages(
         app.builder.add_js_file(f"{VENDOR_DIR}/{Path(bundle).name}", priority=401)
 
 
-def drop_duplicate_scripts(
+def tidy_page_scripts(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
-    """Keep the first of identical scripts: sphinx-thebe's inline config arrives twice under
-    Jupyter Book, and a second ``const THEBE_JS_URL`` is a console error on every page."""
+    """Drop scripts that would only cause trouble or weight on a static page.
+
+    * The second of two identical scripts: sphinx-thebe's inline config arrives twice under
+      Jupyter Book, and a second ``const THEBE_JS_URL`` is a console error on every page.
+    * Saved ipywidget state, when no widget manager is loaded (``nb_ipywidgets_js`` empty):
+      nothing would read it.
+    """
     scripts = context.get("script_files", [])
+    drop_widget_state = not getattr(app.config, "nb_ipywidgets_js", None)
     seen = set()
     unique = []
     for script in scripts:
         key = (script.filename or "", tuple(sorted(script.attributes.items())))  # None and "" both mean inline
+        if drop_widget_state and script.attributes.get("type") == "application/vnd.jupyter.widget-state+json":
+            continue
         if key not in seen:
             seen.add(key)
             unique.append(script)
@@ -120,6 +129,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("offline_vega_node_modules", "node_modules", "env")
     app.connect("builder-inited", check_installed_versions)
     app.connect("html-page-context", add_vega_to_chart_pages)
-    app.connect("html-page-context", drop_duplicate_scripts, priority=900)  # after other extensions
+    app.connect("html-page-context", tidy_page_scripts, priority=900)  # after other extensions
     app.connect("build-finished", copy_vendor_files)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

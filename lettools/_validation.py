@@ -53,6 +53,7 @@ def as_array(
     minimum: float | None = None,
     minimum_inclusive: bool = True,
     maximum: float | None = None,
+    minimum_reason: str = "",
 ) -> np.ndarray:
     """Return ``value`` as a finite float64 array, checking shape and bounds.
 
@@ -70,6 +71,8 @@ def as_array(
         Bounds every element must respect.
     minimum_inclusive : bool
         Whether ``minimum`` itself is allowed.
+    minimum_reason : str
+        Why the minimum holds, appended to the error message.
     """
     array = _to_float_array(value, name)
     if ndim is not None and array.ndim not in ndim:
@@ -77,31 +80,35 @@ def as_array(
         raise ValueError(f"{name} must be {allowed}, got a {array.ndim}-D array of shape {array.shape}")
     if array.size == 0 and not allow_empty:
         raise ValueError(f"{name} is empty: it needs at least one value")
-    if array.size and not np.all(np.isfinite(array)):
+    if not array.size:
+        return array
+    # Two reductions and no temporary array: NaN propagates into min, and +-inf shows in min or max.
+    low, high = array.min(), array.max()
+    if not (math.isfinite(low) and math.isfinite(high)):
         bad = np.flatnonzero(~np.isfinite(array.ravel()))[0]
         raise ValueError(
             f"{name} must be finite, found {array.ravel()[bad]} at flat position {bad}"
         )
-    if minimum is not None and array.size:
-        low = array.min()
-        if low < minimum or (not minimum_inclusive and low == minimum):
-            relation = ">=" if minimum_inclusive else ">"
-            raise ValueError(f"{name} must be {relation} {minimum}, found {low}")
-    if maximum is not None and array.size and array.max() > maximum:
-        raise ValueError(f"{name} must be <= {maximum}, found {array.max()}")
+    if minimum is not None and (low < minimum or (not minimum_inclusive and low == minimum)):
+        relation = ">=" if minimum_inclusive else ">"
+        raise ValueError(f"{name} must be {relation} {minimum}{minimum_reason}, found {low}")
+    if maximum is not None and high > maximum:
+        raise ValueError(f"{name} must be <= {maximum}, found {high}")
     return array
 
 
 def as_returns(value, name: str = "index_returns", *, ndim: Sequence[int] = (1, 2)) -> np.ndarray:
     """Simple decimal returns: finite, each strictly greater than -1 (a price cannot reach zero)."""
-    returns = as_array(value, name, ndim=ndim)
+    returns = as_array(
+        value,
+        name,
+        ndim=ndim,
+        minimum=-1.0,
+        minimum_inclusive=False,
+        minimum_reason=" (a simple return of -1 or less means a price at or below zero)",
+    )
     if returns.ndim and returns.shape[-1] == 0:
         raise ValueError(f"{name} has no days: the last axis must have at least one return")
-    if returns.min() <= -1.0:
-        raise ValueError(
-            f"{name} must be greater than -1 (a simple return of -1 or less means a price at or "
-            f"below zero), found {returns.min()}"
-        )
     return returns
 
 

@@ -19,12 +19,15 @@ Money amounts are in whatever currency unit ``assets`` is given in.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from ._conventions import financed_fraction
 from ._validation import as_array, as_positive_int, as_scalar
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "financing_cost",
@@ -123,6 +126,7 @@ def cost_breakdown(
         for an array, a DataFrame with those columns and one row per leverage
         (index named ``leverage``).
     """
+    import pandas as pd  # lazily: keeps `import lettools` fast
     leverage = as_array(leverage, "leverage", ndim=(0, 1))
     rate = as_scalar(rate, "rate")
     expense_ratio = as_scalar(expense_ratio, "expense_ratio", minimum=0.0)
@@ -168,6 +172,7 @@ def cost_over_horizon(drag, years):
         ``years`` (named ``years``), one column per leverage when ``drag`` is a
         DataFrame from :func:`cost_breakdown`.
     """
+    import pandas as pd  # lazily: keeps `import lettools` fast
     years_array = as_array(years, "years", ndim=(0, 1), minimum=0.0)
     if isinstance(drag, pd.DataFrame):
         if "total" not in drag.columns:
@@ -235,6 +240,7 @@ def fund_year_pnl(
         ``return_on_assets`` (decimal), ``new_assets``, ``exposure_after_move``,
         ``new_exposure``, ``rebalance_trade`` (money).
     """
+    import pandas as pd  # lazily: keeps `import lettools` fast
     assets = as_scalar(assets, "assets", minimum=0.0, minimum_inclusive=False)
     leverage = as_scalar(leverage, "leverage")
     index_return = as_scalar(index_return, "index_return", minimum=-1.0, minimum_inclusive=False)
@@ -302,6 +308,7 @@ def diy_leverage_cost(leverage, *, borrow_rate: float, other_costs: float = 0.0)
         ``financing``, ``other``, ``total``: a Series for a scalar leverage, a
         DataFrame indexed by ``leverage`` otherwise.
     """
+    import pandas as pd  # lazily: keeps `import lettools` fast
     leverage = as_array(leverage, "leverage", ndim=(0, 1), minimum=1.0)
     borrow_rate = as_scalar(borrow_rate, "borrow_rate")
     other_costs = as_scalar(other_costs, "other_costs", minimum=0.0)

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import functools
 import importlib
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
+
 
 __all__ = ["INDEX_NAMES", "load_index", "load_vix", "index_returns"]
 
@@ -48,6 +51,7 @@ def load_index(name: str) -> pd.DataFrame:
         previous close). The first day, which has no previous close, is dropped.
         S&P 500: 1999-01-05 to 2018-12-31, 5,030 days.
     """
+    import pandas as pd  # lazily: keeps `import lettools` fast
     raw = _load_arch_dataset(_check_name(name))
     close = raw["Adj Close"].astype("float64")
     frame = pd.DataFrame({"close": close, "return": close.pct_change()}).iloc[1:]
@@ -64,6 +68,7 @@ def load_vix() -> pd.DataFrame:
         Indexed by ``date``, one column ``vix`` (index points, an annualised
         volatility in percent). Days the source leaves blank are dropped.
     """
+    import pandas as pd  # lazily: keeps `import lettools` fast
     raw = _load_arch_dataset("vix")
     frame = raw[["vix"]].astype("float64").dropna()
     frame.index = pd.DatetimeIndex(frame.index, name="date")
@@ -85,6 +90,7 @@ def index_returns(name: str, start=None, end=None) -> pd.Series:
     pandas.Series
         Simple daily returns (decimals) indexed by ``date``, named ``name``.
     """
+    import pandas as pd  # lazily: keeps `import lettools` fast
     returns = load_index(name)["return"].rename(_check_name(name))
     bounds = {}
     for label, value in (("start", start), ("end", end)):

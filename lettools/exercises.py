@@ -12,7 +12,8 @@ so no answer is typed into the student's notebook or into this module. Messages
 never contain an expected value; they never echo a tolerance-sized neighbour of
 it either.
 
-Authors add one entry per exercise with :func:`register`: a
+Authors add one entry per exercise with :func:`register`, in the page's module
+under :mod:`lettools.book`: a
 :class:`NumericExercise` (tolerances, the unit the answer must be given in,
 hints) or a :class:`FunctionExercise` (a reference function and test cases).
 """
@@ -21,13 +22,13 @@ from __future__ import annotations
 
 import math
 import numbers
+import textwrap
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
 
-from lettools.fund import simulate_fund
 
 __all__ = [
     "NumericExercise",
@@ -146,7 +147,10 @@ def register(exercise: Exercise) -> Exercise:
 
 
 def registered() -> dict[str, Exercise]:
-    """A copy of the registry: id -> exercise."""
+    """A copy of the registry, every page's exercises included: id -> exercise."""
+    from lettools.book import load_pages
+
+    load_pages()
     return dict(_REGISTRY)
 
 
@@ -154,6 +158,10 @@ def _lookup(exercise_id) -> Exercise:
     """The exercise for ``exercise_id``; an author's typo gets a clear error listing the ids."""
     if not isinstance(exercise_id, str):
         raise TypeError(f"exercise_id must be a string, got {type(exercise_id).__name__}")
+    if exercise_id not in _REGISTRY:
+        from lettools.book import load_pages  # registers every page's exercises
+
+        load_pages()
     try:
         return _REGISTRY[exercise_id]
     except KeyError:
@@ -264,46 +272,5 @@ def evaluate(exercise_id: str, answer) -> Feedback:
 
 
 def check(exercise_id: str, answer) -> None:
-    """Print whether ``answer`` is right for ``exercise_id``, with a hint if not."""
-    print(evaluate(exercise_id, answer).message)
-
-
-# --- The exercises of "How this book works" ---------------------------------------------------
-
-
-def _two_day_fund_return(first_return: float, second_return: float, leverage: float) -> float:
-    """Two-day return of a daily-reset fund, from the simulator."""
-    path = simulate_fund([first_return, second_return], leverage)
-    return float(path[-1] / path[0] - 1.0)
-
-
-register(
-    NumericExercise(
-        id="how-it-works-two-day",
-        expected=lambda: _two_day_fund_return(0.05, -0.05, 3),
-        unit="decimal",
-        hint="Each day the fund's value is multiplied by one plus three times the index's return.",
-        mistakes=(
-            (
-                lambda: 3 * ((1 + 0.05) * (1 - 0.05) - 1),
-                "That is three times the index's two-day return, the answer for leverage bought once "
-                "and held. The fund resets every day: compound its two daily returns.",
-            ),
-        ),
-    )
-)
-
-register(
-    FunctionExercise(
-        id="how-it-works-two-day-function",
-        reference=_two_day_fund_return,
-        cases=(
-            {"first_return": 0.10, "second_return": -0.10, "leverage": 2},
-            {"first_return": 0.05, "second_return": 0.05, "leverage": 3},
-            {"first_return": -0.02, "second_return": 0.03, "leverage": -1},
-            {"first_return": 0.01, "second_return": -0.04, "leverage": 1},
-            {"first_return": 0.0, "second_return": 0.0, "leverage": -3},
-        ),
-        hint="Multiply the two daily growth factors (1 + leverage * return), then subtract 1.",
-    )
-)
+    """Print whether ``answer`` is right for ``exercise_id``, with a hint if not (wrapped to fit a page)."""
+    print(textwrap.fill(evaluate(exercise_id, answer).message, width=88))

@@ -98,7 +98,8 @@ def simulate_fund(
         index_returns, leverage, expense_ratio, rate, spread, trading_cost, start, periods_per_year
     )
     out = np.empty((matrix.shape[0], matrix.shape[1] + 1))
-    kernel = kernels.fund_paths if matrix.size >= kernels.PARALLEL_MIN_SIZE else kernels.fund_paths_serial
+    parallel = matrix.size >= kernels.PARALLEL_MIN_SIZE
+    kernel = kernels.fund_paths if parallel else kernels.fund_paths_serial
     kernel(matrix, leverage, carry, trading_drag, start, out)
     return out[0] if one_path else out
 
@@ -125,7 +126,8 @@ def terminal_value(
         index_returns, leverage, expense_ratio, rate, spread, trading_cost, start, periods_per_year
     )
     out = np.empty(matrix.shape[0])
-    kernel = kernels.fund_terminal if matrix.size >= kernels.PARALLEL_MIN_SIZE else kernels.fund_terminal_serial
+    parallel = matrix.size >= kernels.PARALLEL_MIN_SIZE
+    kernel = kernels.fund_terminal if parallel else kernels.fund_terminal_serial
     kernel(matrix, leverage, carry, trading_drag, start, out)
     return float(out[0]) if one_path else out
 
@@ -159,6 +161,7 @@ def static_leverage_path(index_returns, leverage: float, *, start: float = 1.0) 
     start = as_scalar(start, "start", minimum=0.0, minimum_inclusive=False)
     matrix = np.ascontiguousarray(np.atleast_2d(returns))
     out = np.empty((matrix.shape[0], matrix.shape[1] + 1))
-    kernel = kernels.static_paths if matrix.size >= kernels.PARALLEL_MIN_SIZE else kernels.static_paths_serial
+    parallel = matrix.size >= kernels.PARALLEL_MIN_SIZE
+    kernel = kernels.static_paths if parallel else kernels.static_paths_serial
     kernel(matrix, leverage, start, out)
     return out[0] if returns.ndim == 1 else out

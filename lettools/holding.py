@@ -28,11 +28,15 @@ period for which a chosen risk stays within a limit is
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import pandas as pd
 
 from ._conventions import financed_fraction
 from ._validation import as_array, as_positive_int, as_scalar
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "prob_lag_static",
@@ -404,6 +408,7 @@ def simulate_holding_risk(
         which the fund is below ``1 + L (S_t / S_0 - 1)``, and ``loss``, the
         share on which it has lost more than ``threshold``.
     """
+    import pandas as pd  # lazily: keeps `import lettools` fast
     leverage = as_scalar(leverage, "leverage")
     sigma = as_scalar(sigma, "sigma", minimum=0.0)
     max_days = as_positive_int(max_days, "max_days")

@@ -20,13 +20,16 @@ resting point: each round of rebalancing triggers a bigger one.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from ._conventions import financed_fraction
 from ._numba import njit
 from ._validation import as_array, as_positive_int, as_returns, as_scalar
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "aggregate_rebalance_flow",
@@ -104,6 +107,7 @@ def rebalance_sign_table(leverages=(2.0, 3.0, -1.0, -2.0, -3.0), *, move: float 
         trade per unit of assets after a ``+move`` and a ``-move`` day; and
         ``up_day`` / ``down_day``: ``"buy"``, ``"sell"`` or ``"none"``.
     """
+    import pandas as pd  # lazily: keeps `import lettools` fast
     leverages = np.atleast_1d(as_array(leverages, "leverages", ndim=(0, 1)))
     move = as_scalar(move, "move", minimum=0.0, minimum_inclusive=False, maximum=1.0)
     sensitivity = leverages**2 - leverages
@@ -242,6 +246,7 @@ def simulate_feedback(
         ``attrs`` holds ``gain``, ``amplification``, ``fixed_point`` (``None``
         when ``gain >= 1``) and ``stopped_at_round`` (``None`` if all rounds ran).
     """
+    import pandas as pd  # lazily: keeps `import lettools` fast
     shock = as_scalar(shock, "shock", minimum=-1.0, minimum_inclusive=False, maximum=1.0)
     if shock == 1.0:
         raise ValueError("shock must be < 1 (the simulation stops at a +100% move)")
@@ -400,6 +405,7 @@ def simulate_reflexive_market(
         ``leverages``, ``completed`` (bool), ``stopped_on`` (the label of the
         day that stopped it, or ``None``) and ``reason``.
     """
+    import pandas as pd  # lazily: keeps `import lettools` fast
     exogenous = as_returns(index_returns, "index_returns", ndim=(1,))
     assets0, leverages = _funds(fund_assets, leverages)
     depth = _depth(depth)

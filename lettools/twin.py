@@ -177,7 +177,7 @@ class Param:
     @property
     def tolerance(self) -> float:
         """Half-width of the window in which a numeric data value matches the control's value."""
-        return 0.25 * float(np.min(np.diff(self._grid)))
+        return _rounder(self._grid)(0.25 * float(np.min(np.diff(self._grid))))
 
     def shown(self, value: float) -> float:
         """A parameter value in the units shown on the controls."""
@@ -362,83 +362,3 @@ def _binding(p: Param):
     if p.kind == "radio":
         return alt.binding_radio(options=options, name=p.title)
     return alt.binding_select(options=options, name=p.title)
-
-
-# --- The explorer of "How this book works": two days of a daily-reset fund ---------------------
-
-_TWO_DAY_SERIES = {"index": "Index", "fund": "Daily-reset fund", "held": "Leverage bought once and held"}
-
-
-def two_day_values(first_return: float, second_return: float, leverage: float) -> pd.DataFrame:
-    """Values (start 100) of the index, an ``L``x daily-reset fund and ``L``x exposure held for two days.
-
-    Returns one row per day (0, 1, 2) with columns ``day``, ``index``, ``fund``
-    (:func:`lettools.fund.simulate_fund`) and ``held``
-    (:func:`lettools.fund.static_leverage_path`).
-    """
-    from lettools.fund import simulate_fund, static_leverage_path
-
-    returns = [first_return, second_return]
-    return pd.DataFrame(
-        {
-            "day": np.arange(3),
-            "index": static_leverage_path(returns, 1.0, start=100.0),
-            "fund": simulate_fund(returns, leverage, start=100.0),
-            "held": static_leverage_path(returns, leverage, start=100.0),
-        }
-    )
-
-
-def _draw_two_day(base: alt.Chart, domains: Mapping[str, list[float]]) -> alt.LayerChart:
-    names = list(_TWO_DAY_SERIES.values())
-    label = " : ".join(f"datum.key === {key!r} ? {name!r}" for key, name in _TWO_DAY_SERIES.items())
-    # One row per day keeps the embedded data small; fold it into one row per series here.
-    long = (
-        base.transform_fold(list(_TWO_DAY_SERIES), as_=["key", "value"])
-        .transform_calculate(series=f"{label} : datum.key", change="datum.value / 100 - 1")
-    )
-    low = min(domains[key][0] for key in _TWO_DAY_SERIES)
-    high = max(domains[key][1] for key in _TWO_DAY_SERIES)
-    # Colour and dash both encode the series, so it does not rest on colour alone.
-    color = alt.Color("series:N", title=None, scale=alt.Scale(domain=names),
-                      legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=2.5))
-    dash = alt.StrokeDash("series:N", title=None, scale=alt.Scale(domain=names))
-    y = alt.Y("value:Q", title="Value (start = 100)", scale=alt.Scale(domain=[low, high], zero=False))
-    x = alt.X("day:O", title="Day", axis=alt.Axis(labelAngle=0))
-    tooltip = [
-        alt.Tooltip("series:N", title="Series"),
-        alt.Tooltip("day:O", title="Day"),
-        alt.Tooltip("value:Q", title="Value", format=".2f"),
-        alt.Tooltip("change:Q", title="Change since day 0", format="+.2%"),
-    ]
-    lines = long.mark_line(point=True).encode(x=x, y=y, color=color, strokeDash=dash, tooltip=tooltip)
-    labels = (
-        long.transform_filter("datum.day == 2")
-        .mark_text(align="left", dx=8, fontSize=12)
-        .encode(x=x, y=y, color=color, text=alt.Text("change:Q", format="+.2%"))
-    )
-    return alt.layer(lines, labels).properties(width=420, height=280)
-
-
-def two_day_explorer() -> Explorer:
-    """Two index days, a daily-reset fund and leverage held: the explorer of "How this book works"."""
-    day_returns = np.round(np.arange(-0.10, 0.1001, 0.025), 3)
-    return Explorer(
-        compute=two_day_values,
-        params=[
-            Param("first_return", day_returns, default=0.10, label="Index return, day 1",
-                  percent=True, live=(-0.30, 0.30, 0.005)),
-            Param("second_return", day_returns, default=-0.10, label="Index return, day 2",
-                  percent=True, live=(-0.30, 0.30, 0.005)),
-            Param("leverage", [-3, -2, -1, 1, 2, 3], default=2, label="Leverage",
-                  live=(-3.0, 3.0, 0.5)),
-        ],
-        draw=_draw_two_day,
-        title="Two days: the daily-reset fund versus leverage bought once",
-        description=(
-            "Line chart over days 0 to 2 of three values starting at 100: the index, a fund that resets "
-            "to the chosen leverage every day, and the same leverage bought once and held. Labels at "
-            "day 2 give each one's total change. After a rise and a fall of the same size the daily-reset "
-            "fund ends below the held position."
-        ),
-    )

@@ -63,3 +63,13 @@ def test_warm_up_writes_a_cache_entry_for_every_kernel(repo_root, tmp_path):
     assert warmed and warmed.group(1) == warmed.group(2) and int(warmed.group(2)) > 0, result.stdout
     index_files = list(tmp_path.rglob("*.nbi"))
     assert len(index_files) >= int(warmed.group(2)), f"{len(index_files)} cache index files in {tmp_path}"
+
+
+def test_launch_links_use_the_books_repository(repo_root):
+    """_config.yml names the repository; lettools' "launch live" links must say the same."""
+    import yaml
+    from lettools import live
+
+    repository = yaml.safe_load((repo_root / "_config.yml").read_text())["repository"]
+    assert live.REPOSITORY == repository["url"], "change lettools/live.py REPOSITORY with _config.yml"
+    assert live.BRANCH == repository["branch"]

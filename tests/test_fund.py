@@ -23,7 +23,9 @@ def direct_fund(index_returns, leverage, *, expense_ratio=0.0, rate=0.0, spread=
 
 @pytest.fixture
 def returns():
-    return np.random.default_rng(7).normal(0.0004, 0.02, size=(50, 300))
+    # 80 x 300 is above kernels.PARALLEL_MIN_SIZE, so the public functions use the parallel builds.
+    assert 80 * 300 >= kernels.PARALLEL_MIN_SIZE
+    return np.random.default_rng(7).normal(0.0004, 0.02, size=(80, 300))
 
 
 @pytest.mark.parametrize("leverage", [3.0, 2.0, 1.0, 0.0, -1.0, -3.0])
@@ -90,21 +92,24 @@ def test_wipeouts_are_absorbing():
 
 def test_terminal_value_is_last_column(returns):
     costs = dict(expense_ratio=0.009, rate=0.02, spread=0.005, trading_cost=0.0002)
-    np.testing.assert_allclose(terminal_value(returns, 3, **costs), simulate_fund(returns, 3, **costs)[:, -1],
-                               rtol=1e-13)
+    paths = simulate_fund(returns, 3, **costs)
+    np.testing.assert_allclose(terminal_value(returns, 3, **costs), paths[:, -1], rtol=1e-13)
+    # Small inputs take the serial builds; they give the same numbers.
+    np.testing.assert_allclose(simulate_fund(returns[:2], 3, **costs), paths[:2], rtol=1e-15)
+    np.testing.assert_allclose(terminal_value(returns[:2], 3, **costs), paths[:2, -1], rtol=1e-13)
 
 
 def test_shapes_and_pandas_input(returns):
     one = simulate_fund(returns[0], 2)
     assert one.shape == (301,) and one[0] == 1.0
     many = simulate_fund(returns, 2, start=100.0)
-    assert many.shape == (50, 301)
+    assert many.shape == (80, 301)
     np.testing.assert_array_equal(many[:, 0], 100.0)
     np.testing.assert_array_equal(simulate_fund(pd.Series(returns[0]), 2), one)
     np.testing.assert_array_equal(simulate_fund(pd.DataFrame(returns), 2, start=100.0), many)
     np.testing.assert_array_equal(simulate_fund(list(returns[0]), 2), one)
     assert isinstance(terminal_value(returns[0], 2), float)
-    assert terminal_value(returns, 2).shape == (50,)
+    assert terminal_value(returns, 2).shape == (80,)
 
 
 def test_rate_per_day_array():

@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from lettools import live
-from lettools.twin import Explorer, Param, two_day_explorer
+from lettools.book.how_it_works import two_day_explorer
+from lettools.twin import Explorer, Param
 
 
 def test_launch_urls_point_at_the_repository_branch_and_path():
@@ -115,3 +116,15 @@ def test_categorical_and_uneven_params_get_choice_controls(shown):
     assert isinstance(kind, widgets.ToggleButtons) and kind.options == ("a", "b")
     assert isinstance(level, widgets.Dropdown) and level.value == 2.0
     assert np.isclose(level.options[-1][1], 5.0)
+
+
+def test_two_day_widget_accepts_every_corner_of_its_controls(shown, capsys):
+    box = two_day_explorer().widget()
+    controls = _sliders(box)
+    day1, day2, leverage = (controls[k] for k in ("Index return, day 1 (%)", "Index return, day 2 (%)", "Leverage"))
+    for a in (day1.min, day1.max):
+        for b in (day2.min, day2.max):
+            for lev in (leverage.min, 0.0, leverage.max):
+                day1.value, day2.value, leverage.value = a, b, lev
+    assert "cannot be computed" not in capsys.readouterr().out
+    assert shown[-1].to_dict()["title"]

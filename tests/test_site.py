@@ -231,6 +231,19 @@ def test_every_page_offline(site_dir, chromium, repo_root):
         f"\n(screenshots in {artifacts})"
 
 
+@pytest.mark.browser
+@pytest.mark.book
+def test_chapter_pages_within_the_weight_budget(site_dir, chromium, repo_root):
+    sys.path.insert(0, str(repo_root / "scripts"))
+    import site_report
+
+    weights, bundle = site_report.measure(site_dir)
+    assert weights and all(sent > 0 for sent, _ in weights.values()), weights
+    assert bundle > 0
+    heavy = {page: weights[page][0] for page in site_report.over_budget(weights)}
+    assert not heavy, f"chapter pages over {site_report.BUDGET_BYTES} bytes transferred: {heavy}"
+
+
 if __name__ == "__main__":
     site_arg, artifacts_arg = Path(sys.argv[1]), Path(sys.argv[2])
     if len(sys.argv) > 3:

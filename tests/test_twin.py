@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from lettools import simulate_fund
-from lettools.twin import Explorer, Param, two_day_explorer, two_day_values
+from lettools.book.how_it_works import two_day_explorer, two_day_values
+from lettools.twin import Explorer, Param
 
 
 def _draw(base, domains):

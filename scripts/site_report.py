@@ -1,0 +1,143 @@
+"""Page weights and build time of the built site, checked against the 2 MB page budget.
+
+Each page is loaded in headless Chromium with an empty cache, and every response
+it needs (HTML, CSS, JS, fonts, MathJax) is recorded. "Transferred" is what a
+host that gzips text (GitHub Pages, Netlify, Read the Docs all do) sends: text
+responses gzip-compressed at level 6, fonts and images as they are. The
+uncompressed total is reported too. The Vega bundle (vega, vega-lite,
+vega-embed) is shared by every chart page and cached after the first, so it is
+reported once for the site and left out of page weights.
+
+    python scripts/site_report.py                 # print the table, exit 1 over budget
+    python scripts/site_report.py --write docs/site-report.md
+
+The build time is what ``make book`` last recorded in ``_build/build-seconds.txt``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import gzip
+import http.server
+import sys
+import threading
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SITE = REPO_ROOT / "_build" / "html"
+CHROMIUM = "/usr/bin/chromium"
+BUDGET_BYTES = 2 * 1024 * 1024
+SHARED_BUNDLE = ("vega.min.js", "vega-lite.min.js", "vega-embed.min.js")
+BUNDLE_DIR = "_static/offline/"
+TEXT_SUFFIXES = (".html", ".js", ".css", ".json", ".svg", ".txt", ".map")
+
+
+def transferred_bytes(url: str, body: bytes) -> int:
+    """Bytes on the wire from a host that gzips text responses."""
+    return len(gzip.compress(body, 6)) if url.split("?")[0].endswith(TEXT_SUFFIXES) else len(body)
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+def content_pages(site: Path) -> list[str]:
+    """Book pages: everything the table of contents built, without Sphinx's index/search pages."""
+    return sorted(str(p.relative_to(site)) for p in site.rglob("*.html")
+                  if p.relative_to(site).parts[0] not in ("_static", "_sources", "_images")
+                  and p.name not in ("genindex.html", "search.html", "index.html"))
+
+
+def measure(site: Path = SITE) -> tuple[dict[str, tuple[int, int]], int]:
+    """(transferred, uncompressed) bytes of each page with an empty cache, Vega bundle excluded,
+    and the bundle's transferred bytes."""
+    from playwright.sync_api import sync_playwright
+
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    origin = f"http://127.0.0.1:{server.server_address[1]}/"
+    weights: dict[str, tuple[int, int]] = {}
+    bundle = sum(transferred_bytes(name, (site / BUNDLE_DIR / name).read_bytes()) for name in SHARED_BUNDLE)
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                         args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+            for path in content_pages(site):
+                context = browser.new_context()  # empty cache for every page
+                page = context.new_page()
+                bodies: dict[str, bytes] = {}
+                page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(origin) else r.abort())
+
+                def record(response, bodies=bodies):
+                    if response.url.startswith(origin) and response.ok:
+                        bodies[response.url] = response.body()
+
+                page.on("response", record)
+                page.goto(origin + path, wait_until="load")
+                page.wait_for_load_state("networkidle")
+                own = {url: body for url, body in bodies.items()
+                       if not url.split("?")[0].endswith(tuple(BUNDLE_DIR + n for n in SHARED_BUNDLE))}
+                weights[path] = (sum(transferred_bytes(u, b) for u, b in own.items()),
+                                 sum(len(b) for b in own.values()))
+                context.close()
+            browser.close()
+    finally:
+        server.shutdown()
+    return weights, bundle
+
+
+def over_budget(weights: dict[str, tuple[int, int]]) -> list[str]:
+    """Chapter pages that transfer more than the budget (front matter is reported, not held to it)."""
+    return [p for p, (sent, _) in weights.items() if p.startswith("chapters/") and sent > BUDGET_BYTES]
+
+
+def build_seconds(site: Path = SITE) -> str:
+    record = site.parent / "build-seconds.txt"
+    return record.read_text().strip() if record.is_file() else "not recorded (run `make book`)"
+
+
+def markdown(weights: dict[str, tuple[int, int]], bundle: int, seconds: str) -> str:
+    heavy = over_budget(weights)
+    rows = "\n".join(
+        f"| `{p}` | {sent / 1024:,.0f} KiB | {raw / 1024:,.0f} KiB | "
+        f"{'over budget' if p in heavy else 'ok' if p.startswith('chapters/') else 'not budgeted'} |"
+        for p, (sent, raw) in weights.items())
+    return f"""# Site report
+
+Generated by `python scripts/site_report.py --write docs/site-report.md` after `make book`.
+
+- Full build (`jupyter-book build --all`, every notebook executed): **{seconds} s**.
+- Shared Vega bundle (vega, vega-lite, vega-embed), loaded once per visit on chart pages:
+  **{bundle / 1024:,.0f} KiB**, counted here rather than in each page.
+- Budget: each chapter page at most {BUDGET_BYTES / 1024 / 1024:.0f} MB transferred (empty cache, text
+  gzip-compressed as a static host serves it, Vega bundle excluded). Most of a page's weight is the
+  theme (Font Awesome alone is about 0.5 MB gzipped) and, on pages with math, MathJax (about 0.3 MB).
+
+| Page | Transferred | Uncompressed | Budget |
+|---|---|---|---|
+{rows}
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--site", type=Path, default=SITE)
+    parser.add_argument("--write", type=Path, help="write the report as Markdown to this file")
+    args = parser.parse_args(argv)
+    weights, bundle = measure(args.site)
+    report = markdown(weights, bundle, build_seconds(args.site))
+    print(report)
+    if args.write:
+        args.write.parent.mkdir(parents=True, exist_ok=True)
+        args.write.write_text(report)
+    heavy = over_budget(weights)
+    for path in heavy:
+        print(f"over the {BUDGET_BYTES} byte budget: {path} ({weights[path][0]} bytes)", file=sys.stderr)
+    return 1 if heavy else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
