@@ -33,6 +33,7 @@ book: setup
 	@mkdir -p _build
 	@start=$$(date +%s); \
 	if ! $(BIN)/jupyter-book build --all . -n -W --keep-going > _build/book-build.log 2>&1; then \
+	  echo "$$(( $$(date +%s) - start )) (that build failed)" > _build/build-seconds.txt; \
 	  grep -v "Kernel is running over TCP" _build/book-build.log | tail -n 60; \
 	  echo "book build FAILED (warnings are errors); full log: _build/book-build.log"; exit 1; \
 	fi; \
@@ -50,18 +51,23 @@ serve:
 	@echo "serving $(SITE) on http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
 	@$(BIN)/python -m http.server --bind 127.0.0.1 --directory $(SITE) $(PORT)
 
+# Every step runs even when an earlier one fails, so one run shows every problem.
 test: setup
-	@echo "== unit, property and tooling tests"
-	@$(BIN)/python -m pytest -q -m "not book and not browser" tests
-	@echo "== nbval: every notebook against its stored outputs"
-	@if [ -n "$(NOTEBOOKS)" ]; then \
+	@failed=""; \
+	echo "== unit, property and tooling tests"; \
+	$(BIN)/python -m pytest -q -m "not book and not browser" tests || failed="$$failed unit"; \
+	echo "== nbval: every notebook against its stored outputs"; \
+	if [ -n "$(NOTEBOOKS)" ]; then \
 	  PYTHONPATH=scripts $(BIN)/python -m pytest -q -p nbval_summary --nbval \
-	    --nbval-sanitize-with tests/nbval_sanitize.cfg $(NOTEBOOKS); \
-	else echo "no notebooks under front/ or chapters/"; fi
-	@echo "== the book"
-	@$(MAKE) --no-print-directory book
-	@echo "== the built site: browser test and page weights"
-	@REQUIRE_SITE=1 $(BIN)/python -m pytest -q -s -m "book or browser" tests
+	    --nbval-sanitize-with tests/nbval_sanitize.cfg $(NOTEBOOKS) || failed="$$failed nbval"; \
+	else echo "no notebooks under front/ or chapters/"; fi; \
+	echo "== the book"; \
+	if $(MAKE) --no-print-directory book; then \
+	  echo "== the built site: browser test and page weights"; \
+	  REQUIRE_SITE=1 $(BIN)/python -m pytest -q -s -m "book or browser" tests || failed="$$failed site"; \
+	else failed="$$failed book"; fi; \
+	if [ -n "$$failed" ]; then echo "FAILED:$$failed"; exit 1; fi; \
+	echo "all checks passed"
 
 clean:
 	rm -rf _build test-artifacts

@@ -36,15 +36,18 @@ def find_kernels() -> dict[str, Dispatcher]:
 def call_public_functions() -> None:
     """Reach each kernel through the public function a chapter would call."""
     import lettools
+    from lettools import kernels
     from lettools.reflexivity import simulate_reflexive_market
 
-    day = np.full(5, 0.001)
-    paths = np.full((2, 5), 0.001)
-    lettools.simulate_fund(day, 2.0)
-    lettools.terminal_value(paths, 3.0)
-    lettools.static_leverage_path(day, 2.0)
+    # Small inputs take the serial kernels, large ones (lettools' threshold) the parallel ones.
+    large_days = getattr(kernels, "PARALLEL_MIN_SIZE", 0) // 2 + 1
+    for n_days in (5, large_days):
+        paths = np.full((2, n_days), 0.0001)
+        lettools.simulate_fund(paths, 2.0)
+        lettools.terminal_value(paths, 3.0)
+        lettools.static_leverage_path(paths, 2.0)
     lettools.simulate_outcomes(2.0, 0.05, 0.2, 5, n_paths=10, seed=1)
-    simulate_reflexive_market(day, fund_assets=[1.0], leverages=[2.0], depth=100.0)
+    simulate_reflexive_market(np.full(5, 0.0001), fund_assets=[1.0], leverages=[2.0], depth=100.0)
 
 
 def main() -> int:

@@ -2,7 +2,7 @@
 
 For each HTML page: no console errors, no request leaves the site (every such
 request is aborted and recorded), no request to the site fails, every Altair
-chart renders a non-empty SVG or canvas carrying an aria-label, moving a bound
+chart renders a non-empty SVG or canvas carrying an aria-label, moving each bound
 control (with the keyboard) changes its chart, controls are native labelled
 inputs, and there is neither require.js nor an ipywidget (dead in a static
 page). Screenshots of failing pages go to ``test-artifacts/``.
@@ -87,23 +87,40 @@ def site_pages(site: Path) -> list[str]:
                   if p.relative_to(site).parts[0] not in ("_static", "_sources", "_images"))
 
 
-def move_control(page, chart_id: str) -> str | None:
-    """Move the chart's first bound control with the keyboard; return its new value or None."""
-    control = page.locator(f"#{chart_id} .vega-bindings .vega-bind").first.locator("input, select").first
+def move_control(page, chart_id: str, index: int) -> str | None:
+    """Move a chart's ``index``-th bound control with the keyboard; return its new value, or
+    None when the keyboard did not change it."""
+    bind = page.locator(f"#{chart_id} .vega-bindings .vega-bind").nth(index)
+    radios = bind.locator("input[type=radio]")
+    if radios.count():
+        def state() -> str:
+            return bind.locator("input[type=radio]:checked").first.get_attribute("value") or ""
+        before = state()
+        checked = bind.locator("input[type=radio]:checked")
+        (checked.first if checked.count() else radios.first).focus()
+        page.keyboard.press("ArrowDown")  # a radio group moves its selection with the arrows
+        after = state()
+        return None if after == before else after
+    control = bind.locator("input, select").first
     kind = (control.get_attribute("type") or control.evaluate("e => e.tagName")).lower()
-    before = control.input_value() if kind not in ("checkbox", "radio") else str(control.is_checked())
+
+    def value() -> str:
+        return str(control.is_checked()) if kind == "checkbox" else control.input_value()
+
+    before = value()
     control.focus()
     if kind == "range":
         at_max = control.evaluate("e => Number(e.value) >= Number(e.max)")
         page.keyboard.press("Home" if at_max else "End")
     elif kind == "select":
-        page.keyboard.press("ArrowDown" if control.evaluate("e => e.selectedIndex < e.options.length - 1") else "ArrowUp")
-    elif kind in ("checkbox", "radio"):
+        last = control.evaluate("e => e.selectedIndex >= e.options.length - 1")
+        page.keyboard.press("ArrowUp" if last else "ArrowDown")
+    elif kind == "checkbox":
         page.keyboard.press("Space")
     else:
-        control.fill(str(before) + "1")
+        control.fill(before + "1")
         page.keyboard.press("Enter")
-    after = control.input_value() if kind not in ("checkbox", "radio") else str(control.is_checked())
+    after = value()
     return None if after == before else after
 
 
@@ -162,18 +179,18 @@ def check_page(context, origin: str, path: str, expected_versions: dict[str, str
         for bind in chart["binds"]:
             if not (bind["native"] and bind["labelled"]):
                 problems.append(f"{name}: a bound control is not a labelled native input/select")
-        if chart["binds"]:
+        for index in range(len(chart["binds"])):
             before = page.evaluate(SNAPSHOT_JS, chart["id"])
-            new_value = move_control(page, chart["id"])
+            new_value = move_control(page, chart["id"], index)
             if new_value is None:
-                problems.append(f"{name}: its first bound control did not respond to the keyboard")
+                problems.append(f"{name}: bound control {index + 1} did not respond to the keyboard")
                 continue
             try:
                 page.wait_for_function(f"([id, before]) => ({SNAPSHOT_JS})(id) !== before",
                                        arg=[chart["id"], before], timeout=5_000)
                 stats["controls_moved"] += 1
             except Exception:
-                problems.append(f"{name}: moving its control to {new_value} did not change the chart")
+                problems.append(f"{name}: moving bound control {index + 1} to {new_value} did not change the chart")
     if problems:
         artifacts.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(artifacts / (path.replace("/", "__") + ".png")), full_page=True)

@@ -12,7 +12,7 @@ import importlib
 from types import ModuleType
 
 #: Modules of ``lettools.book``, one per page, in reading order. Add a chapter's module here.
-PAGES = ("how_it_works",)
+PAGES = ("how_it_works", "mechanics", "compounding", "decay", "costs", "reflexivity", "regulation")
 
 
 def load_pages() -> list[ModuleType]:

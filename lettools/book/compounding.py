@@ -1,0 +1,695 @@
+"""Explorers, charts, tables and exercises of the chapter "Compounding" (chapters/compounding.ipynb).
+
+Values of funds and positions are per 100 invested in the explorers' tables and
+per unit invested in the Monte Carlo summaries. Returns are simple decimals,
+drifts and volatilities annual decimals, horizons trading days (252 a year).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping, Sequence
+
+import altair as alt
+import numpy as np
+import pandas as pd
+from scipy.optimize import brentq
+
+from lettools._validation import as_array, as_positive_int, as_returns, as_scalar
+from lettools.charts import accessible
+from lettools.exercises import FunctionExercise, NumericExercise, register
+from lettools.fund import simulate_fund, static_leverage_path, terminal_value
+from lettools.montecarlo import simulate_outcomes
+from lettools.paths import SCENARIOS, gbm_returns, scenario_returns
+from lettools.theory import log_growth_rate
+from lettools.twin import Explorer, Param
+
+__all__ = [
+    "EXAMPLE_PATTERNS",
+    "value_paths",
+    "pattern_returns",
+    "pattern_values",
+    "examples_explorer",
+    "elementary_symmetric_sums",
+    "gap_decomposition",
+    "held_leverage",
+    "held_leverage_chart",
+    "scenario_values",
+    "paths_explorer",
+    "outcome_summary",
+    "outcomes_explorer",
+    "gbm_mean_median",
+    "mean_median_chart",
+    "divergence_path",
+    "divergence_chart",
+    "calendar_year_comparison",
+]
+
+#: Value columns of the explorers' tables and the names shown for them.
+SERIES = {"index": "Index", "fund": "Daily-reset fund", "held": "Leverage bought once and held"}
+
+#: Day patterns behind the worked examples, each scaled by one daily move.
+EXAMPLE_PATTERNS = {
+    "up, then down": "Example 2.1: a rise and a fall of the same size",
+    "two up days": "Example 2.2: two rises in a row",
+    "four down, then back": "Example 2.3: four falls, then the rise that restores the index",
+}
+
+_LEVERAGES = [-3, -2, -1, 2, 3]
+
+
+# -- value paths --------------------------------------------------------------------------
+
+def value_paths(index_returns, leverage: float, *, start: float = 100.0) -> pd.DataFrame:
+    """Index, daily-reset fund and leverage held, day by day, all starting at ``start``.
+
+    Parameters
+    ----------
+    index_returns : array_like
+        The index's daily simple returns (1-D).
+    leverage : float
+        The multiple ``L`` of the fund and of the held position.
+    start : float
+        Common starting value.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per day ``0..T``: ``day``, ``index`` (the index, i.e. 1x held),
+        ``fund`` (:func:`lettools.simulate_fund`, no costs) and ``held``
+        (:func:`lettools.static_leverage_path`: ``L`` times the index bought on
+        day 0 and held, so its return is ``L`` times the index's return until it
+        reaches zero).
+    """
+    returns = as_returns(index_returns, ndim=(1,))
+    return pd.DataFrame(
+        {
+            "day": np.arange(returns.size + 1),
+            "index": static_leverage_path(returns, 1.0, start=start),
+            "fund": simulate_fund(returns, leverage, start=start),
+            "held": static_leverage_path(returns, leverage, start=start),
+        }
+    )
+
+
+def pattern_returns(pattern: str, move: float) -> np.ndarray:
+    """Daily index returns of one of the worked examples' patterns, scaled by ``move``.
+
+    ``"up, then down"`` is ``[move, -move]`` (example 2.1 with ``move = 0.10``);
+    ``"two up days"`` is ``[move, move]`` (example 2.2); ``"four down, then back"``
+    is four days of ``-move`` and then the rise that takes the index exactly back
+    to its start, ``(1 - move)^-4 - 1`` (example 2.3 rounds it: 4.1% for ``move = 0.01``).
+    """
+    if pattern not in EXAMPLE_PATTERNS:
+        raise ValueError(f"pattern must be one of {', '.join(map(repr, EXAMPLE_PATTERNS))}; got {pattern!r}")
+    move = as_scalar(move, "move", minimum=0.0, minimum_inclusive=False)
+    if move >= 1.0:
+        raise ValueError(f"move must be below 1 (a 100% fall ends the index), got {move}")
+    if pattern == "up, then down":
+        return np.array([move, -move])
+    if pattern == "two up days":
+        return np.array([move, move])
+    return np.array([-move] * 4 + [(1.0 - move) ** -4 - 1.0])
+
+
+_EXAMPLE_MOVES = np.round(np.arange(0.01, 0.1001, 0.01), 2)
+
+
+@functools.lru_cache(maxsize=None)
+def _pattern_envelope(pattern: str) -> tuple[float, float]:
+    """Lowest and highest value (start 100) of a pattern over the explorer's moves and leverages."""
+    values = [value_paths(pattern_returns(pattern, move), leverage)[list(SERIES)].to_numpy()
+              for move in _EXAMPLE_MOVES for leverage in _LEVERAGES]
+    return float(np.min(values)), float(np.max(values))
+
+
+def pattern_values(pattern: str, move: float, leverage: float) -> pd.DataFrame:
+    """:func:`value_paths` (start 100) of a worked example's pattern; see :func:`pattern_returns`.
+
+    Two more columns, ``y_low`` and ``y_high``, hold the lowest and highest value the
+    pattern reaches over the explorer's grid of moves and leverages: the chart keeps
+    its vertical axis fixed per pattern with them.
+    """
+    returns = pattern_returns(pattern, move)  # validates pattern and move first
+    low, high = _pattern_envelope(pattern)
+    return value_paths(returns, leverage).assign(y_low=low, y_high=high)
+
+
+def _value_lines(base: alt.Chart, domains: Mapping[str, list[float]] | None, *, x_title: str, width: int,
+                 height: int, points: bool) -> alt.LayerChart:
+    """Lines of the :data:`SERIES` columns over ``day``, with each one's total change labelled at the end.
+
+    With ``domains`` the vertical axis spans the given values of the series; with
+    ``None`` it spans each row's ``y_low`` to ``y_high`` columns (and any value beyond).
+    """
+    names = list(SERIES.values())
+    label = " : ".join(f"datum.key === {key!r} ? {name!r}" for key, name in SERIES.items())
+    # One row per day keeps the embedded data small; fold into one row per series in the browser.
+    long = base.transform_fold(list(SERIES), as_=["key", "value"]).transform_calculate(
+        series=f"{label} : datum.key", change="datum.value / 100 - 1"
+    )
+    if domains is not None:
+        low = min(domains[key][0] for key in SERIES)
+        high = max(domains[key][1] for key in SERIES)
+        y_scale = alt.Scale(domain=[low, high], zero=False)
+    else:
+        y_scale = alt.Scale(zero=False)
+    # Colour and dash both encode the series, so reading it does not rest on colour alone.
+    color = alt.Color("series:N", title=None, scale=alt.Scale(domain=names),
+                      legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=2.5))
+    dash = alt.StrokeDash("series:N", title=None, scale=alt.Scale(domain=names))
+    y = alt.Y("value:Q", title="Value (start = 100)", scale=y_scale)
+    x = alt.X("day:Q", title=x_title, axis=alt.Axis(tickMinStep=1, format="d"))
+    tooltip = [
+        alt.Tooltip("series:N", title="Series"),
+        alt.Tooltip("day:Q", title="Day"),
+        alt.Tooltip("value:Q", title="Value", format=".2f"),
+        alt.Tooltip("change:Q", title="Change since day 0", format="+.2%"),
+    ]
+    lines = long.mark_line(point=points).encode(x=x, y=y, color=color, strokeDash=dash, tooltip=tooltip)
+    labels = (
+        long.transform_joinaggregate(last="max(day)")
+        .transform_filter("datum.day === datum.last")
+        .mark_text(align="left", dx=8, fontSize=12)
+        .encode(x=x, y=y, color=color, text=alt.Text("change:Q", format="+.1%"))
+    )
+    layers = [lines, labels]
+    if domains is None:
+        # An invisible rule from y_low to y_high fixes the axis for the whole pattern.
+        layers.append(base.mark_rule(opacity=0).encode(y=alt.Y("y_low:Q", scale=y_scale), y2="y_high:Q"))
+    return alt.layer(*layers).properties(width=width, height=height)
+
+
+def _draw_examples(base: alt.Chart, domains: Mapping[str, list[float]]) -> alt.LayerChart:
+    # The patterns span very different ranges: fix the axis per pattern, not over the whole grid.
+    return _value_lines(base, None, x_title="Day", width=420, height=280, points=True)
+
+
+def examples_explorer() -> Explorer:
+    """Examples 2.1-2.3 with any daily move and leverage: index, daily-reset fund, leverage held."""
+    return Explorer(
+        compute=pattern_values,
+        params=[
+            Param("pattern", list(EXAMPLE_PATTERNS), default="up, then down", label="Days"),
+            Param("move", _EXAMPLE_MOVES, default=0.10, label="Daily move",
+                  percent=True, live=(0.005, 0.20, 0.005)),
+            Param("leverage", _LEVERAGES, default=2, label="Leverage", live=(-3.0, 3.0, 0.5)),
+        ],
+        draw=_draw_examples,
+        title="The worked examples, with any move and leverage",
+        description=(
+            "Line chart over the days of the chosen pattern of three values starting at 100: the index, "
+            "a fund that resets to the chosen leverage every day, and the same leverage bought once and "
+            "held. Labels at the last day give each one's total change. Rises and falls in turn leave "
+            "the daily-reset fund below the held position; a run in one direction leaves it above."
+        ),
+    )
+
+
+# -- the T-day gap ------------------------------------------------------------------------
+
+def elementary_symmetric_sums(index_returns) -> np.ndarray:
+    """``e_0 .. e_T`` of the daily returns: ``prod_t (1 + R_t x) = sum_k e_k x^k``.
+
+    ``e_0 = 1``, ``e_1`` is the sum of the returns, ``e_2`` the sum of the products
+    of pairs of different days, and so on up to ``e_T``, the product of all of them.
+    """
+    returns = as_returns(index_returns, ndim=(1,))
+    sums = np.zeros(returns.size + 1)
+    sums[0] = 1.0
+    for count, day_return in enumerate(returns, start=1):
+        # Multiply the polynomial by (1 + R x): each coefficient gains R times the one below it.
+        sums[1 : count + 1] += day_return * sums[:count].copy()
+    return sums
+
+
+def gap_decomposition(index_returns, leverage: float) -> pd.DataFrame:
+    """The gap held-minus-fund over ``T`` days, term by term: ``sum_{k>=2} (L - L^k) e_k``.
+
+    Both positions start at 1. Expanding the product, the daily-reset fund ends at
+    ``prod (1 + L R_t) = sum_k L^k e_k`` and the held position at ``1 + L sum_{k>=1} e_k``
+    (if it has not reached zero), so their difference has a term ``(L - L^k) e_k``
+    for every ``k >= 2``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per order ``k`` from 2 to ``T``: ``k``, ``e_k`` and ``term`` = ``(L - L^k) e_k``.
+    """
+    leverage = as_scalar(leverage, "leverage")
+    sums = elementary_symmetric_sums(index_returns)
+    orders = np.arange(2, sums.size)
+    return pd.DataFrame({"k": orders, "e_k": sums[2:], "term": (leverage - leverage**orders) * sums[2:]})
+
+
+# -- leverage held drifts -----------------------------------------------------------------
+
+def held_leverage(leverage, index_return):
+    """Leverage of ``L`` x exposure bought once, after the index has returned ``index_return``.
+
+    With equity 1, exposure ``L`` and debt ``L - 1`` at the start, the exposure
+    becomes ``L (1 + R)`` and the equity ``1 + L R``; their ratio
+    ``L (1 + R) / (1 + L R)`` is the position's leverage now. A daily-reset fund
+    is back at ``L`` every evening.
+
+    Raises
+    ------
+    ValueError
+        If ``1 + L R <= 0``: the position has been wiped out and has no leverage.
+    """
+    leverage = as_array(leverage, "leverage")
+    index_return = as_array(index_return, "index_return", minimum=-1.0)
+    equity = 1.0 + leverage * index_return
+    if np.any(equity <= 0.0):
+        raise ValueError("index_return wipes the position out (1 + leverage * index_return <= 0): "
+                         "it has no leverage left")
+    value = leverage * (1.0 + index_return) / equity
+    return float(value) if np.ndim(value) == 0 else value
+
+
+def held_leverage_chart(leverages: Sequence[float] = (2, 3), *, low: float = -0.25, high: float = 0.50,
+                        cap: float = 10.0) -> alt.LayerChart:
+    """Leverage of a held position against the index's return since purchase, for each ``L``.
+
+    Dashed horizontal lines mark the constant leverage of the daily-reset fund.
+    Leverage above ``cap`` is not drawn (it heads to infinity at the wipeout move ``-1/L``).
+    """
+    moves = np.round(np.arange(low, high + 1e-9, 0.005), 4)
+    frames = []
+    for leverage in leverages:
+        safe = moves[1.0 + leverage * moves > 1.0 / cap]  # stay clear of the wipeout move
+        values = held_leverage(leverage, safe)
+        keep = values <= cap
+        multiple = f"{leverage:g}x"
+        frames.append(pd.DataFrame({"index_return": safe[keep], "leverage": values[keep],
+                                    "multiple": multiple, "kind": "bought once and held"}))
+        frames.append(pd.DataFrame({"index_return": [low, high], "leverage": [leverage, leverage],
+                                    "multiple": multiple, "kind": "daily-reset fund"}))
+    data = pd.concat(frames, ignore_index=True).assign(position=lambda t: t["multiple"] + " " + t["kind"])
+    # Colour says the multiple, dash says the kind of position: neither rests on colour alone.
+    color = alt.Color("multiple:N", title="Multiple", scale=alt.Scale(domain=list(dict.fromkeys(data["multiple"]))))
+    dash = alt.StrokeDash("kind:N", title="Position",
+                          scale=alt.Scale(domain=["bought once and held", "daily-reset fund"]))
+    lines = alt.Chart(data).mark_line().encode(
+        x=alt.X("index_return:Q", title="Index return since the position was opened",
+                axis=alt.Axis(format="+.0%", values=[float(v) for v in np.round(np.arange(-0.2, high + 1e-9, 0.1), 1)]),
+                scale=alt.Scale(domain=[low, high], nice=False)),
+        y=alt.Y("leverage:Q", title="Leverage (exposure / equity)", scale=alt.Scale(domain=[0, cap])),
+        color=color,
+        strokeDash=dash,
+        detail="position:N",
+        tooltip=[alt.Tooltip("position:N", title="Position"),
+                 alt.Tooltip("index_return:Q", title="Index return", format="+.1%"),
+                 alt.Tooltip("leverage:Q", title="Leverage", format=".2f")],
+    )
+    return accessible(
+        lines.properties(width=460, height=280),
+        title="Leverage bought once drifts; the daily reset puts it back",
+        description=(
+            "Line chart of the leverage of a position bought once at 2x and at 3x, against the index's "
+            "return since purchase, with the constant 2x and 3x of daily-reset funds as flat lines. "
+            "After a rise the held leverage falls below its starting multiple; after a fall it rises, "
+            "steeply as the index nears the move that wipes the position out."
+        ),
+    )
+
+
+# -- scenarios: fund versus L x index ---------------------------------------------------------
+
+def scenario_values(kind: str, leverage: float, seed: int, *, n_days: int = 60) -> pd.DataFrame:
+    """:func:`value_paths` (start 100) on a seeded teaching path (:func:`lettools.scenario_returns`).
+
+    ``seed`` is a whole number >= 1 (a float such as 2.0, as a slider gives, is accepted).
+    """
+    seed = as_positive_int(seed, "seed")
+    return value_paths(scenario_returns(kind, n_days=n_days, seed=seed), leverage)
+
+
+def _draw_scenarios(base: alt.Chart, domains: Mapping[str, list[float]]) -> alt.LayerChart:
+    return _value_lines(base, domains, x_title="Trading day", width=460, height=300, points=False)
+
+
+def paths_explorer() -> Explorer:
+    """Pick a market (trend, flat, choppy), a path and a leverage: the fund against ``L`` x the index."""
+    return Explorer(
+        compute=scenario_values,
+        params=[
+            Param("kind", list(SCENARIOS), default="choppy", label="Market"),
+            Param("leverage", _LEVERAGES, default=3, label="Leverage", live=(-3.0, 3.0, 0.5)),
+            Param("seed", [1, 2, 3, 4], default=2, label="Path number", live=(1, 40, 1)),
+        ],
+        draw=_draw_scenarios,
+        title="60 trading days: the daily-reset fund against leverage held",
+        description=(
+            "Line chart over 60 trading days of three values starting at 100: a simulated index path of "
+            "the chosen market, a fund that resets to the chosen leverage every day, and the same "
+            "leverage bought once and held. Labels at day 60 give each one's total change. In trends the "
+            "fund ends ahead of the held position; when a choppy index goes nowhere it ends behind."
+        ),
+        decimals=3,
+    )
+
+
+# -- Monte Carlo: the distribution of outcomes -------------------------------------------------
+
+_STRATEGIES = {"daily-reset fund": "Daily-reset fund", "L x index (static)": "Bought once and held"}
+
+
+def outcome_summary(sigma: float, n_days: int, *, leverage: float = 3.0, mu: float = 0.08,
+                    n_paths: int = 20_000, seed: int = 2009) -> pd.DataFrame:
+    """Distribution of the value of 1 invested after ``n_days``, from :func:`lettools.simulate_outcomes`.
+
+    Parameters
+    ----------
+    sigma : float
+        The index's annual volatility.
+    n_days : int
+        Holding period in trading days.
+    leverage, mu : float
+        The multiple and the index's arithmetic annual drift.
+    n_paths, seed : int
+        Monte Carlo size and seed (the same paths for both strategies).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Two rows (``strategy``: "Daily-reset fund", "Bought once and held") with
+        ``mean``, ``median``, ``q05``, ``q25``, ``q75``, ``q95`` (value of 1 invested),
+        ``prob_loss`` and ``prob_wipeout`` (shares of paths).
+    """
+    result = simulate_outcomes(leverage, mu, sigma, n_days, n_paths=n_paths, seed=seed)
+    summary = result.summary().rename(index=_STRATEGIES)
+    return summary.rename_axis("strategy").reset_index()
+
+
+_FLOOR = 0.01  # the log axis of the outcomes chart starts at 1 cent per unit; wipeouts sit at its edge
+
+
+def _draw_outcomes(base: alt.Chart, domains: Mapping[str, list[float]]) -> alt.LayerChart:
+    high = max(domains["q95"][1], domains["mean"][1]) * 1.15
+    x_scale = alt.Scale(type="log", domain=[_FLOOR, high], clamp=True)
+    x_axis = alt.Axis(values=[0.01, 0.03, 0.1, 0.3, 1, 3, 10, 30], format="~g")
+    y = alt.Y("strategy:N", title=None, sort=list(_STRATEGIES.values()), axis=alt.Axis(labelLimit=200))
+    clamped = base.transform_calculate(
+        lo5=f"max(datum.q05, {_FLOOR})", lo25=f"max(datum.q25, {_FLOOR})",
+        hi75=f"max(datum.q75, {_FLOOR})", hi95=f"max(datum.q95, {_FLOOR})",
+        mid=f"max(datum.median, {_FLOOR})",
+    )
+    tooltip = [
+        alt.Tooltip("strategy:N", title="Strategy"),
+        alt.Tooltip("mean:Q", title="Mean", format=".3f"),
+        alt.Tooltip("median:Q", title="Median", format=".3f"),
+        alt.Tooltip("q05:Q", title="5% quantile", format=".3f"),
+        alt.Tooltip("q95:Q", title="95% quantile", format=".3f"),
+        alt.Tooltip("prob_loss:Q", title="Chance of a loss", format=".1%"),
+        alt.Tooltip("prob_wipeout:Q", title="Chance of a wipeout", format=".1%"),
+    ]
+    x_title = "Value of 1 invested at the end (log scale)"
+    whisker = clamped.mark_rule(strokeWidth=2, color="#555555").encode(
+        x=alt.X("lo5:Q", title=x_title, scale=x_scale, axis=x_axis), x2="hi95:Q", y=y, tooltip=tooltip)
+    box = clamped.mark_bar(size=22, color="#bfd5e8").encode(x=alt.X("lo25:Q", scale=x_scale), x2="hi75:Q", y=y,
+                                                             tooltip=tooltip)
+    even = base.mark_rule(strokeDash=[2, 3], color="#000000").encode(x=alt.datum(1.0, scale=x_scale))
+    stats = clamped.transform_calculate(Median="datum.mid", Mean="datum.mean").transform_fold(
+        ["Median", "Mean"], as_=["statistic", "stat_value"])
+    marks = stats.mark_point(size=110, filled=True).encode(
+        x=alt.X("stat_value:Q", scale=x_scale),
+        y=y,
+        color=alt.Color("statistic:N", title=None, scale=alt.Scale(domain=["Median", "Mean"])),
+        shape=alt.Shape("statistic:N", title=None, scale=alt.Scale(domain=["Median", "Mean"],
+                                                                    range=["circle", "diamond"])),
+        tooltip=tooltip,
+    )
+    text = clamped.transform_calculate(
+        note="'median ' + format(datum.median, '.2f') + ', mean ' + format(datum.mean, '.2f') + "
+             "'; loss on ' + format(datum.prob_loss, '.0%') + ', wiped out on ' + "
+             "format(datum.prob_wipeout, '.0%') + ' of paths'"
+    ).mark_text(align="left", dy=-22, fontSize=12, x=0).encode(y=y, text="note:N")
+    return alt.layer(box, whisker, even, marks, text).properties(width=480, height=200)
+
+
+def outcomes_explorer() -> Explorer:
+    """Monte Carlo outcomes of a 3x daily-reset fund and 3x held, by volatility and holding period."""
+    return Explorer(
+        compute=outcome_summary,
+        params=[
+            Param("sigma", [0.1, 0.2, 0.3, 0.4, 0.5, 0.6], default=0.3, label="Index volatility",
+                  percent=True, live=(0.05, 0.80, 0.05)),
+            Param("n_days", [21, 63, 126, 252, 504, 756], default=126, label="Holding period (trading days)"),
+        ],
+        draw=_draw_outcomes,
+        title="Outcomes of 3x leverage over 20,000 simulated index paths",
+        description=(
+            "For a 3x daily-reset fund and 3x the index bought once and held, on an index with an 8% "
+            "annual drift and the chosen volatility, horizontal bars show the middle half of the "
+            "simulated final values, whiskers the range from the 5% to the 95% quantile, a circle the "
+            "median and a diamond the mean, on a log axis with a dotted line at the starting value 1. "
+            "Higher volatility leaves the fund's mean where it is and pulls its median down; a longer "
+            "holding period spreads the outcomes further."
+        ),
+        decimals=5,
+    )
+
+
+def gbm_mean_median(leverage, mu, sigma, years, *, rate=0.0, expense_ratio=0.0):
+    """Mean and median of a daily-reset fund's value per unit after ``years`` on a GBM index.
+
+    ``ln(V_T / V_0)`` is normal with mean ``g T`` and variance ``L^2 sigma^2 T``, where
+    ``g = L mu + (1 - L) r - f - L^2 sigma^2 / 2`` (:func:`lettools.log_growth_rate`).
+    The median is ``exp(g T)``; the mean adds half the variance back,
+    ``exp((L mu + (1 - L) r - f) T)``, which does not depend on ``sigma``.
+
+    Returns
+    -------
+    tuple of (float or numpy.ndarray)
+        ``(mean, median)``, broadcast over the inputs.
+    """
+    years = as_array(years, "years", minimum=0.0)
+    growth = np.asarray(log_growth_rate(leverage, mu, sigma, rate=rate, expense_ratio=expense_ratio))
+    without_drag = np.asarray(log_growth_rate(leverage, mu, 0.0, rate=rate, expense_ratio=expense_ratio))
+    mean, median = np.exp(without_drag * years), np.exp(growth * years)
+    if mean.ndim == 0 and median.ndim == 0:
+        return float(mean), float(median)
+    return mean, median
+
+
+def mean_median_chart(simulated: pd.DataFrame, *, leverage: float = 3.0, mu: float = 0.08,
+                      years: float = 1.0) -> alt.LayerChart:
+    """Closed-form mean and median of the fund against volatility, with Monte Carlo points on top.
+
+    ``simulated`` holds rows of :func:`outcome_summary` for the fund with a ``sigma``
+    column (e.g. the outcomes explorer's grid at one horizon).
+    """
+    sigmas = np.round(np.arange(0.0, 0.6501, 0.01), 2)
+    mean, median = gbm_mean_median(leverage, mu, sigmas, years)
+    theory = pd.concat([
+        pd.DataFrame({"sigma": sigmas, "value": mean, "statistic": "Mean"}),
+        pd.DataFrame({"sigma": sigmas, "value": median, "statistic": "Median"}),
+    ])
+    points = simulated.melt(id_vars="sigma", value_vars=["mean", "median"], var_name="statistic",
+                            value_name="value")
+    points["statistic"] = points["statistic"].str.capitalize()
+    stats = ["Mean", "Median"]
+    color = alt.Color("statistic:N", title=None, scale=alt.Scale(domain=stats))
+    x = alt.X("sigma:Q", title="Index volatility (annual)", axis=alt.Axis(format=".0%"))
+    y = alt.Y("value:Q", title="Value of 1 invested after one year", scale=alt.Scale(zero=False))
+    lines = alt.Chart(theory).mark_line().encode(
+        x=x, y=y, color=color, strokeDash=alt.StrokeDash("statistic:N", title=None, scale=alt.Scale(domain=stats)),
+        tooltip=[alt.Tooltip("statistic:N"), alt.Tooltip("sigma:Q", format=".0%"),
+                 alt.Tooltip("value:Q", title="Closed form", format=".3f")],
+    )
+    dots = alt.Chart(points).mark_point(size=70, filled=True).encode(
+        x=x, y=y, color=color, shape=alt.Shape("statistic:N", title=None, scale=alt.Scale(
+            domain=stats, range=["diamond", "circle"])),
+        tooltip=[alt.Tooltip("statistic:N"), alt.Tooltip("sigma:Q", format=".0%"),
+                 alt.Tooltip("value:Q", title="Monte Carlo", format=".3f")],
+    )
+    return accessible(
+        alt.layer(lines, dots).properties(width=460, height=280),
+        title=f"{leverage:g}x fund after {years:g} year: the mean holds, the median falls",
+        description=(
+            f"Line chart of the mean and the median value of 1 invested in a {leverage:g}x daily-reset "
+            f"fund after {years:g} year, against the index's volatility from 0% to 65%, on an index "
+            f"drifting {mu:.0%} a year: closed-form lines with Monte Carlo points on them. The mean stays "
+            "flat whatever the volatility; the median falls further and further below it."
+        ),
+    )
+
+
+# -- performance divergence over a longer holding period ---------------------------------
+
+def divergence_path(index_total: float, fund_total: float, leverage: float, n_days: int, *,
+                    seed: int) -> np.ndarray:
+    """A seeded index path on which an ``L``x daily-reset fund returns ``fund_total``.
+
+    The path's daily log returns are ``a + k z_t``. The shocks ``z_t`` are seeded
+    normal sizes with alternating signs (a choppy market that keeps reversing, so the
+    index stays near its trend line), demeaned and scaled to unit standard deviation;
+    ``a`` makes the index return exactly ``index_total`` over ``n_days`` and ``k``
+    (the daily volatility) is solved so that the fund (:func:`lettools.terminal_value`,
+    no costs) returns ``fund_total``.
+
+    Raises
+    ------
+    ValueError
+        If no such volatility exists: the fund's return with no volatility,
+        ``(1 + index_total)^L - 1``, must be above ``fund_total``.
+    """
+    index_total = as_scalar(index_total, "index_total", minimum=-1.0, minimum_inclusive=False)
+    fund_total = as_scalar(fund_total, "fund_total", minimum=-1.0, minimum_inclusive=False)
+    leverage = as_scalar(leverage, "leverage")
+    n_days = as_positive_int(n_days, "n_days")
+    if n_days < 2:
+        raise ValueError(f"n_days must be at least 2 (one day leaves no room for volatility), got {n_days}")
+    sizes = np.abs(np.log1p(gbm_returns(1, n_days, 0.0, 1.0, seed=seed)[0]))
+    shocks = sizes * np.where(np.arange(n_days) % 2 == 0, 1.0, -1.0)
+    shocks = (shocks - shocks.mean()) / shocks.std()
+    drift = np.log1p(index_total) / n_days
+
+    def excess(scale: float) -> float:
+        return terminal_value(np.expm1(drift + scale * shocks), leverage) - (1.0 + fund_total)
+
+    if excess(0.0) <= 0.0:
+        raise ValueError(f"fund_total must be below (1 + index_total)^leverage - 1 = "
+                         f"{excess(0.0) + fund_total:.4f}: volatility only lowers the fund")
+    high = 0.01
+    while excess(high) > 0.0:
+        high *= 2.0
+        if high > 1.0:
+            raise ValueError("no path with daily volatility below 100% gives that fund return")
+    return np.expm1(drift + brentq(excess, 0.0, high, xtol=1e-12) * shocks)
+
+
+def divergence_chart(index_returns, leverage: float) -> alt.LayerChart:
+    """Index, ``L``x daily-reset fund and ``L``x held over a path, e.g. from :func:`divergence_path`."""
+    data = value_paths(index_returns, leverage)
+    base = alt.Chart(data)
+    domains = {key: [float(data[key].min()), float(data[key].max())] for key in SERIES}
+    chart = _value_lines(base, domains, x_title="Trading day", width=460, height=300, points=False)
+    return accessible(
+        chart,
+        title=f"An index up, a {leverage:g}x daily-reset fund down",
+        description=(
+            f"Line chart over {len(data) - 1} trading days of an index path, a {leverage:g}x daily-reset "
+            f"fund and {leverage:g}x the index bought once and held, all starting at 100. The index ends "
+            "up and the held position ends up by a multiple of that, while the daily-reset fund, hit by "
+            "large daily swings back and forth, slides far down."
+        ),
+    )
+
+
+# -- real index history --------------------------------------------------------------------
+
+def calendar_year_comparison(name: str, years: Sequence[int], leverage: float = 2.0) -> pd.DataFrame:
+    """A daily-reset fund on a real index, calendar year by calendar year, against ``L`` x the index.
+
+    Uses :func:`lettools.index_returns` (price index, dividends left out) and no costs.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``year``: ``index`` (the index's return), ``L_x_index`` (``L`` times
+        it), ``fund`` (the fund's return), ``gap`` (fund minus ``L`` x index) and
+        ``volatility`` (annualised standard deviation of the daily returns).
+    """
+    from lettools.data import index_returns  # deferred: loads arch only when real data are asked for
+
+    leverage = as_scalar(leverage, "leverage")
+    rows = {}
+    for year in years:
+        returns = index_returns(name, f"{int(year)}-01-01", f"{int(year)}-12-31").to_numpy()
+        index = float(np.prod(1.0 + returns) - 1.0)
+        fund = terminal_value(returns, leverage) - 1.0
+        rows[int(year)] = {"index": index, "L_x_index": leverage * index, "fund": fund,
+                           "gap": fund - leverage * index,
+                           "volatility": float(returns.std(ddof=1) * np.sqrt(252))}
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("year")
+
+
+# -- exercises ---------------------------------------------------------------------------
+
+def _two_day_return(first_return: float, second_return: float, leverage: float) -> float:
+    return terminal_value([first_return, second_return], leverage) - 1.0
+
+
+register(
+    NumericExercise(
+        id="compounding-two-day",
+        expected=lambda: _two_day_return(0.04, -0.03, 3),
+        unit="decimal",
+        hint="Day by day, the fund's value is multiplied by one plus three times the index's return.",
+        mistakes=(
+            (lambda: 3 * ((1.04 * 0.97) - 1),
+             "That is three times the index's two-day return: the result of 3x bought once and held. "
+             "The fund resets each day, so compound its two daily returns."),
+            (lambda: 3 * (0.04 - 0.03),
+             "Adding the daily returns ignores compounding: multiply the daily growth factors instead."),
+        ),
+    )
+)
+
+_MEAN_MEDIAN_INPUTS = {"leverage": 3.0, "mu": 0.10, "sigma": 0.25, "years": 1.0}
+
+register(
+    NumericExercise(
+        id="compounding-mean-3x",
+        expected=lambda: gbm_mean_median(**_MEAN_MEDIAN_INPUTS)[0],
+        unit="number",
+        rel_tol=1e-3,
+        hint="The mean of a lognormal value is exp(mean of the log + half its variance).",
+        mistakes=((lambda: gbm_mean_median(**_MEAN_MEDIAN_INPUTS)[1],
+                   "That is the median. The mean adds half the variance of the log value back."),),
+    )
+)
+
+register(
+    NumericExercise(
+        id="compounding-median-3x",
+        expected=lambda: gbm_mean_median(**_MEAN_MEDIAN_INPUTS)[1],
+        unit="number",
+        rel_tol=1e-3,
+        hint="The median is exp(g T) with g = L mu - L^2 sigma^2 / 2.",
+        mistakes=(
+            (lambda: gbm_mean_median(**_MEAN_MEDIAN_INPUTS)[0],
+             "That is the mean. The median is lower: the variance drag L^2 sigma^2 / 2 comes off the growth rate."),
+            (lambda: float(np.exp(3 * 0.10 - 3 * 0.25**2 / 2)),
+             "The drag grows with the square of the leverage: L^2 sigma^2 / 2, not L sigma^2 / 2."),
+        ),
+    )
+)
+
+
+def _fund_value(index_returns, leverage: float, start: float) -> float:
+    return terminal_value(index_returns, leverage, start=start)
+
+
+register(
+    FunctionExercise(
+        id="compounding-fund-value",
+        reference=_fund_value,
+        cases=(
+            {"index_returns": [0.10, -0.10], "leverage": 2, "start": 100.0},
+            {"index_returns": [0.02, 0.03, -0.01, 0.015], "leverage": 3, "start": 50.0},
+            {"index_returns": [-0.01, -0.01, -0.01, -0.01, 0.041], "leverage": 2, "start": 1000.0},
+            {"index_returns": [0.05, -0.02, 0.04], "leverage": -1, "start": 10.0},
+            {"index_returns": [0.012], "leverage": -3, "start": 7.0},
+        ),
+        hint="Start from `start` and, for each day, multiply by (1 + leverage * that day's return).",
+    )
+)
+
+_NASDAQ_YEAR = 2011
+
+register(
+    NumericExercise(
+        id="compounding-nasdaq-2x",
+        expected=lambda: float(calendar_year_comparison("nasdaq", [_NASDAQ_YEAR], 2.0).loc[_NASDAQ_YEAR, "fund"]),
+        unit="decimal",
+        rel_tol=1e-3,
+        abs_tol=5e-5,
+        hint="Select the year's daily returns with lettools.index_returns and compound 1 + 2 R_t over them.",
+        mistakes=((lambda: float(calendar_year_comparison("nasdaq", [_NASDAQ_YEAR], 2.0)
+                                 .loc[_NASDAQ_YEAR, "L_x_index"]),
+                   "That is twice the index's return for the year: the daily-reset fund compounds day by day."),),
+    )
+)

@@ -1,0 +1,594 @@
+"""Explorers, tables, charts and exercises of the chapter "Costs" (chapters/costs.ipynb).
+
+The cost model itself lives in the engine (:func:`lettools.cost_breakdown` and
+friends); this module arranges it for the page: the cost breakdown explorer,
+the expense-ratio comparison, tracking error against performance divergence on
+index history, and the do-it-yourself comparison. Every drag is an annual
+decimal of assets, measured against ``L`` times the index's price return.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from lettools import (
+    cost_breakdown,
+    cost_over_horizon,
+    diy_leverage_cost,
+    financing_cost,
+    fund_year_pnl,
+    index_returns,
+    rebalance_flow,
+    simulate_fund,
+)
+from lettools._validation import as_returns, as_scalar
+from lettools.charts import accessible
+from lettools.exercises import FunctionExercise, NumericExercise, register
+from lettools.twin import Explorer, Param
+
+__all__ = [
+    "HORIZONS",
+    "EXPENSE_RATIOS",
+    "fee_table",
+    "expense_ratio_chart",
+    "rebalance_trading_cost",
+    "drag_profile",
+    "cost_explorer",
+    "tracking_and_divergence",
+    "tracking_summary",
+    "tracking_windows",
+    "tracking_chart",
+    "diy_comparison",
+    "diy_chart",
+]
+
+#: Holding periods (years) of the explorer's cumulative-effect chart.
+HORIZONS = tuple(range(1, 11))
+
+_COMPONENT_LABELS = {"financing": "Financing", "fees": "Expense ratio", "trading": "Trading"}
+
+#: Expense ratios from issuer documents (references.md) and the typical ranges the chapter compares them
+#: with. ``low`` and ``high`` are equal for a single fund's figure; ``gross`` is the ratio before waivers.
+EXPENSE_RATIOS = pd.DataFrame(
+    [
+        ("TQQQ (3x Nasdaq-100), Sep 2023", "Leveraged fund", 0.0086, 0.0086, 0.0098),
+        ("UPRO (3x S&P 500), Jun 2022", "Leveraged fund", 0.0091, 0.0091, 0.0091),
+        ("SSO (2x S&P 500), Jun 2023", "Leveraged fund", 0.0089, 0.0089, 0.0089),
+        ("ProShares fee table, 2025", "Leveraged fund", 0.0095, 0.0095, 0.0116),
+        ("Thematic ETFs (typical range)", "Range", 0.0020, 0.0065, np.nan),
+        ("Broad index funds (typical range)", "Range", 0.0003, 0.0010, np.nan),
+    ],
+    columns=["fund", "kind", "low", "high", "gross"],
+)
+
+
+def fee_table(management_fee: float, other_expenses: float, fee_waiver: float = 0.0) -> pd.Series:
+    """Read a prospectus fee table: gross and net annual expense ratio.
+
+    Parameters
+    ----------
+    management_fee, other_expenses : float
+        The table's lines, annual decimals, >= 0.
+    fee_waiver : float, default 0.0
+        The fee waiver or expense reimbursement, annual decimal, >= 0 (give it
+        positive even when the table prints it in parentheses).
+
+    Returns
+    -------
+    pandas.Series
+        ``gross`` (management fee plus other expenses), ``fee_waiver`` and
+        ``net`` (gross minus waiver), annual decimals.
+    """
+    management_fee = as_scalar(management_fee, "management_fee", minimum=0.0)
+    other_expenses = as_scalar(other_expenses, "other_expenses", minimum=0.0)
+    fee_waiver = as_scalar(fee_waiver, "fee_waiver", minimum=0.0)
+    gross = management_fee + other_expenses
+    if fee_waiver > gross:
+        raise ValueError(f"fee_waiver ({fee_waiver}) cannot exceed the gross expense ratio ({gross})")
+    return pd.Series({"gross": gross, "fee_waiver": fee_waiver, "net": gross - fee_waiver}, name="fee_table")
+
+
+def expense_ratio_chart() -> alt.LayerChart:
+    """Bars of real leveraged funds' net expense ratios (ticks at gross), against typical ranges."""
+    data = EXPENSE_RATIOS.assign(start=lambda f: np.where(f["kind"] == "Range", f["low"], 0.0))
+    order = list(data["fund"])
+    y = alt.Y("fund:N", title=None, sort=order, axis=alt.Axis(labelLimit=260))
+    x = alt.X("start:Q", title="Annual expense ratio", axis=alt.Axis(format=".1%"),
+              scale=alt.Scale(domain=[0, 0.012]))
+    color = alt.Color("kind:N", title=None, scale=alt.Scale(domain=["Leveraged fund", "Range"]),
+                      legend=alt.Legend(labelExpr="datum.label === 'Range' ? 'Typical range, other ETFs' : "
+                                                  "'Leveraged fund: net (bar), gross (tick)'"))
+    tooltip = [
+        alt.Tooltip("fund:N", title="Fund"),
+        alt.Tooltip("low:Q", title="Net (or range low)", format=".2%"),
+        alt.Tooltip("high:Q", title="Range high", format=".2%"),
+        alt.Tooltip("gross:Q", title="Gross", format=".2%"),
+    ]
+    base = alt.Chart(data)
+    bars = base.mark_bar(height=18).encode(x=x, x2="high:Q", y=y, color=color, tooltip=tooltip)
+    gross = (
+        base.transform_filter("isValid(datum.gross)")
+        .mark_tick(color="black", thickness=2, size=24)
+        .encode(x="gross:Q", y=y, tooltip=tooltip)
+    )
+    chart = alt.layer(bars, gross).properties(width=440, height=230)
+    return accessible(
+        chart,
+        title="What a year costs: expense ratios",
+        description=(
+            "Horizontal bars of annual expense ratios. Four leveraged funds' net ratios lie between 0.86% "
+            "and 0.95%, with black ticks at the gross ratio where it is higher. Below them, the typical "
+            "ranges of thematic ETFs (0.20% to 0.65%) and broad index funds (0.03% to 0.10%) sit far to the left."
+        ),
+    )
+
+
+def rebalance_trading_cost(assets, leverage, index_return, trading_cost: float):
+    """Money spent on one day's rebalancing trade: ``trading_cost * |A (L^2 - L) R|``.
+
+    Parameters
+    ----------
+    assets : float or array_like
+        Fund assets at the previous close, money.
+    leverage : float or array_like
+        Leverage ``L``.
+    index_return : float or array_like
+        The day's index return, decimal.
+    trading_cost : float
+        Cost per unit of money traded (half the bid-ask spread plus impact), decimal, >= 0.
+    """
+    trading_cost = as_scalar(trading_cost, "trading_cost", minimum=0.0)
+    return trading_cost * np.abs(rebalance_flow(assets, leverage, index_return))
+
+
+# The cost breakdown explorer
+
+def drag_profile(
+    leverage: float,
+    benchmark_rate: float,
+    spread: float,
+    expense_ratio: float,
+    trading_cost: float,
+    volatility: float = 0.20,
+) -> pd.DataFrame:
+    """One fund's annual drag by source and the share of value it costs over 1 to 10 years.
+
+    Returns one row with ``financing``, ``fees`` (the expense ratio), ``trading``
+    and ``total`` (annual decimals of assets, from :func:`lettools.cost_breakdown`)
+    and ``lost_1`` ... ``lost_10``: the share of the holding's final value lost
+    to that drag after each number of years (:func:`lettools.cost_over_horizon`),
+    compared with a fund earning ``L`` times the index's daily returns and no costs.
+    ``volatility`` (annual decimal) sets the size of the daily rebalancing trades.
+    """
+    drag = cost_breakdown(leverage, rate=benchmark_rate, expense_ratio=expense_ratio, spread=spread,
+                          trading_cost=trading_cost, volatility=volatility)
+    lost = cost_over_horizon(drag, list(HORIZONS))
+    # "fees", not "expense_ratio": the explorer adds a column for each parameter, and that name is taken.
+    row = {**drag.rename({"expense_ratio": "fees"}).to_dict()}
+    row.update({f"lost_{years:g}": value for years, value in lost.items()})
+    return pd.DataFrame([row])
+
+
+def _draw_drag(base: alt.Chart, domains: Mapping[str, list[float]]) -> alt.VConcatChart:
+    names = list(_COMPONENT_LABELS.values())
+    label = " : ".join(f"datum.component === {key!r} ? {name!r}" for key, name in _COMPONENT_LABELS.items())
+    low = min(domains["financing"][0], 0.0)
+    high = max(domains["total"][1], domains["financing"][1] + domains["fees"][1] + domains["trading"][1])
+    x = alt.X("value:Q", title="Annual drag (share of assets)", axis=alt.Axis(format=".0%"),
+              scale=alt.Scale(domain=[low, high]))
+    color = alt.Color("name:N", title=None, scale=alt.Scale(domain=names + ["Total"]))
+    stacked = (
+        base.transform_fold(list(_COMPONENT_LABELS), as_=["component", "value"])
+        .transform_calculate(name=f"{label} : datum.component", row="'Components'")
+        .mark_bar(height=26)
+        .encode(x=x, y=alt.Y("row:N", title=None), color=color,
+                tooltip=[alt.Tooltip("name:N", title="Source"),
+                         alt.Tooltip("value:Q", title="Annual drag", format=".2%")])
+    )
+    total = (
+        base.transform_calculate(name="'Total'", row="'Total'", value="datum.total")
+        .mark_bar(height=26)
+        .encode(x=x, y=alt.Y("row:N", title=None), color=color,
+                tooltip=[alt.Tooltip("value:Q", title="Total annual drag", format=".2%")])
+    )
+    total_text = (
+        base.transform_calculate(row="'Total'", value="datum.total")
+        .mark_text(align="left", dx=6, fontSize=12)
+        .encode(x=x, y=alt.Y("row:N", title=None), text=alt.Text("value:Q", format=".2%"))
+    )
+    bars = alt.layer(stacked, total, total_text).properties(width=460, height=80)
+    lost_columns = [f"lost_{years:g}" for years in HORIZONS]
+    # Plot what is kept, 1 - lost, on a log axis: an inverse fund at a high rate gains many times
+    # what a long fund loses, and a linear axis fixed over the whole grid would flatten every other line.
+    kept_low = 1.0 - max(domains[c][1] for c in lost_columns)
+    kept_high = 1.0 - min(domains[c][0] for c in lost_columns)
+    line = (
+        base.transform_fold(lost_columns, as_=["key", "lost"])
+        .transform_calculate(years="toNumber(slice(datum.key, 5))", kept="1 - datum.lost")
+        .mark_line(point=True, color="#000000")
+        .encode(
+            x=alt.X("years:Q", title="Holding period (years)", scale=alt.Scale(domain=[1, max(HORIZONS)])),
+            y=alt.Y("kept:Q", title="Value, as a share of the cost-free fund's", axis=alt.Axis(format=".0%"),
+                    scale=alt.Scale(type="log", domain=[min(kept_low, 0.5), max(kept_high, 1.0)])),
+            tooltip=[alt.Tooltip("years:Q", title="Years"),
+                     alt.Tooltip("kept:Q", title="Value vs cost-free", format=".1%"),
+                     alt.Tooltip("lost:Q", title="Share lost to costs", format=".1%")],
+        )
+        .properties(width=460, height=220)
+    )
+    no_cost = base.mark_rule(strokeDash=[4, 4], color="#777777").encode(y=alt.datum(1.0))
+    line = alt.layer(no_cost, line)
+    return alt.vconcat(bars, line, spacing=18)
+
+
+def cost_explorer() -> Explorer:
+    """The chapter's cost breakdown explorer: any fund's annual drag and what it costs over time."""
+    return Explorer(
+        compute=drag_profile,
+        params=[
+            Param("leverage", [-3, -2, -1, 1, 2, 3], default=3, label="Leverage", live=(-3.0, 4.0, 0.5)),
+            Param("benchmark_rate", np.round(np.arange(0.0, 0.0801, 0.01), 2), default=0.04,
+                  label="Benchmark rate", percent=True, live=(0.0, 0.10, 0.0025)),
+            Param("spread", [0.0, 0.0025, 0.005, 0.0075, 0.01], default=0.005,
+                  label="Financing spread", percent=True, live=(0.0, 0.02, 0.0005)),
+            Param("expense_ratio", [0.0005, 0.002, 0.0065, 0.0095], default=0.0095,
+                  label="Expense ratio", percent=True, control="select", live=(0.0, 0.015, 0.0005)),
+            Param("trading_cost", [0.0, 0.0002, 0.0005, 0.001], default=0.0002,
+                  label="Trading cost per unit traded", percent=True, control="select",
+                  live=(0.0, 0.002, 0.0001)),
+        ],
+        draw=_draw_drag,
+        title="Where a fund's annual drag comes from, and what it costs over time",
+        description=(
+            "Top: a stacked bar splitting the fund's annual drag into financing (the benchmark rate on the "
+            "borrowed part plus the spread; negative, a credit, for funds holding cash), expense ratio and "
+            "rebalancing trading costs, and a bar with the total. Bottom, on a logarithmic axis: the "
+            "holding's value after 1 to 10 years as a share of what a cost-free fund would be worth "
+            "(a dashed line marks 100%). For a 3x fund financing dominates, and the shortfall grows with "
+            "every year held."
+        ),
+        decimals=6,
+    )
+
+
+# Tracking error against performance divergence
+
+def tracking_and_divergence(
+    returns,
+    leverage: float,
+    *,
+    rate=0.0,
+    expense_ratio: float = 0.0,
+    spread: float = 0.0,
+    trading_cost: float = 0.0,
+) -> pd.DataFrame:
+    """Day by day: a simulated fund's miss against ``L`` x the day's index return, and the long-run gap.
+
+    Parameters
+    ----------
+    returns : array_like or pandas.Series
+        The index's daily simple returns; a Series keeps its dates as the index.
+    leverage : float
+        Leverage ``L``.
+    rate, expense_ratio, spread, trading_cost
+        As in :func:`lettools.simulate_fund`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per day: ``miss_bp``, the fund's return minus ``L`` times the
+        index's return that day, in basis points (tracking error);
+        ``fund_cumulative``, the fund's return since the start, and
+        ``target_cumulative``, ``L`` times the index's return since the start
+        (both decimals; their difference is the performance divergence).
+    """
+    values = as_returns(returns, "returns", ndim=(1,))
+    dates = returns.index if isinstance(returns, pd.Series) else pd.RangeIndex(1, values.size + 1, name="day")
+    leverage = as_scalar(leverage, "leverage")
+    nav = simulate_fund(values, leverage, rate=rate, expense_ratio=expense_ratio, spread=spread,
+                        trading_cost=trading_cost)
+    fund_daily = nav[1:] / nav[:-1] - 1.0
+    index_level = np.cumprod(1.0 + values)
+    return pd.DataFrame(
+        {
+            "miss_bp": (fund_daily - leverage * values) * 1e4,
+            "fund_cumulative": nav[1:] - 1.0,
+            "target_cumulative": leverage * (index_level - 1.0),
+        },
+        index=dates,
+    )
+
+
+def tracking_summary(frame: pd.DataFrame, *, periods_per_year: int = 252) -> pd.Series:
+    """Tracking error and performance divergence from :func:`tracking_and_divergence`'s output.
+
+    Returns ``days``; ``mean_miss_bp`` and ``tracking_error_bp`` (the mean and
+    the standard deviation of the daily miss, basis points); ``annual_miss``
+    (the mean daily miss times ``periods_per_year``, decimal); ``fund_return``
+    and ``target_return`` (over the whole period, decimals); and
+    ``divergence``, their difference.
+    """
+    required = {"miss_bp", "fund_cumulative", "target_cumulative"}
+    if not isinstance(frame, pd.DataFrame) or not required <= set(frame.columns):
+        raise ValueError("frame must be the output of tracking_and_divergence")
+    fund, target = float(frame["fund_cumulative"].iloc[-1]), float(frame["target_cumulative"].iloc[-1])
+    return pd.Series(
+        {
+            "days": float(len(frame)),
+            "mean_miss_bp": float(frame["miss_bp"].mean()),
+            "tracking_error_bp": float(frame["miss_bp"].std(ddof=1)),
+            "annual_miss": float(frame["miss_bp"].mean()) * 1e-4 * periods_per_year,
+            "fund_return": fund,
+            "target_return": target,
+            "divergence": fund - target,
+        },
+        name="tracking_summary",
+    )
+
+
+def tracking_windows(
+    name: str,
+    windows: Sequence[tuple[str, str]],
+    leverage: float,
+    **costs,
+) -> pd.DataFrame:
+    """:func:`tracking_summary` of a simulated fund on an index over several date windows.
+
+    ``name`` is an index of :func:`lettools.index_returns`; ``windows`` are
+    ``(start, end)`` date pairs; ``costs`` go to :func:`tracking_and_divergence`.
+    Also reports ``fund_return_no_costs``: the same fund with every cost set to
+    zero, to show how much of the divergence compounding alone produces.
+    Returns one row per window, indexed ``"start to end"``.
+    """
+    rows = {}
+    for start, end in windows:
+        returns = index_returns(name, start, end)
+        summary = tracking_summary(tracking_and_divergence(returns, leverage, **costs))
+        bare = tracking_summary(tracking_and_divergence(returns, leverage))
+        summary["fund_return_no_costs"] = bare["fund_return"]
+        rows[f"{returns.index[0].date()} to {returns.index[-1].date()}"] = summary
+    table = pd.DataFrame(rows).T
+    table["days"] = table["days"].astype(int)
+    return table
+
+
+def tracking_chart(frame: pd.DataFrame, leverage: float) -> alt.VConcatChart:
+    """Two panels from :func:`tracking_and_divergence`: the daily miss, and the cumulative returns."""
+    table = frame.round({"miss_bp": 3, "fund_cumulative": 4, "target_cumulative": 4})
+    table.index = pd.to_datetime(table.index).strftime("%Y-%m-%d")
+    # Inline CSV: a third of the size of JSON records, and no Altair 5000-row limit.
+    text = table.rename_axis("date").reset_index().to_csv(index=False, lineterminator="\n")
+    data = alt.Data(values=text, format=alt.DataFormat(
+        type="csv", parse={"date": "date", "miss_bp": "number", "fund_cumulative": "number",
+                           "target_cumulative": "number"}))
+    multiple = f"{leverage:g}x"
+    x = alt.X("date:T", title=None)
+    miss = (
+        alt.Chart(data)
+        .mark_line(strokeWidth=1, color="#0072B2")
+        .encode(x=x, y=alt.Y("miss_bp:Q", title="Daily miss (basis points)",
+                             scale=alt.Scale(domain=[-10, 10])),
+                tooltip=[alt.Tooltip("date:T"), alt.Tooltip("miss_bp:Q", title="Miss (bp)", format=".2f")])
+        .properties(width=520, height=120, title="Tracking error: fund minus "
+                    f"{multiple} the index, each day")
+    )
+    names = {"fund_cumulative": "Fund", "target_cumulative": f"{multiple} the index's cumulative return"}
+    label = " : ".join(f"datum.key === {key!r} ? {value!r}" for key, value in names.items())
+    cumulative = (
+        alt.Chart(data)
+        .transform_fold(list(names), as_=["key", "value"])
+        .transform_calculate(series=f"{label} : datum.key")
+        .mark_line(strokeWidth=1.5)
+        .encode(
+            x=x,
+            y=alt.Y("value:Q", title="Return since the start", axis=alt.Axis(format="%")),
+            color=alt.Color("series:N", title=None, scale=alt.Scale(domain=list(names.values()))),
+            strokeDash=alt.StrokeDash("series:N", title=None, scale=alt.Scale(domain=list(names.values()))),
+            tooltip=[alt.Tooltip("date:T"), alt.Tooltip("series:N"), alt.Tooltip("value:Q", format=".1%")],
+        )
+        .properties(width=520, height=220, title="Performance divergence: the two since the start")
+    )
+    chart = alt.vconcat(miss, cumulative, spacing=20)
+    return accessible(
+        chart,
+        title=f"A simulated {multiple} S&P 500 fund: tiny daily misses, a large long-run gap",
+        description=(
+            f"Top: the simulated {multiple} fund's daily return minus {multiple} the index's return, in basis "
+            "points; it stays within a few basis points every day. Bottom: the fund's cumulative return and "
+            f"{multiple} the index's cumulative return over the same years; the two lines drift far apart."
+        ),
+    )
+
+
+# Doing it yourself
+
+def diy_comparison(
+    leverage,
+    *,
+    benchmark_rate: float,
+    fund_spread: float,
+    expense_ratio: float,
+    fund_trading_cost: float,
+    volatility: float,
+    futures_basis: float,
+    margin_rate: float,
+) -> pd.DataFrame:
+    """Annual drag of L x exposure through a leveraged ETF, index futures or a margin loan.
+
+    The ETF's drag is :func:`lettools.cost_breakdown`; futures finance the
+    borrowed part at ``benchmark_rate + futures_basis`` and a margin loan at
+    ``margin_rate`` (:func:`lettools.diy_leverage_cost`, no further costs). All
+    inputs are annual decimals; none is a market fact.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by (``leverage``, ``route``); columns ``benchmark`` (the
+        benchmark rate on the borrowed part, which every route pays), ``extra``
+        (everything above it) and ``total``, annual decimals of your capital.
+    """
+    leverages = np.atleast_1d(np.asarray(leverage, dtype=float))
+    if np.any(leverages <= 1):
+        raise ValueError("leverage: the comparison covers long leverage above 1")
+    etf = cost_breakdown(leverages, rate=benchmark_rate, expense_ratio=expense_ratio, spread=fund_spread,
+                         trading_cost=fund_trading_cost, volatility=volatility)["total"]
+    futures = diy_leverage_cost(leverages, borrow_rate=benchmark_rate + futures_basis)["total"]
+    margin = diy_leverage_cost(leverages, borrow_rate=margin_rate)["total"]
+    rows = []
+    for lev in leverages:
+        benchmark = (lev - 1.0) * benchmark_rate
+        for route, total in (("Leveraged ETF", etf), ("Index futures", futures), ("Margin loan", margin)):
+            value = float(total.loc[lev])
+            rows.append({"leverage": lev, "route": route, "benchmark": benchmark,
+                         "extra": value - benchmark, "total": value})
+    return pd.DataFrame(rows).set_index(["leverage", "route"])
+
+
+def diy_chart(table: pd.DataFrame) -> alt.FacetChart:
+    """Stacked bars of :func:`diy_comparison`: the benchmark part everyone pays, and the extra."""
+    data = table.reset_index()
+    parts = {"benchmark": "Benchmark rate on the borrowed part", "extra": "Everything above the benchmark"}
+    label = " : ".join(f"datum.part === {key!r} ? {value!r}" for key, value in parts.items())
+    routes = list(dict.fromkeys(data["route"]))
+    chart = (
+        alt.Chart(data)
+        .transform_fold(list(parts), as_=["part", "value"])
+        .transform_calculate(part_name=f"{label} : datum.part", lev=alt.expr.format(alt.datum.leverage, "d") + "x")
+        .mark_bar()
+        .encode(
+            x=alt.X("route:N", title=None, sort=routes,
+                    axis=alt.Axis(labelAngle=0, labelExpr="split(datum.label, ' ')")),
+            y=alt.Y("value:Q", title="Annual drag (share of your capital)", axis=alt.Axis(format=".0%"),
+                    stack="zero"),
+            color=alt.Color("part_name:N", title=None, scale=alt.Scale(domain=list(parts.values()))),
+            order=alt.Order("part:O"),
+            tooltip=[alt.Tooltip("route:N", title="Route"), alt.Tooltip("part_name:N", title="Part"),
+                     alt.Tooltip("value:Q", title="Annual drag", format=".2%"),
+                     alt.Tooltip("total:Q", title="Total", format=".2%")],
+        )
+        .properties(width=230, height=240)
+        .facet(column=alt.Column("lev:N", title="Leverage", sort="ascending"))
+    )
+    return accessible(
+        chart,
+        title="The same leverage three ways: what a year costs",
+        description=(
+            "Stacked bars for 2x and 3x exposure bought through a leveraged ETF, index futures and a margin "
+            "loan. The lower part, the benchmark rate on the borrowed part, is the same for every route; the "
+            "upper part is what each adds. With the stated inputs futures add the least and the margin loan "
+            "the most, with the ETF in between."
+        ),
+    )
+
+
+# Exercises
+
+_FINANCING_INPUTS = {"assets": 250e6, "leverage": 2, "rate": 0.045, "spread": 0.005}
+_FEE_TABLE_INPUTS = {"management_fee": 0.0075, "other_expenses": 0.0019, "fee_waiver": 0.0004}
+_LOSS_INPUTS = {"assets": 200e6, "leverage": 3, "index_return": -0.08, "borrow_rate": 0.05,
+                "transaction_cost_rate": 0.003, "management_fee": 0.01}
+UPRO_DAILY_LAG_BP = 0.7  # references.md: UPRO's further lag after 3 TR - 2 RF - 0.91%/252, basis points a day
+
+
+def _financing_millions() -> float:
+    inputs = dict(_FINANCING_INPUTS)
+    return financing_cost(inputs.pop("assets"), inputs.pop("leverage"), inputs.pop("rate"), **inputs) / 1e6
+
+
+register(
+    NumericExercise(
+        id="costs-financing",
+        expected=_financing_millions,
+        unit="number",
+        rel_tol=2e-3,
+        hint="Only the borrowed part, (L - 1) times assets, is financed, at the benchmark rate plus the spread.",
+        mistakes=(
+            (lambda: _FINANCING_INPUTS["leverage"] * _FINANCING_INPUTS["assets"]
+             * (_FINANCING_INPUTS["rate"] + _FINANCING_INPUTS["spread"]) / 1e6,
+             "That charges interest on the whole exposure. The fund's own assets pay for part of it: "
+             "only (L - 1) times assets is borrowed."),
+            (lambda: financing_cost(_FINANCING_INPUTS["assets"], _FINANCING_INPUTS["leverage"],
+                                    _FINANCING_INPUTS["rate"]) / 1e6,
+             "That leaves out the spread the dealer charges on top of the benchmark rate."),
+        ),
+    )
+)
+
+register(
+    NumericExercise(
+        id="costs-fee-table",
+        expected=lambda: float(fee_table(**_FEE_TABLE_INPUTS)["net"]),
+        unit="decimal",
+        rel_tol=1e-3,
+        abs_tol=5e-6,
+        hint="Add the lines to get the gross ratio, then take off the waiver.",
+        mistakes=(
+            (lambda: float(fee_table(**_FEE_TABLE_INPUTS)["gross"]),
+             "That is the gross ratio: the fee waiver has not been taken off yet."),
+            (lambda: float(fee_table(**_FEE_TABLE_INPUTS)["gross"]) + _FEE_TABLE_INPUTS["fee_waiver"],
+             "The waiver reduces what you pay: subtract it."),
+        ),
+    )
+)
+
+register(
+    NumericExercise(
+        id="costs-year-loss",
+        expected=lambda: float(fund_year_pnl(**_LOSS_INPUTS)["return_on_assets"]),
+        unit="decimal",
+        rel_tol=2e-3,
+        hint="Loss on the exposure plus all three costs, divided by the fund's assets at the start.",
+        mistakes=(
+            (lambda: _LOSS_INPUTS["leverage"] * _LOSS_INPUTS["index_return"],
+             "That is the loss before costs: interest, transaction costs and the fee come on top."),
+            (lambda: float(fund_year_pnl(**_LOSS_INPUTS)["net_gain"] / fund_year_pnl(**_LOSS_INPUTS)["exposure"]),
+             "That divides by the exposure. The investors' money is the fund's assets."),
+        ),
+    )
+)
+
+register(
+    NumericExercise(
+        id="costs-upro-lag",
+        expected=lambda: UPRO_DAILY_LAG_BP * 1e-4 * 252,
+        unit="decimal",
+        rel_tol=1e-2,  # also accepts compounding the daily lag, 1 - (1 - lag)^252
+        hint="A basis point is 0.0001. Multiply the daily lag by the number of trading days in a year.",
+        mistakes=(
+            (lambda: UPRO_DAILY_LAG_BP * 252,
+             "That is in basis points. Convert to a decimal: one basis point is 0.0001."),
+            (lambda: UPRO_DAILY_LAG_BP * 1e-4 * 365,
+             "Funds lose the lag only on trading days: use 252 days a year, not 365."),
+        ),
+    )
+)
+
+
+def _annual_drag(leverage: float, rate: float, spread: float, expense_ratio: float) -> float:
+    """Reference: a fund's annual drag without trading costs, from the engine."""
+    return float(cost_breakdown(leverage, rate=rate, spread=spread, expense_ratio=expense_ratio)["total"])
+
+
+register(
+    FunctionExercise(
+        id="costs-annual-drag",
+        reference=_annual_drag,
+        cases=(
+            {"leverage": 3, "rate": 0.07, "spread": 0.0, "expense_ratio": 0.0},
+            {"leverage": 2, "rate": 0.04, "spread": 0.005, "expense_ratio": 0.0089},
+            {"leverage": 3, "rate": 0.05, "spread": 0.01, "expense_ratio": 0.0091},
+            {"leverage": 1, "rate": 0.05, "spread": 0.01, "expense_ratio": 0.0009},
+            {"leverage": -1, "rate": 0.04, "spread": 0.005, "expense_ratio": 0.0095},
+            {"leverage": -3, "rate": 0.02, "spread": 0.01, "expense_ratio": 0.0095},
+        ),
+        hint=(
+            "Financing is (L - 1) times the rate (negative, a credit, when L < 1), plus the spread on the "
+            "financed part: L - 1 for a long fund, |L| for an inverse one, nothing for 0 <= L <= 1. "
+            "Then add the expense ratio."
+        ),
+    )
+)

@@ -1,0 +1,758 @@
+"""Explorers, charts, tables and exercises of the chapter "Volatility decay" (chapters/decay.ipynb).
+
+The chapter's quantities, all per unit invested and before costs:
+
+* the *log shortfall* of a daily-reset fund against ``L`` times its index,
+  ``L ln(S_T / S_0) - ln(V_T / V_0)``, which Avellaneda and Zhang's relation puts at
+  ``(L^2 - L) / 2`` times the realised variance of the path;
+* the issuer-style table of estimated fund returns (:func:`lettools.fund_return`) and a
+  simulation that checks it on daily paths with exactly the table's index return and
+  realised volatility;
+* the growth rate against leverage (:func:`lettools.log_growth_rate`), with the Kelly and
+  cash-breakeven leverages;
+* replays of real index history (:mod:`lettools.data`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from lettools._validation import as_positive_int, as_returns, as_scalar
+from lettools.charts import accessible
+from lettools.data import index_returns, load_index
+from lettools.exercises import FunctionExercise, NumericExercise, register
+from lettools.fund import simulate_fund, static_leverage_path, terminal_value
+from lettools.paths import as_seed, gbm_returns, scenario_returns
+from lettools.theory import (
+    cash_breakeven_leverage,
+    estimated_returns_table,
+    fund_return,
+    kelly_leverage,
+    log_growth_rate,
+    realized_variance,
+)
+from lettools.twin import Explorer, Param
+
+__all__ = [
+    "REGIMES",
+    "EPISODES",
+    "HISTORY_LEVERAGES",
+    "log_shortfall",
+    "regime_paths",
+    "regimes_explorer",
+    "shortfall_sample",
+    "shortfall_chart",
+    "conditioned_returns",
+    "simulated_returns_table",
+    "returns_table_frame",
+    "returns_table_explorer",
+    "growth_curve",
+    "growth_explorer",
+    "episode_paths",
+    "episode_returns",
+    "history_chart",
+    "rolling_volatility",
+    "volatility_chart",
+    "yearly_decay",
+]
+
+#: The three teaching markets of the chapter, as named by :func:`lettools.scenario_returns`.
+REGIMES = ("trend", "flat", "volatile")
+
+#: Real episodes replayed in the chapter: label -> (index name, first day, last day).
+EPISODES: Mapping[str, tuple[str, str, str]] = {
+    "Nasdaq Composite, 2000-2002": ("nasdaq", "2000-01-01", "2002-12-31"),
+    "S&P 500, 2008": ("sp500", "2008-01-01", "2008-12-31"),
+}
+
+#: Leverages of the hypothetical funds replayed on real history.
+HISTORY_LEVERAGES = (1, 2, 3, -1)
+
+
+def _fund_label(leverage: float) -> str:
+    return f"{leverage:g}x"
+
+
+def _inline_csv(frame: pd.DataFrame, decimals: int = 6) -> alt.Data:
+    """Chart data as inline CSV (column names once, floats rounded): a fraction of Altair's JSON."""
+    parse = {}
+    rounded = frame.copy()
+    for column, series in frame.items():
+        if pd.api.types.is_datetime64_any_dtype(series):
+            parse[column] = "date"
+        elif pd.api.types.is_numeric_dtype(series):
+            parse[column] = "number"
+            rounded[column] = series.round(decimals)
+    text = rounded.to_csv(index=False, lineterminator="\n", date_format="%Y-%m-%d")
+    return alt.Data(values=text, format=alt.DataFormat(type="csv", parse=parse))
+
+
+# -- the log shortfall ---------------------------------------------------------------------
+
+
+def log_shortfall(index_returns, leverage: float):
+    """How far a daily-reset fund ends below ``L`` times its index, on a log scale.
+
+    ``L ln(S_T / S_0) - ln(V_T / V_0)`` with ``S`` the index and ``V`` the fund (no costs).
+    Avellaneda and Zhang's relation puts it at ``(L^2 - L) / 2`` times the path's realised
+    variance (:func:`lettools.realized_variance`); it is positive for ``L > 1`` and ``L < 0``.
+
+    Parameters
+    ----------
+    index_returns : array_like
+        Daily simple returns, 1-D (days) or 2-D (paths x days), each greater than -1.
+    leverage : float
+        The fund's daily multiple.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        One value per path (a float for 1-D input). ``inf`` for a path that wipes the fund out.
+    """
+    returns = as_returns(index_returns)
+    leverage = as_scalar(leverage, "leverage")
+    index_log = np.sum(np.log1p(returns), axis=-1)
+    fund = np.asarray(terminal_value(returns, leverage))
+    with np.errstate(divide="ignore"):  # a wiped-out fund has an infinite shortfall, by design
+        result = leverage * index_log - np.log(fund)
+    return float(result) if np.ndim(result) == 0 else result
+
+
+# -- three regimes -------------------------------------------------------------------------
+
+
+def regime_paths(regime: str, seed: int, leverage: float, n_days: int = 30) -> pd.DataFrame:
+    """A fresh path of a teaching market, with the fund and ``L`` times the index (start 100).
+
+    Parameters
+    ----------
+    regime : {"trend", "flat", "volatile"}
+        The market (see :data:`lettools.SCENARIOS`).
+    seed : int
+        Which path; the same seed gives the same path.
+    leverage : float
+        The fund's daily multiple.
+    n_days : int
+        Trading days.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per day ``0..n_days``: ``index``, ``fund`` (daily-reset,
+        :func:`lettools.simulate_fund`) and ``target``, the value of ``L`` times the
+        index's cumulative return (:func:`lettools.static_leverage_path`).
+    """
+    # Controls deliver whole numbers as floats (2.0); the path generator wants an int.
+    if isinstance(seed, float) and seed.is_integer():
+        seed = int(seed)
+    returns = scenario_returns(regime, n_days=n_days, seed=seed)
+    return pd.DataFrame(
+        {
+            "day": np.arange(returns.size + 1),
+            "index": static_leverage_path(returns, 1.0, start=100.0),
+            "fund": simulate_fund(returns, leverage, start=100.0),
+            "target": static_leverage_path(returns, leverage, start=100.0),
+        }
+    )
+
+
+_REGIME_SERIES = {"index": "Index", "fund": "Daily-reset fund", "target": "L x index's return"}
+
+
+def _draw_regimes(base: alt.Chart, domains: Mapping[str, list[float]]) -> alt.LayerChart:
+    names = list(_REGIME_SERIES.values())
+    label = " : ".join(f"datum.key === {key!r} ? {name!r}" for key, name in _REGIME_SERIES.items())
+    long = base.transform_fold(list(_REGIME_SERIES), as_=["key", "value"]).transform_calculate(
+        series=f"{label} : datum.key", change="datum.value / 100 - 1"
+    )
+    low = min(domains[key][0] for key in _REGIME_SERIES)
+    high = max(domains[key][1] for key in _REGIME_SERIES)
+    last = domains["day"][1]
+    color = alt.Color("series:N", title=None, scale=alt.Scale(domain=names),
+                      legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=2.5))
+    dash = alt.StrokeDash("series:N", title=None, scale=alt.Scale(domain=names))
+    x = alt.X("day:Q", title="Trading day", scale=alt.Scale(domain=[0, last]))
+    y = alt.Y("value:Q", title="Value (start = 100)", scale=alt.Scale(domain=[low, high], zero=False))
+    tooltip = [
+        alt.Tooltip("series:N", title="Series"),
+        alt.Tooltip("day:Q", title="Day"),
+        alt.Tooltip("value:Q", title="Value", format=".2f"),
+        alt.Tooltip("change:Q", title="Change since day 0", format="+.1%"),
+    ]
+    lines = long.mark_line().encode(x=x, y=y, color=color, strokeDash=dash, tooltip=tooltip)
+    # End values as text in a corner: the fund's and the target's lines often end a pixel apart.
+    verdict = (
+        base.transform_filter(f"datum.day == {last}")
+        .transform_calculate(
+            text="'After ' + datum.day + ' days: index ' + format(datum.index / 100 - 1, '+.1%') "
+            "+ ', fund ' + format(datum.fund / 100 - 1, '+.1%') "
+            "+ ', L x index ' + format(datum.target / 100 - 1, '+.1%') "
+            "+ '\\nFund minus L x index: ' + format(datum.fund - datum.target, '+.2f') + ' points'"
+        )
+        .mark_text(align="left", baseline="top", fontSize=12, lineBreak="\n", lineHeight=16)
+        .encode(x=alt.value(4), y=alt.value(4), text="text:N")
+    )
+    return alt.layer(lines, verdict).properties(width=460, height=300)
+
+
+def regimes_explorer() -> Explorer:
+    """Thirty days of a trending, flat or volatile market: the fund against ``L`` times the index."""
+    return Explorer(
+        compute=regime_paths,
+        params=[
+            Param("regime", list(REGIMES), default="trend", label="Market"),
+            Param("seed", [1, 2, 3, 4], default=2, label="Path (seed)", live=(1, 1000, 1)),
+            Param("leverage", [-3, -2, -1, 2, 3], default=3, label="Leverage", live=(-3.0, 3.0, 0.5)),
+        ],
+        draw=_draw_regimes,
+        title="Thirty days: the daily-reset fund against L times the index's return",
+        description=(
+            "Line chart over 30 trading days of three values starting at 100: the index, a daily-reset "
+            "fund at the chosen leverage, and 100 plus L times the index's cumulative return. Labels at "
+            "the end give each total change and a line of text gives the fund minus L times the index. "
+            "In the trending market the fund usually ends ahead; in the flat market it lags a little; "
+            "in the volatile market it usually ends well behind."
+        ),
+        decimals=4,
+    )
+
+
+# -- the string, made quantitative ---------------------------------------------------------
+
+
+def shortfall_sample(
+    leverages: Sequence[float] = (2, 3),
+    volatilities: Sequence[float] = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8),
+    paths_per_volatility: int = 25,
+    n_days: int = 63,
+    *,
+    seed: int = 2010,
+) -> pd.DataFrame:
+    """Realised variance and log shortfall on many driftless GBM paths, for several leverages.
+
+    Returns one row per path and leverage: ``leverage``, ``sigma`` (the volatility the
+    path was drawn with), ``realized_variance`` (sum of squared daily returns),
+    ``shortfall`` (:func:`log_shortfall`) and ``predicted``, ``(L^2 - L) / 2`` times the
+    realised variance. Every leverage sees the same paths.
+    """
+    paths_per_volatility = as_positive_int(paths_per_volatility, "paths_per_volatility")
+    n_days = as_positive_int(n_days, "n_days")
+    seed = as_seed(seed)
+    frames = []
+    for number, sigma in enumerate(volatilities):
+        returns = gbm_returns(paths_per_volatility, n_days, 0.0, sigma, seed=seed + number)
+        variance = realized_variance(returns)
+        for leverage in leverages:
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "leverage": float(leverage),
+                        "sigma": float(sigma),
+                        "realized_variance": variance,
+                        "shortfall": log_shortfall(returns, leverage),
+                        "predicted": (leverage**2 - leverage) / 2.0 * variance,
+                    }
+                )
+            )
+    return pd.concat(frames, ignore_index=True)
+
+
+def shortfall_chart(sample: pd.DataFrame) -> alt.LayerChart:
+    """Scatter of log shortfall against realised variance, with the line ``(L^2 - L) / 2 x RV`` per leverage."""
+    data = sample.assign(fund=sample["leverage"].map(_fund_label))
+    funds = [_fund_label(v) for v in sorted(sample["leverage"].unique())]
+    color = alt.Color("fund:N", title="Fund", scale=alt.Scale(domain=funds))
+    base = alt.Chart(_inline_csv(data[["fund", "realized_variance", "shortfall", "predicted"]]))
+    x = alt.X("realized_variance:Q", title="Realised variance of the index path (sum of squared daily returns)")
+    points = base.mark_point(size=30, opacity=0.6).encode(
+        x=x,
+        y=alt.Y("shortfall:Q", title="Log shortfall: L ln(index growth) - ln(fund growth)"),
+        color=color,
+        shape=alt.Shape("fund:N", title="Fund", scale=alt.Scale(domain=funds)),
+        tooltip=[
+            alt.Tooltip("fund:N", title="Fund"),
+            alt.Tooltip("realized_variance:Q", title="Realised variance", format=".4f"),
+            alt.Tooltip("shortfall:Q", title="Log shortfall", format=".4f"),
+            alt.Tooltip("predicted:Q", title="(L^2 - L)/2 x variance", format=".4f"),
+        ],
+    )
+    lines = base.mark_line(strokeWidth=1.5).encode(x=x, y="predicted:Q", color=color)
+    chart = alt.layer(lines, points).properties(width=480, height=320)
+    return accessible(
+        chart,
+        title="The fund's shortfall is the index path's realised variance times (L² - L)/2",
+        description=(
+            "Scatter plot: each point is one simulated quarter of an index with no drift and a "
+            "volatility between 10% and 80%. Horizontal axis: the path's realised variance; vertical "
+            "axis: how far the fund's log growth falls short of L times the index's. Points for 2x and "
+            "3x funds lie on straight lines through the origin with slopes 1 and 3, the lines drawn."
+        ),
+    )
+
+
+# -- the prospectus table, rebuilt and simulated -------------------------------------------
+
+_TABLE_RETURNS = (-0.6, -0.5, -0.4, -0.3, -0.2, -0.1, 0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6)
+_TABLE_VOLATILITIES = (0.10, 0.25, 0.50, 0.75, 1.00)
+
+
+def conditioned_returns(
+    index_return: float,
+    volatility: float,
+    n_paths: int,
+    n_days: int = 252,
+    *,
+    seed: int,
+    periods_per_year: int = 252,
+) -> np.ndarray:
+    """Random daily paths whose total return and realised volatility are exactly the given ones.
+
+    Each path's daily log returns are ``a + b z`` with ``z`` standard normal draws,
+    centred and scaled within the path (mean 0, mean square 1), so the log returns add
+    up to ``ln(1 + index_return)`` and their squares add up to ``volatility^2 T``
+    (``T = n_days / periods_per_year`` years): the two numbers a row and column of a
+    prospectus table state. Only the order and shape of the moves is random.
+
+    Returns
+    -------
+    numpy.ndarray
+        Daily simple returns, shape ``(n_paths, n_days)``.
+    """
+    index_return = as_scalar(index_return, "index_return", minimum=-1.0, minimum_inclusive=False)
+    volatility = as_scalar(volatility, "volatility", minimum=0.0)
+    n_paths = as_positive_int(n_paths, "n_paths")
+    n_days = as_positive_int(n_days, "n_days")
+    if n_days < 2:
+        raise ValueError("n_days must be at least 2: one day cannot have a volatility of its own")
+    seed = as_seed(seed)
+    periods_per_year = as_positive_int(periods_per_year, "periods_per_year")
+    mean = np.log1p(index_return) / n_days
+    spread_squared = volatility**2 / periods_per_year - mean**2
+    if spread_squared < 0:
+        raise ValueError(
+            f"volatility {volatility} is too low for an index return of {index_return} over {n_days} days: "
+            "a steady climb alone realises more variance than that"
+        )
+    z = np.random.default_rng(seed).standard_normal((n_paths, n_days))
+    z -= z.mean(axis=1, keepdims=True)
+    z /= np.sqrt(np.mean(z**2, axis=1, keepdims=True))
+    return np.expm1(mean + np.sqrt(spread_squared) * z)
+
+
+def simulated_returns_table(
+    leverage: float,
+    index_returns: Sequence[float] = _TABLE_RETURNS,
+    volatilities: Sequence[float] = _TABLE_VOLATILITIES,
+    *,
+    n_paths: int = 100,
+    n_days: int = 252,
+    seed: int = 2010,
+    statistic: str = "median",
+) -> pd.DataFrame:
+    """The prospectus table by simulation: daily-reset funds on :func:`conditioned_returns` paths.
+
+    Parameters
+    ----------
+    leverage : float
+        The fund's daily multiple.
+    index_returns, volatilities : sequence of float
+        Rows and columns, as in :func:`lettools.estimated_returns_table`.
+    n_paths, n_days, seed : int
+        Paths per cell, days per path (one year at 252) and the seed; every cell uses the
+        same underlying draws.
+    statistic : {"median", "min", "max"}
+        Which statistic of the simulated fund returns to report per cell.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Fund returns (decimals), laid out like :func:`lettools.estimated_returns_table`.
+    """
+    leverage = as_scalar(leverage, "leverage")
+    reducers = {"median": np.median, "min": np.min, "max": np.max}
+    if statistic not in reducers:
+        raise ValueError(f"statistic must be one of {sorted(reducers)}, got {statistic!r}")
+    table = np.empty((len(index_returns), len(volatilities)))
+    for i, total in enumerate(index_returns):
+        for j, volatility in enumerate(volatilities):
+            paths = conditioned_returns(total, volatility, n_paths, n_days, seed=seed)
+            table[i, j] = reducers[statistic](terminal_value(paths, leverage)) - 1.0
+    return pd.DataFrame(
+        table,
+        index=pd.Index(np.asarray(index_returns, dtype=float), name="index return"),
+        columns=pd.Index(np.asarray(volatilities, dtype=float), name="volatility"),
+    )
+
+
+def returns_table_frame(leverage: float) -> pd.DataFrame:
+    """The issuer-style table of :func:`lettools.estimated_returns_table` in long form, for charts.
+
+    Columns ``index_return``, ``volatility`` and ``fund_return`` (decimals; one year, no costs).
+    """
+    table = estimated_returns_table(leverage, _TABLE_RETURNS, _TABLE_VOLATILITIES)
+    long = table.stack().rename("fund_return").reset_index()
+    return long.rename(columns={"index return": "index_return"})
+
+
+def _draw_returns_table(base: alt.Chart, domains: Mapping[str, list[float]]) -> alt.LayerChart:
+    y = alt.Y("index_return:O", title="Index return over the year", sort="descending",
+              axis=alt.Axis(format="+.0%"))
+    x = alt.X("volatility:O", title="Index volatility (annualised)", axis=alt.Axis(format=".0%", labelAngle=0))
+    tooltip = [
+        alt.Tooltip("index_return:Q", title="Index return", format="+.0%"),
+        alt.Tooltip("volatility:Q", title="Volatility", format=".0%"),
+        alt.Tooltip("fund_return:Q", title="Estimated fund return", format="+.1%"),
+    ]
+    # Losses orange, gains blue; gains above +100% share the deepest blue (the scale is clamped).
+    fill = alt.Color(
+        "fund_return:Q",
+        title="Estimated fund return",
+        scale=alt.Scale(scheme="blueorange", reverse=True, domain=[-1, 1], domainMid=0, clamp=True),
+        legend=alt.Legend(format="+.0%", orient="right"),
+    )
+    cells = base.mark_rect().encode(x=x, y=y, color=fill, tooltip=tooltip)
+    text = base.mark_text(fontSize=11).encode(
+        x=x,
+        y=y,
+        text=alt.Text("fund_return:Q", format="+.0%"),
+        color=alt.condition("abs(datum.fund_return) > 0.55", alt.value("white"), alt.value("black")),
+    )
+    return alt.layer(cells, text).properties(width=360, height=390)
+
+
+def returns_table_explorer() -> Explorer:
+    """The prospectus table of estimated one-year fund returns, as a heatmap, for a chosen leverage."""
+    return Explorer(
+        compute=returns_table_frame,
+        params=[Param("leverage", [-3, -2, -1, 2, 3], default=3, label="Leverage", live=(-3.0, 3.0, 0.5))],
+        draw=_draw_returns_table,
+        title="Estimated one-year fund return, by index return and index volatility",
+        description=(
+            "Heatmap with the index's one-year return from -60% to +60% in rows and its volatility from "
+            "10% to 100% in columns; each cell gives the estimated return of a daily-reset fund at the "
+            "chosen leverage, before costs, from the Avellaneda-Zhang relation. Along every row the "
+            "fund's return falls as volatility rises."
+        ),
+        decimals=5,
+    )
+
+
+# -- growth against leverage ---------------------------------------------------------------
+
+_GROWTH_LEVERAGES = np.round(np.arange(-2.0, 5.0001, 0.2), 1)
+_GROWTH_LIMITS = (-0.3, 0.3)
+_GROWTH_HEIGHT = 300
+
+
+def growth_curve(mu: float, sigma: float, rate: float) -> pd.DataFrame:
+    """The fund's annual log growth rate for leverages from -2 to 5, with Kelly and breakeven.
+
+    Columns: ``leverage``, ``growth`` (:func:`lettools.log_growth_rate`, no expense
+    ratio), ``cash`` (the growth rate of cash, ``rate``), ``kelly``
+    (:func:`lettools.kelly_leverage`) and ``breakeven``
+    (:func:`lettools.cash_breakeven_leverage`), the last three the same on every row.
+    """
+    mu = as_scalar(mu, "mu")
+    sigma = as_scalar(sigma, "sigma", minimum=0.0, minimum_inclusive=False)
+    rate = as_scalar(rate, "rate")
+    return pd.DataFrame(
+        {
+            "leverage": _GROWTH_LEVERAGES,
+            "growth": log_growth_rate(_GROWTH_LEVERAGES, mu, sigma, rate=rate),
+            "cash": rate,
+            "kelly": kelly_leverage(mu, sigma, rate=rate),
+            "breakeven": cash_breakeven_leverage(mu, sigma, rate=rate),
+        }
+    )
+
+
+def _draw_growth(base: alt.Chart, domains: Mapping[str, list[float]]) -> alt.LayerChart:
+    low, high = float(_GROWTH_LEVERAGES[0]), float(_GROWTH_LEVERAGES[-1])
+    x = alt.X("leverage:Q", title="Leverage L", scale=alt.Scale(domain=[low, high]))
+    y_scale = alt.Scale(domain=list(_GROWTH_LIMITS))
+    curve = base.mark_line(clip=True).encode(
+        x=x,
+        y=alt.Y("growth:Q", title="Annual log growth rate", scale=y_scale, axis=alt.Axis(format=".0%")),
+        tooltip=[
+            alt.Tooltip("leverage:Q", title="Leverage", format=".1f"),
+            alt.Tooltip("growth:Q", title="Growth rate", format="+.2%"),
+        ],
+    )
+    common = (
+        base.transform_filter("abs(datum.leverage - 1) < 1e-9 || abs(datum.leverage - 2) < 1e-9 "
+                              "|| abs(datum.leverage - 3) < 1e-9 || abs(datum.leverage + 1) < 1e-9")
+        .mark_point(clip=True, color="black")
+        .encode(x=x, y=alt.Y("growth:Q", scale=y_scale),
+                tooltip=[alt.Tooltip("leverage:Q", title="Fund", format=".0f"),
+                         alt.Tooltip("growth:Q", title="Growth rate", format="+.2%")])
+    )
+    first = base.transform_filter(f"datum.leverage < {low + 1e-9}")
+    cash = first.mark_rule(strokeDash=[4, 4], color="#555555").encode(y=alt.Y("cash:Q", scale=y_scale))
+    rules = []
+    for column, colour, dash in (("kelly", "#009E73", [1, 0]), ("breakeven", "#D55E00", [6, 3])):
+        rules.append(
+            first.transform_filter(f"datum.{column} >= {low} && datum.{column} <= {high}")
+            .mark_rule(color=colour, strokeDash=dash, strokeWidth=2)
+            .encode(x=alt.X(f"{column}:Q", scale=alt.Scale(domain=[low, high])))
+        )
+    caption = first.transform_calculate(
+        text="'Kelly leverage ' + format(datum.kelly, '.2f') + ' (green); slower than cash beyond ' "
+        "+ format(datum.breakeven, '.2f') + ' (red, dashed); grey dashes: cash'"
+    ).mark_text(align="left", baseline="top", fontSize=12).encode(x=alt.value(0), y=alt.value(_GROWTH_HEIGHT + 40), text="text:N")
+    return alt.layer(curve, common, cash, *rules, caption).properties(width=480, height=_GROWTH_HEIGHT)
+
+
+def growth_explorer() -> Explorer:
+    """Long-run growth of a daily-reset fund against its leverage, for a chosen drift, volatility and rate."""
+    return Explorer(
+        compute=growth_curve,
+        params=[
+            Param("mu", np.round(np.arange(0.02, 0.1401, 0.02), 2), default=0.10, label="Index drift mu",
+                  percent=True, live=(-0.10, 0.30, 0.01)),
+            Param("sigma", np.round(np.arange(0.10, 0.4001, 0.05), 2), default=0.20, label="Index volatility sigma",
+                  percent=True, live=(0.05, 0.80, 0.01)),
+            Param("rate", [0.0, 0.03, 0.06], default=0.03, label="Financing rate r", percent=True,
+                  live=(0.0, 0.10, 0.005)),
+        ],
+        draw=_draw_growth,
+        title="Long-run growth rate of a daily-reset fund against its leverage",
+        description=(
+            "A downward-opening parabola: the fund's annual log growth rate, L mu + (1 - L) r - L² sigma² / 2, "
+            "for leverage from -2 to 5. Black points mark the -1x, 1x, 2x and 3x funds, a green line the "
+            "Kelly leverage at the top of the curve, a red dashed line the leverage beyond which the fund "
+            "grows more slowly than cash, whose rate is the grey dashed line."
+        ),
+        decimals=5,
+    )
+
+
+# -- real history --------------------------------------------------------------------------
+
+
+def episode_paths(leverages: Sequence[float] = HISTORY_LEVERAGES) -> pd.DataFrame:
+    """Hypothetical daily-reset funds (no costs, start 1) replayed over each of :data:`EPISODES`.
+
+    Returns one row per episode and trading day (plus a starting row dated the day before
+    the first return, at 1): ``episode``, ``date`` and one column per fund named ``"2x"``,
+    ``"-1x"`` and so on (``"1x"`` is the index itself).
+    """
+    frames = []
+    for episode, (name, start, end) in EPISODES.items():
+        returns = index_returns(name, start, end)
+        dates = load_index(name).index
+        first = dates.get_loc(returns.index[0])
+        day_before = dates[first - 1] if first > 0 else returns.index[0] - pd.Timedelta(days=1)
+        frame = pd.DataFrame({"date": pd.DatetimeIndex([day_before, *returns.index])})
+        for leverage in leverages:
+            frame[_fund_label(leverage)] = simulate_fund(returns.to_numpy(), leverage)
+        frames.append(frame.assign(episode=episode))
+    ordered = ["episode", "date", *(_fund_label(v) for v in leverages)]
+    return pd.concat(frames, ignore_index=True)[ordered]
+
+
+def episode_returns(leverages: Sequence[float] = HISTORY_LEVERAGES) -> pd.DataFrame:
+    """Total return of each hypothetical fund over each episode, next to ``L`` times the index's return.
+
+    Returns a DataFrame indexed by (episode, fund) with columns ``fund_return``,
+    ``L_x_index_return`` and ``no_decay_return``, ``(1 + index return)^L - 1``: what the
+    fund would return had the index moved along a perfectly smooth path (zero realised
+    variance in the Avellaneda-Zhang relation).
+    """
+    rows = []
+    for episode, (name, start, end) in EPISODES.items():
+        returns = index_returns(name, start, end).to_numpy()
+        index_total = float(np.prod(1.0 + returns) - 1.0)
+        for leverage in leverages:
+            rows.append(
+                {
+                    "episode": episode,
+                    "fund": _fund_label(leverage),
+                    "fund_return": terminal_value(returns, leverage) - 1.0,
+                    "L_x_index_return": leverage * index_total,
+                    "no_decay_return": (1.0 + index_total) ** leverage - 1.0,
+                }
+            )
+    return pd.DataFrame(rows).set_index(["episode", "fund"])
+
+
+def history_chart(paths: pd.DataFrame) -> alt.FacetChart:
+    """One panel per episode: the value of each hypothetical fund on a log scale."""
+    funds = [column for column in paths.columns if column not in ("episode", "date")]
+    color = alt.Color("fund:N", title="Daily-reset fund", scale=alt.Scale(domain=funds))
+    chart = (
+        alt.Chart(_inline_csv(paths, decimals=5))
+        .transform_fold(funds, as_=["fund", "value"])
+        .mark_line(strokeWidth=1.8)
+        .encode(
+            x=alt.X("date:T", title=None),
+            y=alt.Y("value:Q", title="Value of 1 invested (log scale)", scale=alt.Scale(type="log")),
+            color=color,
+            strokeDash=alt.StrokeDash("fund:N", title="Daily-reset fund", scale=alt.Scale(domain=funds)),
+            tooltip=[
+                alt.Tooltip("date:T", title="Date"),
+                alt.Tooltip("fund:N", title="Fund"),
+                alt.Tooltip("value:Q", title="Value", format=".3f"),
+            ],
+        )
+        .properties(width=300, height=280)
+        .facet(column=alt.Column("episode:N", title=None, sort=list(EPISODES)))
+        .resolve_scale(x="independent")
+    )
+    return accessible(
+        chart,
+        title="Real index history replayed with daily-reset funds (no costs)",
+        description=(
+            "Two panels of line charts on a logarithmic scale, the Nasdaq Composite from 2000 to 2002 "
+            "and the S&P 500 in 2008, each with the value of 1 invested in the index (1x) and in "
+            "hypothetical 2x, 3x and -1x daily-reset funds. The 2x and 3x funds lose far more than the "
+            "index and the inverse fund gains less than the index loses."
+        ),
+    )
+
+
+def rolling_volatility(name: str = "sp500", window: int = 21, periods_per_year: int = 252) -> pd.DataFrame:
+    """Annualised volatility of an index over a rolling window of trading days.
+
+    ``sqrt(periods_per_year / window * sum of squared daily returns in the window)``,
+    the realised volatility as in :func:`lettools.fund_return`. Returns columns ``date``
+    and ``volatility`` (decimal), from the first full window on.
+    """
+    window = as_positive_int(window, "window")
+    periods_per_year = as_positive_int(periods_per_year, "periods_per_year")
+    returns = index_returns(name)
+    volatility = np.sqrt((returns**2).rolling(window).mean() * periods_per_year).dropna()
+    return pd.DataFrame({"date": volatility.index, "volatility": volatility.to_numpy()})
+
+
+def volatility_chart(frame: pd.DataFrame, name: str = "S&P 500") -> alt.Chart:
+    """Line chart of :func:`rolling_volatility` over time."""
+    chart = (
+        alt.Chart(_inline_csv(frame, decimals=4))
+        .mark_line(strokeWidth=1.2)
+        .encode(
+            x=alt.X("date:T", title=None),
+            y=alt.Y("volatility:Q", title="Annualised volatility, past 21 trading days", axis=alt.Axis(format=".0%")),
+            tooltip=[alt.Tooltip("date:T", title="Date"), alt.Tooltip("volatility:Q", title="Volatility", format=".1%")],
+        )
+        .properties(width=560, height=260)
+    )
+    return accessible(
+        chart,
+        title=f"Volatility comes in clusters: the {name}'s rolling one-month volatility",
+        description=(
+            f"Line chart of the {name}'s annualised volatility over rolling 21-day windows, 1999 to 2018. "
+            "Long calm stretches near or below 15% alternate with bursts: the highest, in late 2008, is "
+            "several times the calm level, with smaller bursts in 2002, 2010, 2011, 2015 and 2018."
+        ),
+    )
+
+
+def yearly_decay(name: str = "sp500", leverage: float = 2.0, periods_per_year: int = 252) -> pd.DataFrame:
+    """Per calendar year: realised volatility, returns and the decay of a daily-reset fund.
+
+    Returns a DataFrame indexed by ``year`` with columns ``volatility`` (annualised realised
+    volatility), ``index_return``, ``fund_return`` (no costs), ``shortfall``
+    (:func:`log_shortfall`) and ``predicted``, ``(L^2 - L) / 2`` times the year's realised variance.
+    """
+    leverage = as_scalar(leverage, "leverage")
+    periods_per_year = as_positive_int(periods_per_year, "periods_per_year")
+    returns = index_returns(name)
+    rows = {}
+    for year, days in returns.groupby(returns.index.year):
+        values = days.to_numpy()
+        variance = realized_variance(values)
+        rows[int(year)] = {
+            "volatility": np.sqrt(variance * periods_per_year / values.size),
+            "index_return": np.prod(1.0 + values) - 1.0,
+            "fund_return": terminal_value(values, leverage) - 1.0,
+            "shortfall": log_shortfall(values, leverage),
+            "predicted": (leverage**2 - leverage) / 2.0 * variance,
+        }
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("year")
+
+
+# -- exercises -----------------------------------------------------------------------------
+
+
+def _sp500_shortfall(year: int, leverage: float = 2.0) -> float:
+    """Log shortfall of a daily-reset fund on the S&P 500 over one calendar year."""
+    returns = index_returns("sp500", f"{year}-01-01", f"{year}-12-31")
+    return log_shortfall(returns.to_numpy(), leverage)
+
+
+def _sp500_simple_gap(year: int, leverage: float = 2.0) -> float:
+    """``L`` times the index's simple return minus the fund's, over one calendar year of the S&P 500."""
+    returns = index_returns("sp500", f"{year}-01-01", f"{year}-12-31").to_numpy()
+    return leverage * float(np.prod(1.0 + returns) - 1.0) - (terminal_value(returns, leverage) - 1.0)
+
+
+register(
+    NumericExercise(
+        id="decay-prospectus",
+        expected=lambda: fund_return(-0.10, 0.25, 3),
+        unit="decimal",
+        hint="Raise the index's growth factor to the power L, then multiply by exp((L - L²) sigma² / 2).",
+        mistakes=(
+            (lambda: 3 * -0.10, "That is three times the index's return: volatility and compounding are missing."),
+            (lambda: 0.9**3 - 1, "That leaves out the volatility term exp((L - L²) sigma² / 2)."),
+        ),
+    )
+)
+
+register(
+    NumericExercise(
+        id="decay-kelly",
+        expected=lambda: kelly_leverage(0.11, 0.25, rate=0.03),
+        unit="number",
+        rel_tol=2e-3,
+        hint="Kelly leverage is the excess drift over the financing rate, divided by the variance.",
+        mistakes=(
+            (lambda: 0.11 / 0.25**2, "Subtract the financing rate from the drift first."),
+            (lambda: 0.08 / 0.25, "Divide by the variance, sigma squared, not by sigma."),
+        ),
+    )
+)
+
+register(
+    NumericExercise(
+        id="decay-breakeven",
+        expected=lambda: cash_breakeven_leverage(0.11, 0.25, rate=0.03),
+        unit="number",
+        rel_tol=2e-3,
+        hint="Set g(L) equal to the cash rate r and solve for the non-zero root.",
+        mistakes=((lambda: kelly_leverage(0.11, 0.25, rate=0.03), "That is the Kelly leverage, where growth peaks."),),
+    )
+)
+
+register(
+    FunctionExercise(
+        id="decay-shortfall-function",
+        reference=lambda index_returns, leverage: log_shortfall(index_returns, leverage),
+        cases=(
+            {"index_returns": [0.10, -0.10], "leverage": 2},
+            {"index_returns": [0.01, -0.02, 0.015, 0.03, -0.01], "leverage": 3},
+            {"index_returns": [0.05, 0.05, 0.05], "leverage": -1},
+            {"index_returns": [0.02, -0.03], "leverage": 1},
+            {"index_returns": [-0.04, 0.02, 0.01, -0.01], "leverage": -2},
+        ),
+        hint="The fund multiplies by (1 + L R) each day and the index by (1 + R); compare L times the "
+        "index's log growth with the fund's log growth.",
+    )
+)
+
+register(
+    NumericExercise(
+        id="decay-sp500-2008",
+        expected=lambda: _sp500_shortfall(2008),
+        unit="decimal",
+        rel_tol=2e-3,
+        hint="Simulate the 2x fund on the 2008 daily returns, then compute 2 ln(index growth) - ln(fund growth).",
+        mistakes=(
+            (lambda: _sp500_simple_gap(2008), "That is the gap in simple returns: the decay is measured on a log scale."),
+        ),
+    )
+)

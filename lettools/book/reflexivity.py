@@ -1,0 +1,534 @@
+"""Explorers, charts, tables and exercises of the chapter "Reflexivity" (chapters/reflexivity.ipynb).
+
+Money is in billions of dollars ($bn) throughout the page, returns are simple
+decimals (0.01 is +1%), and a positive flow is a purchase of index exposure.
+Market depth is quoted the way a reader thinks of it, as the net order flow that
+moves the index by 1% (``depth_per_pct``); the engine's ``depth`` (the flow that
+would move it by 100%) is a hundred times that. Depths are illustrative model
+inputs, not measured facts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from lettools._validation import as_scalar
+from lettools.charts import PALETTE, accessible
+from lettools.exercises import FunctionExercise, NumericExercise, register
+from lettools.reflexivity import (
+    aggregate_rebalance_flow,
+    amplification,
+    feedback_gain,
+    flow_share_of_volume,
+    instability_assets,
+    rebalance_sign_table,
+    simulate_feedback,
+)
+from lettools.twin import Explorer, Param
+
+__all__ = [
+    "LONG_LEVERAGE",
+    "INVERSE_LEVERAGE",
+    "FEEDBACK_ROUNDS",
+    "ILLUSTRATIVE_DEPTHS",
+    "KOREA_TAIWAN_ASSETS",
+    "sign_chart",
+    "flow_table",
+    "feedback_rounds",
+    "feedback_explorer",
+    "fixed_point_move",
+    "underlying_gain_table",
+    "underlying_gain_chart",
+    "market_path_chart",
+]
+
+#: Leverage of the long and the inverse funds in the feedback explorer (the engine's defaults).
+LONG_LEVERAGE, INVERSE_LEVERAGE = 3.0, -3.0
+#: Rounds of rebalancing drawn after the shock in the feedback explorer.
+FEEDBACK_ROUNDS = 10
+
+#: Illustrative depths ($bn of net flow per 1% move) of three kinds of underlying: model inputs, not data.
+ILLUSTRATIVE_DEPTHS: Mapping[str, float] = {
+    "Broad index": 50.0,
+    "Concentrated index": 10.0,
+    "Single stock": 1.0,
+}
+
+
+def _depth(depth_per_pct: float) -> float:
+    """The engine's depth (flow per 100% move) from the page's depth per 1% move."""
+    return 100.0 * as_scalar(depth_per_pct, "depth_per_pct", minimum=0.0, minimum_inclusive=False)
+
+
+# ---------------------------------------------------------------------------------------------
+# Which way the funds trade
+
+
+def _leverage_label(leverage: float) -> str:
+    return f"{leverage:+g}x"
+
+
+def sign_chart(leverages=(2.0, 3.0, -1.0, -2.0, -3.0), *, move: float = 0.01) -> alt.Chart:
+    """Bars of each fund's closing trade per $1bn of assets after a ``+move`` and a ``-move`` day.
+
+    Built from :func:`lettools.rebalance_sign_table`, so the chart and the table
+    in the text cannot disagree.
+    """
+    table = rebalance_sign_table(leverages, move=move)
+    order = [_leverage_label(level) for level in table.index]
+    up, down = f"Index {move:+.0%}", f"Index {-move:+.0%}"
+    data = pd.DataFrame(
+        {
+            "fund": order * 2,
+            "day": [up] * len(order) + [down] * len(order),
+            # Per $1bn of assets, in $ millions: easier to read than billions.
+            "trade": np.concatenate([table["flow_up"], table["flow_down"]]) * 1000.0,
+        }
+    )
+    bars = alt.Chart(data).mark_bar().encode(
+        x=alt.X("fund:N", title="Fund's leverage", sort=order, axis=alt.Axis(labelAngle=0)),
+        xOffset=alt.XOffset("day:N", sort=[up, down]),
+        y=alt.Y("trade:Q", title="Closing trade per $1bn of assets ($m)"),
+        color=alt.Color("day:N", title=None, sort=[up, down]),
+        tooltip=[
+            alt.Tooltip("fund:N", title="Fund"),
+            alt.Tooltip("day:N", title="Day"),
+            alt.Tooltip("trade:Q", title="Trade ($m per $1bn)", format="+.0f"),
+        ],
+    )
+    zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color="black").encode(y="y:Q")
+    return accessible(
+        alt.layer(bars, zero).properties(width=460, height=260),
+        title="Every fund trades with the day's move",
+        description=(
+            f"Grouped bar chart of the closing trade per $1bn of fund assets after an index move of "
+            f"{move:+.0%} and of {-move:+.0%}, for funds of leverage {', '.join(order)}. On the up day every "
+            "bar is a purchase and on the down day every bar is a sale, long and inverse funds alike. An "
+            "inverse fund trades as much as a long fund with one more unit of leverage: -1x like +2x, -2x "
+            "like +3x."
+        ),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The end-of-day flow
+
+
+def flow_table(funds: Mapping[str, tuple[float, float]], index_return: float, closing_volume: float) -> pd.DataFrame:
+    """Each fund's closing trade after a day's move, their sum, and each as a share of closing volume.
+
+    Parameters
+    ----------
+    funds : mapping of str to (assets, leverage)
+        Fund name -> (assets at the previous close in $bn, leverage).
+    index_return : float
+        The day's index return, simple decimal.
+    closing_volume : float
+        Money traded at the close in the underlying, $bn, > 0.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by fund, plus a ``"All funds"`` row: ``assets`` ($bn),
+        ``leverage``, ``flow`` ($bn, positive = buying,
+        :func:`lettools.aggregate_rebalance_flow`) and ``share_of_close``
+        (:func:`lettools.flow_share_of_volume`).
+    """
+    if not funds:
+        raise ValueError("funds must name at least one fund")
+    names = list(funds)
+    assets = np.array([funds[name][0] for name in names], dtype=float)
+    leverages = np.array([funds[name][1] for name in names], dtype=float)
+    flows = [aggregate_rebalance_flow(a, lev, index_return) for a, lev in zip(assets, leverages)]
+    total = aggregate_rebalance_flow(assets, leverages, index_return)
+    table = pd.DataFrame(
+        {
+            "assets": [*assets, assets.sum()],
+            "leverage": [*leverages, np.nan],
+            "flow": [*flows, total],
+        },
+        index=pd.Index([*names, "All funds"], name="fund"),
+    )
+    table["share_of_close"] = flow_share_of_volume(table["flow"].to_numpy(), closing_volume)
+    return table
+
+
+# ---------------------------------------------------------------------------------------------
+# The feedback loop, round by round: the explorer
+
+
+def feedback_rounds(long_assets: float, inverse_assets: float, depth_per_pct: float, shock: float) -> pd.DataFrame:
+    """The loop after an exogenous ``shock``: cumulative index move after each round of rebalancing.
+
+    Parameters
+    ----------
+    long_assets, inverse_assets : float
+        Assets of the 3x long and of the -3x inverse funds on the index, $bn, >= 0.
+    depth_per_pct : float
+        Net order flow that moves the index by 1%, $bn, > 0.
+    shock : float
+        The move that starts the loop, simple decimal in (-1, 1).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per round ``0 .. FEEDBACK_ROUNDS`` (fewer if the index would reach
+        -100% or +100% first, see :func:`lettools.simulate_feedback`): ``round``,
+        ``move`` (cumulative, decimal), ``flow`` (this round's trade, $bn) and
+        ``gain`` (the loop's feedback gain, the same on every row).
+    """
+    rounds = simulate_feedback(
+        shock,
+        long_assets=long_assets,
+        inverse_assets=inverse_assets,
+        long_leverage=LONG_LEVERAGE,
+        inverse_leverage=INVERSE_LEVERAGE,
+        depth=_depth(depth_per_pct),
+        n_rounds=FEEDBACK_ROUNDS,
+    )
+    return rounds[["round", "move", "flow"]].assign(gain=rounds.attrs["gain"])
+
+
+#: Largest move drawn on the left panel and largest gain and amplification on the right one; beyond them
+#: marks are clipped (a runaway loop would otherwise flatten every stable setting).
+_MOVE_LIMIT, _GAIN_LIMIT, _AMPLIFICATION_LIMIT = 0.15, 2.5, 8.0
+_PANEL_WIDTH = 400
+
+
+def _amplification_curve() -> pd.DataFrame:
+    gains = np.linspace(0.0, 1.0 - 1.0 / _AMPLIFICATION_LIMIT, 60)
+    return pd.DataFrame({"gain": gains, "amplification": amplification(gains)})
+
+
+def _draw_feedback(base: alt.Chart, domains: Mapping[str, list[float]]) -> alt.VConcatChart:
+    move_scale = alt.Scale(domain=[-_MOVE_LIMIT, _MOVE_LIMIT])
+    tooltip = [
+        alt.Tooltip("round:Q", title="Round"),
+        alt.Tooltip("move:Q", title="Index move so far", format="+.2%"),
+        alt.Tooltip("flow:Q", title="Funds' trade this round ($bn)", format="+.2f"),
+    ]
+    x_round = alt.X("round:Q", title="Round of rebalancing (0 = the shock)",
+                    scale=alt.Scale(domain=[0, FEEDBACK_ROUNDS]), axis=alt.Axis(tickMinStep=1))
+    path = base.mark_line(point=True, clip=True).encode(
+        x=x_round, y=alt.Y("move:Q", title="Cumulative index move", scale=move_scale, axis=alt.Axis(format="%")),
+        tooltip=tooltip,
+    )
+    # The closed form, computed in the browser from the same row: R* = R0 / (1 - gain) while gain < 1.
+    settled = base.transform_filter("datum.round == 0 && datum.gain < 1").transform_calculate(
+        fixed_point="datum.move / (1 - datum.gain)"
+    )
+    fixed_rule = settled.mark_rule(strokeDash=[6, 4], color="#D55E00", clip=True).encode(
+        y=alt.Y("fixed_point:Q", scale=move_scale),
+        tooltip=[alt.Tooltip("fixed_point:Q", title="Fixed point R0 / (1 - gain)", format="+.2%")],
+    )
+    fixed_label = settled.transform_calculate(
+        label="'fixed point R* = ' + format(datum.fixed_point, '+.2%')"
+    ).mark_text(align="right", dy=14, color="#D55E00", fontSize=12, clip=True).encode(
+        x=alt.value(_PANEL_WIDTH - 4), y=alt.Y("fixed_point:Q", scale=move_scale), text="label:N",
+    )
+    runaway = base.transform_filter("datum.round == 0 && datum.gain >= 1").mark_text(
+        color="#D55E00", fontSize=13, fontWeight="bold"
+    ).encode(x=alt.value(_PANEL_WIDTH / 2), y=alt.value(20),
+             text=alt.value("gain >= 1: no fixed point, the loop runs away"))
+    left = alt.layer(path, fixed_rule, fixed_label, runaway).properties(
+        width=_PANEL_WIDTH, height=230, title="Round by round, against the fixed point (dashed)"
+    )
+
+    gain_scale = alt.Scale(domain=[0, _GAIN_LIMIT])
+    amp_scale = alt.Scale(domain=[1, _AMPLIFICATION_LIMIT])
+    curve = alt.Chart(_amplification_curve()).mark_line(color="#0072B2").encode(
+        x=alt.X("gain:Q", title="Feedback gain  γ = Σ A(L² − L) / D", scale=gain_scale),
+        y=alt.Y("amplification:Q", title="Amplification 1 / (1 − γ)", scale=amp_scale),
+    )
+    boundary = alt.Chart(pd.DataFrame({"gain": [1.0]})).mark_rule(color="black", strokeDash=[2, 3]).encode(
+        x=alt.X("gain:Q", scale=gain_scale)
+    )
+    boundary_label = alt.Chart(pd.DataFrame({"gain": [1.0]})).mark_text(
+        align="left", dx=5, y=12, fontSize=12
+    ).encode(x=alt.X("gain:Q", scale=gain_scale), text=alt.value("unstable from γ = 1"))
+    here = base.transform_filter("datum.round == 0").transform_calculate(
+        shown_gain=f"min(datum.gain, {_GAIN_LIMIT})",
+        amp=f"datum.gain < 1 ? min(1 / (1 - datum.gain), {_AMPLIFICATION_LIMIT}) : {_AMPLIFICATION_LIMIT}",
+        label="datum.gain < 1 ? 'x' + format(1 / (1 - datum.gain), '.2f') : 'runaway'",
+    )
+    here_tooltip = [alt.Tooltip("gain:Q", title="Feedback gain", format=".3f"),
+                    alt.Tooltip("label:N", title="Amplification")]
+    marker = here.mark_point(shape="diamond", size=160, filled=True, color="#D55E00").encode(
+        x=alt.X("shown_gain:Q", scale=gain_scale), y=alt.Y("amp:Q", scale=amp_scale), tooltip=here_tooltip
+    )
+    marker_label = here.mark_text(align="left", dx=9, dy=-9, fontSize=12, color="#D55E00").encode(
+        x=alt.X("shown_gain:Q", scale=gain_scale), y=alt.Y("amp:Q", scale=amp_scale), text="label:N"
+    )
+    right = alt.layer(curve, boundary, boundary_label, marker, marker_label).properties(
+        width=_PANEL_WIDTH, height=200, title="Closed form: this setting on the amplification curve"
+    )
+    # Stacked, not side by side: the book's text column is too narrow for two readable panels.
+    return alt.vconcat(left, right, spacing=24)
+
+
+def feedback_explorer() -> Explorer:
+    """Long and inverse fund assets, market depth and a shock: the loop round by round and in closed form."""
+    return Explorer(
+        compute=feedback_rounds,
+        params=[
+            Param("long_assets", [0, 10, 20, 30, 40], default=20, label="3x long funds' assets ($bn)",
+                  live=(0.0, 80.0, 1.0)),
+            Param("inverse_assets", [0, 5, 10, 15, 20], default=5, label="-3x inverse funds' assets ($bn)",
+                  live=(0.0, 40.0, 1.0)),
+            Param("depth_per_pct", [2, 4, 6, 8, 10], default=4, label="Market depth ($bn per 1% move)",
+                  live=(0.5, 20.0, 0.5)),
+            Param("shock", [-0.05, -0.03, -0.01, 0.01, 0.03, 0.05], default=-0.03, label="Shock to the index",
+                  percent=True, live=(-0.10, 0.10, 0.005)),
+        ],
+        draw=_draw_feedback,
+        title="The rebalancing loop: a shock, the funds' trades, and the move they add",
+        description=(
+            "Two panels. Top: line chart of the cumulative index move after each round of rebalancing, "
+            "starting from the shock at round 0, with a dashed line at the closed-form fixed point, the shock "
+            "divided by one minus the feedback gain; when the gain is 1 or more there is no fixed point and the "
+            "move keeps growing. Bottom: the amplification 1 / (1 - gain) against the gain, rising without "
+            "bound towards a vertical line at gain 1, with a diamond marking the current setting."
+        ),
+        decimals=5,
+    )
+
+
+def fixed_point_move(shock: float, long_assets: float, inverse_assets: float, depth_per_pct: float) -> float:
+    """Where the loop settles, ``R* = R0 / (1 - gain)``, for 3x long and -3x inverse funds ($bn)."""
+    gain = feedback_gain([long_assets, inverse_assets], [LONG_LEVERAGE, INVERSE_LEVERAGE], _depth(depth_per_pct))
+    if gain >= 1.0:
+        raise ValueError(f"the feedback gain is {gain:.3g} >= 1: the loop has no fixed point")
+    return shock / (1.0 - gain)
+
+
+# ---------------------------------------------------------------------------------------------
+# Size relative to the underlying
+
+
+def underlying_gain_table(fund_assets: float, leverage: float,
+                          depths: Mapping[str, float] = ILLUSTRATIVE_DEPTHS) -> pd.DataFrame:
+    """Gain, amplification and instability point of one fund against underlyings of different depth.
+
+    Parameters
+    ----------
+    fund_assets : float
+        The fund's assets, $bn.
+    leverage : float
+        Its leverage.
+    depths : mapping of str to float
+        Underlying name -> net flow that moves it by 1%, $bn (illustrative inputs).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by underlying: ``depth_per_pct`` ($bn), ``flow_per_pct`` (the
+        fund's trade after a 1% move, $bn), ``gain``, ``amplification`` and
+        ``instability_assets`` (fund assets at which gain reaches 1, $bn).
+    """
+    rows = {}
+    for name, per_pct in depths.items():
+        depth = _depth(per_pct)
+        gain = feedback_gain(fund_assets, leverage, depth)
+        rows[name] = {
+            "depth_per_pct": float(per_pct),
+            "flow_per_pct": aggregate_rebalance_flow(fund_assets, leverage, 0.01),
+            "gain": gain,
+            "amplification": float(amplification(gain)),
+            "instability_assets": instability_assets(leverage, depth),
+        }
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("underlying")
+
+
+def underlying_gain_chart(leverage: float = 2.0, depths: Mapping[str, float] = ILLUSTRATIVE_DEPTHS,
+                          *, fund_assets: float | None = None) -> alt.LayerChart:
+    """Feedback gain against fund assets (log scale) for each underlying, with the instability line at 1.
+
+    ``fund_assets`` ($bn), when given, is marked on every line.
+    """
+    assets = np.geomspace(0.01, 1000.0, 81)
+    names = list(depths)
+    data = pd.concat(
+        [pd.DataFrame({"underlying": name, "assets": assets,
+                       "gain": [feedback_gain(a, leverage, _depth(depths[name])) for a in assets]})
+         for name in names],
+        ignore_index=True,
+    )
+    x = alt.X("assets:Q", title=f"Assets of {leverage:g}x funds on the underlying ($bn, log scale)",
+              scale=alt.Scale(type="log", domain=[assets[0], assets[-1]]))
+    y = alt.Y("gain:Q", title="Feedback gain γ", scale=alt.Scale(type="log", domain=[1e-5, 10]))
+    # Colour and dash both name the underlying; identical legends merge into one.
+    legend = alt.Legend(symbolType="stroke", symbolStrokeWidth=2.5)
+    color = alt.Color("underlying:N", title=None, sort=names, scale=alt.Scale(domain=names), legend=legend)
+    dash = alt.StrokeDash("underlying:N", title=None, sort=names, scale=alt.Scale(domain=names), legend=legend)
+    lines = alt.Chart(data).mark_line(clip=True).encode(
+        x=x, y=y, color=color, strokeDash=dash,
+        tooltip=[alt.Tooltip("underlying:N", title="Underlying"),
+                 alt.Tooltip("assets:Q", title="Fund assets ($bn)", format=",.2f"),
+                 alt.Tooltip("gain:Q", title="Gain", format=".4f")],
+    )
+    one = alt.Chart(pd.DataFrame({"gain": [1.0]}))
+    unstable = one.mark_rule(color="black", strokeDash=[2, 3]).encode(y="gain:Q")
+    unstable_label = one.mark_text(align="left", x=5, dy=-8, fontSize=12).encode(
+        y="gain:Q", text=alt.value("γ = 1: the loop runs away"))
+    layers = [lines, unstable, unstable_label]
+    if fund_assets is not None:
+        # Literal colours (the theme's category order) keep these points out of the legend.
+        marks = pd.DataFrame({"underlying": names, "assets": fund_assets, "colour": PALETTE[:len(names)],
+                              "gain": [feedback_gain(fund_assets, leverage, _depth(depths[n])) for n in names]})
+        layers.append(alt.Chart(marks).mark_point(size=90, filled=True).encode(
+            x=x, y=y, color=alt.Color("colour:N", scale=None), tooltip=[alt.Tooltip("underlying:N"), alt.Tooltip("gain:Q", format=".4f")]))
+    depth_text = ", ".join(f"{name.lower()} ${value:g}bn" for name, value in depths.items())
+    return accessible(
+        alt.layer(*layers).properties(width=480, height=300),
+        title="The same fund, three underlyings: size relative to depth decides",
+        description=(
+            f"Log-log line chart of the feedback gain of {leverage:g}x funds against their assets, from $0.01bn to "
+            f"$1,000bn, for three underlyings whose illustrative depth per 1% move is {depth_text}. The lines are "
+            "parallel: the gain is proportional to assets over depth, so the thin single stock reaches the "
+            "instability line at gain 1 with a small fraction of the assets a broad index would need."
+        ),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Many days: the amplified path against the exogenous one
+
+
+def market_path_chart(frame: pd.DataFrame) -> alt.Chart:
+    """Index level with and without the funds' feedback, from :func:`lettools.simulate_reflexive_market`."""
+    series = {"exogenous_level": "Without the funds' feedback", "index_level": "With the funds' feedback"}
+    data = (
+        frame[list(series)].rename(columns=series).rename_axis("date").reset_index()
+        .melt("date", var_name="path", value_name="level")
+    )
+    names = list(series.values())
+    legend = alt.Legend(symbolType="stroke", symbolStrokeWidth=2.5)  # identical legends merge into one
+    chart = alt.Chart(data).mark_line().encode(
+        x=alt.X("date:T", title=None),
+        y=alt.Y("level:Q", title="Index level (start = 1)", scale=alt.Scale(zero=False)),
+        color=alt.Color("path:N", title=None, sort=names, scale=alt.Scale(domain=names), legend=legend),
+        strokeDash=alt.StrokeDash("path:N", title=None, sort=names, scale=alt.Scale(domain=names), legend=legend),
+        tooltip=[alt.Tooltip("date:T", title="Date"), alt.Tooltip("path:N", title="Path"),
+                 alt.Tooltip("level:Q", title="Level", format=".3f")],
+    )
+    return accessible(
+        chart.properties(width=520, height=280),
+        title="The same days, with and without the funds' closing trades",
+        description=(
+            "Line chart of two index paths starting at 1 over the same trading days: the exogenous path, what the "
+            "index did in the data, and the path the feedback model produces when the leveraged funds' closing "
+            "trades move the index. The feedback path swings further both ways: every daily move is multiplied by "
+            "an amplification slightly above 1."
+        ),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Exercises
+
+#: The funds of the end-of-day flow exercise: $bn of assets and leverage.
+_FLOW_FUNDS = {"3x long": (3.0, 3.0), "-2x inverse": (1.0, -2.0)}
+_FLOW_MOVE = -0.03
+
+
+def _flow_exercise_answer() -> float:
+    assets, leverages = zip(*_FLOW_FUNDS.values())
+    return aggregate_rebalance_flow(list(assets), list(leverages), _FLOW_MOVE)
+
+
+register(
+    NumericExercise(
+        id="reflexivity-end-of-day-flow",
+        expected=_flow_exercise_answer,
+        unit="number",
+        rel_tol=1e-3,
+        abs_tol=1e-4,
+        hint="Each fund trades A (L² − L) R; add the two trades, keeping the sign of the day's move.",
+        mistakes=(
+            (
+                lambda: sum(a * lev * _FLOW_MOVE for a, lev in _FLOW_FUNDS.values()),
+                "That is A L R, each fund's change in exposure from the move alone. The trade restores L times "
+                "the new assets: it is A (L² − L) R.",
+            ),
+            (
+                lambda: (3.0 * 6.0 - 1.0 * 6.0) * _FLOW_MOVE,
+                "The inverse fund does not trade against the long one: L² − L is positive for L = −2 too, so it "
+                "also sells after a fall.",
+            ),
+            (
+                lambda: -_flow_exercise_answer(),
+                "Check the sign: after a fall the funds sell, and a sale is negative.",
+            ),
+        ),
+    )
+)
+
+_INSTABILITY_LEVERAGES, _INSTABILITY_WEIGHTS, _INSTABILITY_DEPTH_PER_PCT = (3.0, -3.0), (0.75, 0.25), 3.0
+
+register(
+    NumericExercise(
+        id="reflexivity-instability-point",
+        expected=lambda: instability_assets(_INSTABILITY_LEVERAGES, _depth(_INSTABILITY_DEPTH_PER_PCT),
+                                            weights=_INSTABILITY_WEIGHTS),
+        unit="number",
+        rel_tol=1e-3,
+        hint="The gain is (total assets) × (weighted average of L² − L) / D. Set it to 1 and solve for the "
+             "total; remember D is the flow for a 100% move.",
+        mistakes=(
+            (
+                lambda: instability_assets(_INSTABILITY_LEVERAGES, _INSTABILITY_DEPTH_PER_PCT,
+                                           weights=_INSTABILITY_WEIGHTS),
+                "D is the flow that moves the index by 100%, a hundred times the flow per 1%.",
+            ),
+            (
+                lambda: instability_assets(_INSTABILITY_LEVERAGES, _depth(_INSTABILITY_DEPTH_PER_PCT)),
+                "Weight each leverage's L² − L by its share of the assets (three quarters and one quarter), "
+                "not equally.",
+            ),
+        ),
+    )
+)
+
+register(
+    FunctionExercise(
+        id="reflexivity-fixed-point",
+        reference=fixed_point_move,
+        cases=(
+            {"shock": -0.03, "long_assets": 20.0, "inverse_assets": 5.0, "depth_per_pct": 4.0},
+            {"shock": 0.01, "long_assets": 10.0, "inverse_assets": 0.0, "depth_per_pct": 2.0},
+            {"shock": 0.02, "long_assets": 0.0, "inverse_assets": 10.0, "depth_per_pct": 6.0},
+            {"shock": -0.05, "long_assets": 0.0, "inverse_assets": 0.0, "depth_per_pct": 1.0},
+            {"shock": 0.04, "long_assets": 30.0, "inverse_assets": 15.0, "depth_per_pct": 10.0},
+        ),
+        hint="Gain = (6 × long assets + 12 × inverse assets) / (100 × depth per 1%); the move settles at "
+             "shock / (1 − gain).",
+    )
+)
+
+#: Korea and Taiwan leveraged-ETF assets ($bn) in April and at end-May 2026: CNBC citing Goldman Sachs (EPFR data).
+KOREA_TAIWAN_ASSETS = (17.0, 43.1)
+_KOREA_MOVE, _KOREA_LEVERAGE = -0.05, 2.0
+
+register(
+    NumericExercise(
+        id="reflexivity-korea-taiwan-flow",
+        expected=lambda: aggregate_rebalance_flow(KOREA_TAIWAN_ASSETS[1], _KOREA_LEVERAGE, _KOREA_MOVE),
+        unit="number",
+        rel_tol=2e-3,
+        hint="For a 2x fund L² − L = 2; multiply by the assets and by the day's return, in $bn.",
+        mistakes=(
+            (
+                lambda: aggregate_rebalance_flow(KOREA_TAIWAN_ASSETS[0], _KOREA_LEVERAGE, _KOREA_MOVE),
+                "That uses the assets before the two months of growth; the question asks about the later total.",
+            ),
+            (
+                lambda: -aggregate_rebalance_flow(KOREA_TAIWAN_ASSETS[1], _KOREA_LEVERAGE, _KOREA_MOVE),
+                "Check the sign: after a fall the funds sell, and a sale is negative.",
+            ),
+        ),
+    )
+)

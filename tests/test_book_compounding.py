@@ -1,0 +1,294 @@
+"""The chapter "Compounding": its explorers, tables, charts and exercises (lettools.book.compounding)."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+
+import numpy as np
+import pytest
+
+from lettools import (
+    buy_and_hold_gap,
+    expected_growth_factor,
+    log_growth_rate,
+    scenario_returns,
+    simulate_fund,
+    static_leverage_path,
+    terminal_value,
+)
+from lettools.book import PAGES
+from lettools.book import compounding as page
+from lettools.charts import check_accessible
+from lettools.exercises import evaluate, registered
+from lettools.twin import TWIN_BUDGET_BYTES
+
+RNG = np.random.default_rng(20091201)
+
+
+def test_page_is_listed_in_reading_order():
+    assert "compounding" in PAGES
+    assert PAGES.index("compounding") > PAGES.index("how_it_works")
+
+
+# -- worked examples ------------------------------------------------------------------------
+
+def test_example_2_1_four_times_the_loss():
+    table = page.pattern_values("up, then down", 0.10, 2)
+    np.testing.assert_allclose(table["index"], [100, 110, 99])
+    np.testing.assert_allclose(table["fund"], [100, 120, 96])
+    np.testing.assert_allclose(table["held"], [100, 120, 98])
+    assert (100 - table["fund"].iloc[-1]) / (100 - table["index"].iloc[-1]) == pytest.approx(4)
+
+
+def test_example_2_2_more_than_twice_the_gain():
+    table = page.pattern_values("two up days", 0.10, 2)
+    assert table["index"].iloc[-1] == pytest.approx(121)
+    assert table["fund"].iloc[-1] == pytest.approx(144)
+    assert table["fund"].iloc[-1] - 100 > 2 * (table["index"].iloc[-1] - 100)
+
+
+def test_example_2_3_index_back_fund_not():
+    table = page.value_paths([-0.01] * 4 + [0.041], 2)
+    assert table["index"].iloc[-1] == pytest.approx(100, abs=0.01)
+    assert round(table["fund"].iloc[-1] / 100 - 1, 3) == -0.002
+
+
+def test_four_down_then_back_restores_the_index_exactly():
+    for move in (0.01, 0.05, 0.15):
+        returns = page.pattern_returns("four down, then back", move)
+        assert np.prod(1 + returns) == pytest.approx(1.0, abs=1e-12)
+        assert returns.size == 5
+
+
+@pytest.mark.parametrize("pattern, move, error", [("sideways", 0.1, ValueError), ("two up days", 0.0, ValueError),
+                                                  ("two up days", 1.0, ValueError)])
+def test_pattern_returns_rejects_bad_input(pattern, move, error):
+    with pytest.raises(error, match="pattern|move"):
+        page.pattern_returns(pattern, move)
+
+
+def test_value_paths_matches_the_engine_and_rejects_many_paths():
+    returns = RNG.normal(0, 0.02, 30)
+    table = page.value_paths(returns, -2)
+    np.testing.assert_allclose(table["fund"], simulate_fund(returns, -2, start=100))
+    np.testing.assert_allclose(table["held"], static_leverage_path(returns, -2, start=100))
+    assert list(table["day"]) == list(range(31))
+    with pytest.raises(ValueError, match="index_returns"):
+        page.value_paths(np.zeros((2, 3)), 2)
+
+
+# -- the T-day gap -------------------------------------------------------------------------------
+
+def test_elementary_symmetric_sums_match_brute_force():
+    returns = RNG.normal(0, 0.05, 6)
+    sums = page.elementary_symmetric_sums(returns)
+    for k in range(7):
+        brute = sum(np.prod(combo) for combo in itertools.combinations(returns, k)) if k else 1.0
+        assert sums[k] == pytest.approx(brute, rel=1e-12, abs=1e-18)
+
+
+@pytest.mark.parametrize("leverage", [-3, -1, 2, 3, 0.5])
+def test_gap_terms_add_up_to_held_minus_fund(leverage):
+    returns = RNG.normal(0.0, 0.03, 12)
+    terms = page.gap_decomposition(returns, leverage)
+    held_minus_fund = static_leverage_path(returns, leverage)[-1] - simulate_fund(returns, leverage)[-1]
+    assert terms["term"].sum() == pytest.approx(held_minus_fund, rel=1e-10, abs=1e-14)
+    assert list(terms["k"]) == list(range(2, 13))
+
+
+def test_two_day_gap_is_the_pair_term():
+    terms = page.gap_decomposition([0.04, -0.03], 3)
+    assert len(terms) == 1
+    assert terms["term"].iloc[0] == pytest.approx(buy_and_hold_gap(0.04, -0.03, 3))
+
+
+# -- leverage held --------------------------------------------------------------------------
+
+def test_held_leverage_after_a_rise_and_a_fall():
+    np.testing.assert_allclose(page.held_leverage(2, [0.10, -0.10]), [2.2 / 1.2, 1.8 / 0.8])
+    assert page.held_leverage(3, 0.0) == pytest.approx(3.0)
+    # Leverage is exposure over equity of the held position itself.
+    value = static_leverage_path([0.05, -0.12, 0.03], 3)[-1]
+    index = np.prod([1.05, 0.88, 1.03])
+    assert page.held_leverage(3, index - 1) == pytest.approx(3 * index / value)
+
+
+def test_held_leverage_refuses_a_wiped_out_position():
+    with pytest.raises(ValueError, match="index_return"):
+        page.held_leverage(2, -0.5)
+    with pytest.raises(ValueError, match="index_return"):
+        page.held_leverage(-1, 1.2)
+
+
+def test_held_leverage_chart_is_described_and_capped():
+    chart = page.held_leverage_chart()
+    check_accessible(chart)
+    data = chart.data
+    assert data["leverage"].max() <= 10.0
+    assert set(data["position"]) == {"2x bought once and held", "2x daily-reset fund",
+                                     "3x bought once and held", "3x daily-reset fund"}
+
+
+# -- scenarios -----------------------------------------------------------------------------------
+
+def test_scenario_values_use_the_seeded_paths():
+    table = page.scenario_values("choppy", 3, 2)
+    returns = scenario_returns("choppy", n_days=60, seed=2)
+    np.testing.assert_allclose(table["fund"], simulate_fund(returns, 3, start=100))
+    assert page.scenario_values("trend", 2, 3.0).equals(page.scenario_values("trend", 2, 3))
+    with pytest.raises(ValueError, match="seed"):
+        page.scenario_values("flat", 2, 0)
+
+
+# -- Monte Carlo ---------------------------------------------------------------------------------
+
+def test_gbm_mean_median_closed_forms():
+    mean, median = page.gbm_mean_median(3, 0.10, 0.25, 1.0)
+    assert mean == pytest.approx(math.exp(0.3))
+    assert median == pytest.approx(math.exp(0.3 - 9 * 0.25**2 / 2))
+    means, medians = page.gbm_mean_median(3, 0.08, np.array([0.1, 0.3, 0.6]), 2.0)
+    np.testing.assert_allclose(means, math.exp(0.48))
+    np.testing.assert_allclose(medians, np.exp(2 * log_growth_rate(3, 0.08, np.array([0.1, 0.3, 0.6]))))
+    assert np.all(np.diff(medians) < 0)
+
+
+def test_outcome_summary_agrees_with_theory():
+    table = page.outcome_summary(0.2, 252).set_index("strategy")
+    assert list(table.index) == ["Daily-reset fund", "Bought once and held"]
+    fund = table.loc["Daily-reset fund"]
+    mean, median = page.gbm_mean_median(3, 0.08, 0.2, 1.0)
+    assert fund["mean"] == pytest.approx(expected_growth_factor(3, np.expm1(0.08 / 252), 252), rel=0.02)
+    assert fund["mean"] == pytest.approx(mean, rel=0.02)
+    assert fund["median"] == pytest.approx(median, rel=0.03)
+    assert fund["q05"] < fund["q25"] < fund["median"] < fund["q75"] < fund["q95"]
+    assert 0.0 <= fund["prob_wipeout"] <= fund["prob_loss"] <= 1.0
+
+
+def test_mean_median_chart_is_described():
+    grid = page.outcomes_explorer().grid_data()
+    fund = grid.query("strategy == 'Daily-reset fund' and n_days == 252")[["sigma", "mean", "median"]]
+    assert len(fund) == 6
+    # Over the grid the simulated median falls with volatility while the mean barely moves.
+    assert np.all(np.diff(fund["median"]) < 0)
+    assert fund["mean"].max() / fund["mean"].min() < 1.02
+    check_accessible(page.mean_median_chart(fund))
+
+
+# -- performance divergence -------------------------------------------------------------------------
+
+def test_divergence_path_hits_both_targets():
+    path = page.divergence_path(0.08, -0.53, 3, 104, seed=7)
+    assert path.size == 104
+    assert np.prod(1 + path) - 1 == pytest.approx(0.08, abs=1e-12)
+    assert terminal_value(path, 3) - 1 == pytest.approx(-0.53, abs=1e-8)
+    check_accessible(page.divergence_chart(path, 3))
+
+
+def test_divergence_path_refuses_impossible_targets():
+    with pytest.raises(ValueError, match="fund_total"):
+        page.divergence_path(0.08, 0.30, 3, 50, seed=1)  # above 1.08**3 - 1: volatility only lowers it
+    with pytest.raises(ValueError, match="n_days"):
+        page.divergence_path(0.08, -0.5, 3, 1, seed=1)
+
+
+def test_calendar_year_comparison_on_the_nasdaq():
+    pytest.importorskip("arch")
+    from lettools import index_returns
+
+    table = page.calendar_year_comparison("nasdaq", [2011, 2013])
+    returns = index_returns("nasdaq", "2011-01-01", "2011-12-31")
+    assert table.loc[2011, "fund"] == pytest.approx(terminal_value(returns, 2) - 1)
+    assert table.loc[2011, "gap"] < 0 < table.loc[2013, "gap"]  # a choppy year and a steady trend
+    assert table.loc[2013, "volatility"] < table.loc[2011, "volatility"]
+
+
+# -- explorers ------------------------------------------------------------------------------------------
+
+EXPLORERS = {"examples": page.examples_explorer, "paths": page.paths_explorer, "outcomes": page.outcomes_explorer}
+
+
+@pytest.fixture(scope="module")
+def explorers():
+    return {name: factory() for name, factory in EXPLORERS.items()}
+
+
+@pytest.mark.parametrize("name", sorted(EXPLORERS))
+def test_twins_stay_under_budget_and_are_described(explorers, name):
+    twin = explorers[name].twin()
+    check_accessible(twin)
+    assert len(json.dumps(twin.to_dict(validate=False))) < TWIN_BUDGET_BYTES
+    check_accessible(explorers[name].chart())
+
+
+def test_examples_explorer_defaults_replay_example_2_1(explorers):
+    table = explorers["examples"].compute(**explorers["examples"].defaults)
+    np.testing.assert_allclose(table["fund"], [100, 120, 96])
+    grid = explorers["examples"].grid_data()
+    assert len(grid.groupby(["pattern", "move", "leverage"])) == 3 * 10 * 5
+
+
+def test_paths_explorer_covers_three_markets_and_five_leverages(explorers):
+    grid = explorers["paths"].grid_data()
+    assert set(grid["kind"]) == {"trend", "flat", "choppy"}
+    assert sorted(set(grid["leverage"])) == [-3, -2, -1, 2, 3]
+    end = grid.query("kind == 'choppy' and leverage == 3 and seed == 2 and day == 60").iloc[0]
+    returns = scenario_returns("choppy", n_days=60, seed=2)
+    assert end["fund"] == pytest.approx(100 * terminal_value(returns, 3))
+
+
+def test_outcomes_explorer_holds_summaries_not_paths(explorers):
+    grid = explorers["outcomes"].grid_data()
+    assert len(grid) == 6 * 6 * 2
+    assert {"mean", "median", "q05", "q95", "prob_loss", "prob_wipeout"} <= set(grid.columns)
+
+
+# -- exercises ------------------------------------------------------------------------------------------
+
+IDS = ["compounding-two-day", "compounding-mean-3x", "compounding-median-3x", "compounding-fund-value",
+       "compounding-nasdaq-2x"]
+
+
+def test_exercises_are_registered():
+    assert set(IDS) <= set(registered())
+
+
+def test_two_day_exercise():
+    assert evaluate("compounding-two-day", 1.12 * 0.91 - 1).correct
+    assert "bought once" in evaluate("compounding-two-day", 3 * (1.04 * 0.97 - 1)).message
+    assert "compounding" in evaluate("compounding-two-day", 0.03).message
+    assert not evaluate("compounding-two-day", 0.02).correct
+
+
+def test_mean_and_median_exercises():
+    mean, median = math.exp(0.3), math.exp(0.3 - 9 * 0.0625 / 2)
+    assert evaluate("compounding-mean-3x", mean).correct
+    assert evaluate("compounding-median-3x", median).correct
+    assert "That is the median" in evaluate("compounding-mean-3x", median).message
+    assert "That is the mean" in evaluate("compounding-median-3x", mean).message
+    assert "square of the leverage" in evaluate("compounding-median-3x", math.exp(0.3 - 3 * 0.0625 / 2)).message
+
+
+def test_fund_value_exercise_accepts_a_loop_and_rejects_static_leverage():
+    def loop(index_returns, leverage, start):
+        value = start
+        for day_return in index_returns:
+            value *= 1 + leverage * day_return
+        return value
+
+    def held(index_returns, leverage, start):
+        return start * (1 + leverage * (np.prod(1 + np.asarray(index_returns)) - 1))
+
+    assert evaluate("compounding-fund-value", loop).correct
+    assert not evaluate("compounding-fund-value", held).correct
+
+
+def test_nasdaq_exercise():
+    pytest.importorskip("arch")
+    from lettools import index_returns
+
+    answer = terminal_value(index_returns("nasdaq", "2011-01-01", "2011-12-31"), 2) - 1
+    assert evaluate("compounding-nasdaq-2x", answer).correct
+    twice = 2 * (np.prod(1 + index_returns("nasdaq", "2011-01-01", "2011-12-31").to_numpy()) - 1)
+    assert "twice the index" in evaluate("compounding-nasdaq-2x", twice).message

@@ -1,0 +1,224 @@
+"""The "Costs" page module: worked examples, explorer, tables, charts and exercises."""
+
+import io
+import json
+import math
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from lettools import cost_breakdown, fund_year_pnl, simulate_fund
+from lettools.book import costs
+from lettools.charts import check_accessible
+from lettools.exercises import evaluate, registered
+from lettools.twin import TWIN_BUDGET_BYTES
+
+
+# Worked examples and helpers
+
+def test_fee_table_reads_the_2025_prospectus_table():
+    table = costs.fee_table(0.0075, 0.0041, 0.0021)
+    assert table["gross"] == pytest.approx(0.0116)
+    assert table["net"] == pytest.approx(0.0095)
+
+
+def test_fee_table_rejects_a_waiver_above_the_gross_ratio():
+    with pytest.raises(ValueError, match="fee_waiver"):
+        costs.fee_table(0.005, 0.001, 0.01)
+    with pytest.raises(ValueError, match="management_fee"):
+        costs.fee_table(-0.001, 0.001)
+
+
+def test_example_4_2_accounts():
+    inputs = dict(assets=500e6, leverage=2, borrow_rate=0.05, transaction_cost_rate=0.003, management_fee=0.01)
+    up, down = fund_year_pnl(index_return=0.10, **inputs), fund_year_pnl(index_return=-0.10, **inputs)
+    assert up["total_costs"] == pytest.approx(33e6)
+    assert up["net_gain"] == pytest.approx(67e6) and up["return_on_assets"] == pytest.approx(0.134)
+    assert down["net_gain"] == pytest.approx(-133e6) and down["return_on_assets"] == pytest.approx(-0.266)
+    assert down["new_exposure"] == pytest.approx(734e6) and down["new_assets"] == pytest.approx(367e6)
+
+
+def test_rebalance_trading_cost_is_cost_times_trade():
+    # $100M 3x fund after +2%: trade A (L^2 - L) R = $12M; at 2 bp that costs $2,400, whatever the sign.
+    assert costs.rebalance_trading_cost(100e6, 3, 0.02, 0.0002) == pytest.approx(2400.0)
+    assert costs.rebalance_trading_cost(100e6, -1, 0.02, 0.0002) == pytest.approx(0.0002 * 100e6 * 2 * 0.02)
+    with pytest.raises(ValueError, match="trading_cost"):
+        costs.rebalance_trading_cost(100e6, 3, 0.02, -0.1)
+
+
+# The explorer
+
+def test_drag_profile_matches_the_engine_and_compounds():
+    row = costs.drag_profile(3, 0.04, 0.005, 0.0095, 0.0002).iloc[0]
+    engine = cost_breakdown(3, rate=0.04, spread=0.005, expense_ratio=0.0095, trading_cost=0.0002, volatility=0.2)
+    assert row["financing"] == pytest.approx(2 * 0.045)
+    assert row["total"] == pytest.approx(engine["total"])
+    assert row["fees"] == pytest.approx(0.0095)
+    for years in costs.HORIZONS:
+        assert row[f"lost_{years}"] == pytest.approx(1 - math.exp(-row["total"] * years))
+
+
+def test_drag_profile_inverse_fund_at_high_rates_gains():
+    row = costs.drag_profile(-1, 0.08, 0.0, 0.0095, 0.0).iloc[0]
+    assert row["financing"] == pytest.approx(-0.16)
+    assert row["lost_10"] < 0  # a credit: the holding ends above the cost-free yardstick
+
+
+def test_explorer_twin_within_budget_and_accessible():
+    explorer = costs.cost_explorer()
+    twin = explorer.twin()
+    check_accessible(twin)
+    assert len(json.dumps(twin.to_dict(validate=False))) < TWIN_BUDGET_BYTES
+    grid = explorer.grid_data()
+    expected_rows = np.prod([len(p.grid) for p in explorer.params])
+    assert len(grid) == expected_rows
+    pick = grid[(grid.leverage == 2) & np.isclose(grid.benchmark_rate, 0.07) & (grid.spread == 0)
+                & np.isclose(grid.expense_ratio, 0.0005) & (grid.trading_cost == 0)]
+    assert pick["total"].item() == pytest.approx(0.07 + 0.0005)
+
+
+def test_explorer_update_off_grid():
+    spec = costs.cost_explorer().update(leverage=2.5, benchmark_rate=0.0325)
+    assert spec["description"]
+    drawn = pd.read_csv(io.StringIO(spec["data"]["values"]))
+    assert drawn["financing"].item() == pytest.approx(1.5 * (0.0325 + 0.005))
+    expected = costs.drag_profile(2.5, 0.0325, 0.005, 0.0095, 0.0002)["total"].item()
+    assert drawn["total"].item() == pytest.approx(expected, abs=1e-6)  # the chart keeps 6 decimals
+
+
+# Tracking error against divergence
+
+def test_tracking_miss_is_the_days_costs():
+    returns = pd.Series([0.01, -0.02, 0.005, 0.03], index=pd.date_range("2020-01-01", periods=4, name="date"))
+    frame = costs.tracking_and_divergence(returns, 3, rate=0.02, expense_ratio=0.0091, spread=0.01)
+    daily_cost = ((1 - 3) * 0.02 - 0.0091 - 2 * 0.01) / 252 * 1e4
+    assert np.allclose(frame["miss_bp"], daily_cost)
+    nav = simulate_fund(returns, 3, rate=0.02, expense_ratio=0.0091, spread=0.01)
+    assert frame["fund_cumulative"].iloc[-1] == pytest.approx(nav[-1] - 1)
+    assert frame["target_cumulative"].iloc[-1] == pytest.approx(3 * (np.prod(1 + returns) - 1))
+    summary = costs.tracking_summary(frame)
+    assert summary["tracking_error_bp"] == pytest.approx(0.0, abs=1e-9)
+    assert summary["divergence"] == pytest.approx(summary["fund_return"] - summary["target_return"])
+    assert summary["annual_miss"] == pytest.approx(daily_cost * 1e-4 * 252)
+
+
+def test_tracking_without_costs_misses_nothing_daily():
+    frame = costs.tracking_and_divergence([0.05, -0.05, 0.02], 2)
+    assert np.allclose(frame["miss_bp"], 0.0, atol=1e-9)
+    assert frame["fund_cumulative"].iloc[-1] != pytest.approx(frame["target_cumulative"].iloc[-1])
+
+
+def test_tracking_summary_rejects_other_frames():
+    with pytest.raises(ValueError, match="tracking_and_divergence"):
+        costs.tracking_summary(pd.DataFrame({"a": [1.0]}))
+
+
+def test_sp500_history_tiny_tracking_error_large_divergence():
+    table = costs.tracking_windows("sp500", [("1999-01-01", "2018-12-31")], 3,
+                                   rate=0.02, expense_ratio=0.0091, spread=0.01, trading_cost=0.0002)
+    row = table.iloc[0]
+    assert row["days"] == 5030
+    assert abs(row["tracking_error_bp"]) < 1.0  # under a basis point of daily wobble
+    assert abs(row["divergence"]) > 1.0          # more than 100 points apart over 20 years
+    assert row["fund_return_no_costs"] > row["fund_return"]
+    chart = costs.tracking_chart(costs.tracking_and_divergence(
+        costs.index_returns("sp500"), 3, rate=0.02, expense_ratio=0.0091, spread=0.01), 3)
+    check_accessible(chart)
+
+
+# Doing it yourself, and the other charts
+
+def test_diy_comparison_splits_benchmark_and_extra():
+    table = costs.diy_comparison([2, 3], benchmark_rate=0.04, fund_spread=0.005, expense_ratio=0.0091,
+                                 fund_trading_cost=0.0, volatility=0.2, futures_basis=0.0025, margin_rate=0.07)
+    assert table.loc[(3.0, "Index futures"), "total"] == pytest.approx(2 * 0.0425)
+    assert table.loc[(3.0, "Margin loan"), "total"] == pytest.approx(2 * 0.07)
+    assert table.loc[(2.0, "Leveraged ETF"), "total"] == pytest.approx(0.04 + 0.005 + 0.0091)
+    assert np.allclose(table["benchmark"] + table["extra"], table["total"])
+    check_accessible(costs.diy_chart(table))
+    with pytest.raises(ValueError, match="leverage"):
+        costs.diy_comparison(1, benchmark_rate=0.04, fund_spread=0.0, expense_ratio=0.0, fund_trading_cost=0.0,
+                             volatility=0.2, futures_basis=0.0, margin_rate=0.05)
+
+
+def test_expense_ratio_chart_and_table():
+    check_accessible(costs.expense_ratio_chart())
+    leveraged = costs.EXPENSE_RATIOS[costs.EXPENSE_RATIOS["kind"] == "Leveraged fund"]
+    assert leveraged["low"].between(0.0085, 0.0096).all()
+    assert (leveraged["gross"] >= leveraged["low"]).all()
+
+
+# Exercises: each reference answer passes and a typical wrong one fails
+
+EXERCISES = ["costs-financing", "costs-fee-table", "costs-year-loss", "costs-upro-lag", "costs-annual-drag"]
+
+
+def test_exercises_are_registered():
+    assert set(EXERCISES) <= set(registered())
+
+
+@pytest.mark.parametrize(
+    "exercise_id, right, wrong",
+    [
+        ("costs-financing", 12.5, 25.0),                 # whole exposure charged
+        ("costs-fee-table", 0.0090, 0.0094),             # gross, waiver forgotten
+        ("costs-year-loss", -0.359, -0.24),              # costs left out
+        ("costs-upro-lag", 0.7e-4 * 252, 0.7 * 252),     # basis points, not decimal
+        ("costs-upro-lag", 1 - (1 - 0.7e-4) ** 252, 0.7e-4 * 365),
+    ],
+)
+def test_numeric_exercises(exercise_id, right, wrong):
+    assert evaluate(exercise_id, right).correct
+    assert not evaluate(exercise_id, wrong).correct
+
+
+def test_year_loss_expected_value_matches_hand_accounts():
+    # exposure 600, borrowed 400: loss 48 + interest 20 + trading 1.8 + fee 2 = 71.8 of 200
+    assert evaluate("costs-year-loss", -71.8 / 200).correct
+
+
+def test_function_exercise():
+    def right(leverage, rate, spread, expense_ratio):
+        financed = max(leverage - 1, 0) + max(-leverage, 0)
+        return (leverage - 1) * rate + financed * spread + expense_ratio
+
+    def spread_on_exposure(leverage, rate, spread, expense_ratio):
+        return (leverage - 1) * rate + abs(leverage) * spread + expense_ratio
+
+    assert evaluate("costs-annual-drag", right).correct
+    assert not evaluate("costs-annual-drag", spread_on_exposure).correct
+
+
+# Every chart must also run in Vega: an expression error only shows in the browser otherwise.
+
+VL2SVG = Path(__file__).resolve().parents[1] / "node_modules" / ".bin" / "vl2svg"
+
+
+def _page_charts():
+    table = costs.diy_comparison([2, 3], benchmark_rate=0.04, fund_spread=0.005, expense_ratio=0.0091,
+                                 fund_trading_cost=0.0002, volatility=0.2, futures_basis=0.0025, margin_rate=0.07)
+    daily = costs.tracking_and_divergence(costs.index_returns("sp500", "2018-01-01", "2018-12-31"), 3, rate=0.02)
+    return {
+        "explorer twin": costs.cost_explorer().twin(),
+        "explorer update": costs.cost_explorer().chart(leverage=-1, benchmark_rate=0.08),
+        "expense ratios": costs.expense_ratio_chart(),
+        "tracking": costs.tracking_chart(daily, 3),
+        "diy": costs.diy_chart(table),
+    }
+
+
+@pytest.mark.skipif(shutil.which("node") is None or not VL2SVG.exists(), reason="node or npm's vega-cli missing")
+def test_charts_render_in_vega(tmp_path):
+    for name, chart in _page_charts().items():
+        check_accessible(chart)
+        spec = tmp_path / "chart.vl.json"
+        spec.write_text(json.dumps(chart.to_dict()))
+        result = subprocess.run([str(VL2SVG), str(spec), str(tmp_path / "chart.svg")],
+                                capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, f"{name}: {result.stderr[:500]}"
+        assert "WARN" not in result.stderr, f"{name}: {result.stderr[:500]}"
+        assert (tmp_path / "chart.svg").read_text().count("<path") > 3, name

@@ -1,0 +1,287 @@
+"""The chapter "Volatility decay": its explorers, tables, charts and exercises compute the right things."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+
+from lettools import (
+    estimated_returns_table,
+    fund_return,
+    index_returns,
+    log_growth_rate,
+    realized_variance,
+    scenario_returns,
+    simulate_fund,
+)
+from lettools.book import PAGES
+from lettools.book import decay
+from lettools.charts import check_accessible
+from lettools.exercises import evaluate
+from lettools.twin import TWIN_BUDGET_BYTES
+
+
+def test_page_is_registered_in_reading_order():
+    assert "decay" in PAGES
+    assert PAGES.index("decay") > PAGES.index("how_it_works")
+    if "compounding" in PAGES:
+        assert PAGES.index("decay") > PAGES.index("compounding")
+    if "costs" in PAGES:
+        assert PAGES.index("decay") < PAGES.index("costs")
+
+
+# -- log shortfall ----------------------------------------------------------------------------
+
+
+def test_log_shortfall_two_days_by_hand():
+    expected = 2 * math.log(1.1 * 0.9) - math.log(1.2 * 0.8)
+    assert decay.log_shortfall([0.10, -0.10], 2) == pytest.approx(expected, rel=1e-12)
+
+
+def test_log_shortfall_is_zero_for_the_index_itself():
+    assert decay.log_shortfall([0.03, -0.02, 0.01], 1) == pytest.approx(0.0, abs=1e-15)
+
+
+def test_log_shortfall_matches_second_order_on_small_moves():
+    returns = scenario_returns("flat", n_days=252, seed=3)
+    for leverage in (-1, 2, 3):
+        predicted = (leverage**2 - leverage) / 2 * realized_variance(returns)
+        assert decay.log_shortfall(returns, leverage) == pytest.approx(predicted, rel=0.02)
+
+
+def test_log_shortfall_per_path_and_wipeout():
+    paths = np.array([[0.10, -0.10], [0.01, 0.02], [-0.5, 0.1]])
+    result = decay.log_shortfall(paths, 2)
+    assert result.shape == (3,)
+    assert result[0] == pytest.approx(decay.log_shortfall([0.10, -0.10], 2))
+    assert math.isinf(result[2]) and result[2] > 0
+
+
+def test_log_shortfall_rejects_bad_leverage():
+    with pytest.raises((TypeError, ValueError), match="leverage"):
+        decay.log_shortfall([0.01], "two")
+
+
+# -- regimes ----------------------------------------------------------------------------------
+
+
+def test_regime_paths_values():
+    frame = decay.regime_paths("volatile", 2, 3)
+    returns = scenario_returns("volatile", seed=2)
+    assert list(frame.columns) == ["day", "index", "fund", "target"]
+    assert len(frame) == 31
+    assert frame.iloc[0][["index", "fund", "target"]].tolist() == [100.0, 100.0, 100.0]
+    np.testing.assert_allclose(frame["fund"], simulate_fund(returns, 3, start=100.0))
+    index_change = frame["index"] / 100 - 1
+    np.testing.assert_allclose(frame["target"], 100 * (1 + 3 * index_change))
+
+
+def test_regime_paths_accepts_whole_float_seeds_from_controls():
+    assert decay.regime_paths("flat", 2.0, 2).equals(decay.regime_paths("flat", 2, 2))
+
+
+def test_regime_outcomes_of_the_worked_example():
+    ends = {regime: decay.regime_paths(regime, 2, 3).iloc[-1] for regime in decay.REGIMES}
+    assert ends["trend"]["fund"] > ends["trend"]["target"]
+    assert ends["flat"]["fund"] < ends["flat"]["target"]
+    volatile_gap = ends["volatile"]["target"] - ends["volatile"]["fund"]
+    flat_gap = ends["flat"]["target"] - ends["flat"]["fund"]
+    assert volatile_gap > 5 * flat_gap
+
+
+# -- string analogy ---------------------------------------------------------------------------
+
+
+def test_shortfall_sample_follows_the_relation():
+    sample = decay.shortfall_sample(paths_per_volatility=10)
+    assert len(sample) == 2 * 8 * 10
+    np.testing.assert_allclose(
+        sample["predicted"], (sample["leverage"] ** 2 - sample["leverage"]) / 2 * sample["realized_variance"]
+    )
+    for leverage, points in sample.groupby("leverage"):
+        x, y = points["realized_variance"], points["shortfall"]
+        slope = (x * y).sum() / (x * x).sum()
+        assert slope == pytest.approx((leverage**2 - leverage) / 2, rel=0.06)
+
+
+# -- prospectus table -------------------------------------------------------------------------
+
+
+def test_conditioned_returns_hit_return_and_variance_exactly():
+    paths = decay.conditioned_returns(-0.2, 0.5, 30, seed=1)
+    assert paths.shape == (30, 252)
+    np.testing.assert_allclose(np.prod(1 + paths, axis=1), 0.8, rtol=1e-10)
+    np.testing.assert_allclose(np.sum(np.log1p(paths) ** 2, axis=1), 0.25, rtol=1e-10)
+    assert not np.allclose(paths[0], paths[1])
+
+
+def test_conditioned_returns_rejects_impossible_cells():
+    with pytest.raises(ValueError, match="volatility"):
+        decay.conditioned_returns(5.0, 0.01, 10, n_days=10, seed=1)
+    with pytest.raises(ValueError, match="n_days"):
+        decay.conditioned_returns(0.1, 0.2, 10, n_days=1, seed=1)
+
+
+def test_simulation_agrees_with_the_table():
+    rows, columns = (-0.4, 0.0, 0.4), (0.1, 0.5, 1.0)
+    simulated = decay.simulated_returns_table(3, rows, columns, n_paths=40)
+    table = estimated_returns_table(3, rows, columns)
+    assert simulated.shape == table.shape
+    assert np.abs(simulated.to_numpy() - table.to_numpy()).max() < 0.03
+
+
+def test_simulated_table_statistics_are_ordered():
+    low, mid, high = (
+        decay.simulated_returns_table(2, [0.0], [0.5], n_paths=40, statistic=s).iloc[0, 0]
+        for s in ("min", "median", "max")
+    )
+    assert low < mid < high
+    with pytest.raises(ValueError, match="statistic"):
+        decay.simulated_returns_table(2, statistic="mean")
+
+
+def test_returns_table_frame_matches_fund_return():
+    frame = decay.returns_table_frame(-2)
+    assert len(frame) == 13 * 5
+    row = frame[(frame["index_return"] == 0.1) & (frame["volatility"] == 0.25)].iloc[0]
+    assert row["fund_return"] == pytest.approx(fund_return(0.1, 0.25, -2))
+
+
+# -- growth against leverage ------------------------------------------------------------------
+
+
+def test_growth_curve_peaks_at_kelly_and_meets_cash_at_breakeven():
+    curve = decay.growth_curve(0.10, 0.20, 0.03)
+    assert curve["kelly"].iloc[0] == pytest.approx(1.75)
+    assert curve["breakeven"].iloc[0] == pytest.approx(3.5)
+    best = curve.loc[curve["growth"].idxmax(), "leverage"]
+    assert abs(best - 1.75) <= 0.1 + 1e-9
+    assert log_growth_rate(3.5, 0.10, 0.20, rate=0.03) == pytest.approx(0.03)
+    np.testing.assert_allclose(curve["growth"], log_growth_rate(curve["leverage"].to_numpy(), 0.10, 0.20, rate=0.03))
+
+
+def test_growth_curve_rejects_zero_volatility():
+    with pytest.raises(ValueError, match="sigma"):
+        decay.growth_curve(0.1, 0.0, 0.03)
+
+
+# -- real history -----------------------------------------------------------------------------
+
+
+def test_episode_returns():
+    table = decay.episode_returns()
+    assert len(table) == len(decay.EPISODES) * len(decay.HISTORY_LEVERAGES)
+    for episode in decay.EPISODES:
+        index = table.loc[(episode, "1x")]
+        assert index["fund_return"] == pytest.approx(index["L_x_index_return"])
+        assert index["fund_return"] < 0  # both episodes are bear markets
+        for fund in ("2x", "3x", "-1x"):
+            row = table.loc[(episode, fund)]
+            assert row["fund_return"] < row["no_decay_return"]  # decay always costs
+    sp_2008 = index_returns("sp500", "2008-01-01", "2008-12-31")
+    assert table.loc[("S&P 500, 2008", "1x"), "fund_return"] == pytest.approx(float(np.prod(1 + sp_2008) - 1))
+
+
+def test_episode_paths_start_at_one():
+    paths = decay.episode_paths()
+    for _, frame in paths.groupby("episode"):
+        assert frame.iloc[0][["1x", "2x", "3x", "-1x"]].tolist() == [1.0, 1.0, 1.0, 1.0]
+        assert frame["date"].is_monotonic_increasing
+
+
+def test_rolling_volatility_by_hand():
+    frame = decay.rolling_volatility("sp500", window=21)
+    returns = index_returns("sp500")
+    assert len(frame) == len(returns) - 20
+    first = returns.iloc[:21].to_numpy()
+    assert frame["volatility"].iloc[0] == pytest.approx(math.sqrt(np.mean(first**2) * 252))
+
+
+def test_yearly_decay_tracks_realised_variance():
+    years = decay.yearly_decay("sp500", leverage=2)
+    assert list(years.index) == list(range(1999, 2019))
+    np.testing.assert_allclose(years["shortfall"], years["predicted"], rtol=0.05)
+    assert years.loc[2008, "shortfall"] > 10 * years.loc[2017, "shortfall"]
+    assert years["volatility"].idxmax() == 2008
+
+
+# -- charts and twins -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("factory", [decay.regimes_explorer, decay.returns_table_explorer, decay.growth_explorer])
+def test_twins_are_accessible_and_under_budget(factory):
+    explorer = factory()
+    twin = explorer.twin()
+    check_accessible(twin)
+    assert len(json.dumps(twin.to_dict(validate=False))) < TWIN_BUDGET_BYTES
+    check_accessible(explorer.chart())
+
+
+def test_static_charts_have_titles_and_descriptions():
+    charts = [
+        decay.shortfall_chart(decay.shortfall_sample(paths_per_volatility=3)),
+        decay.history_chart(decay.episode_paths()),
+        decay.volatility_chart(decay.rolling_volatility()),
+    ]
+    for chart in charts:
+        check_accessible(chart)
+        chart.to_dict()  # valid Vega-Lite
+
+
+def test_page_under_two_megabytes_of_charts():
+    sizes = [
+        len(json.dumps(chart.to_dict(validate=False)))
+        for chart in (
+            decay.regimes_explorer().twin(),
+            decay.returns_table_explorer().twin(),
+            decay.growth_explorer().twin(),
+            decay.shortfall_chart(decay.shortfall_sample()),
+            decay.history_chart(decay.episode_paths()),
+            decay.volatility_chart(decay.rolling_volatility()),
+        )
+    ]
+    assert sum(sizes) < 1_500_000
+
+
+# -- exercises --------------------------------------------------------------------------------
+
+
+def test_prospectus_exercise():
+    assert evaluate("decay-prospectus", fund_return(-0.10, 0.25, 3)).correct
+    assert not evaluate("decay-prospectus", -0.30).correct
+    assert not evaluate("decay-prospectus", 0.9**3 - 1).correct
+
+
+def test_kelly_and_breakeven_exercises():
+    assert evaluate("decay-kelly", 0.08 / 0.0625).correct
+    assert not evaluate("decay-kelly", 0.11 / 0.0625).correct
+    assert evaluate("decay-breakeven", 2 * 0.08 / 0.0625).correct
+    assert not evaluate("decay-breakeven", 0.08 / 0.0625).correct
+
+
+def test_shortfall_function_exercise():
+    def right(index_returns, leverage):
+        index = np.prod(1 + np.asarray(index_returns))
+        fund = np.prod(1 + leverage * np.asarray(index_returns))
+        return leverage * np.log(index) - np.log(fund)
+
+    def simple_gap(index_returns, leverage):
+        index = np.prod(1 + np.asarray(index_returns))
+        fund = np.prod(1 + leverage * np.asarray(index_returns))
+        return leverage * (index - 1) - (fund - 1)
+
+    assert evaluate("decay-shortfall-function", right).correct
+    assert not evaluate("decay-shortfall-function", simple_gap).correct
+
+
+def test_real_data_exercise():
+    returns = index_returns("sp500", "2008-01-01", "2008-12-31").to_numpy()
+    answer = 2 * np.log(np.prod(1 + returns)) - np.log(simulate_fund(returns, 2)[-1])
+    assert evaluate("decay-sp500-2008", answer).correct
+    assert not evaluate("decay-sp500-2008", realized_variance(returns) * 0.5).correct
+    simple = 2 * (np.prod(1 + returns) - 1) - (simulate_fund(returns, 2)[-1] - 1)
+    feedback = evaluate("decay-sp500-2008", simple)
+    assert not feedback.correct and "log scale" in feedback.message

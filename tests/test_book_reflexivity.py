@@ -1,0 +1,146 @@
+"""The Reflexivity page: its explorer, tables, charts and exercises compute the right numbers."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from lettools import simulate_reflexive_market
+from lettools.book import reflexivity as page
+from lettools.charts import check_accessible
+from lettools.exercises import evaluate, registered
+from lettools.twin import TWIN_BUDGET_BYTES
+
+EXERCISES = ("reflexivity-end-of-day-flow", "reflexivity-instability-point", "reflexivity-fixed-point",
+             "reflexivity-korea-taiwan-flow")
+
+
+def test_flow_table_adds_each_funds_trade_and_shares_of_the_close():
+    table = page.flow_table({"3x long": (6.0, 3.0), "-3x inverse": (2.0, -3.0)}, 0.02, 10.0)
+    # 6 * (9 - 3) * 0.02 = 0.72 and 2 * (9 + 3) * 0.02 = 0.48: both buy after a rise.
+    assert table.loc["3x long", "flow"] == pytest.approx(0.72)
+    assert table.loc["-3x inverse", "flow"] == pytest.approx(0.48)
+    assert table.loc["All funds", "flow"] == pytest.approx(1.20)
+    assert table.loc["All funds", "share_of_close"] == pytest.approx(0.12)
+    falling = page.flow_table({"3x long": (6.0, 3.0), "-3x inverse": (2.0, -3.0)}, -0.02, 10.0)
+    assert (falling["flow"] < 0).all() and (falling["share_of_close"] > 0).all()
+    with pytest.raises(ValueError, match="funds"):
+        page.flow_table({}, 0.01, 1.0)
+
+
+def test_feedback_rounds_converge_to_the_closed_form_fixed_point():
+    rounds = page.feedback_rounds(20.0, 5.0, 4.0, -0.03)
+    gain = (20 * 6 + 5 * 12) / 400
+    assert rounds["gain"].iloc[0] == pytest.approx(gain)
+    assert len(rounds) == page.FEEDBACK_ROUNDS + 1
+    # Partial sums of the geometric series: shock * (1 + g + ... + g^k).
+    k = np.arange(len(rounds))
+    np.testing.assert_allclose(rounds["move"], -0.03 * (1 - gain ** (k + 1)) / (1 - gain))
+    assert page.fixed_point_move(-0.03, 20.0, 5.0, 4.0) == pytest.approx(-0.03 / (1 - gain))
+    assert rounds["move"].iloc[-1] == pytest.approx(page.fixed_point_move(-0.03, 20.0, 5.0, 4.0), rel=1e-2)
+
+
+def test_an_unstable_loop_runs_away_and_has_no_fixed_point():
+    rounds = page.feedback_rounds(40.0, 20.0, 2.0, 0.01)
+    assert rounds["gain"].iloc[0] > 1
+    assert rounds["move"].is_monotonic_increasing and len(rounds) < page.FEEDBACK_ROUNDS + 1
+    with pytest.raises(ValueError, match="no fixed point"):
+        page.fixed_point_move(0.01, 40.0, 20.0, 2.0)
+    with pytest.raises(ValueError, match="depth_per_pct"):
+        page.fixed_point_move(0.01, 1.0, 1.0, 0.0)
+
+
+def test_feedback_twin_stays_under_budget_and_carries_title_and_description():
+    explorer = page.feedback_explorer()
+    twin = explorer.twin()
+    check_accessible(twin)
+    size = len(json.dumps(twin.to_dict(validate=False)))
+    assert size < TWIN_BUDGET_BYTES
+    counts = explorer.grid_data().groupby(["long_assets", "inverse_assets", "depth_per_pct", "shock", "gain"]).size()
+    assert len(counts) == 5 * 5 * 5 * 6  # every setting of the controls is in the page
+    stable = counts[counts.index.get_level_values("gain") < 1]
+    assert (stable == page.FEEDBACK_ROUNDS + 1).all()  # a stable loop never leaves the model's range
+    check_accessible(explorer.chart(long_assets=33.0, inverse_assets=7.0, depth_per_pct=3.5, shock=0.02))
+
+
+def test_twin_grid_holds_both_stable_and_runaway_settings():
+    grid = page.feedback_explorer().grid_data()
+    assert (grid["gain"] < 1).any() and (grid["gain"] >= 1).any()
+
+
+def test_underlying_gain_table_scales_with_depth():
+    table = page.underlying_gain_table(5.0, 2.0)
+    depth = {name: 100 * per_pct for name, per_pct in page.ILLUSTRATIVE_DEPTHS.items()}
+    for name, row in table.iterrows():
+        assert row["gain"] == pytest.approx(5.0 * 2.0 / depth[name])
+        assert row["amplification"] == pytest.approx(1 / (1 - row["gain"]))
+        assert row["instability_assets"] == pytest.approx(depth[name] / 2.0)
+        assert row["flow_per_pct"] == pytest.approx(0.1)
+    assert table["gain"].is_monotonic_increasing  # broad, concentrated, single stock
+
+
+@pytest.mark.parametrize(
+    "chart",
+    [
+        lambda: page.sign_chart(),
+        lambda: page.underlying_gain_chart(2.0, fund_assets=5.0),
+        lambda: page.market_path_chart(
+            simulate_reflexive_market(pd.Series([0.01, -0.02, 0.03], index=pd.date_range("2020-01-01", periods=3)),
+                                      fund_assets=[3.0, 1.0], leverages=[3.0, -3.0], depth=200.0)
+        ),
+    ],
+    ids=["signs", "depth", "market"],
+)
+def test_charts_have_title_and_description(chart):
+    check_accessible(chart())
+
+
+def test_sign_chart_data_matches_the_engine_table():
+    spec = page.sign_chart(move=0.02).to_dict()
+    values = next(iter(spec["datasets"].values()))
+    trades = {(row["fund"], row["day"]): row["trade"] for row in values}
+    assert trades[("-3x", "Index +2%")] == pytest.approx(12 * 0.02 * 1000)
+    assert trades[("+2x", "Index -2%")] == pytest.approx(-2 * 0.02 * 1000)
+    assert all(t > 0 for (_, day), t in trades.items() if day == "Index +2%")
+
+
+def test_exercises_are_registered():
+    assert set(EXERCISES) <= set(registered())
+
+
+def test_end_of_day_flow_exercise_and_its_slips():
+    assert registered()["reflexivity-end-of-day-flow"].expected() == pytest.approx(-0.72)
+    assert evaluate("reflexivity-end-of-day-flow", -0.72).correct
+    assert "A (L² − L) R" in evaluate("reflexivity-end-of-day-flow", -0.21).message
+    assert "also sells" in evaluate("reflexivity-end-of-day-flow", -0.36).message
+    assert not evaluate("reflexivity-end-of-day-flow", 0.72).correct
+
+
+def test_instability_exercise():
+    assert registered()["reflexivity-instability-point"].expected() == pytest.approx(40.0)
+    assert evaluate("reflexivity-instability-point", 40.0).correct
+    assert "hundred" in evaluate("reflexivity-instability-point", 0.4).message
+    assert not evaluate("reflexivity-instability-point", 300 / 9).correct  # equal weights
+
+
+def test_fixed_point_function_exercise():
+    assert evaluate("reflexivity-fixed-point", page.fixed_point_move).correct
+    assert evaluate("reflexivity-fixed-point", lambda shock, long_assets, inverse_assets, depth_per_pct:
+                    shock / (1 - (6 * long_assets + 12 * inverse_assets) / (100 * depth_per_pct))).correct
+    # Forgetting that D is per 100%:
+    assert not evaluate("reflexivity-fixed-point", lambda shock, long_assets, inverse_assets, depth_per_pct:
+                        shock / (1 - (6 * long_assets + 12 * inverse_assets) / depth_per_pct)).correct
+    # Stopping after one round:
+    assert not evaluate("reflexivity-fixed-point", lambda shock, long_assets, inverse_assets, depth_per_pct:
+                        shock * (1 + (6 * long_assets + 12 * inverse_assets) / (100 * depth_per_pct))).correct
+
+
+def test_korea_taiwan_exercise_uses_the_reported_assets():
+    assert page.KOREA_TAIWAN_ASSETS == (17.0, 43.1)
+    assert registered()["reflexivity-korea-taiwan-flow"].expected() == pytest.approx(-4.31)
+    assert evaluate("reflexivity-korea-taiwan-flow", -4.31).correct
+    assert "before" in evaluate("reflexivity-korea-taiwan-flow", -1.70).message
+    assert not evaluate("reflexivity-korea-taiwan-flow", 4.31).correct

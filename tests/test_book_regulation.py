@@ -1,0 +1,221 @@
+"""The chapter "Regulation": its tables, charts, holding-risk explorer and exercises."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from lettools import admissible_horizon, fund_value_at_risk, prob_fund_loss, prob_lag_static, simulate_fund
+from lettools.book import PAGES
+from lettools.book import regulation as page
+from lettools.charts import check_accessible
+from lettools.exercises import evaluate, registered
+from lettools.twin import TWIN_BUDGET_BYTES
+
+
+def test_page_is_listed_last_in_reading_order():
+    assert PAGES[-1] == "regulation"
+
+
+# --- tables ------------------------------------------------------------------------------------
+
+def test_regime_table_covers_the_six_jurisdictions_with_sourced_figures():
+    table = page.regime_table()
+    assert list(table.index) == ["United States", "South Korea", "Hong Kong", "European Union",
+                                 "United Kingdom", "India"]
+    assert "200%" in table.loc["United States", "Leverage limit"]
+    assert "KRW 10-30 million" in table.loc["South Korea", "Investor safeguards"]
+    assert "100% of NAV" in table.loc["European Union", "Leverage limit"]
+    assert "12 Jan 2026" in table.loc["United Kingdom", "Since"]
+    assert table.notna().all().all()
+
+
+def test_leverage_cuts_push_the_wipeout_move_away():
+    table = page.leverage_cut_table()
+    assert table.loc["Ten Direxion funds", "wipeout_before"] == pytest.approx(-1 / 3)
+    assert table.loc["Ten Direxion funds", "wipeout_after"] == pytest.approx(-0.5)
+    assert table.loc["SVXY (inverse volatility)", "wipeout_after"] == pytest.approx(2.0)
+    assert (table["wipeout_after"].abs() > table["wipeout_before"].abs()).all()
+    # The wipeout move really takes the fund to zero in one day.
+    for leverage, move in zip(table["leverage_before"], table["wipeout_before"]):
+        assert simulate_fund([move], leverage)[-1] == pytest.approx(0.0, abs=1e-12)
+
+
+# --- Rule 18f-4 --------------------------------------------------------------------------------
+
+def test_var_ratio_is_close_to_the_multiple_over_a_day():
+    assert page.var_ratio(3, 0.2, 1) == pytest.approx(3, rel=0.03)
+    assert page.var_ratio(2, 0.2, 1) == pytest.approx(2, rel=0.03)
+    assert page.var_ratio(1, 0.3, 20) == pytest.approx(1.0)
+    assert page.var_ratio(-1, 0.3, 20) == pytest.approx(1.0)  # zero drift: -1x has the index's VaR
+    assert page.var_ratio(3, 0.2, 20) > 2.0  # a 3x fund breaks the 200% test
+
+
+def test_var_ratio_matches_the_lognormal_formula():
+    from scipy.stats import norm
+
+    s, z, leverage = 0.2 * math.sqrt(20 / 252), norm.ppf(0.99), 3.0
+    fund = 1 - math.exp(-leverage * z * s - 0.5 * leverage**2 * s**2)
+    index = 1 - math.exp(-z * s - 0.5 * s**2)
+    assert page.var_ratio(leverage, 0.2, 20, confidence=0.99) == pytest.approx(fund / index, rel=1e-9)
+
+
+def test_max_leverage_within_the_var_limit_sits_on_the_limit():
+    leverage = page.max_leverage_within_var_limit(0.2, 20)
+    assert 2.0 < leverage < 2.3
+    assert page.var_ratio(leverage, 0.2, 20) == pytest.approx(2.0, abs=1e-8)
+    assert page.max_leverage_within_var_limit(0.2, 1) == pytest.approx(2.0, abs=0.03)
+
+
+@pytest.mark.parametrize("kwargs", [dict(sigma=0.0, n_days=20), dict(sigma=0.2, n_days=0), dict(sigma=0.2, n_days=20, limit=1.0)])
+def test_max_leverage_rejects_bad_input(kwargs):
+    with pytest.raises(ValueError):
+        page.max_leverage_within_var_limit(**kwargs)
+
+
+def test_var_ratio_rejects_zero_volatility():
+    with pytest.raises(ValueError, match="sigma"):
+        page.var_ratio(2, 0.0, 20)
+
+
+# --- holding-period risk -----------------------------------------------------------------------
+
+def test_holding_risk_simulates_the_short_end_and_uses_closed_forms_beyond():
+    curve = page.holding_risk(3, 0.3, risk="lag")
+    assert len(curve) == 504 and curve["n_days"].iloc[0] == 1
+    assert curve["simulated"].sum() == 21
+    assert curve["probability"].iloc[0] == 0.0  # day 1: exactly L x the index, never behind
+    assert curve["probability"].iloc[1] == pytest.approx(0.5, abs=0.015)  # day 2: opposite-sign days
+    beyond = curve[~curve["simulated"]]
+    np.testing.assert_allclose(beyond["probability"], prob_lag_static(3, 0.3, beyond["n_days"].to_numpy()))
+    loss = page.holding_risk(2, 0.4, risk="loss", threshold=0.2)
+    beyond = loss[~loss["simulated"]]
+    np.testing.assert_allclose(beyond["probability"],
+                               prob_fund_loss(2, 0.4, beyond["n_days"].to_numpy(), threshold=0.2))
+    # Simulated and closed forms meet at the switch within Monte Carlo error.
+    assert abs(loss["probability"].iloc[20] - loss["probability"].iloc[21]) < 0.02
+
+
+def test_admissible_days_is_the_last_day_within_the_limit():
+    curve = pd.DataFrame({"n_days": [1, 2, 3, 4], "probability": [0.01, 0.04, 0.06, 0.03]})
+    assert page.admissible_days(curve, 0.05) == 2
+    assert page.admissible_days(curve, 0.005) == 0
+    assert page.admissible_days(curve, 0.5) == 4
+
+
+def test_admissible_days_agree_with_the_closed_form_for_long_horizons():
+    # With a limit first broken after the simulated month, only the closed form decides.
+    closed = admissible_horizon(2, 0.2, max_probability=0.1, risk="loss", threshold=0.2, max_days=504)
+    assert closed > 21
+    curve = page.holding_risk(2, 0.2, risk="loss", threshold=0.2)
+    assert page.admissible_days(curve, 0.1) == closed
+
+
+def test_explorer_computes_the_curve_and_horizon_and_twin_fits_the_budget():
+    explorer = page.holding_risk_explorer()
+    frame = explorer.compute(leverage=3, sigma=0.3, risk="loses over 20%", limit=0.1)
+    assert frame["horizon"].nunique() == 1
+    horizon = int(frame["horizon"].iloc[0])
+    full = page.holding_risk(3, 0.3, risk="loss", threshold=0.2)
+    assert page.admissible_days(full, 0.1) == horizon
+    assert (full["probability"].iloc[:horizon] <= 0.1).all() and full["probability"].iloc[horizon] > 0.1
+    twin = explorer.twin()
+    check_accessible(twin)
+    assert len(json.dumps(twin.to_dict(validate=False))) < TWIN_BUDGET_BYTES
+    grid = explorer.grid_data()
+    assert len(grid.groupby(["leverage", "sigma", "risk", "limit"])) == 5 * 6 * 2 * 4
+    assert grid["probability"].between(0, 1).all()
+
+
+def test_higher_leverage_and_volatility_shorten_the_loss_horizon():
+    def horizon(leverage, sigma):
+        return page.admissible_days(page.holding_risk(leverage, sigma, risk="loss", threshold=0.2), 0.05)
+
+    assert horizon(3, 0.4) < horizon(2, 0.4) < horizon(2, 0.2)
+
+
+def test_holding_risk_rejects_bad_input():
+    with pytest.raises(ValueError, match="risk"):
+        page.holding_risk(2, 0.2, risk="ruin")
+    with pytest.raises(ValueError, match="max_days"):
+        page.holding_risk(2, 0.2, max_days=10)
+    with pytest.raises(ValueError, match="risk"):
+        page.holding_risk_curve(2, 0.2, "bankrupt", 0.1)
+
+
+# --- real data ---------------------------------------------------------------------------------
+
+def test_historical_lag_share_on_a_hand_made_path():
+    # Two 2-day windows: same-sign days (fund ahead), opposite-sign days (fund behind).
+    returns = [0.1, 0.1, 0.1, -0.1, 0.05]
+    assert page.historical_lag_share(returns, 2, 2) == 0.5
+    assert page.historical_lag_share(returns, 2, 1) == 0.0
+    with pytest.raises(ValueError, match="n_days"):
+        page.historical_lag_share(returns, 2, 10)
+
+
+def test_lag_evidence_on_the_nasdaq():
+    table = page.lag_evidence_table("nasdaq", leverage=3.0)
+    assert table.loc[1, "history"] == 0.0 and table.loc[1, "model"] == 0.0
+    assert (table.loc[[5, 21, 63], "history"] > 0.5).all()
+    assert (table.loc[[5, 21, 63], "model"] > 0.5).all()
+
+
+# --- charts ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("build", [page.timeline_chart, page.var_ratio_chart])
+def test_charts_have_title_and_description(build):
+    check_accessible(build())
+
+
+def test_timeline_holds_every_event_with_a_kind():
+    spec = page.timeline_chart().to_dict()
+    values = spec["datasets"][next(iter(spec["datasets"]))]
+    assert len(values) == len(page.EVENTS)
+    assert {row["kind"] for row in values} == {"Rule or regulatory action", "Market event or issuer action"}
+    years = sorted(int(row["date"][:4]) for row in values)
+    assert years[0] == 2009 and years[-1] == 2026
+
+
+# --- exercises ---------------------------------------------------------------------------------
+
+REGULATION_EXERCISES = sorted(key for key in registered() if key.startswith("regulation-"))
+
+
+def test_the_chapter_registers_its_exercises():
+    assert set(REGULATION_EXERCISES) == {
+        "regulation-admissible-horizon", "regulation-var-leverage", "regulation-var-ratio-function",
+        "regulation-news-loss", "regulation-nasdaq-lag",
+    }
+
+
+def test_numeric_answers_pass_and_common_slips_fail():
+    assert evaluate("regulation-admissible-horizon",
+                    admissible_horizon(2, 0.25, max_probability=0.05, risk="loss", threshold=0.2)).correct
+    assert not evaluate("regulation-admissible-horizon",
+                        admissible_horizon(2, 0.25, max_probability=0.05, risk="loss", threshold=0.2) + 1).correct
+    assert evaluate("regulation-var-leverage", page.max_leverage_within_var_limit(0.2, 20)).correct
+    feedback = evaluate("regulation-var-leverage", 2.0)
+    assert not feedback.correct and "rule of thumb" in feedback.message
+    assert evaluate("regulation-news-loss", -0.266).correct
+    feedback = evaluate("regulation-news-loss", -0.25)
+    assert not feedback.correct and "article" in feedback.message
+    assert evaluate("regulation-nasdaq-lag", registered()["regulation-nasdaq-lag"].expected()).correct
+    assert not evaluate("regulation-nasdaq-lag", 0.5).correct
+
+
+def test_var_ratio_function_exercise():
+    def right(leverage, sigma, n_days):
+        return fund_value_at_risk(leverage, sigma, n_days, confidence=0.99) / fund_value_at_risk(
+            1, sigma, n_days, confidence=0.99)
+
+    def ninety_five(leverage, sigma, n_days):
+        return fund_value_at_risk(leverage, sigma, n_days) / fund_value_at_risk(1, sigma, n_days)
+
+    assert evaluate("regulation-var-ratio-function", right).correct
+    assert not evaluate("regulation-var-ratio-function", lambda leverage, sigma, n_days: abs(leverage)).correct
+    assert not evaluate("regulation-var-ratio-function", ninety_five).correct
