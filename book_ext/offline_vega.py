@@ -43,6 +43,7 @@ VEGA_BUNDLES = {
     "vega-embed": ("build/vega-embed.min.js", alt.VEGAEMBED_VERSION, "vegaembed_version"),
 }
 MATHJAX_TREE = "mathjax/es5"
+CHART_CSS = Path(__file__).with_name("charts.css")  # layout of a chart and its bound controls
 ALTAIR_MARKER = "VEGA_DEBUG"
 EXTERNAL_SCRIPT = re.compile(r"<script[^>]*\ssrc=[\"']?(?:https?:)?//", re.IGNORECASE)
 
@@ -76,7 +77,7 @@ def check_installed_versions(app: Sphinx) -> None:
 def add_vega_to_chart_pages(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
-    """Load the Vega bundles on pages with Altair output; flag scripts from other origins."""
+    """Load the Vega bundles and chart styles on pages with Altair output; flag scripts from other origins."""
     body = context.get("body", "")
     if EXTERNAL_SCRIPT.search(body):
         logger.warning(f"{pagename}: page body loads a script from another origin", location=pagename)
@@ -87,6 +88,7 @@ def add_vega_to_chart_pages(
     app.builder.add_js_file(None, body=f"window.VEGA_DEBUG = {json.dumps(preset)};", priority=400)
     for package, (bundle, _, _) in VEGA_BUNDLES.items():
         app.builder.add_js_file(f"{VENDOR_DIR}/{Path(bundle).name}", priority=401)
+    app.builder.add_css_file(f"{VENDOR_DIR}/{CHART_CSS.name}")
 
 
 def tidy_page_scripts(
@@ -123,6 +125,7 @@ def copy_vendor_files(app: Sphinx, exception: Exception | None) -> None:
     for package, (bundle, _, _) in VEGA_BUNDLES.items():
         shutil.copy2(root / package / bundle, target / Path(bundle).name)
     shutil.copytree(root / MATHJAX_TREE, target / "mathjax", dirs_exist_ok=True)
+    shutil.copy2(CHART_CSS, target / CHART_CSS.name)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

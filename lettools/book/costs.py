@@ -195,10 +195,11 @@ def _draw_drag(base: alt.Chart, domains: Mapping[str, list[float]]) -> alt.VConc
         .encode(x=x, y=alt.Y("row:N", title=None), color=color,
                 tooltip=[alt.Tooltip("value:Q", title="Total annual drag", format=".2%")])
     )
-    total_text = (
-        base.transform_calculate(row="'Total'", value="datum.total")
+    total_text = (  # right of the bar, or right of zero when the total is a credit
+        base.transform_calculate(row="'Total'", value="datum.total", at="max(datum.total, 0)")
         .mark_text(align="left", dx=6, fontSize=12)
-        .encode(x=x, y=alt.Y("row:N", title=None), text=alt.Text("value:Q", format=".2%"))
+        .encode(x=alt.X("at:Q", scale=alt.Scale(domain=[low, high])), y=alt.Y("row:N", title=None),
+                text=alt.Text("value:Q", format=".2%"))
     )
     bars = alt.layer(stacked, total, total_text).properties(width=460, height=80)
     lost_columns = [f"lost_{years:g}" for years in HORIZONS]
@@ -373,8 +374,8 @@ def tracking_chart(frame: pd.DataFrame, leverage: float) -> alt.VConcatChart:
         .encode(x=x, y=alt.Y("miss_bp:Q", title="Daily miss (basis points)",
                              scale=alt.Scale(domain=[-10, 10])),
                 tooltip=[alt.Tooltip("date:T"), alt.Tooltip("miss_bp:Q", title="Miss (bp)", format=".2f")])
-        .properties(width=520, height=120, title="Tracking error: fund minus "
-                    f"{multiple} the index, each day")
+        .properties(width=520, height=120, title=alt.Title(
+            f"Tracking error: fund minus {multiple} the index, each day", fontSize=13, fontWeight="normal"))
     )
     names = {"fund_cumulative": "Fund", "target_cumulative": f"{multiple} the index's cumulative return"}
     label = " : ".join(f"datum.key === {key!r} ? {value!r}" for key, value in names.items())
@@ -390,7 +391,8 @@ def tracking_chart(frame: pd.DataFrame, leverage: float) -> alt.VConcatChart:
             strokeDash=alt.StrokeDash("series:N", title=None, scale=alt.Scale(domain=list(names.values()))),
             tooltip=[alt.Tooltip("date:T"), alt.Tooltip("series:N"), alt.Tooltip("value:Q", format=".1%")],
         )
-        .properties(width=520, height=220, title="Performance divergence: the two since the start")
+        .properties(width=520, height=220, title=alt.Title(
+            "Performance divergence: the two since the start", fontSize=13, fontWeight="normal"))
     )
     chart = alt.vconcat(miss, cumulative, spacing=20)
     return accessible(

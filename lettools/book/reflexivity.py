@@ -10,6 +10,7 @@ inputs, not measured facts.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 
 import altair as alt
@@ -204,6 +205,22 @@ def _amplification_curve() -> pd.DataFrame:
     return pd.DataFrame({"gain": gains, "amplification": amplification(gains)})
 
 
+@functools.lru_cache(maxsize=1)
+def _curve_layers() -> tuple[alt.Chart, alt.Chart, alt.Chart]:
+    """The setting-independent layers of the amplification panel, built once (a widget redraws often)."""
+    gain_scale = alt.Scale(domain=[0, _GAIN_LIMIT])
+    amp_scale = alt.Scale(domain=[1, _AMPLIFICATION_LIMIT])
+    curve = alt.Chart(_amplification_curve()).mark_line(color="#0072B2").encode(
+        x=alt.X("gain:Q", title="Feedback gain  γ = Σ A(L² − L) / D", scale=gain_scale),
+        y=alt.Y("amplification:Q", title="Amplification 1 / (1 − γ)", scale=amp_scale),
+    )
+    one = alt.Chart(pd.DataFrame({"gain": [1.0]}))
+    boundary = one.mark_rule(color="black", strokeDash=[2, 3]).encode(x=alt.X("gain:Q", scale=gain_scale))
+    boundary_label = one.mark_text(align="left", dx=5, y=12, fontSize=12).encode(
+        x=alt.X("gain:Q", scale=gain_scale), text=alt.value("unstable from γ = 1"))
+    return curve, boundary, boundary_label
+
+
 def _draw_feedback(base: alt.Chart, domains: Mapping[str, list[float]]) -> alt.VConcatChart:
     move_scale = alt.Scale(domain=[-_MOVE_LIMIT, _MOVE_LIMIT])
     tooltip = [
@@ -240,16 +257,7 @@ def _draw_feedback(base: alt.Chart, domains: Mapping[str, list[float]]) -> alt.V
 
     gain_scale = alt.Scale(domain=[0, _GAIN_LIMIT])
     amp_scale = alt.Scale(domain=[1, _AMPLIFICATION_LIMIT])
-    curve = alt.Chart(_amplification_curve()).mark_line(color="#0072B2").encode(
-        x=alt.X("gain:Q", title="Feedback gain  γ = Σ A(L² − L) / D", scale=gain_scale),
-        y=alt.Y("amplification:Q", title="Amplification 1 / (1 − γ)", scale=amp_scale),
-    )
-    boundary = alt.Chart(pd.DataFrame({"gain": [1.0]})).mark_rule(color="black", strokeDash=[2, 3]).encode(
-        x=alt.X("gain:Q", scale=gain_scale)
-    )
-    boundary_label = alt.Chart(pd.DataFrame({"gain": [1.0]})).mark_text(
-        align="left", dx=5, y=12, fontSize=12
-    ).encode(x=alt.X("gain:Q", scale=gain_scale), text=alt.value("unstable from γ = 1"))
+    curve, boundary, boundary_label = _curve_layers()
     here = base.transform_filter("datum.round == 0").transform_calculate(
         shown_gain=f"min(datum.gain, {_GAIN_LIMIT})",
         amp=f"datum.gain < 1 ? min(1 / (1 - datum.gain), {_AMPLIFICATION_LIMIT}) : {_AMPLIFICATION_LIMIT}",
