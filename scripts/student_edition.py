@@ -66,6 +66,13 @@ c.ExecutePreprocessor.timeout = 300  # seconds per cell; a chapter runs in well 
 '''
 
 
+# The model answer for a check cell whose solution has no code (only the nbgrader source has it).
+_REGISTRY_ANSWER = """\
+from lettools.exercises import registered  # the book's solution is in words; the checker computes it
+_exercise = registered()[{id!r}]
+{name} = _exercise.expected() if hasattr(_exercise, "expected") else _exercise.reference"""
+
+
 @dataclass
 class Exercise:
     """One exercise of a page, as found in the instructor notebook.
@@ -102,6 +109,7 @@ class Split:
     notebook: dict
     exercises: list[Exercise]
     problems: list[str]
+    notes: list[str] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -278,7 +286,7 @@ def split_notebook(notebook: dict) -> Split:
     student["metadata"] = {key: value for key, value in notebook.get("metadata", {}).items() if key != "widgets"}
     student["cells"] = cells
     split = Split(notebook=student, exercises=list(exercises.values()), problems=problems)
-    problems.extend(_answer_cell_problems(split))
+    split.notes.extend(_answer_cell_notes(split))
     return split
 
 
@@ -359,6 +367,11 @@ def _solution_lines(exercise: Exercise, ids: list[str], variables: dict[str, str
             pieces.append(("def", text))
         elif first:
             pieces.append(("code", text))
+    assigned = _assigned_names("\n".join(text.strip("\n") for _, text in pieces))
+    for exercise_id in ids:
+        name = variables.get(exercise_id)
+        if name and name not in assigned:  # a solution in words only: the registry gives the model answer
+            pieces.append(("code", _REGISTRY_ANSWER.format(name=name, id=exercise_id)))
     return pieces
 
 
@@ -388,11 +401,11 @@ def _answer_cell_source(stub: str, pieces: list[tuple[str, str]]) -> str:
             plain.append(text.strip("\n"))
             continue
         if plain:
-            lines += ["### BEGIN SOLUTION", *"\n".join(plain).split("\n"), "### END SOLUTION"]
+            lines += ["### BEGIN SOLUTION", *"\n".join(plain).split("\n"), "### END SOLUTION", ""]
             plain = []
         if kind == "def":
-            lines += _mark_function(text)
-    return "\n".join([*lines, "", *after]).strip("\n")
+            lines += [*_mark_function(text), ""]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join([*lines, "", *after])).strip("\n")
 
 
 def _assigned_names(code: str) -> set[str]:
@@ -404,26 +417,26 @@ def _assigned_names(code: str) -> set[str]:
     return names | {node.name for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)}
 
 
-def _answer_cell_problems(split: Split) -> list[str]:
-    """Check cells whose model answer cannot be built from the solution."""
-    problems = []
+def _answer_cell_notes(split: Split) -> list[str]:
+    """Check cells whose model answer cannot be taken from the solution's code."""
+    notes = []
     for exercise in split.exercises:
         for position, stub_index in enumerate(exercise.stubs):
             stub = _text(split.notebook["cells"][stub_index]["source"])
             if _parse(stub) is None:
-                problems.append(f"the check cell of {exercise.label} is not valid Python")
+                notes.append(f"the check cell of {exercise.label} is not valid Python")
                 continue
             ids = check_ids(stub)
             variables, functions = _placeholders(stub)
             pieces = _solution_lines(exercise, ids, variables, functions, position == 0)
-            assigned = _assigned_names("\n".join(text.strip("\n") for _, text in pieces))
             for exercise_id in ids:
                 name = variables.get(exercise_id)
                 if name is None:
-                    problems.append(f"check({exercise_id!r}, ...) in {exercise.label} does not pass a variable name")
-                elif name not in assigned:
-                    problems.append(f"the solution of {exercise.label} never sets {name} for {exercise_id!r}")
-    return problems
+                    notes.append(f"check({exercise_id!r}, ...) in {exercise.label} does not pass a variable name")
+                elif any(_REGISTRY_ANSWER.format(name=name, id=exercise_id) == text for _, text in pieces):
+                    notes.append(f"the solution of {exercise.label} has no code that sets {name} for "
+                                 f"{exercise_id!r}: the nbgrader model answer comes from the registry")
+    return notes
 
 
 def _nbgrader(grade_id: str, *, solution: bool, grade: bool, locked: bool, points: int | None = None) -> dict:
@@ -492,7 +505,7 @@ def nbgrader_source(notebook: dict) -> dict:
                     "# Autograder test: passes when the answer above is right. The expected value stays\n"
                     "# inside lettools; a failure shows the same hint as check().\n"
                     "from lettools.exercises import evaluate\n\n"
-                    f"feedback = evaluate({exercise_id!r}, {variables.get(exercise_id, 'answer')})\n"
+                    f"feedback = evaluate({json.dumps(exercise_id)}, {variables.get(exercise_id, 'answer')})\n"
                     "assert feedback.correct, feedback.message"
                 )
                 cells.append(_cell("code", test, f"check-{exercise_id}", _nbgrader(
@@ -535,8 +548,11 @@ def _dump(notebook: dict, path: Path) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def write_editions(root: Path = REPO_ROOT, out: Path | None = None) -> tuple[list[Path], list[str]]:
-    """Write the student notebooks and the nbgrader course under ``out``; return the files and problems.
+def write_editions(root: Path = REPO_ROOT, out: Path | None = None) -> tuple[list[Path], list[str], list[str]]:
+    """Write the student notebooks and the nbgrader course under ``out``.
+
+    Returns the files written, the problems (a solution that cannot be matched or removed
+    safely) and notes (a model answer taken from the registry), each prefixed with its notebook.
 
     ``out`` is replaced as a whole, but only if it is empty or was written by this script.
     """
@@ -547,12 +563,13 @@ def write_editions(root: Path = REPO_ROOT, out: Path | None = None) -> tuple[lis
         shutil.rmtree(out)
     out.mkdir(parents=True)
     (out / MARKER).write_text("Generated by scripts/student_edition.py (make student); do not edit.\n")
-    written, problems = [], []
+    written, problems, notes = [], [], []
     for path in notebook_paths(root):
         notebook = json.loads(path.read_text(encoding="utf-8"))
         split = split_notebook(notebook)
         relative = path.relative_to(root)
         problems += [f"{relative}: {problem}" for problem in split.problems]
+        notes += [f"{relative}: {note}" for note in split.notes]
         target = out / relative
         _dump(split.notebook, target)
         written.append(target)
@@ -563,7 +580,7 @@ def write_editions(root: Path = REPO_ROOT, out: Path | None = None) -> tuple[lis
     config = out / "nbgrader" / "nbgrader_config.py"
     config.write_text(NBGRADER_CONFIG, encoding="utf-8")
     written.append(config)
-    return written, problems
+    return written, problems, notes
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -571,11 +588,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, default=REPO_ROOT, help="the book's repository (default: this one)")
     parser.add_argument("--out", type=Path, default=None, help="output folder (default: <root>/student)")
     args = parser.parse_args(argv)
-    written, problems = write_editions(args.root, args.out)
+    written, problems, notes = write_editions(args.root, args.out)
     notebooks = [path for path in written if path.suffix == ".ipynb"]
     student = [path for path in notebooks if "nbgrader" not in path.parts]
     print(f"wrote {len(student)} student notebooks and {len(notebooks) - len(student)} nbgrader source "
           f"notebooks under {(args.out or args.root / 'student')}")
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
     for problem in problems:
         print(f"problem: {problem}", file=sys.stderr)
     return 1 if problems else 0
