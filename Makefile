@@ -14,7 +14,7 @@ NOTEBOOKS := $(wildcard front/*.ipynb chapters/*.ipynb)
 PY_STAMP := $(VENV)/.requirements-installed
 JS_STAMP := node_modules/.package-lock.json
 
-.PHONY: book serve test setup report clean
+.PHONY: book serve test setup report student clean
 
 setup: $(PY_STAMP) $(JS_STAMP)
 
@@ -45,6 +45,10 @@ book: setup
 report:
 	@$(BIN)/python scripts/site_report.py --write docs/site-report.md > /dev/null
 	@echo "wrote docs/site-report.md"
+
+# Student notebooks and an nbgrader course, derived from the chapters (see front/instructors.md).
+student: setup
+	@$(BIN)/python scripts/student_edition.py
 
 serve:
 	@test -f $(SITE)/index.html || { echo "no site yet: run 'make book'"; exit 1; }

@@ -135,6 +135,9 @@ class Feedback:
 
 _REGISTRY: dict[str, Exercise] = {}
 
+#: Stands for an answer the learner left out, as in ``check("some-id")``.
+_MISSING = object()
+
 
 def register(exercise: Exercise) -> Exercise:
     """Add an exercise to the registry (ids must be unique)."""
@@ -182,8 +185,13 @@ def _close(answer: float, expected: float, rel_tol: float, abs_tol: float) -> bo
 
 def _as_number(answer) -> tuple[float | None, str]:
     """The answer as a float, or ``None`` and a friendly reason why it is not one."""
+    if answer is _MISSING:
+        return None, "There is no answer yet: pass your number after the exercise's name, as in check(name, answer)."
     if answer is None or answer is Ellipsis:
         return None, "There is no answer yet: replace the placeholder with your number and run the cell again."
+    if callable(answer) and not isinstance(answer, (numbers.Number, np.ndarray)):
+        return None, ("Your answer is a function, but this exercise wants a number: call the function and pass "
+                      "the number it returns.")
     if isinstance(answer, (bool, np.bool_)):
         return None, "True and False are not numbers: give your answer as a number."
     if isinstance(answer, (str, bytes)):
@@ -199,9 +207,12 @@ def _as_number(answer) -> tuple[float | None, str]:
         return None, "Your answer is a collection of values: give a single number."
     if isinstance(answer, numbers.Complex) and not isinstance(answer, numbers.Real):
         return None, "Your answer is a complex number: give a real number."
-    if not isinstance(answer, numbers.Real):
+    if not isinstance(answer, numbers.Real) and not hasattr(answer, "__float__"):  # Decimal has __float__
         return None, f"Your answer is a {type(answer).__name__}, not a number: give a single number."
-    value = float(answer)
+    try:
+        value = float(answer)
+    except (TypeError, ValueError, OverflowError):
+        return None, f"Your answer, a {type(answer).__name__}, cannot be read as an ordinary number: give a single number."
     if not math.isfinite(value):
         return None, "Your answer is not a finite number (NaN or infinity): check the calculation that produced it."
     return value, ""
@@ -231,6 +242,9 @@ def _describe(case: Mapping[str, object]) -> str:
 
 
 def _evaluate_function(exercise: FunctionExercise, answer) -> Feedback:
+    if answer is _MISSING:
+        return Feedback(False, "There is no answer yet: pass your function after the exercise's name, as in "
+                               "check(name, your_function).")
     if answer is None or answer is Ellipsis:
         return Feedback(False, "There is no answer yet: define your function and pass it (without calling it).")
     if not callable(answer):
@@ -259,11 +273,11 @@ def _evaluate_function(exercise: FunctionExercise, answer) -> Feedback:
     return Feedback(True, f"Correct: your function passes all {len(exercise.cases)} test cases.")
 
 
-def evaluate(exercise_id: str, answer) -> Feedback:
+def evaluate(exercise_id: str, answer=_MISSING) -> Feedback:
     """Judge ``answer`` for the exercise ``exercise_id`` and return the feedback (nothing printed).
 
     Raises ``KeyError`` for an unknown id (an author's error); anything the
-    learner passes gets a :class:`Feedback`, never an exception.
+    learner passes, or leaves out, gets a :class:`Feedback`, never an exception.
     """
     exercise = _lookup(exercise_id)
     if isinstance(exercise, FunctionExercise):
@@ -271,6 +285,13 @@ def evaluate(exercise_id: str, answer) -> Feedback:
     return _evaluate_number(exercise, answer)
 
 
-def check(exercise_id: str, answer) -> None:
-    """Print whether ``answer`` is right for ``exercise_id``, with a hint if not (wrapped to fit a page)."""
-    print(textwrap.fill(evaluate(exercise_id, answer).message, width=88))
+def check(exercise_id: str, answer=_MISSING) -> None:
+    """Print whether ``answer`` is right for ``exercise_id``, with a hint if not (wrapped to fit a page).
+
+    Arguments given the wrong way round, ``check(answer, "some-id")``, get a message, not a traceback.
+    """
+    if not isinstance(exercise_id, str) and isinstance(answer, str) and answer in registered():
+        message = f"Not yet. The exercise's name comes first: check({answer!r}, your_answer)."
+    else:
+        message = evaluate(exercise_id, answer).message
+    print(textwrap.fill(message, width=88))

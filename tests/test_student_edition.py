@@ -1,0 +1,349 @@
+"""The student edition (`make student`): no solution or answer survives, the checks still work.
+
+The solution text and the answer values are found here independently of the script: solution
+lines by a plain scan of each instructor notebook for the solution markers, answer values from
+the checker's registry.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import math
+import re
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from lettools.exercises import FunctionExercise, NumericExercise, check, evaluate, registered
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+_spec = importlib.util.spec_from_file_location("student_edition", REPO_ROOT / "scripts" / "student_edition.py")
+student_edition = sys.modules.setdefault("student_edition", importlib.util.module_from_spec(_spec))
+_spec.loader.exec_module(student_edition)
+
+CHECK_CALL = re.compile(r"""^check\(\s*["']([\w-]+)["']""", re.MULTILINE)
+
+
+@pytest.fixture(scope="module")
+def edition(tmp_path_factory) -> dict:
+    """Everything `make student` writes, in a temporary folder: files, problems, notes."""
+    out = tmp_path_factory.mktemp("edition") / "student"
+    written, problems, notes = student_edition.write_editions(REPO_ROOT, out)
+    return {"out": out, "written": written, "problems": problems, "notes": notes}
+
+
+def _pages() -> list[Path]:
+    return student_edition.notebook_paths(REPO_ROOT)
+
+
+def _cells(path: Path) -> list[dict]:
+    return json.loads(path.read_text(encoding="utf-8"))["cells"]
+
+
+def _source(cell: dict) -> str:
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else source
+
+
+def _solution_and_rest(path: Path) -> tuple[list[str], list[str]]:
+    """Lines inside solution blocks and lines outside them, by a plain scan for the markers."""
+    inside, outside, in_solution = [], [], False
+    for cell in _cells(path):
+        for line in _source(cell).splitlines():
+            if "{solution-start}" in line:
+                in_solution = True
+            (inside if in_solution else outside).append(line)
+            if "{solution-end}" in line:
+                in_solution = False
+    return inside, outside
+
+
+def _distinctive(path: Path) -> list[str]:
+    """Solution lines long enough to be unmistakable (> 30 characters) that the page's other text lacks."""
+    inside, outside = _solution_and_rest(path)
+    elsewhere = "\n".join(outside)
+    return sorted({line.strip() for line in inside if len(line.strip()) > 30 and line.strip() not in elsewhere})
+
+
+def _all_strings(value) -> str:
+    """Every string in a JSON document (sources, outputs, metadata), joined."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        return "\n".join(_all_strings(item) for item in value.values())
+    if isinstance(value, list):
+        return "\n".join(_all_strings(item) for item in value)
+    return ""
+
+
+def _check_ids(path: Path) -> list[str]:
+    return [found for cell in _cells(path) if cell["cell_type"] == "code" for found in CHECK_CALL.findall(_source(cell))]
+
+
+def _informative_digits(spelling: str) -> int:
+    return len(spelling.lstrip("-").replace(".", "").strip("0"))
+
+
+def spellings(value: float) -> set[str]:
+    """How an answer would be printed, kept only where it is distinctive.
+
+    A spelling with fewer than three significant digits (0.0200, 2.00 percent) could be an
+    input the exercise states, so it is not evidence of a leak; three or more digits are.
+    """
+    forms = {f"{value:.4f}", f"{value:.3f}", f"{value * 100:.2f}", f"{value:.6g}", repr(float(value))}
+    return {form for form in forms if _informative_digits(form) >= 3}
+
+
+def _answers(exercise_id: str) -> list[float]:
+    exercise = registered()[exercise_id]
+    if isinstance(exercise, NumericExercise):
+        return [float(exercise.expected())]
+    return [float(exercise.reference(**case)) for case in exercise.cases]
+
+
+def _student(edition: dict, page: Path) -> Path:
+    return edition["out"] / page.relative_to(REPO_ROOT)
+
+
+# ---------------------------------------------------------------------------------------------
+# What is written
+
+
+def test_every_chapter_and_exercise_page_gets_a_student_notebook(edition):
+    chapters = sorted((REPO_ROOT / "chapters").glob("*.ipynb"))
+    assert chapters, "no chapters to convert"
+    assert set(chapters) <= set(_pages())
+    assert REPO_ROOT / "front" / "how-it-works.ipynb" in _pages()
+    for page in _pages():
+        assert _student(edition, page).is_file(), page
+    assert (edition["out"] / "nbgrader" / "nbgrader_config.py").is_file()
+
+
+def test_every_solution_is_matched_to_its_exercise(edition):
+    assert edition["problems"] == []
+
+
+def test_rerunning_replaces_only_its_own_output(tmp_path):
+    out = tmp_path / "student"
+    first = student_edition.write_editions(REPO_ROOT, out)[0]
+    second = student_edition.write_editions(REPO_ROOT, out)[0]
+    assert first == second
+    foreign = tmp_path / "mine"
+    foreign.mkdir()
+    (foreign / "notes.txt").write_text("an instructor's own file")
+    with pytest.raises(FileExistsError, match="not written by this script"):
+        student_edition.write_editions(REPO_ROOT, foreign)
+    assert (foreign / "notes.txt").read_text() == "an instructor's own file"
+
+
+# ---------------------------------------------------------------------------------------------
+# Nothing of an answer is left
+
+
+@pytest.mark.parametrize("page", _pages(), ids=lambda path: path.stem)
+def test_no_solution_block_output_or_widget_state_is_left(edition, page):
+    notebook = json.loads(_student(edition, page).read_text(encoding="utf-8"))
+    text = _all_strings(notebook)
+    for marker in ("{solution-start}", "{solution-end}", "{solution}"):
+        assert marker not in text
+    assert "widgets" not in notebook["metadata"]
+    for cell in notebook["cells"]:
+        if cell["cell_type"] == "code":
+            assert cell["outputs"] == [] and cell["execution_count"] is None
+            assert "execution" not in cell["metadata"]
+
+
+@pytest.mark.parametrize("page", _pages(), ids=lambda path: path.stem)
+def test_no_solution_text_is_left(edition, page):
+    lines = _distinctive(page)
+    inside, _ = _solution_and_rest(page)
+    assert lines or not inside, f"{page.name} has solutions but none with a distinctive line"
+    raw = _student(edition, page).read_text(encoding="utf-8")
+    decoded = _all_strings(json.loads(raw))
+    leaked = [line for line in lines if line in decoded or json.dumps(line)[1:-1] in raw]
+    assert not leaked
+
+
+@pytest.mark.parametrize("page", _pages(), ids=lambda path: path.stem)
+def test_no_answer_value_is_left(edition, page):
+    raw = _student(edition, page).read_text(encoding="utf-8")
+    leaked = {
+        (exercise_id, form)
+        for exercise_id in set(_check_ids(page))
+        for value in _answers(exercise_id)
+        for form in spellings(value)
+        if form in raw
+    }
+    assert not leaked
+
+
+def test_the_answer_spellings_would_catch_a_leak():
+    """The instructor notebooks print their answers: the same spellings must find them there."""
+    found = {
+        exercise_id
+        for page in _pages()
+        for exercise_id in set(_check_ids(page))
+        for value in _answers(exercise_id)
+        if any(form in page.read_text(encoding="utf-8") for form in spellings(value))
+    }
+    assert len(found) >= 5, found
+
+
+def test_the_solution_scan_finds_real_solution_lines():
+    mechanics = _distinctive(REPO_ROOT / "chapters" / "mechanics.ipynb")
+    assert any("new_assets = assets * (1 + leverage * index_return)" in line for line in mechanics)
+
+
+def test_spellings_skip_values_too_short_to_be_distinctive():
+    assert spellings(0.02) == set()
+    assert "-0.0225" in spellings(-0.0225) and "-2.25" in spellings(-0.0225)
+
+
+# ---------------------------------------------------------------------------------------------
+# Each solution passes its check, a wrong answer fails it
+
+
+def _notebook_ids() -> list[str]:
+    return sorted({exercise_id for page in _pages() for exercise_id in _check_ids(page)})
+
+
+def test_every_checked_exercise_is_registered():
+    assert set(_notebook_ids()) <= set(registered())
+
+
+@pytest.mark.parametrize("exercise_id", _notebook_ids())
+def test_the_registry_accepts_the_answer_and_rejects_a_wrong_one(exercise_id):
+    exercise = registered()[exercise_id]
+    if isinstance(exercise, FunctionExercise):
+        right, wrong = exercise.reference, (lambda **case: exercise.reference(**case) * 1.1 + 0.01)
+    else:
+        right = exercise.expected()
+        wrong = right * 1.1 + 0.01
+    assert evaluate(exercise_id, right).correct
+    assert not evaluate(exercise_id, wrong).correct
+
+
+def _code_cells(page: Path):
+    """Each code cell of an instructor notebook with whether it sits inside a solution block."""
+    inside = False
+    for cell in _cells(page):
+        if cell["cell_type"] == "code":
+            yield cell, inside
+            continue
+        for line in _source(cell).splitlines():
+            if "{solution-start}" in line:
+                inside = True
+            elif "{solution-end}" in line:
+                inside = False
+
+
+@pytest.mark.parametrize("page", _pages(), ids=lambda path: path.stem)
+def test_each_solution_passed_its_check_when_the_book_ran(page):
+    """The instructor notebook's stored outputs (which nbval holds current) say "Correct" for each check."""
+    checked = 0
+    for cell, inside in _code_cells(page):
+        ids = CHECK_CALL.findall(_source(cell))
+        if not inside or not ids:
+            continue
+        printed = "".join(
+            "".join(output.get("text", "")) for output in cell.get("outputs", []) if output.get("name") == "stdout"
+        )
+        assert printed.count("Correct") >= len(ids) and "Not yet" not in printed, (page.name, ids, printed)
+        checked += len(ids)
+    if _check_ids(page):
+        assert checked, f"{page.name}: no solution cell calls check"
+
+
+# ---------------------------------------------------------------------------------------------
+# The student notebooks run, and every check says "not yet" politely
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("page", _pages(), ids=lambda path: path.stem)
+def test_student_notebook_executes_and_checks_say_not_yet(edition, page):
+    nbformat = pytest.importorskip("nbformat")
+    from nbclient import NotebookClient
+
+    path = _student(edition, page)
+    notebook = nbformat.read(path, as_version=4)
+    NotebookClient(notebook, timeout=120, kernel_name="python3",
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    errors = [output for cell in notebook.cells if cell.cell_type == "code"
+              for output in cell.outputs if output.output_type == "error"]
+    assert not errors
+    check_cells = [cell for cell in notebook.cells if cell.cell_type == "code" and CHECK_CALL.search(cell.source)]
+    stubs = [cell for cell, inside in _code_cells(page) if not inside and CHECK_CALL.search(_source(cell))]
+    assert len(check_cells) == len(stubs)
+    for cell in check_cells:
+        printed = "".join(output.get("text", "") for output in cell.outputs)
+        replies = printed.count("no answer yet") + printed.count("Not yet")
+        assert replies >= len(CHECK_CALL.findall(cell.source)) and "Correct" not in printed, printed
+
+
+# ---------------------------------------------------------------------------------------------
+# Bad input to the checker: a message, never a traceback
+
+
+def _my_function(first_return, second_return, leverage):
+    return 0.0
+
+
+@pytest.mark.parametrize(
+    "answer, phrase",
+    [
+        (object(), "not a number"),
+        (float("nan"), "not a finite number"),
+        (np.float64("nan"), "not a finite number"),
+        (None, "no answer yet"),
+        ("-0.0225", "inside quotes"),
+        ("a loss", "is text"),
+        ([-0.0225], "collection"),
+        ({"answer": -0.0225}, "collection"),
+        (_my_function, "wants a number"),
+        (10**400, "cannot be read as an ordinary number"),
+    ],
+    ids=["object", "nan", "numpy-nan", "none", "number-as-text", "text", "list", "dict", "function", "huge-int"],
+)
+def test_a_numeric_check_explains_bad_input(capsys, answer, phrase):
+    feedback = evaluate("how-it-works-two-day", answer)
+    assert not feedback.correct and phrase in feedback.message
+    check("how-it-works-two-day", answer)  # prints, never raises
+    assert phrase in capsys.readouterr().out.replace("\n", " ")
+
+
+def test_a_decimal_is_read_as_a_number():
+    from decimal import Decimal
+
+    assert evaluate("how-it-works-two-day", Decimal("-0.0225")).correct
+
+
+def test_a_missing_answer_is_explained(capsys):
+    check("how-it-works-two-day")
+    assert "no answer yet" in capsys.readouterr().out
+    check("how-it-works-two-day-function")
+    assert "no answer yet" in capsys.readouterr().out
+
+
+def test_arguments_the_wrong_way_round_are_explained(capsys):
+    check(-0.0225, "how-it-works-two-day")
+    assert "name comes first" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "answer, phrase",
+    [(0.5, "pass the function itself"), ("two_day_fund_return", "pass the function itself"),
+     (float("nan"), "pass the function itself"), (None, "no answer yet")],
+)
+def test_a_function_check_explains_bad_input(capsys, answer, phrase):
+    feedback = evaluate("how-it-works-two-day-function", answer)
+    assert not feedback.correct and phrase in feedback.message.replace("\n", " ")
+    check("how-it-works-two-day-function", answer)
+    assert "Traceback" not in capsys.readouterr().out
+
+
+def test_a_learner_function_returning_nan_is_explained():
+    feedback = evaluate("how-it-works-two-day-function", lambda **case: math.nan)
+    assert not feedback.correct and "not a finite number" in feedback.message
