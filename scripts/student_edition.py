@@ -156,11 +156,15 @@ def _body(lines: list[str]) -> str:
     return "".join(lines[index:])
 
 
+def _sanitize(code: str) -> str:
+    """The code with IPython magics and shell escapes replaced by ``pass``, line for line."""
+    return "\n".join("pass" if line.lstrip().startswith(("%", "!")) else line for line in code.split("\n"))
+
+
 def _parse(code: str) -> ast.Module | None:
-    """The code's syntax tree, IPython magics and shell escapes blanked out; ``None`` if it is not Python."""
-    sanitized = "\n".join("pass" if line.lstrip().startswith(("%", "!")) else line for line in code.split("\n"))
+    """The code's syntax tree (magics blanked out), or ``None`` if it is not Python."""
     try:
-        return ast.parse(sanitized)
+        return ast.parse(_sanitize(code))
     except SyntaxError:
         return None
 
@@ -351,7 +355,7 @@ def _solution_lines(exercise: Exercise, ids: list[str], variables: dict[str, str
     tree = _parse(code)
     if tree is None:
         return [("code", code)] if first and code.strip() else []
-    sanitized = "\n".join("pass" if line.lstrip().startswith(("%", "!")) else line for line in code.split("\n"))
+    sanitized = _sanitize(code)
     pieces = []
     for node, text in _spans(code, tree):
         found = _check_call(node)
@@ -388,6 +392,8 @@ def _mark_function(text: str) -> list[str]:
 def _answer_cell_source(stub: str, pieces: list[tuple[str, str]]) -> str:
     """The check cell with the learner's blanks replaced by the marked model answer."""
     tree = _parse(stub)
+    if tree is None:  # reported as a note; nbgrader then replaces the whole cell with its stub
+        return stub
     before, after = [], []
     for node, text in _spans(stub, tree):
         if _check_call(node) is not None:

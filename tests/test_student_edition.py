@@ -25,6 +25,10 @@ student_edition = sys.modules.setdefault("student_edition", importlib.util.modul
 _spec.loader.exec_module(student_edition)
 
 CHECK_CALL = re.compile(r"""^check\(\s*["']([\w-]+)["']""", re.MULTILINE)
+# A directive opens on a fence line; prose that names a marker in backticks is not a marker.
+SOLUTION_START = re.compile(r"^ {0,3}(`{3,}|~{3,}|:{3,})\s*\{solution-start\}", re.MULTILINE)
+SOLUTION_END = re.compile(r"^ {0,3}(`{3,}|~{3,}|:{3,})\s*\{solution-end\}", re.MULTILINE)
+SOLUTION_ANY = re.compile(r"^ {0,3}(`{3,}|~{3,}|:{3,})\s*\{solution(-start|-end)?\}", re.MULTILINE)
 
 
 @pytest.fixture(scope="module")
@@ -53,10 +57,10 @@ def _solution_and_rest(path: Path) -> tuple[list[str], list[str]]:
     inside, outside, in_solution = [], [], False
     for cell in _cells(path):
         for line in _source(cell).splitlines():
-            if "{solution-start}" in line:
+            if SOLUTION_START.match(line):
                 in_solution = True
             (inside if in_solution else outside).append(line)
-            if "{solution-end}" in line:
+            if SOLUTION_END.match(line):
                 in_solution = False
     return inside, outside
 
@@ -147,8 +151,7 @@ def test_rerunning_replaces_only_its_own_output(tmp_path):
 def test_no_solution_block_output_or_widget_state_is_left(edition, page):
     notebook = json.loads(_student(edition, page).read_text(encoding="utf-8"))
     text = _all_strings(notebook)
-    for marker in ("{solution-start}", "{solution-end}", "{solution}"):
-        assert marker not in text
+    assert not SOLUTION_ANY.search(text)
     assert "widgets" not in notebook["metadata"]
     for cell in notebook["cells"]:
         if cell["cell_type"] == "code":
@@ -234,9 +237,9 @@ def _code_cells(page: Path):
             yield cell, inside
             continue
         for line in _source(cell).splitlines():
-            if "{solution-start}" in line:
+            if SOLUTION_START.match(line):
                 inside = True
-            elif "{solution-end}" in line:
+            elif SOLUTION_END.match(line):
                 inside = False
 
 
@@ -347,3 +350,37 @@ def test_a_function_check_explains_bad_input(capsys, answer, phrase):
 def test_a_learner_function_returning_nan_is_explained():
     feedback = evaluate("how-it-works-two-day-function", lambda **case: math.nan)
     assert not feedback.correct and "not a finite number" in feedback.message
+
+
+# ---------------------------------------------------------------------------------------------
+# The instructor guide stays in step with the chapters
+
+
+GUIDE = REPO_ROOT / "front" / "instructors.md"
+
+
+def _exercise_kinds(page: Path) -> tuple[int, int, int]:
+    """(numeric, function, written) exercise counts of a page."""
+    split = student_edition.split_notebook(json.loads(page.read_text(encoding="utf-8")))
+    cells = split.notebook["cells"]
+    coding = [any(re.search(r"^def ", _source(cells[i]), re.MULTILINE) for i in ex.stubs) for ex in split.exercises]
+    numeric = sum(1 for ex, is_code in zip(split.exercises, coding) if ex.stubs and not is_code)
+    return numeric, sum(coding), sum(1 for ex in split.exercises if not ex.stubs)
+
+
+def test_the_guide_lists_every_page_with_its_exercise_counts():
+    rows = dict(re.findall(r"^\| \{doc\}`[^<`]+<([^>]+)>` \| (\d+, \d+, \d+) \|", GUIDE.read_text(), re.MULTILINE))
+    pages = {("../chapters/" if page.parent.name == "chapters" else "") + page.stem: page for page in _pages()}
+    assert set(rows) == set(pages)
+    for target, page in pages.items():
+        assert rows[target] == ", ".join(map(str, _exercise_kinds(page))), page.name
+
+
+def test_the_guide_launch_links_match_the_book():
+    from lettools.live import BRANCH, REPOSITORY, launch_urls
+
+    text = GUIDE.read_text()
+    urls = launch_urls("chapters/mechanics.ipynb")
+    assert urls["binder"] in text and urls["colab"] in text
+    quoted = REPOSITORY.replace(":", "%3A").replace("/", "%2F")
+    assert f"git-pull?repo={quoted}&branch={BRANCH}&urlpath=lab%2Ftree%2F{REPOSITORY.rsplit('/', 1)[1]}%2F" in text
