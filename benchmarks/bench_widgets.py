@@ -1,11 +1,12 @@
-"""Time one live-widget update of every explorer in lettools: compute, draw and build the spec.
+"""Time one live-widget update of every explorer in lettools: compute and build the spec.
 
 An explorer is any zero-argument function named ``*_explorer`` in a page module of
 ``lettools.book`` that returns a :class:`lettools.twin.Explorer`. One update is what a widget
-does after each change: ``explorer.update()`` at the default settings, i.e. a
-fresh compute, the chart, and ``chart.to_dict()`` (with schema validation). The
-grid behind the fixed axes is computed once beforehand, as a widget does when
-it is created. Target: a median under 100 ms.
+does after each change: ``explorer.update(**settings)``, a fresh compute put into the
+chart's Vega-Lite spec. The grid behind the fixed axes is computed once beforehand, as a
+widget does when it is created. Updates are timed at settings drawn from the grid; the first draw (building and
+validating the chart's structure, once per widget) is reported beside them.
+Targets: a median update under 100 ms, a first draw under 500 ms.
 
 Run: ``python benchmarks/bench_widgets.py [--repeat N]``
 """
@@ -14,6 +15,8 @@ from __future__ import annotations
 
 import argparse
 import inspect
+import itertools
+import random
 import statistics
 import sys
 import time
@@ -36,16 +39,32 @@ def discover() -> dict[str, Explorer]:
     return found
 
 
-def time_updates(explorer: Explorer, repeat: int) -> list[float]:
-    """Milliseconds of ``repeat`` updates at the default settings, after one warm-up."""
+def grid_settings(explorer: Explorer, count: int, seed: int = 0) -> list[dict]:
+    """``count`` settings drawn (seeded) from the explorer's grid: what a reader moving controls asks for."""
+    combos = list(itertools.product(*(p.grid for p in explorer.params)))
+    rng = random.Random(seed)
+    names = [p.name for p in explorer.params]
+    return [dict(zip(names, rng.choice(combos))) for _ in range(count)]
+
+
+def time_updates(explorer: Explorer, repeat: int) -> tuple[list[float], float]:
+    """Milliseconds of ``repeat`` updates at varied grid settings, and of one first draw.
+
+    The first draw builds and validates the chart's structure (done once when a
+    widget opens, and again only when a setting widens an axis); later updates
+    reuse it and compute only the data.
+    """
     explorer.grid_data()
     explorer.update()  # warm-up: numba compilation or cache load, Altair's schema
+    start = time.perf_counter()
+    explorer.chart().to_dict()
+    first_draw = (time.perf_counter() - start) * 1000.0
     times = []
-    for _ in range(repeat):
+    for settings in grid_settings(explorer, repeat):
         start = time.perf_counter()
-        explorer.update()
+        explorer.update(**settings)
         times.append((time.perf_counter() - start) * 1000.0)
-    return times
+    return times, first_draw
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -57,15 +76,18 @@ def main(argv: list[str] | None = None) -> int:
         print("no explorers found")
         return 1
     slow = []
-    print(f"{'explorer':<48} {'median ms':>10} {'min ms':>8} {'max ms':>8}")
+    print(f"{'explorer':<48} {'median ms':>10} {'max ms':>8} {'first draw ms':>14}")
     for name, explorer in explorers.items():
-        times = time_updates(explorer, args.repeat)
+        times, first_draw = time_updates(explorer, args.repeat)
         median = statistics.median(times)
-        flag = "" if median < TARGET_MS else "  over target"
-        print(f"{name:<48} {median:>10.1f} {min(times):>8.1f} {max(times):>8.1f}{flag}")
-        if median >= TARGET_MS:
+        flag = "" if median < TARGET_MS and first_draw < TARGET_MS * 5 else "  over target"
+        print(f"{name:<48} {median:>10.1f} {max(times):>8.1f} {first_draw:>14.1f}{flag}")
+        if flag:
             slow.append(name)
-    print(f"target: median under {TARGET_MS:.0f} ms per update; {len(explorers) - len(slow)}/{len(explorers)} meet it")
+    print(
+        f"targets: median update under {TARGET_MS:.0f} ms, first draw under {TARGET_MS * 5:.0f} ms; "
+        f"{len(explorers) - len(slow)}/{len(explorers)} meet them"
+    )
     return 1 if slow else 0
 
 

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+import altair as alt
 import ipywidgets as widgets
 from IPython.display import HTML, display
 
@@ -107,10 +108,20 @@ def _model_value(p: Param, control: widgets.Widget) -> Any:
     return float(value) / p.scale
 
 
+class RenderedSpec:
+    """A Vega-Lite spec shown through Altair's active renderer, with no chart object to rebuild."""
+
+    def __init__(self, spec: dict) -> None:
+        self.spec = spec
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return alt.renderers.get()(self.spec)
+
+
 def explorer_widget(explorer: Explorer, *, continuous_update: bool = False) -> widgets.VBox:
     """Controls for every parameter of ``explorer`` and an output that redraws on each change.
 
-    Each change calls ``explorer.chart(**values)``: a fresh compute at exactly the
+    Each change calls ``explorer.spec(**values)``: a fresh compute at exactly the
     chosen values (live ranges may be finer than the twin's grid). Settings the
     model rejects show its message instead of a chart.
 
@@ -131,11 +142,11 @@ def explorer_widget(explorer: Explorer, *, continuous_update: bool = False) -> w
         with output:
             output.clear_output(wait=True)
             try:
-                chart = explorer.chart(**values)
+                spec = explorer.spec(**values)
             except _SETTING_ERRORS as exc:
                 print(f"This setting cannot be computed: {exc}")
                 return
-            display(chart)
+            display(RenderedSpec(spec))
 
     for control in controls.values():
         control.observe(redraw, names="value")

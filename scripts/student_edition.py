@@ -41,6 +41,7 @@ from pathlib import Path
 __all__ = [
     "Exercise",
     "Split",
+    "check_ids",
     "split_notebook",
     "student_notebook",
     "nbgrader_source",

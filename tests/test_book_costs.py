@@ -84,7 +84,7 @@ def test_explorer_twin_within_budget_and_accessible():
 def test_explorer_update_off_grid():
     spec = costs.cost_explorer().update(leverage=2.5, benchmark_rate=0.0325)
     assert spec["description"]
-    drawn = pd.read_csv(io.StringIO(spec["data"]["values"]))
+    drawn = pd.read_csv(io.StringIO(spec["datasets"][spec["data"]["name"]]))
     assert drawn["financing"].item() == pytest.approx(1.5 * (0.0325 + 0.005))
     expected = costs.drag_profile(2.5, 0.0325, 0.005, 0.0095, 0.0002)["total"].item()
     assert drawn["total"].item() == pytest.approx(expected, abs=1e-6)  # the chart keeps 6 decimals

@@ -65,14 +65,14 @@ def test_two_day_widget_controls_follow_the_live_ranges(shown):
     assert (day1.min, day1.max, day1.step, day1.value) == (-30.0, 30.0, 0.5, 10.0)
     leverage = controls["Leverage"]
     assert (leverage.min, leverage.max, leverage.step, leverage.value) == (-3.0, 3.0, 0.5, 2.0)
-    assert len(shown) == 1 and shown[0].to_dict()["title"], "the widget draws its chart at once"
+    assert len(shown) == 1 and shown[0].spec["title"], "the widget draws its chart at once"
 
 
 def test_widget_redraws_with_values_off_the_grid(monkeypatch, shown):
     explorer = two_day_explorer()
     seen = []
-    original = explorer.chart
-    monkeypatch.setattr(explorer, "chart", lambda **values: seen.append(values) or original(**values))
+    original = explorer.spec
+    monkeypatch.setattr(explorer, "spec", lambda **values: seen.append(values) or original(**values))
     box = explorer.widget()
     _sliders(box)["Index return, day 1 (%)"].value = 7.5
     _sliders(box)["Leverage"].value = 0.5
@@ -127,4 +127,4 @@ def test_two_day_widget_accepts_every_corner_of_its_controls(shown, capsys):
             for lev in (leverage.min, 0.0, leverage.max):
                 day1.value, day2.value, leverage.value = a, b, lev
     assert "cannot be computed" not in capsys.readouterr().out
-    assert shown[-1].to_dict()["title"]
+    assert shown[-1].spec["title"]
