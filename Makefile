@@ -8,6 +8,8 @@ PYTHON ?= python3
 VENV ?= .venv
 PORT ?= 8000
 BIN := $(VENV)/bin
+# Tools that the tests start by name (jupyter kernels, nbgrader's alembic) come from the venv too.
+export PATH := $(abspath $(BIN)):$(PATH)
 SITE := _build/html
 NOTEBOOKS := $(wildcard front/*.ipynb chapters/*.ipynb)
 # Stamps make the setup idempotent: redo it only when the pins change.
