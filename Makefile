@@ -60,6 +60,8 @@ serve:
 # Every step runs even when an earlier one fails, so one run shows every problem.
 test: setup
 	@failed=""; \
+	echo "== lint (ruff)"; \
+	$(BIN)/ruff check . || failed="$$failed lint"; \
 	echo "== unit, property and tooling tests"; \
 	$(BIN)/python -m pytest -q -m "not book and not browser" tests || failed="$$failed unit"; \
 	echo "== nbval: every notebook against its stored outputs"; \

@@ -83,15 +83,15 @@ def numpy_outcomes(leverage, mu, sigma, n_days, n_paths, seed, carry, chunk, thr
         z = np.concatenate([g.standard_normal((b - a, n_days)) for a, b, g in group])
         z *= volatility
         z += drift
-        np.expm1(z, out=z)                       # index returns
+        np.expm1(z, out=z)  # index returns
         growth = leverage * z
         growth += 1.0 + carry
         np.maximum(growth, 0.0, out=growth)
         fund[first:stop] = growth.prod(axis=1)
         z += 1.0
-        np.cumprod(z, axis=1, out=z)             # index level
+        np.cumprod(z, axis=1, out=z)  # index level
         z *= leverage
-        z += 1.0 - leverage                      # static value
+        z += 1.0 - leverage  # static value
         alive = z.min(axis=1) > 0.0
         static[first:stop] = np.where(alive, z[:, -1], 0.0)
 
@@ -106,8 +106,9 @@ def numpy_outcomes(leverage, mu, sigma, n_days, n_paths, seed, carry, chunk, thr
 
 def simulator_benchmarks(repeats: int) -> list[str]:
     returns = np.random.default_rng(0).normal(0.0004, 0.012, (N_PATHS, N_DAYS))
-    matrix, _, leverage, carry, drag, start = _prepare(returns, 3.0, COSTS["expense_ratio"], COSTS["rate"],
-                                                       COSTS["spread"], 0.0, 1.0, 252)
+    matrix, _, leverage, carry, drag, start = _prepare(
+        returns, 3.0, COSTS["expense_ratio"], COSTS["rate"], COSTS["spread"], 0.0, 1.0, 252
+    )
     final = np.empty(N_PATHS)
     paths = np.empty((N_PATHS, N_DAYS + 1))
     sums = np.empty(N_PATHS)
@@ -118,18 +119,24 @@ def simulator_benchmarks(repeats: int) -> list[str]:
     lettools.terminal_value(returns, 3, **COSTS)
     np.testing.assert_allclose(final, reference.fund_terminal(matrix, leverage, carry, drag, start), rtol=1e-12)
 
-    fast = best_times({
-        "sum": lambda: row_sums(matrix, sums),
-        "terminal": lambda: kernels.fund_terminal(matrix, leverage, carry, drag, start, final),
-        "terminal_tc": lambda: kernels.fund_terminal(matrix, leverage, carry, 0.001, start, final),
-        "terminal_public": lambda: lettools.terminal_value(returns, 3, **COSTS),
-        "paths": lambda: kernels.fund_paths(matrix, leverage, carry, drag, start, paths),
-        "paths_public": lambda: lettools.simulate_fund(returns, 3, **COSTS),
-    }, repeats)
-    slow = best_times({
-        "terminal_np": lambda: reference.fund_terminal(matrix, leverage, carry, drag, start),
-        "paths_np": lambda: reference.fund_paths(matrix, leverage, carry, drag, start),
-    }, max(3, repeats // 4))
+    fast = best_times(
+        {
+            "sum": lambda: row_sums(matrix, sums),
+            "terminal": lambda: kernels.fund_terminal(matrix, leverage, carry, drag, start, final),
+            "terminal_tc": lambda: kernels.fund_terminal(matrix, leverage, carry, 0.001, start, final),
+            "terminal_public": lambda: lettools.terminal_value(returns, 3, **COSTS),
+            "paths": lambda: kernels.fund_paths(matrix, leverage, carry, drag, start, paths),
+            "paths_public": lambda: lettools.simulate_fund(returns, 3, **COSTS),
+        },
+        repeats,
+    )
+    slow = best_times(
+        {
+            "terminal_np": lambda: reference.fund_terminal(matrix, leverage, carry, drag, start),
+            "paths_np": lambda: reference.fund_paths(matrix, leverage, carry, drag, start),
+        },
+        max(3, repeats // 4),
+    )
     t_sum, t_terminal, t_terminal_tc = fast["sum"], fast["terminal"], fast["terminal_tc"]
     t_terminal_public, t_paths, t_paths_public = fast["terminal_public"], fast["paths"], fast["paths_public"]
     t_terminal_np, t_paths_np = slow["terminal_np"], slow["paths_np"]
@@ -141,7 +148,8 @@ def simulator_benchmarks(repeats: int) -> list[str]:
         f"{t_sum / t_terminal:.0%} of bandwidth bound",
         f"  terminal values, with trading cost  {ms(t_terminal_tc)}   {t_sum / t_terminal_tc:.0%} of bandwidth bound",
         f"  terminal values, numpy reference    {ms(t_terminal_np)}",
-        f"  terminal_value() incl. validation   {ms(t_terminal_public)}   {t_terminal_np / t_terminal_public:6.1f}x numpy",
+        f"  terminal_value() incl. validation   {ms(t_terminal_public)}   "
+        f"{t_terminal_np / t_terminal_public:6.1f}x numpy",
         f"  full paths, kernel                  {ms(t_paths)}   {t_paths_np / t_paths:6.1f}x numpy",
         f"  full paths, numpy reference         {ms(t_paths_np)}",
         f"  simulate_fund() incl. validation    {ms(t_paths_public)}   {t_paths_np / t_paths_public:6.1f}x numpy",
@@ -159,8 +167,9 @@ def monte_carlo_benchmarks(repeats: int) -> list[str]:
     contenders = {"lettools": lambda: lettools.simulate_outcomes(**args, n_paths=MC_PATHS, seed=1)}
     for chunk in (1, 4, 16):  # numpy passes over 1, 4 or 16 blocks of 1,024 paths at a time
         for threads in (1, 2):
-            contenders[(chunk, threads)] = (
-                lambda c=chunk, t=threads: numpy_outcomes(3.0, 0.08, 0.2, N_DAYS, MC_PATHS, 1, carry, c, t))
+            contenders[(chunk, threads)] = lambda c=chunk, t=threads: numpy_outcomes(
+                3.0, 0.08, 0.2, N_DAYS, MC_PATHS, 1, carry, c, t
+            )
     times = best_times(contenders, max(3, repeats // 3))
     t_ours = times.pop("lettools")
     (best_chunk, _), t_np1 = min(((k, t) for k, t in times.items() if k[1] == 1), key=lambda kv: kv[1])
@@ -201,8 +210,9 @@ print(f"{t1 - t0:.3f} {t2 - t1:.3f}")
 def startup_benchmarks(repeats: int) -> list[str]:
     def run(cache_dir: str) -> tuple[float, float]:
         env = {**os.environ, "NUMBA_CACHE_DIR": cache_dir}
-        out = subprocess.run([sys.executable, "-c", FIRST_CALLS], env=env, capture_output=True, text=True,
-                             check=True).stdout.split()
+        out = subprocess.run(
+            [sys.executable, "-c", FIRST_CALLS], env=env, capture_output=True, text=True, check=True
+        ).stdout.split()
         return float(out[0]), float(out[1])
 
     with tempfile.TemporaryDirectory() as cache_dir:
@@ -223,9 +233,11 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="fewer repeats")
     repeats = 8 if parser.parse_args().quick else 30
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-          f"numba {numba.__version__} ({numba.get_num_threads()} threads, layer chosen at first parallel call), "
-          f"numpy {np.__version__}, Python {platform.python_version()}; load average at start {load:.2f}")
+    print(
+        f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+        f"numba {numba.__version__} ({numba.get_num_threads()} threads, layer chosen at first parallel call), "
+        f"numpy {np.__version__}, Python {platform.python_version()}; load average at start {load:.2f}"
+    )
     for section in (simulator_benchmarks, monte_carlo_benchmarks, startup_benchmarks):
         print()
         print("\n".join(section(repeats)))

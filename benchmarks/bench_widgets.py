@@ -44,7 +44,7 @@ def grid_settings(explorer: Explorer, count: int, seed: int = 0) -> list[dict]:
     combos = list(itertools.product(*(p.grid for p in explorer.params)))
     rng = random.Random(seed)
     names = [p.name for p in explorer.params]
-    return [dict(zip(names, rng.choice(combos))) for _ in range(count)]
+    return [dict(zip(names, rng.choice(combos), strict=False)) for _ in range(count)]
 
 
 def time_updates(explorer: Explorer, repeat: int) -> tuple[list[float], float]:

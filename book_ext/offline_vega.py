@@ -86,7 +86,7 @@ def add_vega_to_chart_pages(
     preset = {key: version for _, version, key in VEGA_BUNDLES.values()}
     # Sphinx resets per-page script lists after each page, so this stays local to the page.
     app.builder.add_js_file(None, body=f"window.VEGA_DEBUG = {json.dumps(preset)};", priority=400)
-    for package, (bundle, _, _) in VEGA_BUNDLES.items():
+    for bundle, _, _ in VEGA_BUNDLES.values():
         app.builder.add_js_file(f"{VENDOR_DIR}/{Path(bundle).name}", priority=401)
     app.builder.add_css_file(f"{VENDOR_DIR}/{CHART_CSS.name}")
 

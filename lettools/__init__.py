@@ -7,9 +7,28 @@ volatilities are annual decimals; a year has ``periods_per_year`` trading days
 
 __version__ = "0.1.0"
 
+from .costs import cost_breakdown, cost_over_horizon, diy_leverage_cost, financing_cost, fund_year_pnl
+from .data import INDEX_NAMES, index_returns, load_index, load_vix
 from .fund import simulate_fund, static_leverage_path, terminal_value
+from .holding import (
+    admissible_horizon,
+    fund_value_at_risk,
+    prob_fund_loss,
+    prob_lag_static,
+    simulate_holding_risk,
+)
 from .montecarlo import OutcomeSimulation, simulate_outcomes
 from .paths import SCENARIOS, gbm_returns, scenario_returns
+from .reflexivity import (
+    aggregate_rebalance_flow,
+    amplification,
+    feedback_gain,
+    flow_share_of_volume,
+    instability_assets,
+    rebalance_sign_table,
+    simulate_feedback,
+    simulate_reflexive_market,
+)
 from .theory import (
     breakeven_return,
     buy_and_hold_gap,
@@ -23,25 +42,6 @@ from .theory import (
     realized_variance,
     rebalance_flow,
     wipeout_move,
-)
-from .costs import cost_breakdown, cost_over_horizon, diy_leverage_cost, financing_cost, fund_year_pnl
-from .data import INDEX_NAMES, index_returns, load_index, load_vix
-from .holding import (
-    admissible_horizon,
-    fund_value_at_risk,
-    prob_fund_loss,
-    prob_lag_static,
-    simulate_holding_risk,
-)
-from .reflexivity import (
-    aggregate_rebalance_flow,
-    amplification,
-    feedback_gain,
-    flow_share_of_volume,
-    instability_assets,
-    rebalance_sign_table,
-    simulate_feedback,
-    simulate_reflexive_market,
 )
 
 __all__ = [

@@ -21,7 +21,7 @@ __all__ = ["INDEX_NAMES", "load_index", "load_vix", "index_returns"]
 INDEX_NAMES = ("sp500", "nasdaq")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _load_arch_dataset(module: str) -> pd.DataFrame:
     return importlib.import_module(f"arch.data.{module}").load()
 

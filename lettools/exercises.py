@@ -29,7 +29,6 @@ from typing import Literal
 
 import numpy as np
 
-
 __all__ = [
     "NumericExercise",
     "FunctionExercise",
@@ -190,8 +189,10 @@ def _as_number(answer) -> tuple[float | None, str]:
     if answer is None or answer is Ellipsis:
         return None, "There is no answer yet: replace the placeholder with your number and run the cell again."
     if callable(answer) and not isinstance(answer, (numbers.Number, np.ndarray)):
-        return None, ("Your answer is a function, but this exercise wants a number: call the function and pass "
-                      "the number it returns.")
+        return None, (
+            "Your answer is a function, but this exercise wants a number: call the function and pass "
+            "the number it returns."
+        )
     if isinstance(answer, (bool, np.bool_)):
         return None, "True and False are not numbers: give your answer as a number."
     if isinstance(answer, (str, bytes)):
@@ -212,7 +213,10 @@ def _as_number(answer) -> tuple[float | None, str]:
     try:
         value = float(answer)
     except (TypeError, ValueError, OverflowError):
-        return None, f"Your answer, a {type(answer).__name__}, cannot be read as an ordinary number: give a single number."
+        return (
+            None,
+            f"Your answer, a {type(answer).__name__}, cannot be read as an ordinary number: give a single number.",
+        )
     if not math.isfinite(value):
         return None, "Your answer is not a finite number (NaN or infinity): check the calculation that produced it."
     return value, ""
@@ -228,7 +232,9 @@ def _evaluate_number(exercise: NumericExercise, answer) -> Feedback:
     if expected != 0.0:
         units = {"decimal": 100.0, "percent": 0.01}.get(exercise.unit)
         if units and _close(value, expected * units, exercise.rel_tol, exercise.abs_tol * units):
-            return _not_yet(f"The size looks right but the unit does not: give the answer {_UNIT_WORDS[exercise.unit]}.")
+            return _not_yet(
+                f"The size looks right but the unit does not: give the answer {_UNIT_WORDS[exercise.unit]}."
+            )
         if _close(-value, expected, exercise.rel_tol, exercise.abs_tol):
             return _not_yet("The size looks right but the sign does not: is this a gain or a loss?")
     for wrong, advice in exercise.mistakes:
@@ -243,8 +249,10 @@ def _describe(case: Mapping[str, object]) -> str:
 
 def _evaluate_function(exercise: FunctionExercise, answer) -> Feedback:
     if answer is _MISSING:
-        return Feedback(False, "There is no answer yet: pass your function after the exercise's name, as in "
-                               "check(name, your_function).")
+        return Feedback(
+            False,
+            "There is no answer yet: pass your function after the exercise's name, as in check(name, your_function).",
+        )
     if answer is None or answer is Ellipsis:
         return Feedback(False, "There is no answer yet: define your function and pass it (without calling it).")
     if not callable(answer):

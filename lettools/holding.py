@@ -135,7 +135,7 @@ def _lag_probability(leverage, sigma, years, mu, rate, expense_ratio, spread):
     edges = [low, left_root, turning, right_root, high]
     safe_sd = np.where(sd > 0.0, sd, 1.0)
     probability = np.zeros_like(mean)
-    for a, b in zip(edges[:-1], edges[1:]):
+    for a, b in zip(edges[:-1], edges[1:], strict=False):
         mass = _normal_cdf((b - mean) / safe_sd) - _normal_cdf((a - mean) / safe_sd)
         probability += np.where(g(0.5 * (a + b)) < 0.0, mass, 0.0)
     # With no volatility ln X is exactly its mean.

@@ -54,8 +54,9 @@ def launch_urls(notebook_path: str) -> dict[str, str]:
         )
     owner_repo = REPOSITORY.removeprefix("https://github.com/")
     path = quote(notebook_path)
+    lab_path = quote("lab/tree/" + notebook_path, safe="")
     return {
-        "binder": f"https://mybinder.org/v2/gh/{owner_repo}/{BRANCH}?urlpath={quote('lab/tree/' + notebook_path, safe='')}",
+        "binder": f"https://mybinder.org/v2/gh/{owner_repo}/{BRANCH}?urlpath={lab_path}",
         "colab": f"https://colab.research.google.com/github/{owner_repo}/blob/{BRANCH}/{path}",
     }
 
@@ -97,7 +98,9 @@ def _control(p: Param, continuous_update: bool) -> widgets.Widget:
     shown_default = min(max(p.shown(p.default), low), high)
     common = dict(min=low, max=high, step=step, value=shown_default, continuous_update=continuous_update, **label)
     if all(float(v).is_integer() for v in (low, high, step)):
-        return widgets.IntSlider(**{k: int(v) if k in ("min", "max", "step", "value") else v for k, v in common.items()})
+        return widgets.IntSlider(
+            **{k: int(v) if k in ("min", "max", "step", "value") else v for k, v in common.items()}
+        )
     return widgets.FloatSlider(readout_format=f".{_decimals(step)}f", **common)
 
 
@@ -132,9 +135,7 @@ def explorer_widget(explorer: Explorer, *, continuous_update: bool = False) -> w
         Redraw while a slider is dragged (True) or when it is released (False,
         kinder to a busy Binder kernel).
     """
-    controls: Mapping[str, widgets.Widget] = {
-        p.name: _control(p, continuous_update) for p in explorer.params
-    }
+    controls: Mapping[str, widgets.Widget] = {p.name: _control(p, continuous_update) for p in explorer.params}
     output = widgets.Output()
 
     def redraw(_change=None) -> None:

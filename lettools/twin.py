@@ -254,7 +254,7 @@ class Explorer:
         if self._grid_data is None:
             frames = []
             for combo in itertools.product(*(p.grid for p in self.params)):
-                values = dict(zip((p.name for p in self.params), combo))
+                values = dict(zip((p.name for p in self.params), combo, strict=False))
                 frames.append(self._frame(values).assign(**values))
             self._grid_data = pd.concat(frames, ignore_index=True)
         return self._grid_data

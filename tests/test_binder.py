@@ -68,6 +68,7 @@ def test_warm_up_writes_a_cache_entry_for_every_kernel(repo_root, tmp_path):
 def test_launch_links_use_the_books_repository(repo_root):
     """_config.yml names the repository; lettools' "launch live" links must say the same."""
     import yaml
+
     from lettools import live
 
     repository = yaml.safe_load((repo_root / "_config.yml").read_text())["repository"]

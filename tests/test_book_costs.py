@@ -17,7 +17,6 @@ from lettools.charts import check_accessible
 from lettools.exercises import evaluate, registered
 from lettools.twin import TWIN_BUDGET_BYTES
 
-
 # Worked examples and helpers
 
 def test_fee_table_reads_the_2025_prospectus_table():

@@ -17,8 +17,7 @@ from lettools import (
     scenario_returns,
     simulate_fund,
 )
-from lettools.book import PAGES
-from lettools.book import decay
+from lettools.book import PAGES, decay
 from lettools.charts import check_accessible
 from lettools.exercises import evaluate
 from lettools.twin import TWIN_BUDGET_BYTES

@@ -6,12 +6,9 @@ import json
 import math
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from lettools import rebalance_flow, simulate_fund, wipeout_move
-from lettools.charts import check_accessible
-from lettools.exercises import evaluate, registered
 from lettools.book import mechanics
 from lettools.book.mechanics import (
     DAY_PRESETS,
@@ -28,6 +25,8 @@ from lettools.book.mechanics import (
     wipeout_chart,
     wipeout_table,
 )
+from lettools.charts import check_accessible
+from lettools.exercises import evaluate, registered
 from lettools.twin import TWIN_BUDGET_BYTES
 
 LEVERAGES = (2.0, 3.0, -1.0, -2.0, -3.0)
@@ -130,7 +129,7 @@ def test_days_explorer_accepts_a_readers_own_path():
 def test_balance_sheet_adds_up(leverage, move):
     sheet = balance_sheet(leverage, move, assets=100.0, futures_share=0.25)
     stage = {name: part for name, part in sheet.groupby("stage")}
-    for name, part in stage.items():
+    for part in stage.values():
         holdings = part.loc[part["side"] == "Holdings", "amount"].sum()
         assert holdings == pytest.approx(part["nav"].iloc[0])
     exposure = {name: part.loc[part["side"] == "Exposure", "amount"].sum() for name, part in stage.items()}

@@ -41,7 +41,7 @@ def test_leverage_cuts_push_the_wipeout_move_away():
     assert table.loc["SVXY (inverse volatility)", "wipeout_after"] == pytest.approx(2.0)
     assert (table["wipeout_after"].abs() > table["wipeout_before"].abs()).all()
     # The wipeout move really takes the fund to zero in one day.
-    for leverage, move in zip(table["leverage_before"], table["wipeout_before"]):
+    for leverage, move in zip(table["leverage_before"], table["wipeout_before"], strict=False):
         assert simulate_fund([move], leverage)[-1] == pytest.approx(0.0, abs=1e-12)
 
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from lettools import exercises
-from lettools.exercises import FunctionExercise, _describe, NumericExercise, check, evaluate, registered
+from lettools.exercises import FunctionExercise, NumericExercise, _describe, check, evaluate, registered
 
 
 def _spellings(value: float) -> set[str]:

@@ -13,7 +13,7 @@ def direct_fund(index_returns, leverage, *, expense_ratio=0.0, rate=0.0, spread=
     """The fund's NAV written out day by day from the definition, in plain Python."""
     rates = np.broadcast_to(np.asarray(rate, dtype=float), (len(index_returns),))
     nav = [start]
-    for r_t, rate_t in zip(index_returns, rates):
+    for r_t, rate_t in zip(index_returns, rates, strict=False):
         daily = (leverage * r_t + (1 - leverage) * rate_t / ppy - expense_ratio / ppy
                  - spread / ppy * financed_fraction(leverage)
                  - trading_cost * abs(leverage * (leverage - 1) * r_t))

@@ -9,12 +9,13 @@ import pytest
 from lettools import (
     OutcomeSimulation,
     gbm_returns,
+    kernels,
     log_growth_rate,
+    reference,
     simulate_outcomes,
     static_leverage_path,
     terminal_value,
 )
-from lettools import kernels, reference
 from lettools.paths import gbm_parameters
 
 

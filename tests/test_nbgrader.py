@@ -8,7 +8,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from test_student_edition import REPO_ROOT, _all_strings, _answers, _distinctive, spellings, student_edition
 
 pytest.importorskip("nbgrader")

@@ -40,7 +40,7 @@ def test_sign_table_for_funds_that_do_not_lever():
 def test_aggregate_flow_is_the_sum_of_each_funds_flow():
     assets, leverages = [4e9, 2e9, 1e9], [3.0, -3.0, 2.0]
     moves = np.array([-0.05, -0.01, 0.0, 0.02])
-    expected = sum(rebalance_flow(a, lev, moves) for a, lev in zip(assets, leverages))
+    expected = sum(rebalance_flow(a, lev, moves) for a, lev in zip(assets, leverages, strict=False))
     np.testing.assert_allclose(aggregate_rebalance_flow(assets, leverages, moves), expected)
     # $1bn in a 3x fund, 1% up: buys $60M.
     assert aggregate_rebalance_flow(1e9, 3.0, 0.01) == pytest.approx(60e6)
@@ -114,7 +114,7 @@ def test_numba_kernel_matches_numpy_reference(seed, depth):
     fast = _reflexive_market_kernel(*args)
     slow = _reflexive_market_reference(*args)
     assert fast[4] == slow[4] and fast[5] == slow[5]
-    for a, b in zip(fast[:4], slow[:4]):
+    for a, b in zip(fast[:4], slow[:4], strict=False):
         np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-6)
 
 
@@ -122,7 +122,7 @@ def test_kernel_matches_reference_on_a_collapse():
     args = (np.array([0.01, -0.5, 0.01]), np.array([10e9]), np.array([3.0]), 1.0 / 100e9, np.zeros(1))
     fast, slow = _reflexive_market_kernel(*args), _reflexive_market_reference(*args)
     assert fast[4:] == slow[4:] == (1, 2)
-    for a, b in zip(fast[:4], slow[:4]):
+    for a, b in zip(fast[:4], slow[:4], strict=False):
         np.testing.assert_allclose(a, b, rtol=1e-12)
 
 

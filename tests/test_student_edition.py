@@ -364,7 +364,7 @@ def _exercise_kinds(page: Path) -> tuple[int, int, int]:
     split = student_edition.split_notebook(json.loads(page.read_text(encoding="utf-8")))
     cells = split.notebook["cells"]
     coding = [any(re.search(r"^def ", _source(cells[i]), re.MULTILINE) for i in ex.stubs) for ex in split.exercises]
-    numeric = sum(1 for ex, is_code in zip(split.exercises, coding) if ex.stubs and not is_code)
+    numeric = sum(1 for ex, is_code in zip(split.exercises, coding, strict=False) if ex.stubs and not is_code)
     return numeric, sum(coding), sum(1 for ex in split.exercises if not ex.stubs)
 
 

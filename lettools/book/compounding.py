@@ -115,7 +115,7 @@ def pattern_returns(pattern: str, move: float) -> np.ndarray:
 _EXAMPLE_MOVES = np.round(np.arange(0.01, 0.1001, 0.01), 2)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _pattern_envelope(pattern: str) -> tuple[float, float]:
     """Lowest and highest value (start 100) of a pattern over the explorer's moves and leverages."""
     values = [value_paths(pattern_returns(pattern, move), leverage)[list(SERIES)].to_numpy()

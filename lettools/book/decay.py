@@ -172,8 +172,12 @@ def _draw_regimes(base: alt.Chart, domains: Mapping[str, list[float]]) -> alt.La
     low = min(domains[key][0] for key in _REGIME_SERIES)
     high = max(domains[key][1] for key in _REGIME_SERIES)
     last = domains["day"][1]
-    color = alt.Color("series:N", title=None, scale=alt.Scale(domain=names),
-                      legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=2.5))
+    color = alt.Color(
+        "series:N",
+        title=None,
+        scale=alt.Scale(domain=names),
+        legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=2.5),
+    )
     dash = alt.StrokeDash("series:N", title=None, scale=alt.Scale(domain=names))
     x = alt.X("day:Q", title="Trading day", scale=alt.Scale(domain=[0, last]))
     y = alt.Y("value:Q", title="Value (start = 100)", scale=alt.Scale(domain=[low, high], zero=False))
@@ -399,8 +403,7 @@ def returns_table_frame(leverage: float) -> pd.DataFrame:
 
 
 def _draw_returns_table(base: alt.Chart, domains: Mapping[str, list[float]]) -> alt.LayerChart:
-    y = alt.Y("index_return:O", title="Index return over the year", sort="descending",
-              axis=alt.Axis(format="+.0%"))
+    y = alt.Y("index_return:O", title="Index return over the year", sort="descending", axis=alt.Axis(format="+.0%"))
     x = alt.X("volatility:O", title="Index volatility (annualised)", axis=alt.Axis(format=".0%", labelAngle=0))
     tooltip = [
         alt.Tooltip("index_return:Q", title="Index return", format="+.0%"),
@@ -483,12 +486,19 @@ def _draw_growth(base: alt.Chart, domains: Mapping[str, list[float]]) -> alt.Lay
         ],
     )
     common = (
-        base.transform_filter("abs(datum.leverage - 1) < 1e-9 || abs(datum.leverage - 2) < 1e-9 "
-                              "|| abs(datum.leverage - 3) < 1e-9 || abs(datum.leverage + 1) < 1e-9")
+        base.transform_filter(
+            "abs(datum.leverage - 1) < 1e-9 || abs(datum.leverage - 2) < 1e-9 "
+            "|| abs(datum.leverage - 3) < 1e-9 || abs(datum.leverage + 1) < 1e-9"
+        )
         .mark_point(clip=True, color="black")
-        .encode(x=x, y=alt.Y("growth:Q", scale=y_scale),
-                tooltip=[alt.Tooltip("leverage:Q", title="Fund", format=".0f"),
-                         alt.Tooltip("growth:Q", title="Growth rate", format="+.2%")])
+        .encode(
+            x=x,
+            y=alt.Y("growth:Q", scale=y_scale),
+            tooltip=[
+                alt.Tooltip("leverage:Q", title="Fund", format=".0f"),
+                alt.Tooltip("growth:Q", title="Growth rate", format="+.2%"),
+            ],
+        )
     )
     first = base.transform_filter(f"datum.leverage < {low + 1e-9}")
     cash = first.mark_rule(strokeDash=[4, 4], color="#555555").encode(y=alt.Y("cash:Q", scale=y_scale))
@@ -499,10 +509,14 @@ def _draw_growth(base: alt.Chart, domains: Mapping[str, list[float]]) -> alt.Lay
             .mark_rule(color=colour, strokeDash=dash, strokeWidth=2)
             .encode(x=alt.X(f"{column}:Q", scale=alt.Scale(domain=[low, high])))
         )
-    caption = first.transform_calculate(
-        text="'Kelly leverage ' + format(datum.kelly, '.2f') + ' (green); slower than cash beyond ' "
-        "+ format(datum.breakeven, '.2f') + ' (red, dashed); grey dashes: cash'"
-    ).mark_text(align="left", baseline="top", fontSize=12).encode(x=alt.value(0), y=alt.value(_GROWTH_HEIGHT + 40), text="text:N")
+    caption = (
+        first.transform_calculate(
+            text="'Kelly leverage ' + format(datum.kelly, '.2f') + ' (green); slower than cash beyond ' "
+            "+ format(datum.breakeven, '.2f') + ' (red, dashed); grey dashes: cash'"
+        )
+        .mark_text(align="left", baseline="top", fontSize=12)
+        .encode(x=alt.value(0), y=alt.value(_GROWTH_HEIGHT + 40), text="text:N")
+    )
     return alt.layer(curve, common, cash, *rules, caption).properties(width=480, height=_GROWTH_HEIGHT)
 
 
@@ -511,12 +525,25 @@ def growth_explorer() -> Explorer:
     return Explorer(
         compute=growth_curve,
         params=[
-            Param("mu", np.round(np.arange(0.02, 0.1401, 0.02), 2), default=0.10, label="Index drift mu",
-                  percent=True, live=(-0.10, 0.30, 0.01)),
-            Param("sigma", np.round(np.arange(0.10, 0.4001, 0.05), 2), default=0.20, label="Index volatility sigma",
-                  percent=True, live=(0.05, 0.80, 0.01)),
-            Param("rate", [0.0, 0.03, 0.06], default=0.03, label="Financing rate r", percent=True,
-                  live=(0.0, 0.10, 0.005)),
+            Param(
+                "mu",
+                np.round(np.arange(0.02, 0.1401, 0.02), 2),
+                default=0.10,
+                label="Index drift mu",
+                percent=True,
+                live=(-0.10, 0.30, 0.01),
+            ),
+            Param(
+                "sigma",
+                np.round(np.arange(0.10, 0.4001, 0.05), 2),
+                default=0.20,
+                label="Index volatility sigma",
+                percent=True,
+                live=(0.05, 0.80, 0.01),
+            ),
+            Param(
+                "rate", [0.0, 0.03, 0.06], default=0.03, label="Financing rate r", percent=True, live=(0.0, 0.10, 0.005)
+            ),
         ],
         draw=_draw_growth,
         title="Long-run growth rate of a daily-reset fund against its leverage",
@@ -636,7 +663,10 @@ def volatility_chart(frame: pd.DataFrame, name: str = "S&P 500") -> alt.Chart:
         .encode(
             x=alt.X("date:T", title=None),
             y=alt.Y("volatility:Q", title="Annualised volatility, past 21 trading days", axis=alt.Axis(format=".0%")),
-            tooltip=[alt.Tooltip("date:T", title="Date"), alt.Tooltip("volatility:Q", title="Volatility", format=".1%")],
+            tooltip=[
+                alt.Tooltip("date:T", title="Date"),
+                alt.Tooltip("volatility:Q", title="Volatility", format=".1%"),
+            ],
         )
         .properties(width=560, height=260)
     )
@@ -752,7 +782,10 @@ register(
         rel_tol=2e-3,
         hint="Simulate the 2x fund on the 2008 daily returns, then compute 2 ln(index growth) - ln(fund growth).",
         mistakes=(
-            (lambda: _sp500_simple_gap(2008), "That is the gap in simple returns: the decay is measured on a log scale."),
+            (
+                lambda: _sp500_simple_gap(2008),
+                "That is the gap in simple returns: the decay is measured on a log scale.",
+            ),
         ),
     )
 )

@@ -159,8 +159,13 @@ def day_pair_values(
     for panel, leverage in enumerate(LEVERAGE_PAIRS[pair]):
         book = day_by_day(returns, leverage, assets=assets).reset_index()
         start = pd.DataFrame(
-            {"day": [0], "index_return": [0.0], "assets_after": [assets],
-             "target_exposure": [leverage * assets], "trade": [0.0]}
+            {
+                "day": [0],
+                "index_return": [0.0],
+                "assets_after": [assets],
+                "target_exposure": [leverage * assets],
+                "trade": [0.0],
+            }
         )
         rows = pd.concat([start, book[list(start.columns)]], ignore_index=True)
         rows = rows[rows["day"] <= through_day]
@@ -168,15 +173,30 @@ def day_pair_values(
     frame = pd.concat(frames, ignore_index=True)
     frame["level_low"], frame["level_high"], frame["trade_bound"] = _sequence_bounds(returns, assets)
     frame["action"] = np.select([frame["trade"] > 1e-12, frame["trade"] < -1e-12], ["buy", "sell"], "none")
-    return frame[["fund", "panel", "day", "index_return", "assets_after", "target_exposure", "trade", "action",
-                  "level_low", "level_high", "trade_bound"]]
+    return frame[
+        [
+            "fund",
+            "panel",
+            "day",
+            "index_return",
+            "assets_after",
+            "target_exposure",
+            "trade",
+            "action",
+            "level_low",
+            "level_high",
+            "trade_bound",
+        ]
+    ]
 
 
 def _sequence_bounds(returns: np.ndarray, assets: float) -> tuple[float, float, float]:
     """Lowest and highest money level and largest absolute trade of a path, over every leverage pair."""
     books = [day_by_day(returns, leverage, assets=assets) for pair in LEVERAGE_PAIRS.values() for leverage in pair]
-    levels = np.concatenate([[assets, leverage * assets] for pair in LEVERAGE_PAIRS.values() for leverage in pair]
-                            + [book[["assets_after", "target_exposure"]].to_numpy().ravel() for book in books])
+    levels = np.concatenate(
+        [[assets, leverage * assets] for pair in LEVERAGE_PAIRS.values() for leverage in pair]
+        + [book[["assets_after", "target_exposure"]].to_numpy().ravel() for book in books]
+    )
     trade = max(float(np.abs(book["trade"]).max()) for book in books)
     return float(min(levels.min(), 0.0)), float(max(levels.max(), 0.0)), trade
 
@@ -185,8 +205,12 @@ def _draw_days(base: alt.Chart, domains: Mapping[str, list[float]]) -> alt.HConc
     # Axes stay fixed while the reader steps through days or switches funds: invisible marks at the
     # sequence's bounds (over every pair and day) set them; only a new index path rescales them.
     last_day = int(domains["day"][1])
-    x = alt.X("day:Q", title="Day", scale=alt.Scale(domain=[-0.5, last_day + 0.5], nice=False),
-              axis=alt.Axis(values=list(range(last_day + 1)), format="d"))
+    x = alt.X(
+        "day:Q",
+        title="Day",
+        scale=alt.Scale(domain=[-0.5, last_day + 0.5], nice=False),
+        axis=alt.Axis(values=list(range(last_day + 1)), format="d"),
+    )
     names = list(_DAY_SERIES.values())
     label = " : ".join(f"datum.key === {key!r} ? {name!r}" for key, name in _DAY_SERIES.items())
     columns = []
@@ -200,32 +224,51 @@ def _draw_days(base: alt.Chart, domains: Mapping[str, list[float]]) -> alt.HConc
             .encode(
                 x=x,
                 y=alt.Y("value:Q", title="$ million"),
-                color=alt.Color("series:N", title=None, scale=alt.Scale(domain=names, range=["#0072B2", "#D55E00"]),
-                                **legend),
+                color=alt.Color(
+                    "series:N", title=None, scale=alt.Scale(domain=names, range=["#0072B2", "#D55E00"]), **legend
+                ),
                 strokeDash=alt.StrokeDash("series:N", title=None, scale=alt.Scale(domain=names), **legend),
-                tooltip=[alt.Tooltip("fund:N", title="Fund"), alt.Tooltip("day:Q", title="Day"),
-                         alt.Tooltip("series:N", title="Series"),
-                         alt.Tooltip("value:Q", title="$ million", format=",.2f")],
+                tooltip=[
+                    alt.Tooltip("fund:N", title="Fund"),
+                    alt.Tooltip("day:Q", title="Day"),
+                    alt.Tooltip("series:N", title="Series"),
+                    alt.Tooltip("value:Q", title="$ million", format=",.2f"),
+                ],
             )
         )
-        level_bounds = [own.mark_point(opacity=0).encode(x=x, y=alt.Y(f"{field}:Q"))
-                        for field in ("level_low", "level_high")]
-        name = own.transform_filter("datum.day == 0").mark_text(
-            align="left", baseline="top", fontSize=13, fontWeight="bold"
-        ).encode(x=alt.value(4), y=alt.value(2), text="fund:N")
+        level_bounds = [
+            own.mark_point(opacity=0).encode(x=x, y=alt.Y(f"{field}:Q")) for field in ("level_low", "level_high")
+        ]
+        name = (
+            own.transform_filter("datum.day == 0")
+            .mark_text(align="left", baseline="top", fontSize=13, fontWeight="bold")
+            .encode(x=alt.value(4), y=alt.value(2), text="fund:N")
+        )
         top = alt.layer(lines, *level_bounds, name).properties(title=heading, width=230, height=180)
-        bars = own.transform_filter("datum.day > 0").mark_bar(size=18).encode(
-            x=x,
-            y=alt.Y("trade:Q", title="Trade at the close, $ million"),
-            color=alt.Color("action:N", title="Rebalancing trade",
-                            scale=alt.Scale(domain=["buy", "sell"], range=["#009E73", "#CC79A7"]), **legend),
-            tooltip=[alt.Tooltip("fund:N", title="Fund"), alt.Tooltip("day:Q", title="Day"),
-                     alt.Tooltip("index_return:Q", title="Index return", format="+.1%"),
-                     alt.Tooltip("trade:Q", title="Trade, $ million", format="+,.2f"),
-                     alt.Tooltip("action:N", title="Action")],
+        bars = (
+            own.transform_filter("datum.day > 0")
+            .mark_bar(size=18)
+            .encode(
+                x=x,
+                y=alt.Y("trade:Q", title="Trade at the close, $ million"),
+                color=alt.Color(
+                    "action:N",
+                    title="Rebalancing trade",
+                    scale=alt.Scale(domain=["buy", "sell"], range=["#009E73", "#CC79A7"]),
+                    **legend,
+                ),
+                tooltip=[
+                    alt.Tooltip("fund:N", title="Fund"),
+                    alt.Tooltip("day:Q", title="Day"),
+                    alt.Tooltip("index_return:Q", title="Index return", format="+.1%"),
+                    alt.Tooltip("trade:Q", title="Trade, $ million", format="+,.2f"),
+                    alt.Tooltip("action:N", title="Action"),
+                ],
+            )
         )
         trade_bounds = [
-            own.transform_calculate(edge=f"{sign} * datum.trade_bound").mark_point(opacity=0)
+            own.transform_calculate(edge=f"{sign} * datum.trade_bound")
+            .mark_point(opacity=0)
             .encode(x=x, y=alt.Y("edge:Q"))
             for sign in (-1, 1)
         ]
@@ -286,8 +329,9 @@ _ITEMS = {
 }
 
 
-def balance_sheet(leverage: float, index_return: float, *, assets: float = 100.0,
-                  futures_share: float = 0.25) -> pd.DataFrame:
+def balance_sheet(
+    leverage: float, index_return: float, *, assets: float = 100.0, futures_share: float = 0.25
+) -> pd.DataFrame:
     """A daily-reset fund's holdings and exposure before a day's move, after it, and after the reset.
 
     The fund keeps all its assets in cash and Treasury bills, which serve as collateral,
@@ -324,16 +368,32 @@ def balance_sheet(leverage: float, index_return: float, *, assets: float = 100.0
     nav_after = float(simulate_fund([index_return], leverage, start=assets)[-1])
     stages = [
         {"cash": assets, "swap_value": 0.0, "swap_notional": swaps, "futures_notional": futures, "nav": assets},
-        {"cash": assets + futures * index_return, "swap_value": swaps * index_return,
-         "swap_notional": swaps * (1.0 + index_return), "futures_notional": futures * (1.0 + index_return),
-         "nav": nav_after},
-        {"cash": nav_after, "swap_value": 0.0, "swap_notional": (1.0 - futures_share) * leverage * nav_after,
-         "futures_notional": futures_share * leverage * nav_after, "nav": nav_after},
+        {
+            "cash": assets + futures * index_return,
+            "swap_value": swaps * index_return,
+            "swap_notional": swaps * (1.0 + index_return),
+            "futures_notional": futures * (1.0 + index_return),
+            "nav": nav_after,
+        },
+        {
+            "cash": nav_after,
+            "swap_value": 0.0,
+            "swap_notional": (1.0 - futures_share) * leverage * nav_after,
+            "futures_notional": futures_share * leverage * nav_after,
+            "nav": nav_after,
+        },
     ]
     rows = [
-        {"stage": _STAGES[order], "stage_order": order, "side": side, "item": item,
-         "item_order": list(_ITEMS).index(key), "amount": values[key],
-         "nav": values["nav"], "target": leverage * values["nav"]}
+        {
+            "stage": _STAGES[order],
+            "stage_order": order,
+            "side": side,
+            "item": item,
+            "item_order": list(_ITEMS).index(key),
+            "amount": values[key],
+            "nav": values["nav"],
+            "target": leverage * values["nav"],
+        }
         for order, values in enumerate(stages)
         for key, (side, item) in _ITEMS.items()
     ]
@@ -346,11 +406,18 @@ def _draw_balance_sheet(base: alt.Chart, domains: Mapping[str, list[float]]) -> 
     bars = base.mark_bar().encode(
         x=x,
         y=alt.Y("amount:Q", title="$ million", stack="zero"),
-        color=alt.Color("item:N", title=None, scale=alt.Scale(domain=items,
-                        range=["#56B4E9", "#E69F00", "#0072B2", "#D55E00"]), legend=alt.Legend(columns=2)),
+        color=alt.Color(
+            "item:N",
+            title=None,
+            scale=alt.Scale(domain=items, range=["#56B4E9", "#E69F00", "#0072B2", "#D55E00"]),
+            legend=alt.Legend(columns=2),
+        ),
         order=alt.Order("item_order:Q"),
-        tooltip=[alt.Tooltip("stage:N", title="Stage"), alt.Tooltip("item:N", title="Item"),
-                 alt.Tooltip("amount:Q", title="$ million", format="+,.2f")],
+        tooltip=[
+            alt.Tooltip("stage:N", title="Stage"),
+            alt.Tooltip("item:N", title="Item"),
+            alt.Tooltip("amount:Q", title="$ million", format="+,.2f"),
+        ],
     )
     levels = base.transform_filter("datum.item_order == 0").transform_fold(["nav", "target"], as_=["key", "level"])
     levels = levels.transform_calculate(
@@ -358,15 +425,22 @@ def _draw_balance_sheet(base: alt.Chart, domains: Mapping[str, list[float]]) -> 
         what="datum.key === 'nav' ? 'Net assets' : 'Target exposure: L x net assets'",
     )
     ticks = levels.mark_tick(thickness=3, size=40, color="black").encode(
-        x=x, y=alt.Y("level:Q"),
-        tooltip=[alt.Tooltip("stage:N", title="Stage"), alt.Tooltip("what:N", title="Level"),
-                 alt.Tooltip("level:Q", title="$ million", format=",.2f")],
+        x=x,
+        y=alt.Y("level:Q"),
+        tooltip=[
+            alt.Tooltip("stage:N", title="Stage"),
+            alt.Tooltip("what:N", title="Level"),
+            alt.Tooltip("level:Q", title="$ million", format=",.2f"),
+        ],
     )
     # Invisible marks at the leverage's extremes over every move: the axis stays put while the move changes.
     bounds = [base.mark_point(opacity=0).encode(x=x, y=alt.Y(f"{field}:Q")) for field in ("low", "high")]
     panel = alt.layer(bars, ticks, *bounds).properties(width=120, height=280)
-    return panel.facet(column=alt.Column("stage:N", title=None, sort=list(_STAGES),
-                                         header=alt.Header(labelFontSize=13, labelFontWeight="bold")))
+    return panel.facet(
+        column=alt.Column(
+            "stage:N", title=None, sort=list(_STAGES), header=alt.Header(labelFontSize=13, labelFontWeight="bold")
+        )
+    )
 
 
 def balance_sheet_explorer() -> Explorer:
@@ -375,15 +449,17 @@ def balance_sheet_explorer() -> Explorer:
 
     def compute(leverage: float, index_return: float) -> pd.DataFrame:
         extremes = [balance_sheet(leverage, move) for move in (moves[0], moves[-1], index_return)]
-        low, high = min(_stack_extremes(sheet)[0] for sheet in extremes), max(_stack_extremes(sheet)[1] for sheet in extremes)
+        low, high = (
+            min(_stack_extremes(sheet)[0] for sheet in extremes),
+            max(_stack_extremes(sheet)[1] for sheet in extremes),
+        )
         return balance_sheet(leverage, index_return).assign(low=low * 1.05, high=high * 1.05)
 
     return Explorer(
         compute=compute,
         params=[
             Param("leverage", [-3, -2, -1, 2, 3], default=2, label="Leverage", live=(-3.0, 3.0, 0.5)),
-            Param("index_return", moves, default=0.05, label="Index move", percent=True,
-                  live=(-0.30, 0.30, 0.005)),
+            Param("index_return", moves, default=0.05, label="Index move", percent=True, live=(-0.30, 0.30, 0.005)),
         ],
         draw=_draw_balance_sheet,
         title="One day on a leveraged fund's balance sheet",
@@ -457,20 +533,42 @@ def wipeout_chart(max_leverage: float = 5.0) -> alt.LayerChart:
     curve = pd.concat(sides, ignore_index=True)
     common = wipeout_table().reset_index().assign(label=lambda t: t["leverage"].map(lambda v: f"{v:+g}x"))
     x = alt.X("leverage:Q", title="Leverage L", scale=alt.Scale(domain=[-max_leverage, max_leverage]))
-    y = alt.Y("move:Q", title="One-day index move to zero", axis=alt.Axis(format="+.0%"),
-              scale=alt.Scale(domain=[-1.0, 1.0]))
-    lines = alt.Chart(curve).mark_line().encode(
-        x=x, y=y, color=alt.Color("kind:N", title=None),
-        tooltip=[alt.Tooltip("leverage:Q", title="Leverage", format="+.2f"),
-                 alt.Tooltip("move:Q", title="Wipeout move", format="+.1%")],
+    y = alt.Y(
+        "move:Q", title="One-day index move to zero", axis=alt.Axis(format="+.0%"), scale=alt.Scale(domain=[-1.0, 1.0])
     )
-    points = alt.Chart(common).mark_point(color="black").encode(
-        x="leverage:Q", y=alt.Y("wipeout_move:Q"),
-        tooltip=[alt.Tooltip("label:N", title="Fund"), alt.Tooltip("wipeout_move:Q", title="Wipeout move", format="+.1%")],
+    lines = (
+        alt.Chart(curve)
+        .mark_line()
+        .encode(
+            x=x,
+            y=y,
+            color=alt.Color("kind:N", title=None),
+            tooltip=[
+                alt.Tooltip("leverage:Q", title="Leverage", format="+.2f"),
+                alt.Tooltip("move:Q", title="Wipeout move", format="+.1%"),
+            ],
+        )
     )
-    labels = alt.Chart(common).mark_text(align="left", dx=7, dy=-8, fontSize=12).encode(
-        x="leverage:Q", y="wipeout_move:Q",
-        text=alt.Text("wipeout_move:Q", format="+.1%"),
+    points = (
+        alt.Chart(common)
+        .mark_point(color="black")
+        .encode(
+            x="leverage:Q",
+            y=alt.Y("wipeout_move:Q"),
+            tooltip=[
+                alt.Tooltip("label:N", title="Fund"),
+                alt.Tooltip("wipeout_move:Q", title="Wipeout move", format="+.1%"),
+            ],
+        )
+    )
+    labels = (
+        alt.Chart(common)
+        .mark_text(align="left", dx=7, dy=-8, fontSize=12)
+        .encode(
+            x="leverage:Q",
+            y="wipeout_move:Q",
+            text=alt.Text("wipeout_move:Q", format="+.1%"),
+        )
     )
     zero = alt.Chart(pd.DataFrame({"move": [0.0]})).mark_rule(color="#999999").encode(y="move:Q")
     chart = alt.layer(zero, lines, points, labels).properties(width=480, height=300)
@@ -496,8 +594,9 @@ def market_size_table() -> pd.DataFrame:
     """
     table = pd.DataFrame(
         {"april": [39.0, 17.0], "end_may": [84.0, 43.1]},
-        index=pd.Index(["US leveraged ETFs linked to AI and technology", "Leveraged ETFs in South Korea and Taiwan"],
-                       name="group"),
+        index=pd.Index(
+            ["US leveraged ETFs linked to AI and technology", "Leveraged ETFs in South Korea and Taiwan"], name="group"
+        ),
     )
     return table.assign(multiple=table["end_may"] / table["april"])
 
@@ -505,19 +604,29 @@ def market_size_table() -> pd.DataFrame:
 def market_size_chart() -> alt.Chart:
     """Bar chart of :func:`market_size_table`: April against end-May 2026, per group."""
     table = market_size_table().reset_index()
-    long = table.melt(id_vars=["group", "multiple"], value_vars=["april", "end_may"], var_name="when",
-                      value_name="assets")
-    long["when"] = long["when"].map({"april": "April 2026", "end_may": "End of May 2026"})
-    bars = alt.Chart(long).mark_bar().encode(
-        y=alt.Y("group:N", title=None, axis=alt.Axis(labelLimit=320), sort=list(table["group"])),
-        yOffset=alt.YOffset("when:N", sort=["April 2026", "End of May 2026"]),
-        x=alt.X("assets:Q", title="Assets, $ billion"),
-        color=alt.Color("when:N", title=None, sort=["April 2026", "End of May 2026"]),
-        tooltip=[alt.Tooltip("group:N", title="Group"), alt.Tooltip("when:N", title="When"),
-                 alt.Tooltip("assets:Q", title="$ billion", format=",.1f"),
-                 alt.Tooltip("multiple:Q", title="Growth multiple", format=".2f")],
+    long = table.melt(
+        id_vars=["group", "multiple"], value_vars=["april", "end_may"], var_name="when", value_name="assets"
     )
-    text = bars.mark_text(align="left", dx=4, fontSize=12).encode(text=alt.Text("assets:Q", format="$,.1f"))  # $ billion
+    long["when"] = long["when"].map({"april": "April 2026", "end_may": "End of May 2026"})
+    bars = (
+        alt.Chart(long)
+        .mark_bar()
+        .encode(
+            y=alt.Y("group:N", title=None, axis=alt.Axis(labelLimit=320), sort=list(table["group"])),
+            yOffset=alt.YOffset("when:N", sort=["April 2026", "End of May 2026"]),
+            x=alt.X("assets:Q", title="Assets, $ billion"),
+            color=alt.Color("when:N", title=None, sort=["April 2026", "End of May 2026"]),
+            tooltip=[
+                alt.Tooltip("group:N", title="Group"),
+                alt.Tooltip("when:N", title="When"),
+                alt.Tooltip("assets:Q", title="$ billion", format=",.1f"),
+                alt.Tooltip("multiple:Q", title="Growth multiple", format=".2f"),
+            ],
+        )
+    )
+    text = bars.mark_text(align="left", dx=4, fontSize=12).encode(
+        text=alt.Text("assets:Q", format="$,.1f")
+    )  # $ billion
     chart = alt.layer(bars, text).properties(width=420, height=200)
     return accessible(
         chart,
@@ -549,11 +658,15 @@ register(
         abs_tol=5e-3,
         hint="Each day the assets are multiplied by 1 + 3 R for that day's index return R.",
         mistakes=(
-            (lambda: 50.0 * (1 + 3 * ((1.02 * 0.97) - 1)),
-             "That is three times the index's two-day return applied once. The fund resets each evening: "
-             "compound the two days."),
-            (lambda: 50.0 * (1 + 0.02) * (1 - 0.03),
-             "That is what an unleveraged fund would have: use three times each day's return."),
+            (
+                lambda: 50.0 * (1 + 3 * ((1.02 * 0.97) - 1)),
+                "That is three times the index's two-day return applied once. The fund resets each evening: "
+                "compound the two days.",
+            ),
+            (
+                lambda: 50.0 * (1 + 0.02) * (1 - 0.03),
+                "That is what an unleveraged fund would have: use three times each day's return.",
+            ),
         ),
     )
 )
@@ -574,8 +687,10 @@ register(
         abs_tol=5e-3,
         hint="Use the assets at the close of day 1, not the starting $50 million.",
         mistakes=(
-            (lambda: float(rebalance_flow(50.0, 3, -0.03)),
-             "That uses the starting assets. The trade on day 2 scales with the assets at the close of day 1."),
+            (
+                lambda: float(rebalance_flow(50.0, 3, -0.03)),
+                "That uses the starting assets. The trade on day 2 scales with the assets at the close of day 1.",
+            ),
         ),
     )
 )
@@ -604,8 +719,10 @@ register(
         rel_tol=1e-3,
         hint="For a -1x product the value after the day is 1 - R of the previous close; set it equal to 0.2.",
         mistakes=(
-            (lambda: float(wipeout_move(-1.0)),
-             "That is the move that takes the value all the way to zero; the clause acts earlier, at 20%."),
+            (
+                lambda: float(wipeout_move(-1.0)),
+                "That is the move that takes the value all the way to zero; the clause acts earlier, at 20%.",
+            ),
             (lambda: 0.20, "A 20% rise leaves a -1x product at 80% of its previous close, not 20%."),
         ),
     )
@@ -632,6 +749,6 @@ register(
         rel_tol=1e-9,
         abs_tol=1e-9,
         hint="Target exposure after the day is L times the new assets A (1 + L R); the exposure held has "
-             "grown to L A (1 + R). The trade is the difference.",
+        "grown to L A (1 + R). The trade is the difference.",
     )
 )

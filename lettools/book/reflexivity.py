@@ -90,16 +90,20 @@ def sign_chart(leverages=(2.0, 3.0, -1.0, -2.0, -3.0), *, move: float = 0.01) ->
             "trade": np.concatenate([table["flow_up"], table["flow_down"]]) * 1000.0,
         }
     )
-    bars = alt.Chart(data).mark_bar().encode(
-        x=alt.X("fund:N", title="Fund's leverage", sort=order, axis=alt.Axis(labelAngle=0)),
-        xOffset=alt.XOffset("day:N", sort=[up, down]),
-        y=alt.Y("trade:Q", title="Closing trade per $1bn of assets ($m)"),
-        color=alt.Color("day:N", title=None, sort=[up, down]),
-        tooltip=[
-            alt.Tooltip("fund:N", title="Fund"),
-            alt.Tooltip("day:N", title="Day"),
-            alt.Tooltip("trade:Q", title="Trade ($m per $1bn)", format="+.0f"),
-        ],
+    bars = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("fund:N", title="Fund's leverage", sort=order, axis=alt.Axis(labelAngle=0)),
+            xOffset=alt.XOffset("day:N", sort=[up, down]),
+            y=alt.Y("trade:Q", title="Closing trade per $1bn of assets ($m)"),
+            color=alt.Color("day:N", title=None, sort=[up, down]),
+            tooltip=[
+                alt.Tooltip("fund:N", title="Fund"),
+                alt.Tooltip("day:N", title="Day"),
+                alt.Tooltip("trade:Q", title="Trade ($m per $1bn)", format="+.0f"),
+            ],
+        )
     )
     zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color="black").encode(y="y:Q")
     return accessible(
@@ -144,7 +148,7 @@ def flow_table(funds: Mapping[str, tuple[float, float]], index_return: float, cl
     names = list(funds)
     assets = np.array([funds[name][0] for name in names], dtype=float)
     leverages = np.array([funds[name][1] for name in names], dtype=float)
-    flows = [aggregate_rebalance_flow(a, lev, index_return) for a, lev in zip(assets, leverages)]
+    flows = [aggregate_rebalance_flow(a, lev, index_return) for a, lev in zip(assets, leverages, strict=False)]
     total = aggregate_rebalance_flow(assets, leverages, index_return)
     table = pd.DataFrame(
         {
@@ -210,14 +214,19 @@ def _curve_layers() -> tuple[alt.Chart, alt.Chart, alt.Chart]:
     """The setting-independent layers of the amplification panel, built once (a widget redraws often)."""
     gain_scale = alt.Scale(domain=[0, _GAIN_LIMIT])
     amp_scale = alt.Scale(domain=[1, _AMPLIFICATION_LIMIT])
-    curve = alt.Chart(_amplification_curve()).mark_line(color="#0072B2").encode(
-        x=alt.X("gain:Q", title="Feedback gain  γ = Σ A(L² − L) / D", scale=gain_scale),
-        y=alt.Y("amplification:Q", title="Amplification 1 / (1 − γ)", scale=amp_scale),
+    curve = (
+        alt.Chart(_amplification_curve())
+        .mark_line(color="#0072B2")
+        .encode(
+            x=alt.X("gain:Q", title="Feedback gain  γ = Σ A(L² − L) / D", scale=gain_scale),
+            y=alt.Y("amplification:Q", title="Amplification 1 / (1 − γ)", scale=amp_scale),
+        )
     )
     one = alt.Chart(pd.DataFrame({"gain": [1.0]}))
     boundary = one.mark_rule(color="black", strokeDash=[2, 3]).encode(x=alt.X("gain:Q", scale=gain_scale))
     boundary_label = one.mark_text(align="left", dx=5, y=12, fontSize=12).encode(
-        x=alt.X("gain:Q", scale=gain_scale), text=alt.value("unstable from γ = 1"))
+        x=alt.X("gain:Q", scale=gain_scale), text=alt.value("unstable from γ = 1")
+    )
     return curve, boundary, boundary_label
 
 
@@ -228,10 +237,15 @@ def _draw_feedback(base: alt.Chart, domains: Mapping[str, list[float]]) -> alt.V
         alt.Tooltip("move:Q", title="Index move so far", format="+.2%"),
         alt.Tooltip("flow:Q", title="Funds' trade this round ($bn)", format="+.2f"),
     ]
-    x_round = alt.X("round:Q", title="Round of rebalancing (0 = the shock)",
-                    scale=alt.Scale(domain=[0, FEEDBACK_ROUNDS]), axis=alt.Axis(tickMinStep=1))
+    x_round = alt.X(
+        "round:Q",
+        title="Round of rebalancing (0 = the shock)",
+        scale=alt.Scale(domain=[0, FEEDBACK_ROUNDS]),
+        axis=alt.Axis(tickMinStep=1),
+    )
     path = base.mark_line(point=True, clip=True).encode(
-        x=x_round, y=alt.Y("move:Q", title="Cumulative index move", scale=move_scale, axis=alt.Axis(format="%")),
+        x=x_round,
+        y=alt.Y("move:Q", title="Cumulative index move", scale=move_scale, axis=alt.Axis(format="%")),
         tooltip=tooltip,
     )
     # The closed form, computed in the browser from the same row: R* = R0 / (1 - gain) while gain < 1.
@@ -242,15 +256,24 @@ def _draw_feedback(base: alt.Chart, domains: Mapping[str, list[float]]) -> alt.V
         y=alt.Y("fixed_point:Q", scale=move_scale),
         tooltip=[alt.Tooltip("fixed_point:Q", title="Fixed point R0 / (1 - gain)", format="+.2%")],
     )
-    fixed_label = settled.transform_calculate(
-        label="'fixed point R* = ' + format(datum.fixed_point, '+.2%')"
-    ).mark_text(align="right", dy=14, color="#D55E00", fontSize=12, clip=True).encode(
-        x=alt.value(_PANEL_WIDTH - 4), y=alt.Y("fixed_point:Q", scale=move_scale), text="label:N",
+    fixed_label = (
+        settled.transform_calculate(label="'fixed point R* = ' + format(datum.fixed_point, '+.2%')")
+        .mark_text(align="right", dy=14, color="#D55E00", fontSize=12, clip=True)
+        .encode(
+            x=alt.value(_PANEL_WIDTH - 4),
+            y=alt.Y("fixed_point:Q", scale=move_scale),
+            text="label:N",
+        )
     )
-    runaway = base.transform_filter("datum.round == 0 && datum.gain >= 1").mark_text(
-        color="#D55E00", fontSize=13, fontWeight="bold"
-    ).encode(x=alt.value(_PANEL_WIDTH / 2), y=alt.value(20),
-             text=alt.value("gain >= 1: no fixed point, the loop runs away"))
+    runaway = (
+        base.transform_filter("datum.round == 0 && datum.gain >= 1")
+        .mark_text(color="#D55E00", fontSize=13, fontWeight="bold")
+        .encode(
+            x=alt.value(_PANEL_WIDTH / 2),
+            y=alt.value(20),
+            text=alt.value("gain >= 1: no fixed point, the loop runs away"),
+        )
+    )
     left = alt.layer(path, fixed_rule, fixed_label, runaway).properties(
         width=_PANEL_WIDTH, height=230, title="Round by round, against the fixed point (dashed)"
     )
@@ -263,8 +286,10 @@ def _draw_feedback(base: alt.Chart, domains: Mapping[str, list[float]]) -> alt.V
         amp=f"datum.gain < 1 ? min(1 / (1 - datum.gain), {_AMPLIFICATION_LIMIT}) : {_AMPLIFICATION_LIMIT}",
         label="datum.gain < 1 ? 'x' + format(1 / (1 - datum.gain), '.2f') : 'runaway'",
     )
-    here_tooltip = [alt.Tooltip("gain:Q", title="Feedback gain", format=".3f"),
-                    alt.Tooltip("label:N", title="Amplification")]
+    here_tooltip = [
+        alt.Tooltip("gain:Q", title="Feedback gain", format=".3f"),
+        alt.Tooltip("label:N", title="Amplification"),
+    ]
     marker = here.mark_point(shape="diamond", size=160, filled=True, color="#D55E00").encode(
         x=alt.X("shown_gain:Q", scale=gain_scale), y=alt.Y("amp:Q", scale=amp_scale), tooltip=here_tooltip
     )
@@ -283,14 +308,35 @@ def feedback_explorer() -> Explorer:
     return Explorer(
         compute=feedback_rounds,
         params=[
-            Param("long_assets", [0, 10, 20, 30, 40], default=20, label="3x long funds' assets ($bn)",
-                  live=(0.0, 80.0, 1.0)),
-            Param("inverse_assets", [0, 5, 10, 15, 20], default=5, label="-3x inverse funds' assets ($bn)",
-                  live=(0.0, 40.0, 1.0)),
-            Param("depth_per_pct", [2, 4, 6, 8, 10], default=4, label="Market depth ($bn per 1% move)",
-                  live=(0.5, 20.0, 0.5)),
-            Param("shock", [-0.05, -0.03, -0.01, 0.01, 0.03, 0.05], default=-0.03, label="Shock to the index",
-                  percent=True, live=(-0.10, 0.10, 0.005)),
+            Param(
+                "long_assets",
+                [0, 10, 20, 30, 40],
+                default=20,
+                label="3x long funds' assets ($bn)",
+                live=(0.0, 80.0, 1.0),
+            ),
+            Param(
+                "inverse_assets",
+                [0, 5, 10, 15, 20],
+                default=5,
+                label="-3x inverse funds' assets ($bn)",
+                live=(0.0, 40.0, 1.0),
+            ),
+            Param(
+                "depth_per_pct",
+                [2, 4, 6, 8, 10],
+                default=4,
+                label="Market depth ($bn per 1% move)",
+                live=(0.5, 20.0, 0.5),
+            ),
+            Param(
+                "shock",
+                [-0.05, -0.03, -0.01, 0.01, 0.03, 0.05],
+                default=-0.03,
+                label="Shock to the index",
+                percent=True,
+                live=(-0.10, 0.10, 0.005),
+            ),
         ],
         draw=_draw_feedback,
         title="The rebalancing loop: a shock, the funds' trades, and the move they add",
@@ -317,8 +363,9 @@ def fixed_point_move(shock: float, long_assets: float, inverse_assets: float, de
 # Size relative to the underlying
 
 
-def underlying_gain_table(fund_assets: float, leverage: float,
-                          depths: Mapping[str, float] = ILLUSTRATIVE_DEPTHS) -> pd.DataFrame:
+def underlying_gain_table(
+    fund_assets: float, leverage: float, depths: Mapping[str, float] = ILLUSTRATIVE_DEPTHS
+) -> pd.DataFrame:
     """Gain, amplification and instability point of one fund against underlyings of different depth.
 
     Parameters
@@ -351,8 +398,9 @@ def underlying_gain_table(fund_assets: float, leverage: float,
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("underlying")
 
 
-def underlying_gain_chart(leverage: float = 2.0, depths: Mapping[str, float] = ILLUSTRATIVE_DEPTHS,
-                          *, fund_assets: float | None = None) -> alt.LayerChart:
+def underlying_gain_chart(
+    leverage: float = 2.0, depths: Mapping[str, float] = ILLUSTRATIVE_DEPTHS, *, fund_assets: float | None = None
+) -> alt.LayerChart:
     """Feedback gain against fund assets (log scale) for each underlying, with the instability line at 1.
 
     ``fund_assets`` ($bn), when given, is marked on every line.
@@ -360,35 +408,69 @@ def underlying_gain_chart(leverage: float = 2.0, depths: Mapping[str, float] = I
     assets = np.geomspace(0.01, 1000.0, 81)
     names = list(depths)
     data = pd.concat(
-        [pd.DataFrame({"underlying": name, "assets": assets,
-                       "gain": [feedback_gain(a, leverage, _depth(depths[name])) for a in assets]})
-         for name in names],
+        [
+            pd.DataFrame(
+                {
+                    "underlying": name,
+                    "assets": assets,
+                    "gain": [feedback_gain(a, leverage, _depth(depths[name])) for a in assets],
+                }
+            )
+            for name in names
+        ],
         ignore_index=True,
     )
-    x = alt.X("assets:Q", title=f"Assets of {leverage:g}x funds on the underlying ($bn, log scale)",
-              scale=alt.Scale(type="log", domain=[assets[0], assets[-1]]))
+    x = alt.X(
+        "assets:Q",
+        title=f"Assets of {leverage:g}x funds on the underlying ($bn, log scale)",
+        scale=alt.Scale(type="log", domain=[assets[0], assets[-1]]),
+    )
     y = alt.Y("gain:Q", title="Feedback gain γ", scale=alt.Scale(type="log", domain=[1e-5, 10]))
     # Colour and dash both name the underlying; identical legends merge into one.
     legend = alt.Legend(symbolType="stroke", symbolStrokeWidth=2.5)
     color = alt.Color("underlying:N", title=None, sort=names, scale=alt.Scale(domain=names), legend=legend)
     dash = alt.StrokeDash("underlying:N", title=None, sort=names, scale=alt.Scale(domain=names), legend=legend)
-    lines = alt.Chart(data).mark_line(clip=True).encode(
-        x=x, y=y, color=color, strokeDash=dash,
-        tooltip=[alt.Tooltip("underlying:N", title="Underlying"),
-                 alt.Tooltip("assets:Q", title="Fund assets ($bn)", format=",.2f"),
-                 alt.Tooltip("gain:Q", title="Gain", format=".4f")],
+    lines = (
+        alt.Chart(data)
+        .mark_line(clip=True)
+        .encode(
+            x=x,
+            y=y,
+            color=color,
+            strokeDash=dash,
+            tooltip=[
+                alt.Tooltip("underlying:N", title="Underlying"),
+                alt.Tooltip("assets:Q", title="Fund assets ($bn)", format=",.2f"),
+                alt.Tooltip("gain:Q", title="Gain", format=".4f"),
+            ],
+        )
     )
     one = alt.Chart(pd.DataFrame({"gain": [1.0]}))
     unstable = one.mark_rule(color="black", strokeDash=[2, 3]).encode(y="gain:Q")
     unstable_label = one.mark_text(align="left", x=5, dy=-8, fontSize=12).encode(
-        y="gain:Q", text=alt.value("γ = 1: the loop runs away"))
+        y="gain:Q", text=alt.value("γ = 1: the loop runs away")
+    )
     layers = [lines, unstable, unstable_label]
     if fund_assets is not None:
         # Literal colours (the theme's category order) keep these points out of the legend.
-        marks = pd.DataFrame({"underlying": names, "assets": fund_assets, "colour": PALETTE[:len(names)],
-                              "gain": [feedback_gain(fund_assets, leverage, _depth(depths[n])) for n in names]})
-        layers.append(alt.Chart(marks).mark_point(size=90, filled=True).encode(
-            x=x, y=y, color=alt.Color("colour:N", scale=None), tooltip=[alt.Tooltip("underlying:N"), alt.Tooltip("gain:Q", format=".4f")]))
+        marks = pd.DataFrame(
+            {
+                "underlying": names,
+                "assets": fund_assets,
+                "colour": PALETTE[: len(names)],
+                "gain": [feedback_gain(fund_assets, leverage, _depth(depths[n])) for n in names],
+            }
+        )
+        layers.append(
+            alt.Chart(marks)
+            .mark_point(size=90, filled=True)
+            .encode(
+                x=x,
+                y=y,
+                color=alt.Color("colour:N", scale=None),
+                tooltip=[alt.Tooltip("underlying:N"), alt.Tooltip("gain:Q", format=".4f")],
+            )
+        )
     depth_text = ", ".join(f"{name.lower()} ${value:g}bn" for name, value in depths.items())
     return accessible(
         alt.layer(*layers).properties(width=480, height=300),
@@ -410,18 +492,28 @@ def market_path_chart(frame: pd.DataFrame) -> alt.Chart:
     """Index level with and without the funds' feedback, from :func:`lettools.simulate_reflexive_market`."""
     series = {"exogenous_level": "Without the funds' feedback", "index_level": "With the funds' feedback"}
     data = (
-        frame[list(series)].rename(columns=series).rename_axis("date").reset_index()
+        frame[list(series)]
+        .rename(columns=series)
+        .rename_axis("date")
+        .reset_index()
         .melt("date", var_name="path", value_name="level")
     )
     names = list(series.values())
     legend = alt.Legend(symbolType="stroke", symbolStrokeWidth=2.5)  # identical legends merge into one
-    chart = alt.Chart(data).mark_line().encode(
-        x=alt.X("date:T", title=None),
-        y=alt.Y("level:Q", title="Index level (start = 1)", scale=alt.Scale(zero=False)),
-        color=alt.Color("path:N", title=None, sort=names, scale=alt.Scale(domain=names), legend=legend),
-        strokeDash=alt.StrokeDash("path:N", title=None, sort=names, scale=alt.Scale(domain=names), legend=legend),
-        tooltip=[alt.Tooltip("date:T", title="Date"), alt.Tooltip("path:N", title="Path"),
-                 alt.Tooltip("level:Q", title="Level", format=".3f")],
+    chart = (
+        alt.Chart(data)
+        .mark_line()
+        .encode(
+            x=alt.X("date:T", title=None),
+            y=alt.Y("level:Q", title="Index level (start = 1)", scale=alt.Scale(zero=False)),
+            color=alt.Color("path:N", title=None, sort=names, scale=alt.Scale(domain=names), legend=legend),
+            strokeDash=alt.StrokeDash("path:N", title=None, sort=names, scale=alt.Scale(domain=names), legend=legend),
+            tooltip=[
+                alt.Tooltip("date:T", title="Date"),
+                alt.Tooltip("path:N", title="Path"),
+                alt.Tooltip("level:Q", title="Level", format=".3f"),
+            ],
+        )
     )
     return accessible(
         chart.properties(width=520, height=280),
@@ -444,7 +536,7 @@ _FLOW_MOVE = -0.03
 
 
 def _flow_exercise_answer() -> float:
-    assets, leverages = zip(*_FLOW_FUNDS.values())
+    assets, leverages = zip(*_FLOW_FUNDS.values(), strict=False)
     return aggregate_rebalance_flow(list(assets), list(leverages), _FLOW_MOVE)
 
 
@@ -480,16 +572,18 @@ _INSTABILITY_LEVERAGES, _INSTABILITY_WEIGHTS, _INSTABILITY_DEPTH_PER_PCT = (3.0,
 register(
     NumericExercise(
         id="reflexivity-instability-point",
-        expected=lambda: instability_assets(_INSTABILITY_LEVERAGES, _depth(_INSTABILITY_DEPTH_PER_PCT),
-                                            weights=_INSTABILITY_WEIGHTS),
+        expected=lambda: instability_assets(
+            _INSTABILITY_LEVERAGES, _depth(_INSTABILITY_DEPTH_PER_PCT), weights=_INSTABILITY_WEIGHTS
+        ),
         unit="number",
         rel_tol=1e-3,
         hint="The gain is (total assets) × (weighted average of L² − L) / D. Set it to 1 and solve for the "
-             "total; remember D is the flow for a 100% move.",
+        "total; remember D is the flow for a 100% move.",
         mistakes=(
             (
-                lambda: instability_assets(_INSTABILITY_LEVERAGES, _INSTABILITY_DEPTH_PER_PCT,
-                                           weights=_INSTABILITY_WEIGHTS),
+                lambda: instability_assets(
+                    _INSTABILITY_LEVERAGES, _INSTABILITY_DEPTH_PER_PCT, weights=_INSTABILITY_WEIGHTS
+                ),
                 "D is the flow that moves the index by 100%, a hundred times the flow per 1%.",
             ),
             (
@@ -513,7 +607,7 @@ register(
             {"shock": 0.04, "long_assets": 30.0, "inverse_assets": 15.0, "depth_per_pct": 10.0},
         ),
         hint="Gain = (6 × long assets + 12 × inverse assets) / (100 × depth per 1%); the move settles at "
-             "shock / (1 − gain).",
+        "shock / (1 − gain).",
     )
 )
 
