@@ -29,6 +29,29 @@ def test_binder_pins_agree_with_the_book(repo_root):
         assert book.get(name) == version, f"{name}: binder pins {version}, requirements.txt {book.get(name)}"
 
 
+def _notebook_imports(repo_root) -> set[str]:
+    """Top-level modules that the book's notebooks import."""
+    import json
+
+    statement = re.compile(r"^\s*(?:from|import)\s+([A-Za-z_]\w*)", re.MULTILINE)
+    found = set()
+    for path in [*repo_root.glob("chapters/*.ipynb"), *repo_root.glob("front/*.ipynb")]:
+        for cell in json.loads(path.read_text())["cells"]:
+            if cell["cell_type"] == "code":
+                found.update(statement.findall("".join(cell["source"])))
+    return found
+
+
+def test_binder_has_everything_the_notebooks_import(repo_root):
+    # Module name -> the distribution that provides it, for those that differ or come with another pin.
+    provided_by = {"lettools": "lettools", "IPython": "ipykernel", "myst_nb": "myst-nb"}
+    available = pins(repo_root / "binder" / "requirements.txt").keys() | {"lettools"}
+    imported = _notebook_imports(repo_root) - set(sys.stdlib_module_names)
+    assert "lettools" in imported, "the notebooks were not found"
+    missing = {name for name in imported if provided_by.get(name, name).lower() not in available}
+    assert not missing, f"notebooks import modules that Binder does not install: {sorted(missing)}"
+
+
 def test_binder_has_every_runtime_dependency_of_lettools(repo_root):
     import tomllib
 
