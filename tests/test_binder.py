@@ -97,3 +97,19 @@ def test_launch_links_use_the_books_repository(repo_root):
     repository = yaml.safe_load((repo_root / "_config.yml").read_text())["repository"]
     assert live.REPOSITORY == repository["url"], "change lettools/live.py REPOSITORY with _config.yml"
     assert live.BRANCH == repository["branch"]
+
+
+def test_every_notebook_installs_lettools_from_the_books_repository(repo_root):
+    """The first code cell installs lettools on Colab from the repository that _config.yml names."""
+    import json
+
+    import yaml
+
+    url = yaml.safe_load((repo_root / "_config.yml").read_text())["repository"]["url"]
+    notebooks = [*repo_root.glob("chapters/*.ipynb"), *repo_root.glob("front/*.ipynb")]
+    assert notebooks
+    for path in notebooks:
+        cells = [c for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "code"]
+        first = "".join(cells[0]["source"])
+        assert "except ModuleNotFoundError" in first, f"{path.name}: first code cell does not install lettools"
+        assert f'"lettools @ git+{url}"' in first, f"{path.name}: installs lettools from elsewhere than {url}"
