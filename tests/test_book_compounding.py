@@ -292,3 +292,11 @@ def test_nasdaq_exercise():
     assert evaluate("compounding-nasdaq-2x", answer).correct
     twice = 2 * (np.prod(1 + index_returns("nasdaq", "2011-01-01", "2011-12-31").to_numpy()) - 1)
     assert "twice the index" in evaluate("compounding-nasdaq-2x", twice).message
+
+
+def test_divergence_summary_reports_the_path_it_was_given():
+    path = page.divergence_path(0.08, -0.53, 3, 104, seed=7)
+    summary = page.divergence_summary(path, 3)
+    assert summary["trading days"] == 104
+    assert summary["index return"] == pytest.approx(0.08)
+    assert summary["3x fund return"] == pytest.approx(-0.53)

@@ -284,3 +284,18 @@ def test_real_data_exercise():
     simple = 2 * (np.prod(1 + returns) - 1) - (simulate_fund(returns, 2)[-1] - 1)
     feedback = evaluate("decay-sp500-2008", simple)
     assert not feedback.correct and "log scale" in feedback.message
+
+
+def test_regime_outcomes_name_the_winner_from_the_paths():
+    outcomes = decay.regime_outcomes(seed=2, leverage=3)
+    assert list(outcomes.index) == list(decay.REGIMES)
+    for regime, row in outcomes.iterrows():
+        last = decay.regime_paths(regime, 2, 3).iloc[-1]
+        assert row["fund"] == pytest.approx(last["fund"]) and row["target"] == pytest.approx(last["target"])
+        assert row["winner"] == ("fund" if row["fund"] > row["target"] else "L x index")
+
+
+def test_avellaneda_zhang_check_agrees_with_the_simulated_year():
+    check = decay.avellaneda_zhang_check(3, mu=0.05, sigma=0.30, seed=7)
+    assert check["3x fund, Avellaneda-Zhang"] == pytest.approx(check["3x fund, simulated day by day"], abs=0.01)
+    assert check["3 x index return"] == pytest.approx(3 * check["index return"])

@@ -144,3 +144,12 @@ def test_korea_taiwan_exercise_uses_the_reported_assets():
     assert evaluate("reflexivity-korea-taiwan-flow", -4.31).correct
     assert "before" in evaluate("reflexivity-korea-taiwan-flow", -1.70).message
     assert not evaluate("reflexivity-korea-taiwan-flow", 4.31).correct
+
+
+def test_replay_summary_labels_each_funds_assets_by_leverage():
+    market = simulate_reflexive_market([0.01, -0.02, 0.005], fund_assets=[3.0, 1.0], leverages=[3.0, -3.0], depth=1e4)
+    summary = page.replay_summary(market, leverages=[3.0, -3.0])
+    assert summary["days"] == 3
+    assert summary["3x assets at the end ($bn)"] == pytest.approx(market["assets_0"].iloc[-1])
+    assert summary["-3x assets at the end ($bn)"] == pytest.approx(market["assets_1"].iloc[-1])
+    assert summary["daily volatility ratio"] > 1  # the feedback amplifies every day's move

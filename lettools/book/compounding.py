@@ -41,6 +41,7 @@ __all__ = [
     "gbm_mean_median",
     "mean_median_chart",
     "divergence_path",
+    "divergence_summary",
     "divergence_chart",
     "calendar_year_comparison",
 ]
@@ -558,6 +559,27 @@ def divergence_path(index_total: float, fund_total: float, leverage: float, n_da
         if high > 1.0:
             raise ValueError("no path with daily volatility below 100% gives that fund return")
     return np.expm1(drift + brentq(excess, 0.0, high, xtol=1e-12) * shocks)
+
+
+def divergence_summary(index_returns, leverage: float, *, periods_per_year: int = 252) -> pd.Series:
+    """What a path did to the index, the daily-reset fund and the same leverage held.
+
+    Returns
+    -------
+    pandas.Series
+        Trading days, the three total returns (decimals) and the path's annualised
+        realised volatility.
+    """
+    returns = as_returns(index_returns, ndim=(1,))
+    return pd.Series(
+        {
+            "trading days": returns.size,
+            "index return": float(np.prod(1 + returns) - 1),
+            f"{leverage:g}x fund return": terminal_value(returns, leverage) - 1,
+            f"{leverage:g}x held return": float(static_leverage_path(returns, leverage)[-1] - 1),
+            "annualised volatility of the path": float(np.sqrt(np.sum(returns**2) * periods_per_year / returns.size)),
+        }
+    )
 
 
 def divergence_chart(index_returns, leverage: float) -> alt.LayerChart:

@@ -43,7 +43,9 @@ __all__ = [
     "HISTORY_LEVERAGES",
     "log_shortfall",
     "regime_paths",
+    "regime_outcomes",
     "regimes_explorer",
+    "avellaneda_zhang_check",
     "shortfall_sample",
     "shortfall_chart",
     "conditioned_returns",
@@ -158,6 +160,28 @@ def regime_paths(regime: str, seed: int, leverage: float, n_days: int = 30) -> p
             "target": static_leverage_path(returns, leverage, start=100.0),
         }
     )
+
+
+def regime_outcomes(seed: int, leverage: float, n_days: int = 30) -> pd.DataFrame:
+    """Where each teaching market ends after ``n_days``: index, fund, ``L`` x index, and who won.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per regime of :data:`REGIMES`; values start at 100. ``fund minus target``
+        is the daily-reset fund's lead over ``L`` times the index's return (negative: it lags).
+    """
+    rows = {}
+    for regime in REGIMES:
+        last = regime_paths(regime, seed, leverage, n_days).iloc[-1]
+        rows[regime] = {
+            "index": float(last["index"]),
+            "fund": float(last["fund"]),
+            "target": float(last["target"]),
+            "fund minus target": float(last["fund"] - last["target"]),
+            "winner": "fund" if last["fund"] > last["target"] else "L x index",
+        }
+    return pd.DataFrame.from_dict(rows, orient="index")
 
 
 _REGIME_SERIES = {"index": "Index", "fund": "Daily-reset fund", "target": "L x index's return"}
@@ -449,6 +473,36 @@ def returns_table_explorer() -> Explorer:
 _GROWTH_LEVERAGES = np.round(np.arange(-2.0, 5.0001, 0.2), 1)
 _GROWTH_LIMITS = (-0.3, 0.3)
 _GROWTH_HEIGHT = 300
+
+
+def avellaneda_zhang_check(leverage: float, mu: float, sigma: float, *, seed: int) -> pd.Series:
+    """One simulated year: the fund day by day against the Avellaneda-Zhang relation.
+
+    The relation needs only the index's total return and realised volatility over
+    the year (:func:`lettools.fund_return`); the simulation compounds every day.
+
+    Parameters
+    ----------
+    leverage : float
+        Daily multiple ``L``.
+    mu, sigma : float
+        Annual drift and volatility of the simulated index (decimals).
+    seed : int
+        Seed of the year's path (:func:`lettools.gbm_returns`).
+    """
+    year = gbm_returns(1, 252, mu, sigma, seed=seed)[0]
+    index_total = float(np.prod(1 + year) - 1)
+    realised_vol = float(np.sqrt(realized_variance(year)))  # one year: variance per year = RV
+    label = f"{leverage:g}x fund"
+    return pd.Series(
+        {
+            "index return": index_total,
+            "realised volatility": realised_vol,
+            f"{label}, simulated day by day": terminal_value(year, leverage) - 1,
+            f"{label}, Avellaneda-Zhang": fund_return(index_total, realised_vol, leverage),
+            f"{leverage:g} x index return": leverage * index_total,
+        }
+    )
 
 
 def growth_curve(mu: float, sigma: float, rate: float) -> pd.DataFrame:

@@ -32,6 +32,7 @@ from lettools.reflexivity import (
 from lettools.twin import Explorer, Param
 
 __all__ = [
+    "replay_summary",
     "LONG_LEVERAGE",
     "INVERSE_LEVERAGE",
     "FEEDBACK_ROUNDS",
@@ -486,6 +487,32 @@ def underlying_gain_chart(
 
 # ---------------------------------------------------------------------------------------------
 # Many days: the amplified path against the exogenous one
+
+
+def replay_summary(market: pd.DataFrame, leverages) -> pd.Series:
+    """The index with and without the funds' feedback, from :func:`lettools.simulate_reflexive_market`.
+
+    Parameters
+    ----------
+    market : pandas.DataFrame
+        The simulation's output.
+    leverages : sequence of float
+        The funds' leverages, in the order given to the simulation (they label the assets).
+    """
+    summary = {
+        "days": len(market),
+        "exogenous return": market["exogenous_level"].iloc[-1] - 1,
+        "return with feedback": market["index_level"].iloc[-1] - 1,
+        "exogenous trough": market["exogenous_level"].min() - 1,
+        "trough with feedback": market["index_level"].min() - 1,
+        "daily volatility ratio": market["index_return"].std() / market["exogenous_return"].std(),
+        "gain, first day": market["gain"].iloc[0],
+        "gain, lowest": market["gain"].min(),
+        "gain, highest": market["gain"].max(),
+    }
+    for position, leverage in enumerate(leverages):
+        summary[f"{leverage:g}x assets at the end ($bn)"] = market[f"assets_{position}"].iloc[-1]
+    return pd.Series(summary)
 
 
 def market_path_chart(frame: pd.DataFrame) -> alt.Chart:
