@@ -26,6 +26,8 @@ import altair as alt
 import numpy as np
 
 __all__ = [
+    "csv_values",
+    "inline_csv",
     "OKABE_ITO",
     "PALETTE",
     "THEME_NAME",
@@ -142,6 +144,35 @@ def check_accessible(chart: alt.TopLevelMixin) -> None:
     description = spec.get("description")
     if not (isinstance(description, str) and description.strip()):
         raise ValueError("chart has no description for screen readers")
+
+
+def csv_values(frame, *, decimals: int = 6) -> tuple[str, alt.DataFormat]:
+    """A table as inline CSV text and the format that tells Vega how to read it.
+
+    CSV names each column once instead of once per row (about a third of the size of
+    Altair's JSON records) and has no row limit. Numbers are rounded to ``decimals``,
+    dates written as ``YYYY-MM-DD``; column types are declared, not guessed by Vega.
+    """
+    import pandas as pd
+
+    parse = {}
+    rounded = frame.copy()
+    for column, series in frame.items():
+        if pd.api.types.is_bool_dtype(series):
+            parse[column] = "boolean"
+        elif pd.api.types.is_datetime64_any_dtype(series):
+            parse[column] = "date"
+        elif pd.api.types.is_numeric_dtype(series):
+            parse[column] = "number"
+            rounded[column] = series.round(decimals)
+    text = rounded.to_csv(index=False, lineterminator="\n", date_format="%Y-%m-%d")
+    return text, alt.DataFormat(type="csv", parse=parse)
+
+
+def inline_csv(frame, *, decimals: int = 6) -> alt.Data:
+    """Chart data embedded as CSV (see :func:`csv_values`)."""
+    text, data_format = csv_values(frame, decimals=decimals)
+    return alt.Data(values=text, format=data_format)
 
 
 def span(values: Iterable[float], *, pad: float = 0.0, include: Iterable[float] = ()) -> list[float]:

@@ -43,7 +43,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from lettools.charts import accessible
+from lettools.charts import accessible, csv_values, inline_csv
 
 __all__ = ["Param", "Explorer", "TWIN_BUDGET_BYTES"]
 
@@ -271,20 +271,8 @@ class Explorer:
             for column, (low, high) in self._grid_domains.items()
         }
 
-    def _csv(self, frame: pd.DataFrame) -> tuple[str, alt.DataFormat]:
-        # Inline CSV: column names once instead of once per row (a third of the size of JSON records),
-        # floats rounded to ``decimals``, and no Altair 5000-row limit. Types are declared, not guessed.
-        parse = {
-            column: "boolean" if pd.api.types.is_bool_dtype(series) else "number"
-            for column, series in frame.items()
-            if pd.api.types.is_numeric_dtype(series)
-        }
-        text = frame.round(self.decimals).to_csv(index=False, lineterminator="\n")
-        return text, alt.DataFormat(type="csv", parse=parse)
-
     def _records(self, frame: pd.DataFrame) -> alt.Data:
-        text, data_format = self._csv(frame)
-        return alt.Data(values=text, format=data_format)
+        return inline_csv(frame, decimals=self.decimals)
 
     # -- charts ---------------------------------------------------------------------------
 
@@ -318,7 +306,7 @@ class Explorer:
             raise TypeError(f"unknown parameters: {sorted(unknown)}")
         frame = self._frame({**self.defaults, **values})
         domains = self.domains(frame)
-        text, data_format = self._csv(frame)
+        text, data_format = csv_values(frame, decimals=self.decimals)
         key = json.dumps([domains, data_format.to_dict()], sort_keys=True)
         if key not in self._templates:
             named = alt.NamedData(name=_LIVE_DATASET, format=data_format)

@@ -76,3 +76,21 @@ def test_span_pads_includes_and_ignores_nan():
     assert charts.span([1.0, 3.0, float("nan")], pad=0.5, include=[0.0]) == [-1.5, 4.5]
     with pytest.raises(ValueError):
         charts.span([float("nan")])
+
+
+def test_csv_values_declares_types_and_rounds_only_numbers():
+    import pandas as pd
+
+    from lettools.charts import csv_values
+
+    frame = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2008-10-15", "2008-10-16"]),
+            "value": [0.123456789, -1.0],
+            "up": [True, False],
+            "label": ["a", "b"],
+        }
+    )
+    text, data_format = csv_values(frame, decimals=3)
+    assert text.splitlines() == ["date,value,up,label", "2008-10-15,0.123,True,a", "2008-10-16,-1.0,False,b"]
+    assert data_format.to_dict() == {"type": "csv", "parse": {"date": "date", "value": "number", "up": "boolean"}}

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from lettools._validation import as_positive_int, as_returns, as_scalar
-from lettools.charts import accessible
+from lettools.charts import accessible, inline_csv
 from lettools.data import index_returns, load_index
 from lettools.exercises import FunctionExercise, NumericExercise, register
 from lettools.fund import simulate_fund, static_leverage_path, terminal_value
@@ -77,20 +77,6 @@ HISTORY_LEVERAGES = (1, 2, 3, -1)
 
 def _fund_label(leverage: float) -> str:
     return f"{leverage:g}x"
-
-
-def _inline_csv(frame: pd.DataFrame, decimals: int = 6) -> alt.Data:
-    """Chart data as inline CSV (column names once, floats rounded): a fraction of Altair's JSON."""
-    parse = {}
-    rounded = frame.copy()
-    for column, series in frame.items():
-        if pd.api.types.is_datetime64_any_dtype(series):
-            parse[column] = "date"
-        elif pd.api.types.is_numeric_dtype(series):
-            parse[column] = "number"
-            rounded[column] = series.round(decimals)
-    text = rounded.to_csv(index=False, lineterminator="\n", date_format="%Y-%m-%d")
-    return alt.Data(values=text, format=alt.DataFormat(type="csv", parse=parse))
 
 
 # -- the log shortfall ---------------------------------------------------------------------
@@ -294,7 +280,7 @@ def shortfall_chart(sample: pd.DataFrame) -> alt.LayerChart:
     data = sample.assign(fund=sample["leverage"].map(_fund_label))
     funds = [_fund_label(v) for v in sorted(sample["leverage"].unique())]
     color = alt.Color("fund:N", title="Fund", scale=alt.Scale(domain=funds))
-    base = alt.Chart(_inline_csv(data[["fund", "realized_variance", "shortfall", "predicted"]]))
+    base = alt.Chart(inline_csv(data[["fund", "realized_variance", "shortfall", "predicted"]]))
     x = alt.X("realized_variance:Q", title="Realised variance of the index path (sum of squared daily returns)")
     points = base.mark_point(size=30, opacity=0.6).encode(
         x=x,
@@ -665,7 +651,7 @@ def history_chart(paths: pd.DataFrame) -> alt.FacetChart:
     funds = [column for column in paths.columns if column not in ("episode", "date")]
     color = alt.Color("fund:N", title="Daily-reset fund", scale=alt.Scale(domain=funds))
     chart = (
-        alt.Chart(_inline_csv(paths, decimals=5))
+        alt.Chart(inline_csv(paths, decimals=5))
         .transform_fold(funds, as_=["fund", "value"])
         .mark_line(strokeWidth=1.8)
         .encode(
@@ -712,7 +698,7 @@ def rolling_volatility(name: str = "sp500", window: int = 21, periods_per_year: 
 def volatility_chart(frame: pd.DataFrame, name: str = "S&P 500") -> alt.Chart:
     """Line chart of :func:`rolling_volatility` over time."""
     chart = (
-        alt.Chart(_inline_csv(frame, decimals=4))
+        alt.Chart(inline_csv(frame, decimals=4))
         .mark_line(strokeWidth=1.2)
         .encode(
             x=alt.X("date:T", title=None),
