@@ -16,7 +16,7 @@ NOTEBOOKS := $(wildcard front/*.ipynb chapters/*.ipynb)
 PY_STAMP := $(VENV)/.requirements-installed
 JS_STAMP := node_modules/.package-lock.json
 
-.PHONY: book serve test setup report student clean
+.PHONY: book serve test setup report student outputs clean
 
 setup: $(PY_STAMP) $(JS_STAMP)
 
@@ -51,6 +51,10 @@ report:
 # Student notebooks and an nbgrader course, derived from the chapters (see front/instructors.md).
 student: setup
 	@$(BIN)/python scripts/student_edition.py
+
+# Re-execute notebooks in place after a model or text change (NB=chapters/x.ipynb for one).
+outputs: setup
+	@$(BIN)/python scripts/execute_notebooks.py $(NB)
 
 serve:
 	@test -f $(SITE)/index.html || { echo "no site yet: run 'make book'"; exit 1; }
