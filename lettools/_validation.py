@@ -26,8 +26,18 @@ def _to_float_array(value, name: str) -> np.ndarray:
     """Convert lists, numpy and pandas objects to a float64 array, or raise TypeError."""
     if isinstance(value, (str, bytes)):
         raise TypeError(f"{name} must be numeric, got a string: {value!r}")
-    if hasattr(value, "to_numpy"):  # pandas Series / DataFrame
+    if hasattr(value, "to_numpy") and getattr(value, "ndim", 1) == 2:
+        # A DataFrame's rows are dates: ambiguous against the engine's (paths, days) layout.
+        raise TypeError(
+            f"{name}: pass a DataFrame as an array in the engine's layout, one row per path and one"
+            f" column per day (for dates down the rows, use frame.to_numpy().T)"
+        )
+    if hasattr(value, "to_numpy"):  # pandas Series
         value = value.to_numpy()
+    if isinstance(value, np.ma.MaskedArray):
+        if np.ma.is_masked(value):
+            raise ValueError(f"{name} has masked values: fill or drop them before passing it")
+        value = value.data
     try:
         array = np.asarray(value)
     except (ValueError, TypeError) as exc:  # ragged nested lists
@@ -36,10 +46,14 @@ def _to_float_array(value, name: str) -> np.ndarray:
         raise TypeError(f"{name} must be numeric, got booleans")
     if not (np.issubdtype(array.dtype, np.number) or array.dtype == object):
         raise TypeError(f"{name} must be numeric, got dtype {array.dtype}")
+    if np.issubdtype(array.dtype, np.timedelta64) or np.issubdtype(array.dtype, np.datetime64):
+        raise TypeError(f"{name} must be plain numbers, got dtype {array.dtype}")
     if np.issubdtype(array.dtype, np.complexfloating):
         raise TypeError(f"{name} must be real, got complex numbers")
     try:
         return np.asarray(array, dtype=np.float64)
+    except OverflowError:
+        raise ValueError(f"{name} is too large to be a float64 (beyond about 1.8e308)") from None
     except (ValueError, TypeError):
         raise TypeError(f"{name} must contain only numbers") from None
 
@@ -131,8 +145,8 @@ def as_scalar(
     )
 
 
-def as_positive_int(value, name: str) -> int:
-    """A whole number >= 1 (path counts, day counts, periods per year)."""
+def as_positive_int(value, name: str, *, maximum: int | None = None) -> int:
+    """A whole number >= 1 (path counts, day counts, periods per year), at most ``maximum``."""
     if isinstance(value, bool) or not isinstance(value, (numbers.Integral, float, np.floating)):
         raise TypeError(f"{name} must be a whole number, got {type(value).__name__}: {value!r}")
     if isinstance(value, (float, np.floating)):
@@ -140,6 +154,8 @@ def as_positive_int(value, name: str) -> int:
             raise ValueError(f"{name} must be a whole number, got {value!r}")
     if int(value) < 1:
         raise ValueError(f"{name} must be positive, got {value!r}")
+    if maximum is not None and int(value) > maximum:
+        raise ValueError(f"{name} must be at most {maximum:,}, got {value!r}")
     return int(value)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import numbers
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -82,8 +83,10 @@ def index_returns(name: str, start=None, end=None) -> pd.Series:
     ----------
     name : {"sp500", "nasdaq"}
         The index.
-    start, end : str, datetime-like or None
-        First and last dates kept (inclusive); the whole history when None.
+    start, end : str, datetime-like, int or None
+        First and last dates kept (inclusive); the whole history when None. A whole
+        number is a calendar year: ``start=2008`` means 1 January 2008 and ``end=2008``
+        31 December 2008.
 
     Returns
     -------
@@ -96,6 +99,12 @@ def index_returns(name: str, start=None, end=None) -> pd.Series:
     for label, value in (("start", start), ("end", end)):
         if value is None:
             continue
+        if isinstance(value, bool) or isinstance(value, float):
+            raise TypeError(f"{label} must be a date or a whole year, got {value!r}")
+        if isinstance(value, numbers.Integral):  # a year, not nanoseconds since 1970
+            if not 1800 <= value <= 2200:
+                raise ValueError(f"{label} as a whole number is a calendar year, got {value!r}")
+            value = f"{int(value)}-01-01" if label == "start" else f"{int(value)}-12-31"
         try:
             bounds[label] = pd.Timestamp(value)
         except (ValueError, TypeError):

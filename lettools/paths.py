@@ -20,6 +20,9 @@ from ._validation import as_positive_int, as_scalar
 
 __all__ = ["BLOCK_PATHS", "SCENARIOS", "gbm_returns", "scenario_returns"]
 
+# Largest array gbm_returns builds: 2 GB of float64.
+MAX_VALUES = 250_000_000
+
 BLOCK_PATHS = 1024
 """Paths per random stream; part of the definition of every seeded path, so it never changes."""
 
@@ -66,7 +69,8 @@ def gbm_returns(
     mu : float
         Arithmetic annual drift (0.08 is 8% a year).
     sigma : float
-        Annual volatility, >= 0.
+        Annual volatility, between 0 and 5 (500% a year; beyond it a day's simple return
+        rounds to exactly -1 in float64 and the paths stop meaning anything).
     seed : int
         Required; the same seed gives the same paths (see the module notes).
     periods_per_year : int
@@ -79,8 +83,13 @@ def gbm_returns(
     """
     n_paths = as_positive_int(n_paths, "n_paths")
     n_days = as_positive_int(n_days, "n_days")
-    mu = as_scalar(mu, "mu")
-    sigma = as_scalar(sigma, "sigma", minimum=0.0)
+    if n_paths * n_days > MAX_VALUES:
+        raise ValueError(
+            f"n_paths x n_days = {n_paths * n_days:,} values would need {n_paths * n_days * 8 / 1e9:.1f} GB;"
+            f" at most {MAX_VALUES:,} (use lettools.simulate_outcomes for O(paths) memory)"
+        )
+    mu = as_scalar(mu, "mu", minimum=-10.0, maximum=10.0)
+    sigma = as_scalar(sigma, "sigma", minimum=0.0, maximum=5.0)
     seed = as_seed(seed)
     periods_per_year = as_positive_int(periods_per_year, "periods_per_year")
     drift, volatility = gbm_parameters(mu, sigma, periods_per_year)

@@ -36,6 +36,30 @@ def _result(value):
     return float(value) if value.ndim == 0 else value
 
 
+def _check_broadcast(**inputs) -> None:
+    """Raise a ValueError naming the inputs and their shapes when they do not broadcast."""
+    try:
+        np.broadcast_shapes(*(np.shape(value) for value in inputs.values()))
+    except ValueError:
+        shapes = ", ".join(f"{name} {np.shape(value)}" for name, value in inputs.items())
+        raise ValueError(f"these inputs do not broadcast together: {shapes}") from None
+
+
+def _closed_form(formula, **inputs):
+    """Evaluate ``formula(**inputs)`` after checking that the inputs broadcast, refusing inf or NaN.
+
+    Extreme but finite inputs (a volatility of 1e-300, a leverage of 1e6) can overflow a
+    closed form; the caller gets a ValueError naming the inputs, not a RuntimeWarning and inf.
+    """
+    _check_broadcast(**inputs)
+    with np.errstate(all="ignore"):
+        value = np.asarray(formula(**inputs), dtype=np.float64)
+    if not np.all(np.isfinite(value)):
+        names = ", ".join(inputs)
+        raise ValueError(f"the result is not a finite float64 for these values of {names}: they are too extreme")
+    return _result(value)
+
+
 def fund_return(index_return, volatility, leverage, *, years=1.0, rate=0.0, expense_ratio=0.0):
     """Return of a daily-reset fund over a period, given the index's return and volatility.
 
@@ -72,10 +96,17 @@ def fund_return(index_return, volatility, leverage, *, years=1.0, rate=0.0, expe
     years = as_array(years, "years", minimum=0.0)
     rate = as_array(rate, "rate")
     expense_ratio = as_array(expense_ratio, "expense_ratio", minimum=0.0)
-    exponent = ((1.0 - leverage) * rate - expense_ratio) * years + (
-        (leverage - leverage**2) / 2.0 * volatility**2 * years
+
+    def formula(index_return, volatility, leverage, years, rate, expense_ratio):
+        exponent = ((1.0 - leverage) * rate - expense_ratio) * years + (
+            (leverage - leverage**2) / 2.0 * volatility**2 * years
+        )
+        return (1.0 + index_return) ** leverage * np.exp(exponent) - 1.0
+
+    return _closed_form(
+        formula, index_return=index_return, volatility=volatility, leverage=leverage,
+        years=years, rate=rate, expense_ratio=expense_ratio,
     )
-    return _result((1.0 + index_return) ** leverage * np.exp(exponent) - 1.0)
 
 
 def estimated_returns_table(
@@ -132,7 +163,12 @@ def log_growth_rate(leverage, mu, sigma, *, rate=0.0, expense_ratio=0.0):
     sigma = as_array(sigma, "sigma", minimum=0.0)
     rate = as_array(rate, "rate")
     expense_ratio = as_array(expense_ratio, "expense_ratio", minimum=0.0)
-    return _result(leverage * mu + (1.0 - leverage) * rate - expense_ratio - leverage**2 * sigma**2 / 2.0)
+    return _closed_form(
+        lambda leverage, mu, sigma, rate, expense_ratio: (
+            leverage * mu + (1.0 - leverage) * rate - expense_ratio - leverage**2 * sigma**2 / 2.0
+        ),
+        leverage=leverage, mu=mu, sigma=sigma, rate=rate, expense_ratio=expense_ratio,
+    )
 
 
 def decay_rate(leverage, sigma):
@@ -143,7 +179,9 @@ def decay_rate(leverage, sigma):
     """
     leverage = as_array(leverage, "leverage")
     sigma = as_array(sigma, "sigma", minimum=0.0)
-    return _result((leverage**2 - leverage) * sigma**2 / 2.0)
+    return _closed_form(
+        lambda leverage, sigma: (leverage**2 - leverage) * sigma**2 / 2.0, leverage=leverage, sigma=sigma
+    )
 
 
 def kelly_leverage(mu, sigma, *, rate=0.0):
@@ -151,7 +189,7 @@ def kelly_leverage(mu, sigma, *, rate=0.0):
     mu = as_array(mu, "mu")
     sigma = as_array(sigma, "sigma", minimum=0.0, minimum_inclusive=False)
     rate = as_array(rate, "rate")
-    return _result((mu - rate) / sigma**2)
+    return _closed_form(lambda mu, sigma, rate: (mu - rate) / sigma**2, mu=mu, sigma=sigma, rate=rate)
 
 
 def cash_breakeven_leverage(mu, sigma, *, rate=0.0):
@@ -172,7 +210,7 @@ def wipeout_move(leverage):
     leverage = as_array(leverage, "leverage")
     if np.any(leverage == 0.0):
         raise ValueError("leverage must be non-zero: a fund with no exposure has no wipeout move")
-    return _result(-1.0 / leverage)
+    return _closed_form(lambda leverage: -1.0 / leverage, leverage=leverage)
 
 
 def rebalance_flow(assets, leverage, index_return):
@@ -185,7 +223,10 @@ def rebalance_flow(assets, leverage, index_return):
     assets = as_array(assets, "assets", minimum=0.0)
     leverage = as_array(leverage, "leverage")
     index_return = as_array(index_return, "index_return", minimum=-1.0, minimum_inclusive=False)
-    return _result(assets * (leverage**2 - leverage) * index_return)
+    return _closed_form(
+        lambda assets, leverage, index_return: assets * (leverage**2 - leverage) * index_return,
+        assets=assets, leverage=leverage, index_return=index_return,
+    )
 
 
 def expected_growth_factor(leverage, daily_mean, n_days):
@@ -199,7 +240,16 @@ def expected_growth_factor(leverage, daily_mean, n_days):
     n_days = as_array(n_days, "n_days", minimum=0.0)
     if np.any(n_days != np.round(n_days)):
         raise ValueError("n_days must be whole numbers of days")
-    return _result((1.0 + leverage * daily_mean) ** n_days)
+    _check_broadcast(leverage=leverage, daily_mean=daily_mean, n_days=n_days)
+    if np.any(leverage * daily_mean <= -1.0):
+        raise ValueError(
+            "leverage * daily_mean must be > -1: at or below it the average day wipes the fund out,"
+            " and (1 + L m)^T no longer describes a fund that stays at zero"
+        )
+    return _closed_form(
+        lambda leverage, daily_mean, n_days: (1.0 + leverage * daily_mean) ** n_days,
+        leverage=leverage, daily_mean=daily_mean, n_days=n_days,
+    )
 
 
 def realized_variance(index_returns):
@@ -222,7 +272,10 @@ def buy_and_hold_gap(first_return, second_return, leverage):
     first_return = as_array(first_return, "first_return", minimum=-1.0, minimum_inclusive=False)
     second_return = as_array(second_return, "second_return", minimum=-1.0, minimum_inclusive=False)
     leverage = as_array(leverage, "leverage")
-    return _result((leverage - leverage**2) * first_return * second_return)
+    return _closed_form(
+        lambda first_return, second_return, leverage: (leverage - leverage**2) * first_return * second_return,
+        first_return=first_return, second_return=second_return, leverage=leverage,
+    )
 
 
 def breakeven_return(cumulative_return):
@@ -235,4 +288,6 @@ def breakeven_return(cumulative_return):
     cumulative_return = as_array(
         cumulative_return, "cumulative_return", minimum=-1.0, minimum_inclusive=False
     )
-    return _result(1.0 / (1.0 + cumulative_return) - 1.0)
+    return _closed_form(
+        lambda cumulative_return: 1.0 / (1.0 + cumulative_return) - 1.0, cumulative_return=cumulative_return
+    )

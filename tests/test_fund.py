@@ -106,7 +106,10 @@ def test_shapes_and_pandas_input(returns):
     assert many.shape == (80, 301)
     np.testing.assert_array_equal(many[:, 0], 100.0)
     np.testing.assert_array_equal(simulate_fund(pd.Series(returns[0]), 2), one)
-    np.testing.assert_array_equal(simulate_fund(pd.DataFrame(returns), 2, start=100.0), many)
+    # A DataFrame's rows read as dates by pandas' convention, not as paths: refused, not guessed.
+    with pytest.raises(TypeError, match="index_returns.*DataFrame"):
+        simulate_fund(pd.DataFrame(returns), 2)
+    np.testing.assert_array_equal(simulate_fund(pd.DataFrame(returns).to_numpy(), 2, start=100.0), many)
     np.testing.assert_array_equal(simulate_fund(list(returns[0]), 2), one)
     assert isinstance(terminal_value(returns[0], 2), float)
     assert terminal_value(returns, 2).shape == (80,)
