@@ -458,7 +458,8 @@ def tracking_chart(frame: pd.DataFrame, leverage: float) -> alt.VConcatChart:
         description=(
             f"Top: the simulated {multiple} fund's daily tracking difference, its return minus {multiple} the "
             "index's return, in basis points; it stays within a few basis points every day. Bottom: the "
-            f"fund's cumulative return and {multiple} the index's cumulative return over the same years; the two lines drift far apart."
+            f"fund's cumulative return and {multiple} the index's cumulative return over the same years; the "
+            "two lines drift far apart."
         ),
     )
 
