@@ -170,6 +170,19 @@ def test_real_fund_spreads_divide_the_lag_by_the_spread_fraction():
     assert abs(table["spread_borrowed"].diff().iloc[-1]) > 0.0015
 
 
+def test_two_fund_fit_solves_both_lags():
+    for basis in ("notional", "borrowed"):
+        fit = costs.two_fund_fit(basis)
+        turnover = costs.REAL_FUND_JOINT["abs_index_return_per_year"]
+        for figures in costs.REAL_FUND_LAGS.values():
+            leverage = figures["leverage"]
+            fraction = abs(leverage) if basis == "notional" else leverage - 1
+            model = fraction * fit["spread"] + fit["trading_cost"] * (leverage**2 - leverage) * turnover
+            assert model == pytest.approx(figures["lag"])
+    assert costs.two_fund_fit("borrowed")["trading_cost"] < -0.001    # impossible: -19 bp per dollar traded
+    assert abs(costs.two_fund_fit("notional")["trading_cost"]) < 0.0003
+
+
 def test_margin_helpers():
     assert costs.margin_leverage_cap(0.5) == pytest.approx(2.0)            # Regulation T: 2x at most
     assert costs.margin_call_fall(2.0, 0.25) == pytest.approx(1 / 3)       # equity 25% after a 1/3 fall

@@ -17,7 +17,7 @@ import pytest
 
 from lettools import simulate_fund
 from lettools._conventions import spread_fraction
-from lettools.book.costs import REAL_FUND_LAGS
+from lettools.book.costs import REAL_FUND_JOINT, REAL_FUND_LAGS
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "sp500_sso_upro_nav_spxtr_rf.csv"
 FIRST, LAST = "2009-06-25", "2024-12-31"
@@ -53,9 +53,10 @@ def measure(history: pd.DataFrame, fund: str) -> dict:
         "days": residual.size,
         "lag": lag,
         "residual_sd_bp": float(np.std(residual, ddof=1)) * 1e4,
+        "robust_sd_bp": 1.4826 * float(np.median(np.abs(residual - np.median(residual)))) * 1e4,
         "correlation": float(np.corrcoef(real_returns, leverage * index_returns)[0, 1]),
         "spread": {basis: lag / spread_fraction(leverage, basis) for basis in ("notional", "borrowed")},
-        "index_returns": index_returns, "rate": rate, "real": real,
+        "residual": residual, "index_returns": index_returns, "rate": rate, "real": real,
     }
 
 
@@ -68,12 +69,13 @@ def measured(history) -> dict:
 def test_the_book_quotes_the_measured_lag_and_residual(measured, fund):
     figures, quoted = measured[fund], REAL_FUND_LAGS[fund]
     print(f"\n{fund}: {figures['days']} days {FIRST}..{LAST}; lag {figures['lag']:.3%} a year; "
-          f"residual sd {figures['residual_sd_bp']:.2f} bp a day; correlation with {FUNDS[fund][0]:g}x TR "
+          f"residual sd {figures['residual_sd_bp']:.2f} bp a day (robust {figures['robust_sd_bp']:.2f}); correlation with {FUNDS[fund][0]:g}x TR "
           f"{figures['correlation']:.5f}; spread on the notional {figures['spread']['notional']:.3%}, "
           f"on the borrowed part {figures['spread']['borrowed']:.3%}")
     assert figures["lag"] == pytest.approx(quoted["lag"], abs=5e-5)
     assert figures["residual_sd_bp"] == pytest.approx(quoted["residual_sd_bp"], abs=0.05)
-    assert figures["correlation"] > 0.999
+    assert figures["robust_sd_bp"] == pytest.approx(quoted["robust_sd_bp"], abs=0.05)
+    assert figures["correlation"] == pytest.approx(quoted["correlation"], abs=5e-6)
 
 
 def test_one_spread_on_the_notional_explains_both_funds(measured):
@@ -83,6 +85,21 @@ def test_one_spread_on_the_notional_explains_both_funds(measured):
     assert abs(notional["UPRO"] - notional["SSO"]) < 0.0015
     # On the borrowed part the two funds disagree by far more than on the notional.
     assert abs(borrowed["UPRO"] - borrowed["SSO"]) > 2 * abs(notional["UPRO"] - notional["SSO"])
+
+
+@pytest.mark.parametrize("spread_basis", ["notional", "borrowed"])
+def test_the_book_quotes_the_joint_figures(measured, spread_basis):
+    upro, sso = measured["UPRO"], measured["SSO"]
+    # The gap between the two funds' spreads, from the daily shortfalls each divided by its spread fraction.
+    daily_gap = (-upro["residual"] / spread_fraction(FUNDS["UPRO"][0], spread_basis)
+                 + sso["residual"] / spread_fraction(FUNDS["SSO"][0], spread_basis))
+    gap, standard_error = daily_gap.mean() * 252, daily_gap.std(ddof=1) / np.sqrt(daily_gap.size) * 252
+    print(f"\n{spread_basis}: UPRO's spread minus SSO's {gap:+.3%} a year, standard error {standard_error:.3%}")
+    quoted_gap, quoted_error = REAL_FUND_JOINT["spread_gap"][spread_basis]
+    assert gap == pytest.approx(quoted_gap, abs=5e-5)
+    assert standard_error == pytest.approx(quoted_error, abs=5e-5)
+    turnover = np.abs(upro["index_returns"]).mean() * 252
+    assert turnover == pytest.approx(REAL_FUND_JOINT["abs_index_return_per_year"], abs=5e-4)
 
 
 @pytest.mark.parametrize("spread_basis", ["notional", "borrowed"])

@@ -76,14 +76,43 @@ EXPENSE_RATIOS = pd.DataFrame(
 #: NAVs, the S&P 500 total-return index and the one-month Treasury-bill rate (Ken French's data library),
 #: 25 June 2009 to 31 December 2024 (3,905 trading days). ``lag``: the fund's mean daily shortfall against
 #: ``L R_TR + (1 - L) r - f``, times 252 (annual decimal); ``residual_sd_bp``: the standard deviation of
-#: that daily shortfall, basis points; ``correlation``: of the fund's daily NAV return with ``L R_TR``.
+#: that daily shortfall, basis points; ``robust_sd_bp``: the same spread measured robustly (1.4826 times the
+#: median absolute deviation), which a few outlying days do not move; ``correlation``: of the fund's daily
+#: NAV return with ``L R_TR``.
 #: The data may not be redistributed, so the book quotes these figures and the test recomputes them.
 REAL_FUND_LAGS = {
     "UPRO": {"leverage": 3.0, "expense_ratio": 0.0091, "lag": 0.01738, "residual_sd_bp": 6.07,
-             "correlation": 0.99981},
+             "robust_sd_bp": 1.15, "correlation": 0.99981},
     "SSO": {"leverage": 2.0, "expense_ratio": 0.0089, "lag": 0.01222, "residual_sd_bp": 4.23,
-            "correlation": 0.99980},
+            "robust_sd_bp": 1.32, "correlation": 0.99980},
 }
+
+
+#: The same data, jointly: for each spread basis, the mean annual difference between the spread UPRO needs
+#: and the spread SSO needs (UPRO minus SSO) and its standard error (from the daily differences of the two
+#: funds' shortfalls, each divided by its spread fraction); and ``abs_index_return_per_year``, the sum of
+#: the index's absolute daily returns per year, which sizes the rebalancing trades in a two-fund fit.
+REAL_FUND_JOINT = {
+    "spread_gap": {"notional": (-0.00032, 0.00045), "borrowed": (-0.00353, 0.00091)},
+    "abs_index_return_per_year": 1.828,
+}
+
+
+def two_fund_fit(spread_basis: str = "notional") -> pd.Series:
+    """One spread and one trading cost that together explain both real funds' lags exactly.
+
+    Solves ``lag_i = spread_fraction(L_i) s + c |L_i^2 - L_i| a`` for the two funds of
+    :data:`REAL_FUND_LAGS`, with ``a`` the index's absolute daily returns summed over a
+    year (:data:`REAL_FUND_JOINT`). Returns ``spread`` (annual decimal) and
+    ``trading_cost`` (per unit of money traded, decimal). A negative trading cost
+    means the basis cannot explain both funds with costs that make sense.
+    """
+    funds = list(REAL_FUND_LAGS.values())
+    turnover = REAL_FUND_JOINT["abs_index_return_per_year"]
+    matrix = np.array([[spread_fraction(f["leverage"], spread_basis),
+                        abs(f["leverage"] ** 2 - f["leverage"]) * turnover] for f in funds])
+    spread, trading_cost = np.linalg.solve(matrix, np.array([f["lag"] for f in funds]))
+    return pd.Series({"spread": spread, "trading_cost": trading_cost}, name=spread_basis)
 
 
 def real_fund_spreads(spread_bases: Sequence[str] = SPREAD_BASES) -> pd.DataFrame:
