@@ -2,8 +2,10 @@
 
 The cost model itself lives in the engine (:func:`lettools.cost_breakdown` and
 friends); this module arranges it for the page: the cost breakdown explorer,
-the expense-ratio comparison, tracking error against performance divergence on
-index history, and the do-it-yourself comparison. Every drag is an annual
+the expense-ratio comparison, the real funds' measured lags and the spreads
+they imply, tracking difference, tracking error and performance divergence on
+index history, the do-it-yourself comparison with margin rules, and the
+investor's own round-trip costs. Every drag is an annual
 decimal of assets, measured against ``L`` times the index's price return.
 """
 
@@ -45,6 +47,13 @@ __all__ = [
     "tracking_chart",
     "diy_comparison",
     "diy_chart",
+    "REAL_FUND_LAGS",
+    "REAL_FUND_JOINT",
+    "real_fund_spreads",
+    "two_fund_fit",
+    "margin_leverage_cap",
+    "margin_call_fall",
+    "round_trip_drag",
 ]
 
 #: Holding periods (years) of the explorer's cumulative-effect chart.
