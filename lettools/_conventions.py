@@ -41,7 +41,3 @@ def spread_fraction(leverage, spread_basis: str = "notional"):
         result = np.maximum(leverage - 1.0, 0.0) + np.maximum(-leverage, 0.0)
     return float(result) if result.ndim == 0 else result
 
-
-def financed_fraction(leverage):
-    """The ``"borrowed"`` spread fraction (kept until every caller takes ``spread_basis``)."""
-    return spread_fraction(leverage, "borrowed")

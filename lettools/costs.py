@@ -4,10 +4,11 @@ Every annual *drag* here is measured against ``L`` times the index's price
 return: a fund whose return over a year is ``L * R`` exactly has zero drag. On
 that yardstick a daily-reset fund's year costs, as decimals of its assets,
 
-* financing ``(L - 1) * rate + financed_fraction(L) * spread``: the benchmark
-  rate on the borrowed part, plus the dealer's spread (see
-  :func:`lettools._conventions.financed_fraction`). For ``L < 1`` the first
-  term is negative: the fund holds ``(1 - L)`` of its assets in cash (an
+* financing ``(L - 1) * rate + spread_fraction(L, spread_basis) * spread``: the
+  benchmark rate on the borrowed part, plus the dealer's spread on the swap
+  notional ``|L|`` (``spread_basis="notional"``, the default) or on the borrowed
+  part only (``"borrowed"``; see :mod:`lettools._conventions`). For ``L < 1`` the
+  first term is negative: the fund holds ``(1 - L)`` of its assets in cash (an
   inverse fund also receives interest on its short notional), and that
   interest is a credit;
 * the expense ratio;
@@ -23,7 +24,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ._conventions import financed_fraction
+from ._conventions import check_spread_basis, spread_fraction
 from ._validation import as_array, as_positive_int, as_scalar
 
 if TYPE_CHECKING:
@@ -44,15 +45,19 @@ def _scalar_or_array(values: np.ndarray):
     return float(values) if np.ndim(values) == 0 else values
 
 
-def financing_cost(assets, leverage, rate: float, *, spread: float = 0.0):
+def financing_cost(
+    assets, leverage, rate: float, *, spread: float = 0.0, spread_basis: str = "notional"
+):
     """Money a fund pays for its leverage in a year (negative: interest it earns).
 
-    A long fund (``L > 1``) borrows ``(L - 1) * assets`` and pays ``rate + spread``
-    on it. A fund with ``L < 1`` holds ``(1 - L) * assets`` of cash (an inverse
-    fund's own assets plus the interest leg of its short swaps) and earns
-    ``rate`` on it, so the benchmark part is negative; the spread is still
-    charged, on the short notional ``|L| * assets`` for inverse funds.
-    In one formula: ``assets * ((L - 1) * rate + financed_fraction(L) * spread)``.
+    A long fund (``L > 1``) pays ``rate`` on the borrowed ``(L - 1) * assets``. A
+    fund with ``L < 1`` holds ``(1 - L) * assets`` of cash (an inverse fund's own
+    assets plus the interest leg of its short swaps) and earns ``rate`` on it, so
+    the benchmark part is negative. The dealer's spread is charged on the swap
+    notional ``|L| * assets`` (``spread_basis="notional"``) or, for a fund that holds
+    the index and borrows the rest, on ``(L - 1) * assets`` (``"borrowed"``; an
+    inverse fund still pays it on ``|L| * assets``).
+    In one formula: ``assets * ((L - 1) * rate + spread_fraction(L, spread_basis) * spread)``.
 
     Parameters
     ----------
@@ -65,6 +70,8 @@ def financing_cost(assets, leverage, rate: float, *, spread: float = 0.0):
         Benchmark financing rate (for example an overnight rate), annual decimal.
     spread : float, default 0.0
         Dealer's spread over the benchmark, annual decimal, >= 0.
+    spread_basis : {"notional", "borrowed"}, default "notional"
+        What the spread is paid on (see :func:`lettools.simulate_fund`).
 
     Returns
     -------
@@ -76,7 +83,8 @@ def financing_cost(assets, leverage, rate: float, *, spread: float = 0.0):
     leverage = as_array(leverage, "leverage")
     rate = as_scalar(rate, "rate")
     spread = as_scalar(spread, "spread", minimum=0.0)
-    cost = assets * ((leverage - 1.0) * rate + financed_fraction(leverage) * spread)
+    spread_basis = check_spread_basis(spread_basis)
+    cost = assets * ((leverage - 1.0) * rate + spread_fraction(leverage, spread_basis) * spread)
     return _scalar_or_array(cost)
 
 
@@ -86,6 +94,7 @@ def cost_breakdown(
     rate: float,
     expense_ratio: float,
     spread: float = 0.0,
+    spread_basis: str = "notional",
     trading_cost: float = 0.0,
     volatility: float = 0.0,
     periods_per_year: int = 252,
@@ -93,7 +102,7 @@ def cost_breakdown(
     """Annual drag of a daily-reset fund, by source, as decimals of its assets.
 
     The drag is measured against ``L`` times the index's price return (see the
-    module notes): ``financing = (L - 1) * rate + financed_fraction(L) * spread``
+    module notes): ``financing = (L - 1) * rate + spread_fraction(L, spread_basis) * spread``
     (negative for ``L < 1``: interest earned on cash), ``expense_ratio``, and
     ``trading = trading_cost * |L^2 - L| * E|R| * periods_per_year``, the cost of
     the daily rebalancing trade ``A |L^2 - L| |R|`` with
@@ -109,7 +118,9 @@ def cost_breakdown(
     expense_ratio : float
         The fund's expense ratio, annual decimal, >= 0 (0.0095 for 0.95%).
     spread : float, default 0.0
-        Financing spread over ``rate`` on the financed fraction, annual decimal, >= 0.
+        Financing spread over ``rate``, annual decimal, >= 0.
+    spread_basis : {"notional", "borrowed"}, default "notional"
+        What the spread is paid on (see :func:`lettools.simulate_fund`).
     trading_cost : float, default 0.0
         Cost per unit of money traded in the rebalance (half the bid-ask spread
         plus impact), decimal, >= 0 (0.0005 for 5 basis points).
@@ -131,11 +142,12 @@ def cost_breakdown(
     rate = as_scalar(rate, "rate")
     expense_ratio = as_scalar(expense_ratio, "expense_ratio", minimum=0.0)
     spread = as_scalar(spread, "spread", minimum=0.0)
+    spread_basis = check_spread_basis(spread_basis)
     trading_cost = as_scalar(trading_cost, "trading_cost", minimum=0.0)
     volatility = as_scalar(volatility, "volatility", minimum=0.0)
     periods_per_year = as_positive_int(periods_per_year, "periods_per_year")
 
-    financing = (leverage - 1.0) * rate + financed_fraction(leverage) * spread
+    financing = (leverage - 1.0) * rate + spread_fraction(leverage, spread_basis) * spread
     mean_abs_daily_return = volatility / math.sqrt(periods_per_year) * math.sqrt(2.0 / math.pi)
     trading = trading_cost * np.abs(leverage**2 - leverage) * mean_abs_daily_return * periods_per_year
     expense = np.broadcast_to(expense_ratio, leverage.shape)

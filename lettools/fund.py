@@ -4,9 +4,11 @@ Each day the fund resets its exposure to ``L`` times its assets, so its return o
 day ``t`` is
 
     L R_t + (1 - L) rate_t / ppy - expense_ratio / ppy
-        - spread / ppy * financed_fraction(L) - trading_cost * |L (L - 1) R_t|
+        - spread / ppy * spread_fraction(L, spread_basis) - trading_cost * |L (L - 1) R_t|
 
 with ``R_t`` the index's simple return and ``ppy`` the trading days per year. The
+benchmark rate falls on the borrowed part (the ``(1 - L)`` term); the spread falls on
+the swap notional ``|L|`` by default (see :mod:`lettools._conventions`). The
 last term is the cost of the rebalancing trade, ``|L (L - 1) R_t|`` of assets,
 at ``trading_cost`` per unit traded. A day whose return is -100% or worse leaves
 the fund at zero for good (a single-day index move of ``-1/L`` is enough).
@@ -17,18 +19,21 @@ from __future__ import annotations
 import numpy as np
 
 from . import kernels
-from ._conventions import financed_fraction
+from ._conventions import check_spread_basis, spread_fraction
 from ._validation import as_positive_int, as_rate_per_day, as_returns, as_scalar
 
 __all__ = ["simulate_fund", "terminal_value", "static_leverage_path"]
 
 
-def _prepare(index_returns, leverage, expense_ratio, rate, spread, trading_cost, start, periods_per_year):
+def _prepare(
+    index_returns, leverage, expense_ratio, rate, spread, spread_basis, trading_cost, start, periods_per_year
+):
     """Validate the simulator's arguments and turn them into kernel inputs."""
     returns = as_returns(index_returns)
     leverage = as_scalar(leverage, "leverage")
     expense_ratio = as_scalar(expense_ratio, "expense_ratio", minimum=0.0)
     spread = as_scalar(spread, "spread", minimum=0.0)
+    spread_basis = check_spread_basis(spread_basis)
     trading_cost = as_scalar(trading_cost, "trading_cost", minimum=0.0)
     start = as_scalar(start, "start", minimum=0.0, minimum_inclusive=False)
     periods_per_year = as_positive_int(periods_per_year, "periods_per_year")
@@ -36,7 +41,7 @@ def _prepare(index_returns, leverage, expense_ratio, rate, spread, trading_cost,
     carry = (
         (1.0 - leverage) * rate_per_day
         - expense_ratio / periods_per_year
-        - spread / periods_per_year * financed_fraction(leverage)
+        - spread / periods_per_year * spread_fraction(leverage, spread_basis)
     )
     trading_drag = trading_cost * abs(leverage * (leverage - 1.0))
     matrix = np.ascontiguousarray(np.atleast_2d(returns))
@@ -50,6 +55,7 @@ def simulate_fund(
     expense_ratio: float = 0.0,
     rate=0.0,
     spread: float = 0.0,
+    spread_basis: str = "notional",
     trading_cost: float = 0.0,
     start: float = 1.0,
     periods_per_year: int = 252,
@@ -72,8 +78,13 @@ def simulate_fund(
         value per day. The fund pays it on borrowed exposure (``L > 1``) and earns
         it on cash (``L < 1``): the ``(1 - L) * rate`` term.
     spread : float
-        Annual financing spread over ``rate``, paid on ``financed_fraction(L)``
-        of assets (``L - 1`` for a long fund, ``|L|`` for an inverse one).
+        Annual financing spread over ``rate`` (decimal), paid on
+        ``spread_fraction(L, spread_basis)`` of assets.
+    spread_basis : {"notional", "borrowed"}
+        What the spread is paid on. ``"notional"`` (default): the whole swap
+        notional ``|L|``, as for a fund that holds cash and a total-return swap.
+        ``"borrowed"``: ``L - 1`` for a long fund (one that holds the index and
+        borrows the rest), ``|L|`` for an inverse one.
     trading_cost : float
         Cost per unit traded of the daily rebalancing trade (0.001 is 10 bp).
     start : float
@@ -95,7 +106,8 @@ def simulate_fund(
     [100.0, 120.0, 96.0]
     """
     matrix, one_path, leverage, carry, trading_drag, start = _prepare(
-        index_returns, leverage, expense_ratio, rate, spread, trading_cost, start, periods_per_year
+        index_returns, leverage, expense_ratio, rate, spread, spread_basis, trading_cost, start,
+        periods_per_year,
     )
     out = np.empty((matrix.shape[0], matrix.shape[1] + 1))
     parallel = matrix.size >= kernels.PARALLEL_MIN_SIZE
@@ -111,6 +123,7 @@ def terminal_value(
     expense_ratio: float = 0.0,
     rate=0.0,
     spread: float = 0.0,
+    spread_basis: str = "notional",
     trading_cost: float = 0.0,
     start: float = 1.0,
     periods_per_year: int = 252,
@@ -123,7 +136,8 @@ def terminal_value(
     (for speed), so the two agree to rounding (about 1e-15 relative), not bit for bit.
     """
     matrix, one_path, leverage, carry, trading_drag, start = _prepare(
-        index_returns, leverage, expense_ratio, rate, spread, trading_cost, start, periods_per_year
+        index_returns, leverage, expense_ratio, rate, spread, spread_basis, trading_cost, start,
+        periods_per_year,
     )
     out = np.empty(matrix.shape[0])
     parallel = matrix.size >= kernels.PARALLEL_MIN_SIZE

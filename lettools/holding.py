@@ -7,7 +7,7 @@ and standard deviation ``sigma sqrt(t)``. In continuous time (Avellaneda and
 Zhang 2010) a fund that resets to leverage ``L`` is worth
 
     V = X^L exp(c t),   c = (1 - L) rate - expense_ratio
-                            - financed_fraction(L) spread + (L - L^2) sigma^2 / 2,
+                            - spread_fraction(L, spread_basis) spread + (L - L^2) sigma^2 / 2,
 
 a deterministic function of ``X``. Every risk here is therefore the
 probability that ``X`` lands in a set of values, computed exactly from the
@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ._conventions import financed_fraction
+from ._conventions import check_spread_basis, spread_fraction
 from ._validation import as_array, as_positive_int, as_scalar
 
 if TYPE_CHECKING:
@@ -60,7 +60,14 @@ def _normal_cdf(x):
     return ndtr(x)
 
 
-def _inputs(leverage, sigma, n_days, mu, rate, expense_ratio, spread, periods_per_year):
+def _inputs(
+    leverage, sigma, n_days, mu, rate, expense_ratio, spread, periods_per_year,
+    spread_basis="notional", trading_cost=0.0,
+):
+    """Validated, broadcast inputs; ``n_days`` becomes years and ``spread`` the annual
+    friction charge: ``spread_fraction(L, spread_basis) * spread`` plus the expected
+    yearly cost of the daily rebalance, ``trading_cost |L^2 - L| sigma sqrt(2 ppy / pi)``
+    (the mean of ``|R|`` for normal daily returns; its day-to-day noise is ignored)."""
     leverage = as_array(leverage, "leverage")
     sigma = as_array(sigma, "sigma", minimum=0.0)
     n_days = as_array(n_days, "n_days", minimum=0.0, minimum_inclusive=False)
@@ -68,6 +75,8 @@ def _inputs(leverage, sigma, n_days, mu, rate, expense_ratio, spread, periods_pe
     rate = as_scalar(rate, "rate")
     expense_ratio = as_scalar(expense_ratio, "expense_ratio", minimum=0.0)
     spread = as_scalar(spread, "spread", minimum=0.0)
+    spread_basis = check_spread_basis(spread_basis)
+    trading_cost = as_scalar(trading_cost, "trading_cost", minimum=0.0)
     periods_per_year = as_positive_int(periods_per_year, "periods_per_year")
     try:
         leverage, sigma, n_days = np.broadcast_arrays(leverage, sigma, n_days)
@@ -76,23 +85,29 @@ def _inputs(leverage, sigma, n_days, mu, rate, expense_ratio, spread, periods_pe
             f"leverage {leverage.shape}, sigma {sigma.shape} and n_days {n_days.shape} "
             "do not broadcast together"
         ) from None
-    return leverage, sigma, n_days / periods_per_year, mu, rate, expense_ratio, spread
+    friction = spread_fraction(leverage, spread_basis) * spread + trading_cost * np.abs(
+        leverage**2 - leverage
+    ) * sigma * np.sqrt(2.0 * periods_per_year / np.pi)
+    return leverage, sigma, n_days / periods_per_year, mu, rate, expense_ratio, friction
 
 
-def _log_moments(leverage, sigma, years, mu, rate, expense_ratio, spread):
-    """Mean and sd of ln X, and the fund's extra log growth ``c t`` over the period."""
+def _log_moments(leverage, sigma, years, mu, rate, expense_ratio, friction):
+    """Mean and sd of ln X, and the fund's extra log growth ``c t`` over the period.
+
+    ``friction`` is the annual spread and trading charge as :func:`_inputs` returns it.
+    """
     mean = (mu - 0.5 * sigma**2) * years
     sd = sigma * np.sqrt(years)
     carry = (
         (1.0 - leverage) * rate
         - expense_ratio
-        - financed_fraction(leverage) * spread
+        - friction
         + 0.5 * (leverage - leverage**2) * sigma**2
     ) * years
     return mean, sd, carry
 
 
-def _lag_probability(leverage, sigma, years, mu, rate, expense_ratio, spread):
+def _lag_probability(leverage, sigma, years, mu, rate, expense_ratio, friction):
     """P(V < 1 + L (X - 1)) for broadcast arrays, by locating the roots in y = ln X.
 
     ``g(y) = exp(L y + carry) - 1 - L (e^y - 1)`` is convex in ``y`` for ``L > 1``
@@ -101,7 +116,7 @@ def _lag_probability(leverage, sigma, years, mu, rate, expense_ratio, spread):
     side of the turning point holds at most one root, found by bisection, and
     the set where ``g < 0`` is a union of at most four pieces between them.
     """
-    mean, sd, carry = _log_moments(leverage, sigma, years, mu, rate, expense_ratio, spread)
+    mean, sd, carry = _log_moments(leverage, sigma, years, mu, rate, expense_ratio, friction)
 
     def g(y):
         # Written as e^y (e^((L-1) y + carry) - L) + (L - 1) so that the sign stays
@@ -143,9 +158,9 @@ def _lag_probability(leverage, sigma, years, mu, rate, expense_ratio, spread):
     return np.clip(probability, 0.0, 1.0)
 
 
-def _loss_probability(leverage, sigma, years, mu, rate, expense_ratio, spread, threshold):
+def _loss_probability(leverage, sigma, years, mu, rate, expense_ratio, friction, threshold):
     """P(V - 1 < -threshold): ln V is normal with mean ``L mean + carry``, sd ``|L| sd``."""
-    mean, sd, carry = _log_moments(leverage, sigma, years, mu, rate, expense_ratio, spread)
+    mean, sd, carry = _log_moments(leverage, sigma, years, mu, rate, expense_ratio, friction)
     log_mean = leverage * mean + carry
     log_sd = np.abs(leverage) * sd
     cutoff = np.log1p(-threshold)
@@ -168,6 +183,8 @@ def prob_lag_static(
     rate: float = 0.0,
     expense_ratio: float = 0.0,
     spread: float = 0.0,
+    spread_basis: str = "notional",
+    trading_cost: float = 0.0,
     periods_per_year: int = 252,
 ):
     """Chance that the fund ends behind ``L`` times the index's return over the period.
@@ -192,7 +209,14 @@ def prob_lag_static(
     expense_ratio : float, default 0.0
         Expense ratio, annual decimal, >= 0.
     spread : float, default 0.0
-        Financing spread on the financed fraction, annual decimal, >= 0.
+        Financing spread over ``rate``, annual decimal, >= 0.
+    spread_basis : {"notional", "borrowed"}, default "notional"
+        What the spread is paid on (see :func:`lettools.simulate_fund`).
+    trading_cost : float, default 0.0
+        Cost per unit traded of the daily rebalance, decimal, >= 0. The closed
+        forms charge its expected yearly amount, ``trading_cost |L^2 - L| sigma
+        sqrt(2 ppy / pi)``, as a steady drag (an approximation: its noise and its
+        link to the index's path are ignored); the simulation charges it day by day.
     periods_per_year : int, default 252
         Trading days in a year.
 
@@ -201,7 +225,9 @@ def prob_lag_static(
     float or numpy.ndarray
         Probability, in [0, 1].
     """
-    arrays = _inputs(leverage, sigma, n_days, mu, rate, expense_ratio, spread, periods_per_year)
+    arrays = _inputs(
+        leverage, sigma, n_days, mu, rate, expense_ratio, spread, periods_per_year, spread_basis, trading_cost
+    )
     return _result(_lag_probability(*arrays))
 
 
@@ -215,6 +241,8 @@ def prob_fund_loss(
     rate: float = 0.0,
     expense_ratio: float = 0.0,
     spread: float = 0.0,
+    spread_basis: str = "notional",
+    trading_cost: float = 0.0,
     periods_per_year: int = 252,
 ):
     """Chance that the fund has lost more than ``threshold`` after ``n_days``.
@@ -226,7 +254,7 @@ def prob_fund_loss(
     threshold : float, default 0.0
         Loss as a decimal of the amount invested, in [0, 1): 0 asks for any
         loss, 0.2 for a loss of more than 20%.
-    mu, rate, expense_ratio, spread, periods_per_year
+    mu, rate, expense_ratio, spread, spread_basis, trading_cost, periods_per_year
         As in :func:`prob_lag_static`.
 
     Returns
@@ -237,7 +265,9 @@ def prob_fund_loss(
     threshold = as_scalar(threshold, "threshold", minimum=0.0, maximum=1.0)
     if threshold == 1.0:
         raise ValueError("threshold must be < 1 (the fund cannot lose more than 100%)")
-    arrays = _inputs(leverage, sigma, n_days, mu, rate, expense_ratio, spread, periods_per_year)
+    arrays = _inputs(
+        leverage, sigma, n_days, mu, rate, expense_ratio, spread, periods_per_year, spread_basis, trading_cost
+    )
     return _result(_loss_probability(*arrays, threshold))
 
 
@@ -251,6 +281,8 @@ def fund_value_at_risk(
     rate: float = 0.0,
     expense_ratio: float = 0.0,
     spread: float = 0.0,
+    spread_basis: str = "notional",
+    trading_cost: float = 0.0,
     periods_per_year: int = 252,
 ):
     """Value at risk of a holding in the fund: the loss exceeded with probability ``1 - confidence``.
@@ -261,7 +293,7 @@ def fund_value_at_risk(
         As in :func:`prob_lag_static`.
     confidence : float, default 0.95
         Confidence level, in (0, 1).
-    mu, rate, expense_ratio, spread, periods_per_year
+    mu, rate, expense_ratio, spread, spread_basis, trading_cost, periods_per_year
         As in :func:`prob_lag_static`.
 
     Returns
@@ -277,7 +309,7 @@ def fund_value_at_risk(
     from scipy.special import ndtri  # lazy, as in _normal_cdf
 
     leverage, sigma, years, *rest = _inputs(
-        leverage, sigma, n_days, mu, rate, expense_ratio, spread, periods_per_year
+        leverage, sigma, n_days, mu, rate, expense_ratio, spread, periods_per_year, spread_basis, trading_cost
     )
     mean, sd, carry = _log_moments(leverage, sigma, years, *rest)
     quantile = leverage * mean + carry + np.abs(leverage) * sd * ndtri(1.0 - confidence)
@@ -295,6 +327,8 @@ def admissible_horizon(
     rate: float = 0.0,
     expense_ratio: float = 0.0,
     spread: float = 0.0,
+    spread_basis: str = "notional",
+    trading_cost: float = 0.0,
     max_days: int = 2520,
     periods_per_year: int = 252,
 ):
@@ -318,7 +352,7 @@ def admissible_horizon(
         max_probability=0.05`` keeps the 95% value at risk within 20%).
     threshold : float, default 0.0
         Loss threshold for ``risk="loss"``, decimal in [0, 1).
-    mu, rate, expense_ratio, spread
+    mu, rate, expense_ratio, spread, spread_basis, trading_cost
         As in :func:`prob_lag_static`.
     max_days : int, default 2520
         Longest horizon examined, trading days (2520 is ten years).
@@ -352,7 +386,8 @@ def admissible_horizon(
     horizons = np.empty(leverage.shape, dtype=np.int64)
     for position in np.ndindex(leverage.shape):
         arrays = _inputs(
-            leverage[position], sigma[position], days, mu, rate, expense_ratio, spread, periods_per_year
+            leverage[position], sigma[position], days, mu, rate, expense_ratio, spread, periods_per_year,
+            spread_basis, trading_cost,
         )
         if risk == "lag":
             probabilities = _lag_probability(*arrays)
@@ -375,13 +410,15 @@ def simulate_holding_risk(
     rate: float = 0.0,
     expense_ratio: float = 0.0,
     spread: float = 0.0,
+    spread_basis: str = "notional",
+    trading_cost: float = 0.0,
     periods_per_year: int = 252,
 ) -> pd.DataFrame:
     """Holding-period risks of a fund that resets once a day, by seeded simulation.
 
     The index follows GBM sampled daily (as in the closed forms); the fund earns
-    ``L R + ((1 - L) rate - expense_ratio - financed_fraction(L) spread) /
-    periods_per_year`` each day and stays at zero once a day wipes it out.
+    ``L R + ((1 - L) rate - expense_ratio - spread_fraction(L, spread_basis) spread) /
+    periods_per_year - trading_cost |L (L - 1) R|`` each day and stays at zero once a day wipes it out.
 
     Parameters
     ----------
@@ -398,7 +435,7 @@ def simulate_holding_risk(
         ``0.5 / sqrt(n_paths)``.
     seed : int, default 0
         Seed of the random generator: the same seed gives the same table.
-    mu, rate, expense_ratio, spread, periods_per_year
+    mu, rate, expense_ratio, spread, spread_basis, trading_cost, periods_per_year
         As in :func:`prob_lag_static`.
 
     Returns
@@ -422,9 +459,14 @@ def simulate_holding_risk(
     rate = as_scalar(rate, "rate")
     expense_ratio = as_scalar(expense_ratio, "expense_ratio", minimum=0.0)
     spread = as_scalar(spread, "spread", minimum=0.0)
+    spread_basis = check_spread_basis(spread_basis)
+    trading_cost = as_scalar(trading_cost, "trading_cost", minimum=0.0)
     periods_per_year = as_positive_int(periods_per_year, "periods_per_year")
 
-    carry = ((1.0 - leverage) * rate - expense_ratio - financed_fraction(leverage) * spread) / periods_per_year
+    carry = (
+        (1.0 - leverage) * rate - expense_ratio - spread_fraction(leverage, spread_basis) * spread
+    ) / periods_per_year
+    trading_drag = trading_cost * abs(leverage * (leverage - 1.0))
     drift = (mu - 0.5 * sigma**2) / periods_per_year
     volatility = sigma / np.sqrt(periods_per_year)
     generator = np.random.default_rng(seed)
@@ -433,7 +475,8 @@ def simulate_holding_risk(
     block = max(1, 2_000_000 // max_days)  # paths per block: bounded memory for long horizons
     for first in range(0, n_paths, block):
         log_returns = drift + volatility * generator.standard_normal((min(block, n_paths - first), max_days))
-        growth = np.maximum(1.0 + leverage * np.expm1(log_returns) + carry, 0.0)
+        index_returns = np.expm1(log_returns)
+        growth = np.maximum(1.0 + leverage * index_returns + carry - trading_drag * np.abs(index_returns), 0.0)
         fund = np.cumprod(growth, axis=1)
         static = 1.0 + leverage * np.expm1(np.cumsum(log_returns, axis=1))
         lagging += np.sum(fund < static, axis=0)

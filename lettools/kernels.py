@@ -9,7 +9,7 @@ hold the two together.
 Conventions shared by the kernels
 ---------------------------------
 ``carry`` is the per-day part of the fund's return that does not depend on the
-index: ``(1 - L) * rate_t - expense_ratio / ppy - spread / ppy * financed_fraction(L)``.
+index: ``(1 - L) * rate_t - expense_ratio / ppy - spread / ppy * spread_fraction(L, spread_basis)``.
 ``trading_drag`` is ``trading_cost * |L (L - 1)|``, so that the day's cost of the
 rebalancing trade is ``trading_drag * |R_t|`` of assets. A day whose growth factor
 ``1 + L R_t + carry_t - trading_drag |R_t|`` is zero or less wipes the fund out,
@@ -132,7 +132,7 @@ def static_paths_serial(index_returns, leverage, start, out):
 
 
 @njit
-def gbm_outcomes(generator, drift, volatility, n_days, leverage, carry, start, fund_out, static_out):
+def gbm_outcomes(generator, drift, volatility, n_days, leverage, carry, trading_drag, start, fund_out, static_out):
     """Terminal values of ``fund_out.size`` GBM paths drawn from ``generator``; no path is stored.
 
     Day ``t`` of a path has the simple index return ``expm1(drift + volatility * z)``
@@ -147,7 +147,7 @@ def gbm_outcomes(generator, drift, volatility, n_days, leverage, carry, start, f
         alive = True
         for _ in range(n_days):
             index_return = math.expm1(drift + volatility * generator.standard_normal())
-            growth = _daily_growth(index_return, leverage, carry, 0.0)
+            growth = _daily_growth(index_return, leverage, carry, trading_drag)
             fund = fund * growth if growth > 0.0 else 0.0
             index_level *= 1.0 + index_return
             if start * ((1.0 - leverage) + leverage * index_level) <= 0.0:

@@ -15,6 +15,7 @@ import numba
 import numpy as np
 
 from . import kernels
+from ._conventions import check_spread_basis, spread_fraction
 from ._validation import as_positive_int, as_scalar
 from .paths import as_seed, gbm_parameters, path_blocks
 
@@ -94,6 +95,9 @@ def simulate_outcomes(
     seed: int,
     rate: float = 0.0,
     expense_ratio: float = 0.0,
+    spread: float = 0.0,
+    spread_basis: str = "notional",
+    trading_cost: float = 0.0,
     periods_per_year: int = 252,
 ) -> OutcomeSimulation:
     """Terminal value of a daily-reset fund and of static leverage on many GBM index paths.
@@ -115,9 +119,9 @@ def simulate_outcomes(
         Number of simulated paths.
     seed : int
         Required; the same seed gives identical results on every run.
-    rate, expense_ratio : float
-        Annual financing rate (constant) and expense ratio, charged to the fund
-        as in :func:`lettools.simulate_fund`; the static position pays neither.
+    rate, expense_ratio, spread, spread_basis, trading_cost
+        The fund's costs, as in :func:`lettools.simulate_fund` (``rate`` constant
+        here); the static position pays none of them.
     periods_per_year : int
         Trading days per year.
 
@@ -134,17 +138,24 @@ def simulate_outcomes(
     seed = as_seed(seed)
     rate = as_scalar(rate, "rate")
     expense_ratio = as_scalar(expense_ratio, "expense_ratio", minimum=0.0)
+    spread = as_scalar(spread, "spread", minimum=0.0)
+    spread_basis = check_spread_basis(spread_basis)
+    trading_cost = as_scalar(trading_cost, "trading_cost", minimum=0.0)
     periods_per_year = as_positive_int(periods_per_year, "periods_per_year")
 
     drift, volatility = gbm_parameters(mu, sigma, periods_per_year)
-    carry = ((1.0 - leverage) * rate - expense_ratio) / periods_per_year
+    carry = (
+        (1.0 - leverage) * rate - expense_ratio - spread_fraction(leverage, spread_basis) * spread
+    ) / periods_per_year
+    trading_drag = trading_cost * abs(leverage * (leverage - 1.0))
     fund = np.empty(n_paths)
     static = np.empty(n_paths)
 
     def run(block):
         first, stop, generator = block
         kernels.gbm_outcomes(
-            generator, drift, volatility, n_days, leverage, carry, 1.0, fund[first:stop], static[first:stop]
+            generator, drift, volatility, n_days, leverage, carry, trading_drag, 1.0,
+            fund[first:stop], static[first:stop],
         )
 
     blocks = list(path_blocks(seed, n_paths))

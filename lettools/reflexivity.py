@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ._conventions import financed_fraction
+from ._conventions import check_spread_basis, spread_fraction
 from ._numba import njit
 from ._validation import as_array, as_positive_int, as_returns, as_scalar
 
@@ -357,6 +357,7 @@ def simulate_reflexive_market(
     rate: float = 0.0,
     expense_ratio: float = 0.0,
     spread: float = 0.0,
+    spread_basis: str = "notional",
     periods_per_year: int = 252,
 ) -> pd.DataFrame:
     """Many days of an index whose leveraged funds' closing trades move it.
@@ -365,8 +366,8 @@ def simulate_reflexive_market(
     without the funds). The funds' rebalancing flow ``K R`` (``K`` from their
     assets at the previous close) adds ``K R / depth``, and the day settles at
     the fixed point ``R = R0 / (1 - gain)``, ``gain = K / depth``. Each fund
-    then earns ``L R + ((1 - L) rate - expense_ratio - financed_fraction(L)
-    spread) / periods_per_year``; a fund whose return is -100% or worse is wiped
+    then earns ``L R + ((1 - L) rate - expense_ratio - spread_fraction(L,
+    spread_basis) spread) / periods_per_year``; a fund whose return is -100% or worse is wiped
     out (assets 0) and stops trading. Investor creations and redemptions are
     left out: assets change only through returns.
 
@@ -391,7 +392,9 @@ def simulate_reflexive_market(
     expense_ratio : float, default 0.0
         Funds' expense ratio, annual decimal, >= 0.
     spread : float, default 0.0
-        Financing spread on the financed fraction, annual decimal, >= 0.
+        Financing spread over ``rate``, annual decimal, >= 0.
+    spread_basis : {"notional", "borrowed"}, default "notional"
+        What the spread is paid on (see :func:`lettools.simulate_fund`).
     periods_per_year : int, default 252
         Trading days in a year.
 
@@ -412,10 +415,11 @@ def simulate_reflexive_market(
     rate = as_scalar(rate, "rate")
     expense_ratio = as_scalar(expense_ratio, "expense_ratio", minimum=0.0)
     spread = as_scalar(spread, "spread", minimum=0.0)
+    spread_basis = check_spread_basis(spread_basis)
     periods_per_year = as_positive_int(periods_per_year, "periods_per_year")
 
     daily_carry = (
-        (1.0 - leverages) * rate - expense_ratio - financed_fraction(leverages) * spread
+        (1.0 - leverages) * rate - expense_ratio - spread_fraction(leverages, spread_basis) * spread
     ) / periods_per_year
     index_return, gain, flow, assets, n_done, status = _reflexive_market_kernel(
         exogenous, assets0, leverages, 1.0 / depth, np.asarray(daily_carry, dtype=np.float64)

@@ -54,7 +54,10 @@ def test_rebalance_trading_cost_is_cost_times_trade():
 def test_drag_profile_matches_the_engine_and_compounds():
     row = costs.drag_profile(3, 0.04, 0.005, 0.0095, 0.0002).iloc[0]
     engine = cost_breakdown(3, rate=0.04, spread=0.005, expense_ratio=0.0095, trading_cost=0.0002, volatility=0.2)
-    assert row["financing"] == pytest.approx(2 * 0.045)
+    assert row["benchmark"] == pytest.approx(2 * 0.04)      # the rate on the borrowed part
+    assert row["spread_cost"] == pytest.approx(3 * 0.005)   # the spread on the whole notional
+    assert row["frictions"] == pytest.approx(row["spread_cost"] + row["fees"] + row["trading"])
+    assert row["benchmark"] + row["frictions"] == pytest.approx(row["total"])
     assert row["total"] == pytest.approx(engine["total"])
     assert row["fees"] == pytest.approx(0.0095)
     for years in costs.HORIZONS:
@@ -63,7 +66,7 @@ def test_drag_profile_matches_the_engine_and_compounds():
 
 def test_drag_profile_inverse_fund_at_high_rates_gains():
     row = costs.drag_profile(-1, 0.08, 0.0, 0.0095, 0.0).iloc[0]
-    assert row["financing"] == pytest.approx(-0.16)
+    assert row["benchmark"] == pytest.approx(-0.16)
     assert row["lost_10"] < 0  # a credit: the holding ends above the cost-free yardstick
 
 
@@ -78,36 +81,41 @@ def test_explorer_twin_within_budget_and_accessible():
     pick = grid[(grid.leverage == 2) & np.isclose(grid.benchmark_rate, 0.07) & (grid.spread == 0)
                 & np.isclose(grid.expense_ratio, 0.0005) & (grid.trading_cost == 0)]
     assert pick["total"].item() == pytest.approx(0.07 + 0.0005)
+    assert pick["benchmark"].item() == pytest.approx(0.07)
 
 
 def test_explorer_update_off_grid():
     spec = costs.cost_explorer().update(leverage=2.5, benchmark_rate=0.0325)
     assert spec["description"]
     drawn = pd.read_csv(io.StringIO(spec["datasets"][spec["data"]["name"]]))
-    assert drawn["financing"].item() == pytest.approx(1.5 * (0.0325 + 0.005))
+    assert drawn["benchmark"].item() == pytest.approx(1.5 * 0.0325)
+    assert drawn["spread_cost"].item() == pytest.approx(2.5 * 0.005)
     expected = costs.drag_profile(2.5, 0.0325, 0.005, 0.0095, 0.0002)["total"].item()
     assert drawn["total"].item() == pytest.approx(expected, abs=1e-6)  # the chart keeps 6 decimals
 
 
-# Tracking error against divergence
+# Tracking difference, tracking error and divergence
 
-def test_tracking_miss_is_the_days_costs():
+def test_tracking_difference_is_the_days_costs():
     returns = pd.Series([0.01, -0.02, 0.005, 0.03], index=pd.date_range("2020-01-01", periods=4, name="date"))
     frame = costs.tracking_and_divergence(returns, 3, rate=0.02, expense_ratio=0.0091, spread=0.01)
-    daily_cost = ((1 - 3) * 0.02 - 0.0091 - 2 * 0.01) / 252 * 1e4
-    assert np.allclose(frame["miss_bp"], daily_cost)
+    daily_cost = ((1 - 3) * 0.02 - 0.0091 - 3 * 0.01) / 252 * 1e4   # spread on the notional, 3x assets
+    assert np.allclose(frame["tracking_difference_bp"], daily_cost)
+    borrowed = costs.tracking_and_divergence(returns, 3, rate=0.02, expense_ratio=0.0091, spread=0.01,
+                                             spread_basis="borrowed")
+    assert np.allclose(borrowed["tracking_difference_bp"], daily_cost + 0.01 / 252 * 1e4)
     nav = simulate_fund(returns, 3, rate=0.02, expense_ratio=0.0091, spread=0.01)
     assert frame["fund_cumulative"].iloc[-1] == pytest.approx(nav[-1] - 1)
     assert frame["target_cumulative"].iloc[-1] == pytest.approx(3 * (np.prod(1 + returns) - 1))
     summary = costs.tracking_summary(frame)
     assert summary["tracking_error_bp"] == pytest.approx(0.0, abs=1e-9)
     assert summary["divergence"] == pytest.approx(summary["fund_return"] - summary["target_return"])
-    assert summary["annual_miss"] == pytest.approx(daily_cost * 1e-4 * 252)
+    assert summary["annual_tracking_difference"] == pytest.approx(daily_cost * 1e-4 * 252)
 
 
-def test_tracking_without_costs_misses_nothing_daily():
+def test_tracking_without_costs_has_no_daily_tracking_difference():
     frame = costs.tracking_and_divergence([0.05, -0.05, 0.02], 2)
-    assert np.allclose(frame["miss_bp"], 0.0, atol=1e-9)
+    assert np.allclose(frame["tracking_difference_bp"], 0.0, atol=1e-9)
     assert frame["fund_cumulative"].iloc[-1] != pytest.approx(frame["target_cumulative"].iloc[-1])
 
 
@@ -136,7 +144,7 @@ def test_diy_comparison_splits_benchmark_and_extra():
                                  fund_trading_cost=0.0, volatility=0.2, futures_basis=0.0025, margin_rate=0.07)
     assert table.loc[(3.0, "Index futures"), "total"] == pytest.approx(2 * 0.0425)
     assert table.loc[(3.0, "Margin loan"), "total"] == pytest.approx(2 * 0.07)
-    assert table.loc[(2.0, "Leveraged ETF"), "total"] == pytest.approx(0.04 + 0.005 + 0.0091)
+    assert table.loc[(2.0, "Leveraged ETF"), "total"] == pytest.approx(0.04 + 2 * 0.005 + 0.0091)
     assert np.allclose(table["benchmark"] + table["extra"], table["total"])
     check_accessible(costs.diy_chart(table))
     with pytest.raises(ValueError, match="leverage"):
@@ -147,8 +155,54 @@ def test_diy_comparison_splits_benchmark_and_extra():
 def test_expense_ratio_chart_and_table():
     check_accessible(costs.expense_ratio_chart())
     leveraged = costs.EXPENSE_RATIOS[costs.EXPENSE_RATIOS["kind"] == "Leveraged fund"]
-    assert leveraged["low"].between(0.0085, 0.0096).all()
-    assert (leveraged["gross"] >= leveraged["low"]).all()
+    assert leveraged["net"].between(0.0085, 0.0096).all()
+    assert (costs.EXPENSE_RATIOS["gross"] >= costs.EXPENSE_RATIOS["net"]).all()
+
+
+def test_real_fund_spreads_divide_the_lag_by_the_spread_fraction():
+    table = costs.real_fund_spreads()
+    for fund, figures in costs.REAL_FUND_LAGS.items():
+        leverage, lag = figures["leverage"], figures["lag"]
+        assert table.loc[fund, "spread_notional"] == pytest.approx(lag / leverage)
+        assert table.loc[fund, "spread_borrowed"] == pytest.approx(lag / (leverage - 1))
+    # The book's claim: on the notional the two funds need nearly the same spread, on the borrowed part not.
+    assert abs(table["spread_notional"].diff().iloc[-1]) < 0.0015
+    assert abs(table["spread_borrowed"].diff().iloc[-1]) > 0.0015
+
+
+def test_two_fund_fit_solves_both_lags():
+    for basis in ("notional", "borrowed"):
+        fit = costs.two_fund_fit(basis)
+        turnover = costs.REAL_FUND_JOINT["abs_index_return_per_year"]
+        for figures in costs.REAL_FUND_LAGS.values():
+            leverage = figures["leverage"]
+            fraction = abs(leverage) if basis == "notional" else leverage - 1
+            model = fraction * fit["spread"] + fit["trading_cost"] * (leverage**2 - leverage) * turnover
+            assert model == pytest.approx(figures["lag"])
+    assert costs.two_fund_fit("borrowed")["trading_cost"] < -0.001    # impossible: -19 bp per dollar traded
+    assert abs(costs.two_fund_fit("notional")["trading_cost"]) < 0.0003
+
+
+def test_margin_helpers():
+    assert costs.margin_leverage_cap(0.5) == pytest.approx(2.0)            # Regulation T: 2x at most
+    assert costs.margin_call_fall(2.0, 0.25) == pytest.approx(1 / 3)       # equity 25% after a 1/3 fall
+    fall = costs.margin_call_fall(3.0, 0.25)
+    value = 3 * (1 - fall)
+    assert (value - 2) / value == pytest.approx(0.25)
+    assert costs.margin_call_fall(1.0, 0.25) == pytest.approx(1.0)         # no loan: never called
+    with pytest.raises(ValueError, match="leverage"):
+        costs.margin_call_fall(0.5, 0.25)
+    with pytest.raises(ValueError, match="initial_margin"):
+        costs.margin_leverage_cap(0.0)
+
+
+def test_round_trip_drag():
+    assert costs.round_trip_drag(0.0010, 252) == pytest.approx(0.0010)
+    assert costs.round_trip_drag(0.0010, 21) == pytest.approx(0.0010 * 12)
+    with pytest.raises(ValueError, match="holding_days"):
+        costs.round_trip_drag(0.001, 0)
+    with pytest.raises(ValueError, match="quoted_spread"):
+        costs.round_trip_drag(-0.001, 10)
 
 
 # Exercises: each reference answer passes and a typical wrong one fails
@@ -163,11 +217,12 @@ def test_exercises_are_registered():
 @pytest.mark.parametrize(
     "exercise_id, right, wrong",
     [
-        ("costs-financing", 12.5, 25.0),                 # whole exposure charged
+        ("costs-financing", 13.75, 12.5),                # spread on the borrowed part only
+        ("costs-financing", 13.75, 25.0),                # cash interest not netted
         ("costs-fee-table", 0.0090, 0.0094),             # gross, waiver forgotten
         ("costs-year-loss", -0.359, -0.24),              # costs left out
-        ("costs-upro-lag", 0.7e-4 * 252, 0.7 * 252),     # basis points, not decimal
-        ("costs-upro-lag", 1 - (1 - 0.7e-4) ** 252, 0.7e-4 * 365),
+        ("costs-upro-lag", 0.0174 / 3, 0.0174 / 2),     # spread on the borrowed part
+        ("costs-upro-lag", 0.0058, 0.0174),              # the whole lag
     ],
 )
 def test_numeric_exercises(exercise_id, right, wrong):
@@ -182,14 +237,14 @@ def test_year_loss_expected_value_matches_hand_accounts():
 
 def test_function_exercise():
     def right(leverage, rate, spread, expense_ratio):
+        return (leverage - 1) * rate + abs(leverage) * spread + expense_ratio
+
+    def spread_on_borrowed_part(leverage, rate, spread, expense_ratio):
         financed = max(leverage - 1, 0) + max(-leverage, 0)
         return (leverage - 1) * rate + financed * spread + expense_ratio
 
-    def spread_on_exposure(leverage, rate, spread, expense_ratio):
-        return (leverage - 1) * rate + abs(leverage) * spread + expense_ratio
-
     assert evaluate("costs-annual-drag", right).correct
-    assert not evaluate("costs-annual-drag", spread_on_exposure).correct
+    assert not evaluate("costs-annual-drag", spread_on_borrowed_part).correct
 
 
 # Every chart must also run in Vega: an expression error only shows in the browser otherwise.

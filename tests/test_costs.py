@@ -67,9 +67,24 @@ def test_inverse_fund_earns_interest_and_pays_spread_on_short_notional():
     assert financing_cost(100.0, -3.0, 0.05, spread=0.01) == pytest.approx(-20.0 + 3.0)
 
 
-def test_fund_below_1x_earns_interest_on_its_cash_and_pays_no_spread():
-    assert financing_cost(100.0, 0.5, 0.04, spread=0.01) == pytest.approx(-2.0)
-    assert financing_cost(100.0, 1.0, 0.04, spread=0.01) == 0.0
+def test_fund_below_1x_earns_interest_on_its_cash_and_pays_the_spread_on_its_swap():
+    # 0.5x: earns r on half its assets, pays the spread on a 0.5x swap (none if it holds the index).
+    assert financing_cost(100.0, 0.5, 0.04, spread=0.01) == pytest.approx(-2.0 + 0.5)
+    assert financing_cost(100.0, 1.0, 0.04, spread=0.01) == pytest.approx(1.0)
+    assert financing_cost(100.0, 0.5, 0.04, spread=0.01, spread_basis="borrowed") == pytest.approx(-2.0)
+    assert financing_cost(100.0, 1.0, 0.04, spread=0.01, spread_basis="borrowed") == 0.0
+
+
+@pytest.mark.parametrize("spread_basis", ["notional", "borrowed"])
+def test_financing_is_rate_on_borrowed_part_plus_spread_on_its_basis(spread_basis):
+    leverage = np.array([-3.0, -1.0, 0.0, 0.5, 1.0, 2.0, 3.0])
+    spread_on = np.abs(leverage) if spread_basis == "notional" else np.where(
+        leverage > 1, leverage - 1, np.where(leverage < 0, -leverage, 0.0))
+    expected = 250.0 * ((leverage - 1) * 0.045 + spread_on * 0.0055)
+    got = financing_cost(250.0, leverage, 0.045, spread=0.0055, spread_basis=spread_basis)
+    np.testing.assert_allclose(got, expected, rtol=1e-14)
+    table = cost_breakdown(leverage, rate=0.045, expense_ratio=0.0, spread=0.0055, spread_basis=spread_basis)
+    np.testing.assert_allclose(table["financing"], expected / 250.0, rtol=1e-14)
 
 
 def test_benchmark_three_points_apart_costs_six_points_on_a_3x_fund():
@@ -100,11 +115,13 @@ def test_trading_drag_matches_simulated_rebalancing_trades():
     assert simulated == pytest.approx(model, rel=0.01)
 
 
+@pytest.mark.parametrize("spread_basis", ["notional", "borrowed"])
 @pytest.mark.parametrize("leverage", [3.0, 2.0, -1.0, -3.0, 0.5])
-def test_breakdown_agrees_with_the_fund_simulator_on_a_flat_index(leverage):
+def test_breakdown_agrees_with_the_fund_simulator_on_a_flat_index(leverage, spread_basis):
     rate, fee, spread = 0.045, 0.0095, 0.006
-    total = cost_breakdown(leverage, rate=rate, expense_ratio=fee, spread=spread)["total"]
-    value = terminal_value(np.zeros(252), leverage, rate=rate, expense_ratio=fee, spread=spread)
+    total = cost_breakdown(leverage, rate=rate, expense_ratio=fee, spread=spread, spread_basis=spread_basis)["total"]
+    value = terminal_value(np.zeros(252), leverage, rate=rate, expense_ratio=fee, spread=spread,
+                           spread_basis=spread_basis)
     # A flat index leaves only the carry; daily deduction compounds to about exp(-total).
     assert value == pytest.approx(math.exp(-total), abs=total**2 / 252 + 1e-12)
 

@@ -5,17 +5,24 @@ import pandas as pd
 import pytest
 
 from lettools import kernels, reference, simulate_fund, static_leverage_path, terminal_value
-from lettools._conventions import financed_fraction
 
 
-def direct_fund(index_returns, leverage, *, expense_ratio=0.0, rate=0.0, spread=0.0, trading_cost=0.0,
-                start=1.0, ppy=252):
-    """The fund's NAV written out day by day from the definition, in plain Python."""
+def direct_fund(index_returns, leverage, *, expense_ratio=0.0, rate=0.0, spread=0.0, spread_basis="notional",
+                trading_cost=0.0, start=1.0, ppy=252):
+    """The fund's NAV written out day by day from the definition, in plain Python.
+
+    The spread falls on the swap notional |L| ("notional"), or on the borrowed part L - 1 of a
+    long fund and the short notional |L| of an inverse one ("borrowed").
+    """
+    if spread_basis == "notional":
+        spread_on = abs(leverage)
+    else:
+        spread_on = leverage - 1 if leverage > 1 else (-leverage if leverage < 0 else 0.0)
     rates = np.broadcast_to(np.asarray(rate, dtype=float), (len(index_returns),))
     nav = [start]
     for r_t, rate_t in zip(index_returns, rates, strict=False):
         daily = (leverage * r_t + (1 - leverage) * rate_t / ppy - expense_ratio / ppy
-                 - spread / ppy * financed_fraction(leverage)
+                 - spread / ppy * spread_on
                  - trading_cost * abs(leverage * (leverage - 1) * r_t))
         nav.append(0.0 if daily <= -1 or nav[-1] == 0.0 else nav[-1] * (1 + daily))
     return np.array(nav)
@@ -28,22 +35,40 @@ def returns():
     return np.random.default_rng(7).normal(0.0004, 0.02, size=(80, 300))
 
 
-@pytest.mark.parametrize("leverage", [3.0, 2.0, 1.0, 0.0, -1.0, -3.0])
-def test_simulate_fund_matches_the_definition(leverage):
+@pytest.mark.parametrize("spread_basis", ["notional", "borrowed"])
+@pytest.mark.parametrize("leverage", [3.0, 2.0, 1.0, 0.5, 0.0, -1.0, -3.0])
+def test_simulate_fund_matches_the_definition(leverage, spread_basis):
     rng = np.random.default_rng(1)
     index_returns = rng.normal(0.0, 0.03, 120)
     rates = rng.uniform(0.0, 0.06, 120)
-    costs = dict(expense_ratio=0.0095, rate=rates, spread=0.01, trading_cost=0.0005, start=50.0)
+    costs = dict(expense_ratio=0.0095, rate=rates, spread=0.01, spread_basis=spread_basis, trading_cost=0.0005,
+                 start=50.0)
     expected = direct_fund(index_returns, leverage, **costs)
     np.testing.assert_allclose(simulate_fund(index_returns, leverage, **costs), expected, rtol=1e-12)
     assert terminal_value(index_returns, leverage, **costs) == pytest.approx(expected[-1], rel=1e-12)
 
 
-def test_spread_is_charged_on_the_financed_fraction():
-    # One flat day: a 3x fund pays the spread on 2x its assets, a -2x fund on 2x, a 1x fund on nothing.
-    for leverage, financed in [(3.0, 2.0), (-2.0, 2.0), (1.0, 0.0), (0.5, 0.0)]:
+def test_spread_is_charged_on_the_swap_notional_by_default():
+    # One flat day: every fund pays the spread on its whole notional |L| (a 3x fund on 3x its assets).
+    for leverage, notional in [(3.0, 3.0), (2.0, 2.0), (-2.0, 2.0), (1.0, 1.0), (0.5, 0.5)]:
         nav = simulate_fund([0.0], leverage, spread=0.0126)
-        assert nav[-1] == pytest.approx(1 - 0.0126 / 252 * financed, rel=1e-14)
+        assert nav[-1] == pytest.approx(1 - 0.0126 / 252 * notional, rel=1e-14)
+
+
+def test_borrowed_basis_charges_the_spread_on_the_borrowed_part_only():
+    # A fund that holds the index pays the spread on L - 1; an inverse fund on its short notional.
+    for leverage, borrowed in [(3.0, 2.0), (2.0, 1.0), (-2.0, 2.0), (1.0, 0.0), (0.5, 0.0)]:
+        nav = simulate_fund([0.0], leverage, spread=0.0126, spread_basis="borrowed")
+        assert nav[-1] == pytest.approx(1 - 0.0126 / 252 * borrowed, rel=1e-14)
+
+
+def test_bases_differ_by_one_spread_on_a_long_fund():
+    # Over a random year, 3x on the notional basis loses exactly one more spread a day than on the borrowed one.
+    index_returns = np.random.default_rng(5).normal(0.0004, 0.012, 252)
+    notional = simulate_fund(index_returns, 3, rate=0.03, spread=0.006)
+    borrowed = simulate_fund(index_returns, 3, rate=0.03, spread=0.006, spread_basis="borrowed")
+    daily_gap = (borrowed[1:] / borrowed[:-1] - 1) - (notional[1:] / notional[:-1] - 1)
+    np.testing.assert_allclose(daily_gap, 0.006 / 252, rtol=1e-9)
 
 
 def test_rate_is_paid_on_borrowing_and_earned_on_cash():

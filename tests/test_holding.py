@@ -54,12 +54,14 @@ def test_closed_forms_match_daily_monte_carlo(leverage, sigma, n_days, mu, rate,
     assert abs(big_loss - np.mean(fund < 0.8)) < 4 * standard_error + 0.005
 
 
-def _lag_by_quadrature(leverage, sigma, n_days, mu, rate, fee, spread):
+def _lag_by_quadrature(leverage, sigma, n_days, mu, rate, fee, spread, spread_basis, trading_cost):
     """P(V < W) integrated on a grid of ln X, comparing logs (no root finding)."""
     years = n_days / 252
     mean, sd = (mu - sigma**2 / 2) * years, sigma * math.sqrt(years)
-    financed = max(leverage - 1, 0) + max(-leverage, 0)
-    carry = ((1 - leverage) * rate - fee - financed * spread + (leverage - leverage**2) * sigma**2 / 2) * years
+    spread_on = abs(leverage) if spread_basis == "notional" else max(leverage - 1, 0) + max(-leverage, 0)
+    trading = trading_cost * abs(leverage**2 - leverage) * sigma * math.sqrt(2 * 252 / math.pi)
+    carry = ((1 - leverage) * rate - fee - spread_on * spread - trading
+             + (leverage - leverage**2) * sigma**2 / 2) * years
     y = np.linspace(mean - 9 * sd, mean + 9 * sd, 200_001)
     static = 1 + leverage * np.expm1(y)
     with np.errstate(divide="ignore"):
@@ -74,8 +76,11 @@ def test_lag_probability_matches_quadrature_over_random_parameters():
     for leverage in leverages:
         sigma, n_days = rng.uniform(0.02, 1.2), int(rng.integers(1, 4000))
         mu, rate, fee, spread = rng.uniform(-0.3, 0.3), rng.uniform(-0.02, 0.15), rng.uniform(0, 0.05), rng.uniform(0, 0.02)
-        closed = prob_lag_static(leverage, sigma, n_days, mu=mu, rate=rate, expense_ratio=fee, spread=spread)
-        assert closed == pytest.approx(_lag_by_quadrature(leverage, sigma, n_days, mu, rate, fee, spread), abs=1e-3)
+        basis, trading_cost = str(rng.choice(["notional", "borrowed"])), rng.uniform(0, 0.001)
+        closed = prob_lag_static(leverage, sigma, n_days, mu=mu, rate=rate, expense_ratio=fee, spread=spread,
+                                 spread_basis=basis, trading_cost=trading_cost)
+        expected = _lag_by_quadrature(leverage, sigma, n_days, mu, rate, fee, spread, basis, trading_cost)
+        assert closed == pytest.approx(expected, abs=1e-3)
 
 
 def test_one_x_fund_with_a_fee_always_lags_even_for_extreme_parameters():
@@ -206,3 +211,15 @@ def test_daily_resets_differ_from_the_continuous_formula_only_at_short_horizons(
 def test_bad_input_is_refused_with_the_parameter_named(call, exception, words):
     with pytest.raises(exception, match=words):
         call()
+
+
+def test_trading_cost_closed_form_agrees_with_daily_simulation():
+    # The closed forms charge the rebalance's expected cost as a steady drag; the simulation charges
+    # trading_cost |L (L - 1) R| each day. A large cost (20 bp) makes the comparison sharp.
+    costs = dict(mu=0.05, rate=0.03, spread=0.006, spread_basis="borrowed", trading_cost=0.002)
+    table = simulate_holding_risk(3.0, 0.25, 252, n_paths=20_000, seed=3, threshold=0.2, **costs)
+    free = simulate_holding_risk(3.0, 0.25, 252, n_paths=20_000, seed=3, threshold=0.2, mu=0.05, rate=0.03)
+    assert table["loss"].iloc[-1] > free["loss"].iloc[-1] + 0.02   # the costs really bite
+    for n_days in (63, 252):
+        closed = prob_fund_loss(3.0, 0.25, n_days, threshold=0.2, **costs)
+        assert closed == pytest.approx(table["loss"].loc[n_days], abs=4 * 0.5 / math.sqrt(20_000) + 0.005)

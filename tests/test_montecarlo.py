@@ -22,7 +22,7 @@ from lettools.paths import gbm_parameters
 def test_numba_generator_draws_numpys_normals():
     # The kernel's stream is the one numpy's Generator would produce.
     drawn = np.empty(1)
-    kernels.gbm_outcomes(np.random.default_rng(9), 0.0, 1.0, 5, 1.0, 0.0, 1.0, drawn, np.empty(1))
+    kernels.gbm_outcomes(np.random.default_rng(9), 0.0, 1.0, 5, 1.0, 0.0, 0.0, 1.0, drawn, np.empty(1))
     normals = np.random.default_rng(9).standard_normal(5)
     assert drawn[0] == pytest.approx(np.prod(np.exp(normals)), rel=1e-13)
 
@@ -31,20 +31,29 @@ def test_numba_generator_draws_numpys_normals():
 def test_kernel_matches_reference_including_wipeouts(leverage, sigma):
     drift, volatility = gbm_parameters(0.05, sigma, 252)
     fund, static = np.empty(500), np.empty(500)
-    kernels.gbm_outcomes(np.random.default_rng(4), drift, volatility, 60, leverage, -1e-4, 1.0, fund, static)
+    kernels.gbm_outcomes(np.random.default_rng(4), drift, volatility, 60, leverage, -1e-4, 0.0, 1.0, fund, static)
     expected_fund, expected_static = reference.gbm_outcomes(
-        np.random.default_rng(4), drift, volatility, 60, leverage, -1e-4, 1.0, 500)
+        np.random.default_rng(4), drift, volatility, 60, leverage, -1e-4, 0.0, 1.0, 500)
     np.testing.assert_allclose(fund, expected_fund, rtol=1e-12, atol=0)
     np.testing.assert_allclose(static, expected_static, rtol=1e-12, atol=0)
     if sigma > 1:
         assert np.mean(fund == 0.0) > 0.01  # wipeouts really happened
 
 
+def test_kernel_matches_reference_with_a_trading_cost():
+    drift, volatility = gbm_parameters(0.05, 0.25, 252)
+    fund, static = np.empty(500), np.empty(500)
+    kernels.gbm_outcomes(np.random.default_rng(4), drift, volatility, 60, 3.0, -1e-4, 6e-4, 1.0, fund, static)
+    expected_fund, _ = reference.gbm_outcomes(np.random.default_rng(4), drift, volatility, 60, 3.0, -1e-4, 6e-4, 1.0, 500)
+    np.testing.assert_allclose(fund, expected_fund, rtol=1e-12, atol=0)
+
+
 def test_outcomes_equal_the_path_simulators():
-    result = simulate_outcomes(3, 0.08, 0.25, 40, n_paths=3000, seed=17, rate=0.03, expense_ratio=0.0091)
+    costs = dict(rate=0.03, expense_ratio=0.0091, spread=0.006, spread_basis="borrowed", trading_cost=0.0005)
+    result = simulate_outcomes(3, 0.08, 0.25, 40, n_paths=3000, seed=17, **costs)
     index_returns = gbm_returns(3000, 40, 0.08, 0.25, seed=17)
     np.testing.assert_allclose(
-        result.fund, terminal_value(index_returns, 3, rate=0.03, expense_ratio=0.0091), rtol=1e-12)
+        result.fund, terminal_value(index_returns, 3, **costs), rtol=1e-12)
     np.testing.assert_allclose(result.static, static_leverage_path(index_returns, 3)[:, -1], rtol=1e-12)
 
 

@@ -2,8 +2,10 @@
 
 The cost model itself lives in the engine (:func:`lettools.cost_breakdown` and
 friends); this module arranges it for the page: the cost breakdown explorer,
-the expense-ratio comparison, tracking error against performance divergence on
-index history, and the do-it-yourself comparison. Every drag is an annual
+the expense-ratio comparison, the real funds' measured lags and the spreads
+they imply, tracking difference, tracking error and performance divergence on
+index history, the do-it-yourself comparison with margin rules, and the
+investor's own round-trip costs. Every drag is an annual
 decimal of assets, measured against ``L`` times the index's price return.
 """
 
@@ -25,7 +27,8 @@ from lettools import (
     rebalance_flow,
     simulate_fund,
 )
-from lettools._validation import as_returns, as_scalar
+from lettools._conventions import SPREAD_BASES, spread_fraction
+from lettools._validation import as_array, as_positive_int, as_returns, as_scalar
 from lettools.charts import accessible, inline_csv
 from lettools.exercises import FunctionExercise, NumericExercise, register
 from lettools.twin import Explorer, Param
@@ -44,26 +47,103 @@ __all__ = [
     "tracking_chart",
     "diy_comparison",
     "diy_chart",
+    "REAL_FUND_LAGS",
+    "REAL_FUND_JOINT",
+    "real_fund_spreads",
+    "two_fund_fit",
+    "margin_leverage_cap",
+    "margin_call_fall",
+    "round_trip_drag",
 ]
 
 #: Holding periods (years) of the explorer's cumulative-effect chart.
 HORIZONS = tuple(range(1, 11))
 
-_COMPONENT_LABELS = {"financing": "Financing", "fees": "Expense ratio", "trading": "Trading"}
+_COMPONENT_LABELS = {
+    "benchmark": "Benchmark rate (price of leverage)",
+    "spread_cost": "Financing spread",
+    "fees": "Expense ratio",
+    "trading": "Trading",
+}
 
-#: Expense ratios from issuer documents (references.md) and the typical ranges the chapter compares them
-#: with. ``low`` and ``high`` are equal for a single fund's figure; ``gross`` is the ratio before waivers.
+#: Expense ratios from issuer documents (references.md, references.bib), each dated: leveraged funds and,
+#: for comparison, two unleveraged index funds. ``net`` is what holders pay; ``gross`` is the ratio before
+#: any fee waiver (equal to ``net`` when there is none).
 EXPENSE_RATIOS = pd.DataFrame(
     [
-        ("TQQQ (3x Nasdaq-100), Sep 2023", "Leveraged fund", 0.0086, 0.0086, 0.0098),
-        ("UPRO (3x S&P 500), Jun 2022", "Leveraged fund", 0.0091, 0.0091, 0.0091),
-        ("SSO (2x S&P 500), Jun 2023", "Leveraged fund", 0.0089, 0.0089, 0.0089),
-        ("ProShares fee table, 2025", "Leveraged fund", 0.0095, 0.0095, 0.0116),
-        ("Thematic ETFs (typical range)", "Range", 0.0020, 0.0065, np.nan),
-        ("Broad index funds (typical range)", "Range", 0.0003, 0.0010, np.nan),
+        ("TQQQ (3x Nasdaq-100), Sep 2023", "Leveraged fund", 0.0086, 0.0098),
+        ("UPRO (3x S&P 500), Jun 2022", "Leveraged fund", 0.0091, 0.0091),
+        ("SSO (2x S&P 500), Jun 2023", "Leveraged fund", 0.0089, 0.0089),
+        ("ProShares fee table, 2025", "Leveraged fund", 0.0095, 0.0116),
+        ("QQQ (1x Nasdaq-100), Jan 2024", "Unleveraged index fund", 0.0020, 0.0020),
+        ("VOO (1x S&P 500), Apr 2024", "Unleveraged index fund", 0.0003, 0.0003),
     ],
-    columns=["fund", "kind", "low", "high", "gross"],
+    columns=["fund", "kind", "net", "gross"],
 )
+
+#: Two real funds against the model, measured by ``tests/test_real_funds.py`` from the funds' published
+#: NAVs, the S&P 500 total-return index and the one-month Treasury-bill rate (Ken French's data library),
+#: 25 June 2009 to 31 December 2024 (3,905 trading days). ``lag``: the fund's mean daily shortfall against
+#: ``L R_TR + (1 - L) r - f``, times 252 (annual decimal); ``residual_sd_bp``: the standard deviation of
+#: that daily shortfall, basis points; ``robust_sd_bp``: the same spread measured robustly (1.4826 times the
+#: median absolute deviation), which a few outlying days do not move; ``correlation``: of the fund's daily
+#: NAV return with ``L R_TR``.
+#: The data may not be redistributed, so the book quotes these figures and the test recomputes them.
+REAL_FUND_LAGS = {
+    "UPRO": {"leverage": 3.0, "expense_ratio": 0.0091, "lag": 0.01738, "residual_sd_bp": 6.07,
+             "robust_sd_bp": 1.15, "correlation": 0.99981},
+    "SSO": {"leverage": 2.0, "expense_ratio": 0.0089, "lag": 0.01222, "residual_sd_bp": 4.23,
+            "robust_sd_bp": 1.32, "correlation": 0.99980},
+}
+
+
+#: The same data, jointly: for each spread basis, the mean annual difference between the spread UPRO needs
+#: and the spread SSO needs (UPRO minus SSO) and its standard error (from the daily differences of the two
+#: funds' shortfalls, each divided by its spread fraction); and ``abs_index_return_per_year``, the sum of
+#: the index's absolute daily returns per year, which sizes the rebalancing trades in a two-fund fit.
+REAL_FUND_JOINT = {
+    "spread_gap": {"notional": (-0.00032, 0.00045), "borrowed": (-0.00353, 0.00091)},
+    "abs_index_return_per_year": 1.828,
+}
+
+
+def two_fund_fit(spread_basis: str = "notional") -> pd.Series:
+    """One spread and one trading cost that together explain both real funds' lags exactly.
+
+    Solves ``lag_i = spread_fraction(L_i) s + c |L_i^2 - L_i| a`` for the two funds of
+    :data:`REAL_FUND_LAGS`, with ``a`` the index's absolute daily returns summed over a
+    year (:data:`REAL_FUND_JOINT`). Returns ``spread`` (annual decimal) and
+    ``trading_cost`` (per unit of money traded, decimal). A negative trading cost
+    means the basis cannot explain both funds with costs that make sense.
+    """
+    funds = list(REAL_FUND_LAGS.values())
+    turnover = REAL_FUND_JOINT["abs_index_return_per_year"]
+    matrix = np.array([[spread_fraction(f["leverage"], spread_basis),
+                        abs(f["leverage"] ** 2 - f["leverage"]) * turnover] for f in funds])
+    spread, trading_cost = np.linalg.solve(matrix, np.array([f["lag"] for f in funds]))
+    return pd.Series({"spread": spread, "trading_cost": trading_cost}, name=spread_basis)
+
+
+def real_fund_spreads(spread_bases: Sequence[str] = SPREAD_BASES) -> pd.DataFrame:
+    """The spread that explains each real fund's lag, on each spread basis.
+
+    On a flat index the model's daily shortfall is linear in the spread, so the
+    spread that explains a lag is ``lag / spread_fraction(L, spread_basis)``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per fund of :data:`REAL_FUND_LAGS`: ``leverage``, ``lag`` and
+        ``residual_sd_bp`` as measured, and ``spread_<basis>`` for each basis
+        (annual decimals).
+    """
+    rows = {}
+    for fund, figures in REAL_FUND_LAGS.items():
+        row = {"leverage": figures["leverage"], "lag": figures["lag"], "residual_sd_bp": figures["residual_sd_bp"]}
+        for basis in spread_bases:
+            row[f"spread_{basis}"] = figures["lag"] / spread_fraction(figures["leverage"], basis)
+        rows[fund] = row
+    return pd.DataFrame(rows).T.rename_axis("fund")
 
 
 def fee_table(management_fee: float, other_expenses: float, fee_waiver: float = 0.0) -> pd.Series:
@@ -93,25 +173,23 @@ def fee_table(management_fee: float, other_expenses: float, fee_waiver: float = 
 
 
 def expense_ratio_chart() -> alt.LayerChart:
-    """Bars of real leveraged funds' net expense ratios (ticks at gross), against typical ranges."""
-    data = EXPENSE_RATIOS.assign(start=lambda f: np.where(f["kind"] == "Range", f["low"], 0.0))
+    """Bars of real funds' net expense ratios, with a tick at the gross ratio where a waiver applies."""
+    data = EXPENSE_RATIOS
     order = list(data["fund"])
+    kinds = ["Leveraged fund", "Unleveraged index fund"]
     y = alt.Y("fund:N", title=None, sort=order, axis=alt.Axis(labelLimit=260))
-    x = alt.X("start:Q", title="Annual expense ratio", axis=alt.Axis(format=".1%"),
-              scale=alt.Scale(domain=[0, 0.012]))
-    color = alt.Color("kind:N", title=None, scale=alt.Scale(domain=["Leveraged fund", "Range"]),
-                      legend=alt.Legend(labelExpr="datum.label === 'Range' ? 'Typical range, other ETFs' : "
-                                                  "'Leveraged fund: net (bar), gross (tick)'"))
+    x = alt.X("net:Q", title="Annual expense ratio (net; tick: gross before waivers)",
+              axis=alt.Axis(format=".1%"), scale=alt.Scale(domain=[0, 0.012]))
+    color = alt.Color("kind:N", title=None, scale=alt.Scale(domain=kinds))
     tooltip = [
         alt.Tooltip("fund:N", title="Fund"),
-        alt.Tooltip("low:Q", title="Net (or range low)", format=".2%"),
-        alt.Tooltip("high:Q", title="Range high", format=".2%"),
+        alt.Tooltip("net:Q", title="Net", format=".2%"),
         alt.Tooltip("gross:Q", title="Gross", format=".2%"),
     ]
     base = alt.Chart(data)
-    bars = base.mark_bar(height=18).encode(x=x, x2="high:Q", y=y, color=color, tooltip=tooltip)
+    bars = base.mark_bar(height=18).encode(x=x, y=y, color=color, tooltip=tooltip)
     gross = (
-        base.transform_filter("isValid(datum.gross)")
+        base.transform_filter("datum.gross > datum.net")
         .mark_tick(color="black", thickness=2, size=24)
         .encode(x="gross:Q", y=y, tooltip=tooltip)
     )
@@ -120,9 +198,9 @@ def expense_ratio_chart() -> alt.LayerChart:
         chart,
         title="What a year costs: expense ratios",
         description=(
-            "Horizontal bars of annual expense ratios. Four leveraged funds' net ratios lie between 0.86% "
-            "and 0.95%, with black ticks at the gross ratio where it is higher. Below them, the typical "
-            "ranges of thematic ETFs (0.20% to 0.65%) and broad index funds (0.03% to 0.10%) sit far to the left."
+            "Horizontal bars of annual expense ratios from dated issuer documents. Four leveraged funds' net "
+            "ratios lie between 0.86% and 0.95%, with black ticks at the gross ratio where a fee waiver "
+            "lowers it. Below them, two unleveraged index funds: QQQ at 0.20% and VOO at 0.03%."
         ),
     )
 
@@ -154,21 +232,36 @@ def drag_profile(
     expense_ratio: float,
     trading_cost: float,
     volatility: float = 0.20,
+    spread_basis: str = "notional",
 ) -> pd.DataFrame:
     """One fund's annual drag by source and the share of value it costs over 1 to 10 years.
 
-    Returns one row with ``financing``, ``fees`` (the expense ratio), ``trading``
-    and ``total`` (annual decimals of assets, from :func:`lettools.cost_breakdown`)
+    Returns one row with ``benchmark`` (the benchmark rate on the borrowed part,
+    ``(L - 1) r``: the price of leverage, which any levered position pays, and a
+    credit when ``L < 1``), ``spread_cost`` (the spread on the swap notional,
+    ``|L| s``), ``fees`` (the expense ratio), ``trading``, ``frictions`` (spread,
+    fee and trading: what a fund costs beyond the price of leverage) and
+    ``total`` (annual decimals of assets, from :func:`lettools.cost_breakdown`),
     and ``lost_1`` ... ``lost_10``: the share of the holding's final value lost
-    to that drag after each number of years (:func:`lettools.cost_over_horizon`),
+    to the total drag after each number of years (:func:`lettools.cost_over_horizon`),
     compared with a fund earning ``L`` times the index's daily returns and no costs.
-    ``volatility`` (annual decimal) sets the size of the daily rebalancing trades.
+    ``volatility`` (annual decimal) sets the size of the daily rebalancing trades;
+    ``spread_basis`` is as in :func:`lettools.simulate_fund`.
     """
     drag = cost_breakdown(leverage, rate=benchmark_rate, expense_ratio=expense_ratio, spread=spread,
-                          trading_cost=trading_cost, volatility=volatility)
+                          spread_basis=spread_basis, trading_cost=trading_cost, volatility=volatility)
     lost = cost_over_horizon(drag, list(HORIZONS))
+    benchmark = (float(leverage) - 1.0) * float(benchmark_rate)
+    spread_cost = float(drag["financing"]) - benchmark
     # "fees", not "expense_ratio": the explorer adds a column for each parameter, and that name is taken.
-    row = {**drag.rename({"expense_ratio": "fees"}).to_dict()}
+    row = {
+        "benchmark": benchmark,
+        "spread_cost": spread_cost,
+        "fees": float(drag["expense_ratio"]),
+        "trading": float(drag["trading"]),
+        "frictions": spread_cost + float(drag["expense_ratio"]) + float(drag["trading"]),
+        "total": float(drag["total"]),
+    }
     row.update({f"lost_{years:g}": value for years, value in lost.items()})
     return pd.DataFrame([row])
 
@@ -176,8 +269,8 @@ def drag_profile(
 def _draw_drag(base: alt.Chart, domains: Mapping[str, list[float]]) -> alt.VConcatChart:
     names = list(_COMPONENT_LABELS.values())
     label = " : ".join(f"datum.component === {key!r} ? {name!r}" for key, name in _COMPONENT_LABELS.items())
-    low = min(domains["financing"][0], 0.0)
-    high = max(domains["total"][1], domains["financing"][1] + domains["fees"][1] + domains["trading"][1])
+    low = min(domains["benchmark"][0], 0.0)
+    high = max(domains["total"][1], sum(max(domains[key][1], 0.0) for key in _COMPONENT_LABELS))
     x = alt.X("value:Q", title="Annual drag (share of assets)", axis=alt.Axis(format=".0%"),
               scale=alt.Scale(domain=[low, high]))
     color = alt.Color("name:N", title=None, scale=alt.Scale(domain=names + ["Total"]))
@@ -245,18 +338,19 @@ def cost_explorer() -> Explorer:
         draw=_draw_drag,
         title="Where a fund's annual drag comes from, and what it costs over time",
         description=(
-            "Top: a stacked bar splitting the fund's annual drag into financing (the benchmark rate on the "
-            "borrowed part plus the spread; negative, a credit, for funds holding cash), expense ratio and "
-            "rebalancing trading costs, and a bar with the total. Bottom, on a logarithmic axis: the "
-            "holding's value after 1 to 10 years as a share of what a cost-free fund would be worth "
-            "(a dashed line marks 100%). For a 3x fund financing dominates, and the shortfall grows with "
-            "every year held."
+            "Top: a stacked bar splitting the fund's annual drag into the benchmark rate on the borrowed "
+            "part (the price of leverage; negative, a credit, for funds holding cash), the financing spread "
+            "on the swap notional, the expense ratio and rebalancing trading costs, and a bar with the "
+            "total. Bottom, on a logarithmic axis: the holding's value after 1 to 10 years as a share of "
+            "what a cost-free fund would be worth (a dashed line marks 100%). For a 3x fund at a 4% "
+            "benchmark the price of leverage is the largest part, and the shortfall grows with every year "
+            "held."
         ),
         decimals=6,
     )
 
 
-# Tracking error against performance divergence
+# Tracking difference, tracking error and performance divergence
 
 def tracking_and_divergence(
     returns,
@@ -265,9 +359,10 @@ def tracking_and_divergence(
     rate=0.0,
     expense_ratio: float = 0.0,
     spread: float = 0.0,
+    spread_basis: str = "notional",
     trading_cost: float = 0.0,
 ) -> pd.DataFrame:
-    """Day by day: a simulated fund's miss against ``L`` x the day's index return, and the long-run gap.
+    """Day by day: a simulated fund's tracking difference against ``L`` x the day's index return, and the long-run gap.
 
     Parameters
     ----------
@@ -275,14 +370,15 @@ def tracking_and_divergence(
         The index's daily simple returns; a Series keeps its dates as the index.
     leverage : float
         Leverage ``L``.
-    rate, expense_ratio, spread, trading_cost
+    rate, expense_ratio, spread, spread_basis, trading_cost
         As in :func:`lettools.simulate_fund`.
 
     Returns
     -------
     pandas.DataFrame
-        One row per day: ``miss_bp``, the fund's return minus ``L`` times the
-        index's return that day, in basis points (tracking error);
+        One row per day: ``tracking_difference_bp``, the fund's return minus
+        ``L`` times the index's return that day, in basis points (the daily
+        tracking difference; its standard deviation is the tracking error);
         ``fund_cumulative``, the fund's return since the start, and
         ``target_cumulative``, ``L`` times the index's return since the start
         (both decimals; their difference is the performance divergence).
@@ -291,12 +387,12 @@ def tracking_and_divergence(
     dates = returns.index if isinstance(returns, pd.Series) else pd.RangeIndex(1, values.size + 1, name="day")
     leverage = as_scalar(leverage, "leverage")
     nav = simulate_fund(values, leverage, rate=rate, expense_ratio=expense_ratio, spread=spread,
-                        trading_cost=trading_cost)
+                        spread_basis=spread_basis, trading_cost=trading_cost)
     fund_daily = nav[1:] / nav[:-1] - 1.0
     index_level = np.cumprod(1.0 + values)
     return pd.DataFrame(
         {
-            "miss_bp": (fund_daily - leverage * values) * 1e4,
+            "tracking_difference_bp": (fund_daily - leverage * values) * 1e4,
             "fund_cumulative": nav[1:] - 1.0,
             "target_cumulative": leverage * (index_level - 1.0),
         },
@@ -305,24 +401,25 @@ def tracking_and_divergence(
 
 
 def tracking_summary(frame: pd.DataFrame, *, periods_per_year: int = 252) -> pd.Series:
-    """Tracking error and performance divergence from :func:`tracking_and_divergence`'s output.
+    """Tracking difference, tracking error and performance divergence from :func:`tracking_and_divergence`.
 
-    Returns ``days``; ``mean_miss_bp`` and ``tracking_error_bp`` (the mean and
-    the standard deviation of the daily miss, basis points); ``annual_miss``
-    (the mean daily miss times ``periods_per_year``, decimal); ``fund_return``
-    and ``target_return`` (over the whole period, decimals); and
-    ``divergence``, their difference.
+    Returns ``days``; ``mean_tracking_difference_bp`` and ``tracking_error_bp``
+    (the mean and the standard deviation of the daily tracking difference,
+    basis points); ``annual_tracking_difference`` (the mean daily tracking
+    difference times ``periods_per_year``, decimal); ``fund_return`` and
+    ``target_return`` (over the whole period, decimals); and ``divergence``,
+    their difference.
     """
-    required = {"miss_bp", "fund_cumulative", "target_cumulative"}
+    required = {"tracking_difference_bp", "fund_cumulative", "target_cumulative"}
     if not isinstance(frame, pd.DataFrame) or not required <= set(frame.columns):
         raise ValueError("frame must be the output of tracking_and_divergence")
     fund, target = float(frame["fund_cumulative"].iloc[-1]), float(frame["target_cumulative"].iloc[-1])
     return pd.Series(
         {
             "days": float(len(frame)),
-            "mean_miss_bp": float(frame["miss_bp"].mean()),
-            "tracking_error_bp": float(frame["miss_bp"].std(ddof=1)),
-            "annual_miss": float(frame["miss_bp"].mean()) * 1e-4 * periods_per_year,
+            "mean_tracking_difference_bp": float(frame["tracking_difference_bp"].mean()),
+            "tracking_error_bp": float(frame["tracking_difference_bp"].std(ddof=1)),
+            "annual_tracking_difference": float(frame["tracking_difference_bp"].mean()) * 1e-4 * periods_per_year,
             "fund_return": fund,
             "target_return": target,
             "divergence": fund - target,
@@ -358,8 +455,8 @@ def tracking_windows(
 
 
 def tracking_chart(frame: pd.DataFrame, leverage: float) -> alt.VConcatChart:
-    """Two panels from :func:`tracking_and_divergence`: the daily miss, and the cumulative returns."""
-    table = frame.round({"miss_bp": 3, "fund_cumulative": 4, "target_cumulative": 4})
+    """Two panels from :func:`tracking_and_divergence`: the daily tracking difference, and the cumulative returns."""
+    table = frame.round({"tracking_difference_bp": 3, "fund_cumulative": 4, "target_cumulative": 4})
     table.index = pd.to_datetime(table.index)
     data = inline_csv(table.rename_axis("date").reset_index())
     multiple = f"{leverage:g}x"
@@ -367,11 +464,13 @@ def tracking_chart(frame: pd.DataFrame, leverage: float) -> alt.VConcatChart:
     miss = (
         alt.Chart(data)
         .mark_line(strokeWidth=1, color="#0072B2")
-        .encode(x=x, y=alt.Y("miss_bp:Q", title="Daily miss (basis points)",
+        .encode(x=x, y=alt.Y("tracking_difference_bp:Q", title="Tracking difference (bp)",
                              scale=alt.Scale(domain=[-10, 10])),
-                tooltip=[alt.Tooltip("date:T"), alt.Tooltip("miss_bp:Q", title="Miss (bp)", format=".2f")])
+                tooltip=[alt.Tooltip("date:T"),
+                         alt.Tooltip("tracking_difference_bp:Q", title="Tracking difference (bp)", format=".2f")])
         .properties(width=520, height=120, title=alt.Title(
-            f"Tracking error: fund minus {multiple} the index, each day", fontSize=13, fontWeight="normal"))
+            f"Daily tracking difference: fund minus {multiple} the index's return", fontSize=13,
+            fontWeight="normal"))
     )
     names = {"fund_cumulative": "Fund", "target_cumulative": f"{multiple} the index's cumulative return"}
     label = " : ".join(f"datum.key === {key!r} ? {value!r}" for key, value in names.items())
@@ -393,11 +492,12 @@ def tracking_chart(frame: pd.DataFrame, leverage: float) -> alt.VConcatChart:
     chart = alt.vconcat(miss, cumulative, spacing=20)
     return accessible(
         chart,
-        title=f"A simulated {multiple} S&P 500 fund: tiny daily misses, a large long-run gap",
+        title=f"A simulated {multiple} S&P 500 fund: small daily tracking differences, a large long-run gap",
         description=(
-            f"Top: the simulated {multiple} fund's daily return minus {multiple} the index's return, in basis "
-            "points; it stays within a few basis points every day. Bottom: the fund's cumulative return and "
-            f"{multiple} the index's cumulative return over the same years; the two lines drift far apart."
+            f"Top: the simulated {multiple} fund's daily tracking difference, its return minus {multiple} the "
+            "index's return, in basis points; it stays within a few basis points every day. Bottom: the "
+            f"fund's cumulative return and {multiple} the index's cumulative return over the same years; the "
+            "two lines drift far apart."
         ),
     )
 
@@ -409,6 +509,7 @@ def diy_comparison(
     *,
     benchmark_rate: float,
     fund_spread: float,
+    fund_spread_basis: str = "notional",
     expense_ratio: float,
     fund_trading_cost: float,
     volatility: float,
@@ -417,7 +518,8 @@ def diy_comparison(
 ) -> pd.DataFrame:
     """Annual drag of L x exposure through a leveraged ETF, index futures or a margin loan.
 
-    The ETF's drag is :func:`lettools.cost_breakdown`; futures finance the
+    The ETF's drag is :func:`lettools.cost_breakdown` (its spread on
+    ``fund_spread_basis``, the swap notional by default); futures finance the
     borrowed part at ``benchmark_rate + futures_basis`` and a margin loan at
     ``margin_rate`` (:func:`lettools.diy_leverage_cost`, no further costs). All
     inputs are annual decimals; none is a market fact.
@@ -433,7 +535,7 @@ def diy_comparison(
     if np.any(leverages <= 1):
         raise ValueError("leverage: the comparison covers long leverage above 1")
     etf = cost_breakdown(leverages, rate=benchmark_rate, expense_ratio=expense_ratio, spread=fund_spread,
-                         trading_cost=fund_trading_cost, volatility=volatility)["total"]
+                         spread_basis=fund_spread_basis, trading_cost=fund_trading_cost, volatility=volatility)["total"]
     futures = diy_leverage_cost(leverages, borrow_rate=benchmark_rate + futures_basis)["total"]
     margin = diy_leverage_cost(leverages, borrow_rate=margin_rate)["total"]
     rows = []
@@ -483,13 +585,77 @@ def diy_chart(table: pd.DataFrame) -> alt.FacetChart:
     )
 
 
+# Doing it yourself: margin accounts, and what you pay on top of the fund
+
+def margin_leverage_cap(initial_margin: float) -> float:
+    """Largest leverage a margin account allows at purchase: ``1 / initial_margin``.
+
+    Regulation T's initial margin of 50% (``initial_margin=0.5``) caps a standard
+    account at 2x: you put up at least half of what you buy.
+    """
+    initial_margin = as_scalar(initial_margin, "initial_margin", minimum=0.0, minimum_inclusive=False, maximum=1.0)
+    return 1.0 / initial_margin
+
+
+def margin_call_fall(leverage, maintenance_margin: float):
+    """Index fall that brings a margin position of ``leverage`` to its maintenance margin.
+
+    Buying ``L`` per unit of equity borrows ``L - 1``. After the index falls by
+    ``x`` the position is worth ``L (1 - x)`` and the equity ``L (1 - x) - (L - 1)``;
+    the broker calls for more when equity falls to ``maintenance_margin`` of the
+    position's value: ``x = 1 - (L - 1) / (L (1 - maintenance_margin))``.
+
+    Parameters
+    ----------
+    leverage : float or array_like
+        Leverage at purchase, >= 1.
+    maintenance_margin : float
+        Equity required as a share of the position's value, decimal in [0, 1).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The fall, as a positive decimal (0.25 is a 25% fall).
+    """
+    leverage = as_array(leverage, "leverage", minimum=1.0)
+    maintenance_margin = as_scalar(maintenance_margin, "maintenance_margin", minimum=0.0, maximum=1.0)
+    if maintenance_margin == 1.0:
+        raise ValueError("maintenance_margin must be < 1")
+    fall = 1.0 - (leverage - 1.0) / (leverage * (1.0 - maintenance_margin))
+    return float(fall) if fall.ndim == 0 else fall
+
+
+def round_trip_drag(quoted_spread, holding_days, *, periods_per_year: int = 252):
+    """What buying at the ask and selling at the bid costs, per year held.
+
+    A round trip pays the whole quoted bid-ask spread (half on the way in, half
+    on the way out), as a share of the price; spread over a holding of
+    ``holding_days`` trading days that is ``quoted_spread * periods_per_year /
+    holding_days`` a year. A change in the fund's premium or discount to its
+    NAV between purchase and sale comes on top, in either direction.
+
+    Parameters
+    ----------
+    quoted_spread : float or array_like
+        Ask minus bid, as a share of the mid price, decimal (0.0001 is 1 basis point), >= 0.
+    holding_days : float or array_like
+        Trading days held, > 0.
+    periods_per_year : int, default 252
+        Trading days in a year.
+    """
+    quoted_spread = as_array(quoted_spread, "quoted_spread", minimum=0.0)
+    holding_days = as_array(holding_days, "holding_days", minimum=0.0, minimum_inclusive=False)
+    periods_per_year = as_positive_int(periods_per_year, "periods_per_year")
+    drag = quoted_spread * float(periods_per_year) / holding_days
+    return float(drag) if drag.ndim == 0 else drag
+
+
 # Exercises
 
 _FINANCING_INPUTS = {"assets": 250e6, "leverage": 2, "rate": 0.045, "spread": 0.005}
 _FEE_TABLE_INPUTS = {"management_fee": 0.0075, "other_expenses": 0.0019, "fee_waiver": 0.0004}
 _LOSS_INPUTS = {"assets": 200e6, "leverage": 3, "index_return": -0.08, "borrow_rate": 0.05,
                 "transaction_cost_rate": 0.003, "management_fee": 0.01}
-UPRO_DAILY_LAG_BP = 0.7  # references.md: UPRO's further lag after 3 TR - 2 RF - 0.91%/252, basis points a day
 
 
 def _financing_millions() -> float:
@@ -503,12 +669,18 @@ register(
         expected=_financing_millions,
         unit="number",
         rel_tol=2e-3,
-        hint="Only the borrowed part, (L - 1) times assets, is financed, at the benchmark rate plus the spread.",
+        hint=("The swaps charge the benchmark plus the spread on the whole notional, L times assets; the "
+              "cash earns the benchmark on the assets. Net: the rate on (L - 1) times assets, the spread on L times."),
         mistakes=(
             (lambda: _FINANCING_INPUTS["leverage"] * _FINANCING_INPUTS["assets"]
              * (_FINANCING_INPUTS["rate"] + _FINANCING_INPUTS["spread"]) / 1e6,
-             "That charges interest on the whole exposure. The fund's own assets pay for part of it: "
-             "only (L - 1) times assets is borrowed."),
+             "That is what the swaps charge, but the fund's cash earns the benchmark rate on its assets: "
+             "net that interest off."),
+            (lambda: financing_cost(_FINANCING_INPUTS["assets"], _FINANCING_INPUTS["leverage"],
+                                    _FINANCING_INPUTS["rate"], spread=_FINANCING_INPUTS["spread"],
+                                    spread_basis="borrowed") / 1e6,
+             "That charges the spread on the borrowed part only. The dealer charges it on the whole "
+             "swap notional, L times assets; the cash's interest offsets only the benchmark rate."),
             (lambda: financing_cost(_FINANCING_INPUTS["assets"], _FINANCING_INPUTS["leverage"],
                                     _FINANCING_INPUTS["rate"]) / 1e6,
              "That leaves out the spread the dealer charges on top of the benchmark rate."),
@@ -549,25 +721,30 @@ register(
     )
 )
 
+def _upro_notional_spread() -> float:
+    return float(real_fund_spreads().loc["UPRO", "spread_notional"])
+
+
 register(
     NumericExercise(
         id="costs-upro-lag",
-        expected=lambda: UPRO_DAILY_LAG_BP * 1e-4 * 252,
+        expected=_upro_notional_spread,
         unit="decimal",
-        rel_tol=1e-2,  # also accepts compounding the daily lag, 1 - (1 - lag)^252
-        hint="A basis point is 0.0001. Multiply the daily lag by the number of trading days in a year.",
+        rel_tol=2e-2,  # the lag is quoted to two decimals of a percent in the statement
+        hint="UPRO pays the spread on its whole swap notional, three times its assets: divide the lag by 3.",
         mistakes=(
-            (lambda: UPRO_DAILY_LAG_BP * 252,
-             "That is in basis points. Convert to a decimal: one basis point is 0.0001."),
-            (lambda: UPRO_DAILY_LAG_BP * 1e-4 * 365,
-             "Funds lose the lag only on trading days: use 252 days a year, not 365."),
+            (lambda: float(real_fund_spreads().loc["UPRO", "spread_borrowed"]),
+             "That spreads the lag over the borrowed part, 2 times assets. The swaps' spread falls on the "
+             "whole notional, 3 times assets."),
+            (lambda: REAL_FUND_LAGS["UPRO"]["lag"],
+             "That is the whole lag. Divide it by the notional, in units of the fund's assets."),
         ),
     )
 )
 
 
 def _annual_drag(leverage: float, rate: float, spread: float, expense_ratio: float) -> float:
-    """Reference: a fund's annual drag without trading costs, from the engine."""
+    """Reference: a swap-based fund's annual drag without trading costs, from the engine."""
     return float(cost_breakdown(leverage, rate=rate, spread=spread, expense_ratio=expense_ratio)["total"])
 
 
@@ -585,7 +762,7 @@ register(
         ),
         hint=(
             "Financing is (L - 1) times the rate (negative, a credit, when L < 1), plus the spread on the "
-            "financed part: L - 1 for a long fund, |L| for an inverse one, nothing for 0 <= L <= 1. "
+            "whole swap notional, |L| times assets, for long and inverse funds alike. "
             "Then add the expense ratio."
         ),
     )
