@@ -495,8 +495,9 @@ def holding_risk_explorer() -> Explorer:
         title="Holding-period risk and the admissible horizon",
         description=(
             "Line chart of the probability of the chosen risk, lagging L times the index at all, lagging it by "
-            "more than 5 percentage points, or losing more than 20%, against the holding period from 1 to 504 trading days on a log scale, with the "
-            "risk limit as a dashed horizontal line and the admissible horizon, the longest holding period "
+            "more than 5 percentage points, or losing more than 20%, against the holding period from 1 to 504 "
+            "trading days on a log scale, with the risk limit as a dashed horizontal line and the admissible "
+            "horizon, the longest holding period "
             "that keeps the risk within the limit, as a dotted vertical line. Lagging at all becomes likely from "
             "the second day on; lagging by more than 5 points and losing more than 20% grow with the holding "
             "period, faster for higher leverage and volatility."

@@ -18,7 +18,7 @@ from typing import Any
 __all__ = ["load", "value"]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def load(topic: str) -> dict[str, Any]:
     """The facts of one topic, read from ``lettools/facts/<topic>.json``.
 
