@@ -494,10 +494,10 @@ def flow_share_of_volume(flow, closing_volume):
 def depth_from_multiplier(market_value, multiplier):
     """Market depth implied by a price-impact multiplier, for :func:`feedback_gain`.
 
-    A multiplier ``M`` says that a net flow ``F`` into a market worth ``C``
+    A multiplier ``M`` says that a net flow ``F`` into a market worth ``W``
     raises its value by ``M F`` (Gabaix and Koijen estimate ``M`` of about 5 for
-    the US stock market), a return of ``M F / C``. Linear impact ``F / depth``
-    then has ``depth = C / M``: the flow per 1% move is ``C / (100 M)``.
+    the US stock market), a return of ``M F / W``. Linear impact ``F / depth``
+    then has ``depth = W / M``: the flow per 1% move is ``W / (100 M)``.
 
     Parameters
     ----------

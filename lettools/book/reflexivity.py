@@ -537,7 +537,7 @@ REPLAY_LEVERAGES, REPLAY_SHARES = (3.0, -3.0), (0.75, 0.25)
 def calibrated_depth_per_pct(multiplier: float | None = None) -> float:
     """Net flow ($bn) that moves the US stock market by 1%, end of 2012, from a price-impact multiplier.
 
-    ``C / (100 M)`` with ``C`` the market value of US listed companies at the end
+    ``W / (100 M)`` with ``W`` the market value of US listed companies at the end
     of 2012 and ``M`` the multiplier (:func:`lettools.depth_from_multiplier`);
     ``multiplier`` defaults to the central published estimate.
     """
@@ -578,10 +578,10 @@ def calibration_table(shock: float = -0.03) -> pd.DataFrame:
         m = multiplier[level]
         rows[f"Calibrated: multiplier {m:g}"] = _row(flow, calibrated_depth_per_pct(m), shock, "calibrated")
     loop_flow = aggregate_rebalance_flow([20.0, 5.0], [LONG_LEVERAGE, INVERSE_LEVERAGE], 0.01)
-    rows["Illustrative loop above"] = _row(loop_flow, 4.0, shock, "alarming: no estimate supports it")
+    rows["Illustrative loop above (alarming)"] = _row(loop_flow, 4.0, shock, "alarming: no estimate supports it")
     replay_flow = aggregate_rebalance_flow([30.0, 10.0], list(REPLAY_LEVERAGES), 0.01)
-    rows["$30bn 3x and $10bn -3x on $20bn per 1%"] = _row(replay_flow, 20.0, shock,
-                                                         "alarming: no estimate supports it")
+    rows["$30bn 3x, $10bn -3x, $20bn per 1% (alarming)"] = _row(replay_flow, 20.0, shock,
+                                                              "alarming: no estimate supports it")
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("setting")
 
 
@@ -802,6 +802,30 @@ register(
                 lambda: -aggregate_rebalance_flow(KOREA_TAIWAN_ASSETS[1], _KOREA_LEVERAGE, _KOREA_MOVE),
                 "Check the sign: after a fall the funds sell, and a sale is negative.",
             ),
+        ),
+    )
+)
+
+
+def _calibrated_gain_high() -> float:
+    """Tuzun's flow per 1% over the depth per 1% at the high multiplier (the calibration exercise)."""
+    high = load_facts("reflexivity")["price_impact_multiplier"]["high"]
+    return fact("reflexivity", "tuzun_flow_per_pct_bn") / calibrated_depth_per_pct(high)
+
+
+register(
+    NumericExercise(
+        id="reflexivity-calibrated-gain",
+        expected=_calibrated_gain_high,
+        unit="number",
+        rel_tol=2e-3,
+        hint="Depth per 1% is the market's value divided by 100 times the multiplier; the gain is the flow per "
+             "1% divided by the depth per 1%.",
+        mistakes=(
+            (lambda: _calibrated_gain_high() / 100.0,
+             "Compare like with like: the flow per 1% move against the depth per 1% move (or both per 100%)."),
+            (lambda: _calibrated_gain_high() * 100.0,
+             "The depth per 1% move is the market's value over 100 M, not over M."),
         ),
     )
 )
