@@ -44,6 +44,9 @@ __all__ = [
     "fund_value_at_risk",
     "admissible_horizon",
     "simulate_holding_risk",
+    "prob_shortfall",
+    "simulate_shortfall",
+    "portfolio_var",
 ]
 
 # ln X is searched within this many standard deviations of its mean: the
@@ -485,3 +488,187 @@ def simulate_holding_risk(
         {"lag": lagging / n_paths, "loss": losing / n_paths},
         index=pd.RangeIndex(1, max_days + 1, name="n_days"),
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Beyond "does it lag at all": lagging by more than a margin, and the VaR of Rule 18f-4.
+# Self-contained (zero costs), so that they do not depend on the cost plumbing above.
+
+
+def prob_shortfall(leverage, sigma, n_days, *, shortfall: float, mu: float = 0.0, periods_per_year: int = 252):
+    """Chance that the fund ends more than ``shortfall`` behind ``L`` times the index's return.
+
+    The event is ``V < 1 + L (X - 1) - shortfall`` per unit invested, with
+    ``X = S_t / S_0``, in the continuous-time model of this module with no costs:
+    ``V = X^L exp((L - L^2) sigma^2 t / 2)``. ``shortfall = 0`` is
+    :func:`prob_lag_static`. Adding a constant to ``g(y) = V - 1 - L (e^y - 1)``
+    keeps its one turning point, so the set where ``g < -shortfall`` is again at
+    most two intervals, found by bisection.
+
+    Parameters
+    ----------
+    leverage : float
+        Daily leverage target ``L``.
+    sigma : float
+        Index volatility, annual decimal, >= 0.
+    n_days : float or array_like
+        Holding period(s), trading days, > 0.
+    shortfall : float
+        Margin, as a decimal of the amount invested (0.05 is five percentage
+        points of return), >= 0.
+    mu : float, default 0.0
+        Index drift, annual decimal (``E[S_t / S_0] = exp(mu t)``).
+    periods_per_year : int, default 252
+        Trading days in a year.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Probability, in [0, 1], shaped like ``n_days``.
+    """
+    leverage = as_scalar(leverage, "leverage")
+    sigma = as_scalar(sigma, "sigma", minimum=0.0)
+    days = as_array(n_days, "n_days", minimum=0.0, minimum_inclusive=False)
+    shortfall = as_scalar(shortfall, "shortfall", minimum=0.0)
+    mu = as_scalar(mu, "mu")
+    periods_per_year = as_positive_int(periods_per_year, "periods_per_year")
+
+    years = days / periods_per_year
+    mean = (mu - 0.5 * sigma**2) * years
+    sd = sigma * np.sqrt(years)
+    carry = 0.5 * (leverage - leverage**2) * sigma**2 * years
+    if leverage in (0.0, 1.0):
+        # The fund is cash or the index itself: it never trails L x the index.
+        return _result(np.zeros_like(mean))
+
+    def g(y):
+        with np.errstate(over="ignore"):
+            return np.exp(leverage * y + carry) - 1.0 - leverage * np.expm1(y) + shortfall
+
+    if sigma == 0.0:
+        return _result((g(mean) < 0.0).astype(float))
+    limit = _MAX_LOG_VALUE / max(abs(leverage), 1.0)
+    low = np.clip(mean - _SEARCH_WIDTH * sd, -limit, limit)
+    high = np.clip(mean + _SEARCH_WIDTH * sd, -limit, limit)
+    turning = np.clip(-carry / (leverage - 1.0), low, high)
+
+    def root_or(a, b, fallback):
+        negative_at_a = g(a) < 0.0
+        has_root = negative_at_a != (g(b) < 0.0)
+        a, b = a.copy(), b.copy()
+        for _ in range(_BISECTION_STEPS):
+            middle = 0.5 * (a + b)
+            same_side = (g(middle) < 0.0) == negative_at_a
+            a, b = np.where(same_side, middle, a), np.where(same_side, b, middle)
+        return np.where(has_root, 0.5 * (a + b), fallback)
+
+    edges = [low, root_or(low, turning, low), turning, root_or(turning, high, high), high]
+    probability = np.zeros_like(mean)
+    for a, b in zip(edges[:-1], edges[1:], strict=True):
+        mass = _normal_cdf((b - mean) / sd) - _normal_cdf((a - mean) / sd)
+        probability += np.where(g(0.5 * (a + b)) < 0.0, mass, 0.0)
+    return _result(np.clip(probability, 0.0, 1.0))
+
+
+def simulate_shortfall(
+    leverage: float,
+    sigma: float,
+    max_days: int,
+    *,
+    shortfall: float,
+    n_paths: int = 10_000,
+    seed: int = 0,
+    mu: float = 0.0,
+    periods_per_year: int = 252,
+):
+    """Chance that a fund resetting once a day ends more than ``shortfall`` behind ``1 + L R``, by simulation.
+
+    The daily-reset counterpart of :func:`prob_shortfall` (no costs; GBM sampled
+    daily; a fund wiped out stays at zero). The standard error of each
+    probability is at most ``0.5 / sqrt(n_paths)``.
+
+    Parameters
+    ----------
+    leverage, sigma, shortfall, mu, periods_per_year
+        As in :func:`prob_shortfall`.
+    max_days : int
+        Longest holding period, trading days; every horizon from 1 is reported.
+    n_paths : int, default 10000
+        Simulated paths.
+    seed : int, default 0
+        Seed of the random generator.
+
+    Returns
+    -------
+    numpy.ndarray
+        Probabilities for holding periods ``1 .. max_days``.
+    """
+    leverage = as_scalar(leverage, "leverage")
+    sigma = as_scalar(sigma, "sigma", minimum=0.0)
+    max_days = as_positive_int(max_days, "max_days")
+    shortfall = as_scalar(shortfall, "shortfall", minimum=0.0)
+    n_paths = as_positive_int(n_paths, "n_paths")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise TypeError(f"seed must be a non-negative whole number, got {seed!r}")
+    mu = as_scalar(mu, "mu")
+    periods_per_year = as_positive_int(periods_per_year, "periods_per_year")
+
+    generator = np.random.default_rng(seed)
+    drift = (mu - 0.5 * sigma**2) / periods_per_year
+    volatility = sigma / np.sqrt(periods_per_year)
+    behind = np.zeros(max_days)
+    block = max(1, 2_000_000 // max_days)  # bounded memory for long horizons
+    for first in range(0, n_paths, block):
+        log_returns = drift + volatility * generator.standard_normal((min(block, n_paths - first), max_days))
+        fund = np.cumprod(np.maximum(1.0 + leverage * np.expm1(log_returns), 0.0), axis=1)
+        static = 1.0 + leverage * np.expm1(np.cumsum(log_returns, axis=1))
+        behind += np.sum(fund < static - shortfall, axis=0)
+    return behind / n_paths
+
+
+def portfolio_var(index_returns, exposure, *, confidence: float = 0.99, horizon: int = 20, history_days: int = 756):
+    """Historical-simulation VaR of a fund's current portfolio, the way Rule 18f-4 measures it.
+
+    The portfolio holds ``exposure`` times its net assets in the index (2 for a
+    2x fund, -1 for an inverse fund, 1 for the unlevered reference portfolio)
+    and is held unchanged for ``horizon`` days: its return over a scenario is
+    ``exposure * R_h``, with ``R_h`` an overlapping ``horizon``-day index
+    return from the last ``history_days`` daily returns. The rule prescribes a
+    99% confidence level, 20 trading days and at least three years of data
+    (756 trading days). Because the portfolio is linear in the index, the ratio
+    of a long fund's VaR to the index's is exactly ``exposure``; an inverse
+    fund's VaR comes from the upper tail of ``R_h`` instead.
+
+    Parameters
+    ----------
+    index_returns : array_like
+        Daily simple returns of the index, oldest first (1-D).
+    exposure : float
+        Index exposure per unit of net assets.
+    confidence : float, default 0.99
+        Confidence level, in (0, 1).
+    horizon : int, default 20
+        Holding period of the scenarios, trading days.
+    history_days : int, default 756
+        Number of the latest daily returns used, >= ``horizon``.
+
+    Returns
+    -------
+    float
+        VaR as a decimal of net assets (0.2 is a 20% loss), from numpy's linear
+        interpolation between order statistics.
+    """
+    returns = as_array(index_returns, "index_returns", ndim=(1,), minimum=-1.0, minimum_inclusive=False)
+    exposure = as_scalar(exposure, "exposure")
+    confidence = as_scalar(confidence, "confidence", minimum=0.0, minimum_inclusive=False, maximum=1.0)
+    if confidence == 1.0:
+        raise ValueError("confidence must be < 1")
+    horizon = as_positive_int(horizon, "horizon")
+    history_days = as_positive_int(history_days, "history_days")
+    if history_days < horizon:
+        raise ValueError(f"history_days ({history_days}) must be at least horizon ({horizon})")
+    if returns.size < history_days:
+        raise ValueError(f"index_returns has {returns.size} returns, fewer than history_days ({history_days})")
+    cumulative = np.concatenate([[0.0], np.cumsum(np.log1p(returns[-history_days:]))])
+    scenarios = np.expm1(cumulative[horizon:] - cumulative[:-horizon])
+    return float(-np.quantile(exposure * scenarios, 1.0 - confidence))

@@ -15,6 +15,12 @@ exogenous move ``R0`` settles where ``R = R0 + K R / depth``: at
 
 an amplification of ``1 / (1 - gain)``. When ``gain >= 1`` there is no finite
 resting point: each round of rebalancing triggers a bigger one.
+
+The impact is permanent unless said otherwise: the settled move stays in the
+price. :func:`simulate_reflexive_market` can let a share of each day's feedback
+move reverse at the next day's open (``reversal``), as the evidence on late-day
+rebalancing suggests part of it does. :func:`depth_from_multiplier` calibrates
+``depth`` from a published price-impact multiplier.
 """
 
 from __future__ import annotations
@@ -40,6 +46,7 @@ __all__ = [
     "simulate_feedback",
     "simulate_reflexive_market",
     "flow_share_of_volume",
+    "depth_from_multiplier",
 ]
 
 
@@ -293,19 +300,20 @@ _STATUS_TEXT = {
 
 
 @njit
-def _reflexive_market_kernel(exogenous, assets0, leverages, inverse_depth, daily_carry):
+def _reflexive_market_kernel(exogenous, assets0, leverages, inverse_depth, daily_carry, reversal):
     n_days, n_funds = exogenous.shape[0], assets0.shape[0]
     index_return = np.zeros(n_days)
     gain = np.zeros(n_days)
     flow = np.zeros(n_days)
     assets = np.zeros((n_days, n_funds))
     current = assets0.copy()
+    carried = 0.0  # the share of yesterday's feedback move that reverses at today's open
     for t in range(n_days):
         sensitivity = 0.0
         for i in range(n_funds):
             sensitivity += current[i] * (leverages[i] * leverages[i] - leverages[i])
         day_gain = sensitivity * inverse_depth
-        shock = exogenous[t]
+        shock = exogenous[t] + carried
         if shock == 0.0:
             move = 0.0
         elif day_gain >= 1.0:
@@ -318,20 +326,23 @@ def _reflexive_market_kernel(exogenous, assets0, leverages, inverse_depth, daily
             growth = 1.0 + leverages[i] * move + daily_carry[i]
             current[i] = current[i] * growth if growth > 0.0 else 0.0
             assets[t, i] = current[i]
+        carried = -reversal * (move - shock)
         index_return[t] = move
         gain[t] = day_gain
         flow[t] = sensitivity * move
     return index_return, gain, flow, assets, n_days, _COMPLETED
 
 
-def _reflexive_market_reference(exogenous, assets0, leverages, inverse_depth, daily_carry):
+def _reflexive_market_reference(exogenous, assets0, leverages, inverse_depth, daily_carry, reversal=0.0):
     """Plain numpy twin of ``_reflexive_market_kernel``, for tests."""
     n_days = exogenous.shape[0]
     index_return, gain, flow = np.zeros(n_days), np.zeros(n_days), np.zeros(n_days)
     assets = np.zeros((n_days, assets0.shape[0]))
     current = assets0.copy()
     sensitivities = leverages**2 - leverages
-    for t, shock in enumerate(exogenous):
+    carried = 0.0
+    for t, news in enumerate(exogenous):
+        shock = news + carried
         sensitivity = float(current @ sensitivities)
         day_gain = sensitivity * inverse_depth
         if shock == 0.0:
@@ -344,6 +355,7 @@ def _reflexive_market_reference(exogenous, assets0, leverages, inverse_depth, da
             return index_return, gain, flow, assets, t, _COLLAPSE
         current = current * np.maximum(1.0 + leverages * move + daily_carry, 0.0)
         assets[t] = current
+        carried = -reversal * (move - shock)
         index_return[t], gain[t], flow[t] = move, day_gain, sensitivity * move
     return index_return, gain, flow, assets, n_days, _COMPLETED
 
@@ -359,6 +371,7 @@ def simulate_reflexive_market(
     spread: float = 0.0,
     spread_basis: str = "notional",
     periods_per_year: int = 252,
+    reversal: float = 0.0,
 ) -> pd.DataFrame:
     """Many days of an index whose leveraged funds' closing trades move it.
 
@@ -370,6 +383,11 @@ def simulate_reflexive_market(
     spread_basis) spread) / periods_per_year``; a fund whose return is -100% or worse is wiped
     out (assets 0) and stops trading. Investor creations and redemptions are
     left out: assets change only through returns.
+
+    With ``reversal = 0`` the funds' impact is permanent. With ``reversal = rho``
+    a share ``rho`` of each day's feedback move ``R - R0`` reverses at the next
+    day's open: it is added to the next day's exogenous return, and that day's
+    loop amplifies it like any other move.
 
     The simulation stops, keeping only the days before, on a day whose loop
     has no finite resting point (``gain >= 1`` with a nonzero ``R0``: a
@@ -397,6 +415,8 @@ def simulate_reflexive_market(
         What the spread is paid on (see :func:`lettools.simulate_fund`).
     periods_per_year : int, default 252
         Trading days in a year.
+    reversal : float, default 0.0
+        Share of each day's feedback move that reverses at the next open, in [0, 1].
 
     Returns
     -------
@@ -417,12 +437,13 @@ def simulate_reflexive_market(
     spread = as_scalar(spread, "spread", minimum=0.0)
     spread_basis = check_spread_basis(spread_basis)
     periods_per_year = as_positive_int(periods_per_year, "periods_per_year")
+    reversal = as_scalar(reversal, "reversal", minimum=0.0, maximum=1.0)
 
     daily_carry = (
         (1.0 - leverages) * rate - expense_ratio - spread_fraction(leverages, spread_basis) * spread
     ) / periods_per_year
     index_return, gain, flow, assets, n_done, status = _reflexive_market_kernel(
-        exogenous, assets0, leverages, 1.0 / depth, np.asarray(daily_carry, dtype=np.float64)
+        exogenous, assets0, leverages, 1.0 / depth, np.asarray(daily_carry, dtype=np.float64), reversal
     )
     labels = index_returns.index if isinstance(index_returns, pd.Series) else pd.RangeIndex(len(exogenous))
     frame = pd.DataFrame(
@@ -472,3 +493,29 @@ def flow_share_of_volume(flow, closing_volume):
             "do not broadcast together"
         ) from None
     return _scalar_or_array(share)
+
+
+def depth_from_multiplier(market_value, multiplier):
+    """Market depth implied by a price-impact multiplier, for :func:`feedback_gain`.
+
+    A multiplier ``M`` says that a net flow ``F`` into a market worth ``W``
+    raises its value by ``M F`` (Gabaix and Koijen estimate ``M`` of about 5 for
+    the US stock market), a return of ``M F / W``. Linear impact ``F / depth``
+    then has ``depth = W / M``: the flow per 1% move is ``W / (100 M)``.
+
+    Parameters
+    ----------
+    market_value : float or array_like
+        Value of the market the flow lands on, money, > 0.
+    multiplier : float or array_like
+        Money of market value per unit of net flow, > 0; broadcasts against
+        ``market_value``.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Depth, money that would move the market by 100%.
+    """
+    market_value = as_array(market_value, "market_value", minimum=0.0, minimum_inclusive=False)
+    multiplier = as_array(multiplier, "multiplier", minimum=0.0, minimum_inclusive=False)
+    return _scalar_or_array(market_value / multiplier)

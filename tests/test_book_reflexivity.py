@@ -87,10 +87,7 @@ def test_underlying_gain_table_scales_with_depth():
     [
         lambda: page.sign_chart(),
         lambda: page.underlying_gain_chart(2.0, fund_assets=5.0),
-        lambda: page.market_path_chart(
-            simulate_reflexive_market(pd.Series([0.01, -0.02, 0.03], index=pd.date_range("2020-01-01", periods=3)),
-                                      fund_assets=[3.0, 1.0], leverages=[3.0, -3.0], depth=200.0)
-        ),
+        lambda: page.replay_chart(pd.Series([0.01, -0.02, 0.03], index=pd.date_range("2020-01-01", periods=3))),
     ],
     ids=["signs", "depth", "market"],
 )
@@ -153,3 +150,49 @@ def test_replay_summary_labels_each_funds_assets_by_leverage():
     assert summary["3x assets at the end ($bn)"] == pytest.approx(market["assets_0"].iloc[-1])
     assert summary["-3x assets at the end ($bn)"] == pytest.approx(market["assets_1"].iloc[-1])
     assert summary["daily volatility ratio"] > 1  # the feedback amplifies every day's move
+
+
+# --- calibration ---------------------------------------------------------------------------------
+
+def test_calibrated_depth_and_gain_from_the_published_estimates():
+    # $18.67tn / (100 x 5) = $37.3bn per 1%; Tuzun's $1.04bn per 1% gives a gain of about 0.028.
+    assert page.calibrated_depth_per_pct() == pytest.approx(18_670 / 500)
+    assert page.calibrated_depth_per_pct(8.0) == pytest.approx(18_670 / 800)
+    table = page.calibration_table(shock=-0.03)
+    central = table.loc["Calibrated: multiplier 5"]
+    assert central["gain"] == pytest.approx(1.04 / (18_670 / 500))
+    assert central["settled_move"] == pytest.approx(-0.03 / (1 - central["gain"]))
+    calibrated = table[table["kind"] == "calibrated"]
+    alarming = table[table["kind"] != "calibrated"]
+    assert len(calibrated) == 3 and calibrated["gain"].max() < 0.05
+    assert alarming["gain"].min() > 3 * calibrated["gain"].max()  # the alarming cases are far outside the range
+    assert table.loc["Illustrative loop above (alarming)", "gain"] == pytest.approx(0.45)
+
+
+def test_halving_the_depth_more_than_doubles_the_amplification_only_above_one_third():
+    assert page.halving_ratio(0.45) > 2 and page.halving_ratio(0.2) < 2
+    assert page.halving_ratio(1 / 3) == pytest.approx(2.0)
+    gains = np.linspace(0.01, 0.49, 49)
+    np.testing.assert_allclose(page.halving_ratio(gains), (1 - gains) / (1 - 2 * gains))
+    assert np.isinf(page.halving_ratio(0.6))
+
+
+def test_replay_funds_carry_tuzuns_flow_and_the_alarming_case_is_labelled():
+    scenarios = page.replay_scenarios()
+    calibrated = next(iter(scenarios.values()))
+    flow = 6 * calibrated["fund_assets"][0] + 12 * calibrated["fund_assets"][1]
+    assert flow / 100 == pytest.approx(1.04)
+    assert calibrated["fund_assets"][0] == pytest.approx(3 * calibrated["fund_assets"][1])
+    assert any(name.startswith("Alarming") for name in scenarios)
+    shocks = pd.Series([-0.05, 0.03, -0.04, 0.02], index=pd.date_range("2008-10-01", periods=4))
+    table = page.replay_table(shocks)
+    assert table.loc["Index as it was", "volatility ratio"] == 1.0
+    alarming = [name for name in table.index if name.startswith("Alarming")][0]
+    assert table.loc[alarming, "volatility ratio"] > table.iloc[1]["volatility ratio"] > 1.0
+
+
+def test_growth_table_scales_the_gain_and_labels_large_gains():
+    table = page.growth_amplification_table(43.1 / 17.0)
+    np.testing.assert_allclose(table["gain_after"], table.index * 43.1 / 17.0)
+    np.testing.assert_allclose(table["amplification_after"], 1 / (1 - table["gain_after"]))
+    assert table.loc[0.3, "kind"].startswith("alarming") and table.loc[0.01, "kind"] == "calibrated order"

@@ -28,6 +28,9 @@ def test_regime_table_covers_the_six_jurisdictions_with_sourced_figures():
     assert list(table.index) == ["United States", "South Korea", "Hong Kong", "European Union",
                                  "United Kingdom", "India"]
     assert "200%" in table.loc["United States", "Leverage limit"]
+    assert "20 trading days" in table.loc["United States", "Leverage limit"]
+    assert "knowledge of derivatives" in table.loc["Hong Kong", "Investor safeguards"]
+    assert "PRIIPs" in table.loc["European Union", "Investor safeguards"]
     assert "KRW 10-30 million" in table.loc["South Korea", "Investor safeguards"]
     assert "100% of NAV" in table.loc["European Union", "Leverage limit"]
     assert "12 Jan 2026" in table.loc["United Kingdom", "Since"]
@@ -62,6 +65,32 @@ def test_var_ratio_matches_the_lognormal_formula():
     fund = 1 - math.exp(-leverage * z * s - 0.5 * leverage**2 * s**2)
     index = 1 - math.exp(-z * s - 0.5 * s**2)
     assert page.var_ratio(leverage, 0.2, 20, confidence=0.99) == pytest.approx(fund / index, rel=1e-9)
+
+
+def test_every_fact_record_names_a_source():
+    from lettools.facts import load
+
+    for topic in ("regulation", "reflexivity"):
+        for key, record in load(topic).items():
+            assert record.get("source"), key
+            if isinstance(record["value"], list) and record["value"] and isinstance(record["value"][0], dict):
+                assert all(row.get("source") for row in record["value"]), key
+
+
+def test_rule_var_of_the_current_portfolio_on_the_nasdaq():
+    from lettools.data import index_returns
+
+    table = page.rule_var_table("nasdaq")
+    np.testing.assert_allclose(table.loc[[2.0, 3.0], "ratio"], [2.0, 3.0])  # exactly L for a long fund
+    # Recompute the -2x fund with plain numpy: 756 days, overlapping 20-day returns, upper tail.
+    returns = index_returns("nasdaq").to_numpy()[-756:]
+    twenty = np.array([np.prod(1 + returns[i:i + 20]) - 1 for i in range(756 - 19)])
+    expected = 2 * np.quantile(twenty, 0.99) / -np.quantile(twenty, 0.01)
+    assert table.loc[-2.0, "ratio"] == pytest.approx(expected, rel=1e-9)
+    assert table.attrs["first"] < table.attrs["last"]
+    history = page.rule_var_history("nasdaq", -2.0)
+    assert len(history) > 100 and history["ratio"].between(0.5, 3.5).all()
+    assert history["ratio"].min() < 1.0 < 2.0 < history["ratio"].max()  # both tails move with the market
 
 
 def test_max_leverage_within_the_var_limit_sits_on_the_limit():
@@ -127,8 +156,31 @@ def test_explorer_computes_the_curve_and_horizon_and_twin_fits_the_budget():
     check_accessible(twin)
     assert len(json.dumps(twin.to_dict(validate=False))) < TWIN_BUDGET_BYTES
     grid = explorer.grid_data()
-    assert len(grid.groupby(["leverage", "sigma", "risk", "limit"])) == 5 * 6 * 2 * 4
+    assert len(grid.groupby(["leverage", "sigma", "risk", "limit"])) == 5 * 6 * 3 * 4
     assert grid["probability"].between(0, 1).all()
+
+
+def test_shortfall_risk_is_not_degenerate_and_joins_the_closed_form():
+    from lettools.holding import prob_shortfall
+
+    curve = page.holding_risk(3, 0.3, risk="shortfall", threshold=0.05)
+    assert curve["probability"].iloc[0] == 0.0 and curve["probability"].iloc[1] < 0.01
+    beyond = curve[~curve["simulated"]]
+    np.testing.assert_allclose(beyond["probability"],
+                               prob_shortfall(3, 0.3, beyond["n_days"].to_numpy(), shortfall=0.05))
+    assert abs(curve["probability"].iloc[20] - curve["probability"].iloc[21]) < 0.02
+    # Unlike the plain lag (horizon 1 day for any limit below one half), the horizon is weeks or months,
+    # longer for a looser limit and shorter for a more volatile index.
+    horizons = [page.admissible_days(curve, limit) for limit in (0.05, 0.25, 0.6)]
+    assert 21 < horizons[0] < horizons[1] < horizons[2]
+    stormy = page.holding_risk(3, 0.6, risk="shortfall", threshold=0.05)
+    assert page.admissible_days(stormy, 0.05) < horizons[0]
+
+
+def test_lag_evidence_reports_the_standard_error_of_few_windows():
+    table = page.lag_evidence_table("nasdaq", leverage=3.0)
+    p, n = table.loc[252, "history"], table.loc[252, "windows"]
+    assert n < 25 and table.loc[252, "std_error"] == pytest.approx(np.sqrt(p * (1 - p) / n))
 
 
 def test_higher_leverage_and_volatility_shorten_the_loss_horizon():
@@ -167,7 +219,7 @@ def test_lag_evidence_on_the_nasdaq():
 
 # --- charts ------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("build", [page.timeline_chart, page.var_ratio_chart])
+@pytest.mark.parametrize("build", [page.timeline_chart, page.var_ratio_chart, page.rule_var_history_chart])
 def test_charts_have_title_and_description(build):
     check_accessible(build())
 
@@ -188,7 +240,7 @@ REGULATION_EXERCISES = sorted(key for key in registered() if key.startswith("reg
 
 def test_the_chapter_registers_its_exercises():
     assert set(REGULATION_EXERCISES) == {
-        "regulation-admissible-horizon", "regulation-var-leverage", "regulation-var-ratio-function",
+        "regulation-admissible-horizon", "regulation-rule-var-ratio", "regulation-var-ratio-function",
         "regulation-news-loss", "regulation-nasdaq-lag",
     }
 
@@ -198,9 +250,10 @@ def test_numeric_answers_pass_and_common_slips_fail():
                     admissible_horizon(2, 0.25, max_probability=0.05, risk="loss", threshold=0.2)).correct
     assert not evaluate("regulation-admissible-horizon",
                         admissible_horizon(2, 0.25, max_probability=0.05, risk="loss", threshold=0.2) + 1).correct
-    assert evaluate("regulation-var-leverage", page.max_leverage_within_var_limit(0.2, 20)).correct
-    feedback = evaluate("regulation-var-leverage", 2.0)
-    assert not feedback.correct and "rule of thumb" in feedback.message
+    ratio = float(page.rule_var_table("nasdaq", (-2.0,)).loc[-2.0, "ratio"])
+    assert evaluate("regulation-rule-var-ratio", ratio).correct
+    feedback = evaluate("regulation-rule-var-ratio", 2.0)
+    assert not feedback.correct and "upper tail" in feedback.message
     assert evaluate("regulation-news-loss", -0.266).correct
     feedback = evaluate("regulation-news-loss", -0.25)
     assert not feedback.correct and "article" in feedback.message

@@ -108,9 +108,10 @@ def _random_case(seed, n_days=300, n_funds=4):
 
 @pytest.mark.parametrize("seed", [0, 1, 2, 3])
 @pytest.mark.parametrize("depth", [math.inf, 3e12, 4e11])
-def test_numba_kernel_matches_numpy_reference(seed, depth):
+@pytest.mark.parametrize("reversal", [0.0, 0.5])
+def test_numba_kernel_matches_numpy_reference(seed, depth, reversal):
     args = _random_case(seed)
-    args = (args[0], args[1], args[2], 1.0 / depth, args[3])
+    args = (args[0], args[1], args[2], 1.0 / depth, args[3], reversal)
     fast = _reflexive_market_kernel(*args)
     slow = _reflexive_market_reference(*args)
     assert fast[4] == slow[4] and fast[5] == slow[5]
@@ -119,7 +120,7 @@ def test_numba_kernel_matches_numpy_reference(seed, depth):
 
 
 def test_kernel_matches_reference_on_a_collapse():
-    args = (np.array([0.01, -0.5, 0.01]), np.array([10e9]), np.array([3.0]), 1.0 / 100e9, np.zeros(1))
+    args = (np.array([0.01, -0.5, 0.01]), np.array([10e9]), np.array([3.0]), 1.0 / 100e9, np.zeros(1), 0.0)
     fast, slow = _reflexive_market_kernel(*args), _reflexive_market_reference(*args)
     assert fast[4:] == slow[4:] == (1, 2)
     for a, b in zip(fast[:4], slow[:4], strict=False):
@@ -216,3 +217,32 @@ def test_collapse_day_stops_the_market():
 def test_bad_input_is_refused_with_the_parameter_named(call, exception, words):
     with pytest.raises(exception, match=words):
         call()
+
+
+def test_reversal_adds_back_a_share_of_yesterdays_feedback_move():
+    # One fund, gain 0.2 on day 1: R1 = 0.01 / 0.8 = 0.0125, so the feedback move is 0.0025.
+    # Half of it reverses at day 2's open: day 2's shock is -0.00125, amplified with day 2's gain.
+    assets, depth = 10.0, 100.0  # K = 10 * (4 - 2) = 20, so the gain is 20 / 100 = 0.2
+    market = simulate_reflexive_market([0.01, 0.0], fund_assets=assets, leverages=2.0, depth=depth, reversal=0.5)
+    first = 0.01 / (1 - 20.0 / depth)
+    assert market["index_return"].iloc[0] == pytest.approx(first)
+    gain_2 = (assets * (1 + 2 * first)) * 2.0 / depth
+    expected_2 = -0.5 * (first - 0.01) / (1 - gain_2)
+    assert market["index_return"].iloc[1] == pytest.approx(expected_2)
+    permanent = simulate_reflexive_market([0.01, 0.0], fund_assets=assets, leverages=2.0, depth=depth)
+    assert permanent["index_return"].iloc[1] == 0.0
+    with pytest.raises(ValueError, match="reversal"):
+        simulate_reflexive_market([0.01], fund_assets=assets, leverages=2.0, depth=depth, reversal=1.5)
+
+
+def test_depth_from_multiplier_is_value_over_multiplier():
+    from lettools.reflexivity import depth_from_multiplier
+
+    # $18.67tn market, multiplier 5: $1bn of flow moves it 5 / 18,670 = 0.0268%.
+    depth = depth_from_multiplier(18_670.0, 5.0)
+    assert 1.0 / depth == pytest.approx(5.0 / 18_670.0)
+    np.testing.assert_allclose(depth_from_multiplier(100.0, np.array([2.0, 4.0])), [50.0, 25.0])
+    with pytest.raises(ValueError, match="multiplier"):
+        depth_from_multiplier(100.0, 0.0)
+    with pytest.raises(ValueError, match="market_value"):
+        depth_from_multiplier(-1.0, 5.0)

@@ -4,8 +4,10 @@ Money is in billions of dollars ($bn) throughout the page, returns are simple
 decimals (0.01 is +1%), and a positive flow is a purchase of index exposure.
 Market depth is quoted the way a reader thinks of it, as the net order flow that
 moves the index by 1% (``depth_per_pct``); the engine's ``depth`` (the flow that
-would move it by 100%) is a hundred times that. Depths are illustrative model
-inputs, not measured facts.
+would move it by 100%) is a hundred times that. Calibrated depths come from a
+published price-impact multiplier and a market's value (:func:`calibration_table`);
+every other depth is an illustrative input and is labelled as such. Sourced
+figures are read from ``lettools/facts/reflexivity.json``.
 """
 
 from __future__ import annotations
@@ -20,18 +22,29 @@ import pandas as pd
 from lettools._validation import as_scalar
 from lettools.charts import PALETTE, accessible
 from lettools.exercises import FunctionExercise, NumericExercise, register
+from lettools.facts import load as load_facts
+from lettools.facts import value as fact
 from lettools.reflexivity import (
     aggregate_rebalance_flow,
     amplification,
+    depth_from_multiplier,
     feedback_gain,
     flow_share_of_volume,
     instability_assets,
     rebalance_sign_table,
     simulate_feedback,
+    simulate_reflexive_market,
 )
 from lettools.twin import Explorer, Param
 
 __all__ = [
+    "calibrated_depth_per_pct",
+    "calibration_table",
+    "halving_ratio",
+    "replay_scenarios",
+    "replay_table",
+    "replay_chart",
+    "growth_amplification_table",
     "replay_summary",
     "LONG_LEVERAGE",
     "INVERSE_LEVERAGE",
@@ -45,7 +58,6 @@ __all__ = [
     "fixed_point_move",
     "underlying_gain_table",
     "underlying_gain_chart",
-    "market_path_chart",
 ]
 
 #: Leverage of the long and the inverse funds in the feedback explorer (the engine's defaults).
@@ -515,42 +527,174 @@ def replay_summary(market: pd.DataFrame, leverages) -> pd.Series:
     return pd.Series(summary)
 
 
-def market_path_chart(frame: pd.DataFrame) -> alt.Chart:
-    """Index level with and without the funds' feedback, from :func:`lettools.simulate_reflexive_market`."""
-    series = {"exogenous_level": "Without the funds' feedback", "index_level": "With the funds' feedback"}
-    data = (
-        frame[list(series)]
-        .rename(columns=series)
-        .rename_axis("date")
-        .reset_index()
-        .melt("date", var_name="path", value_name="level")
-    )
-    names = list(series.values())
-    legend = alt.Legend(symbolType="stroke", symbolStrokeWidth=2.5)  # identical legends merge into one
-    chart = (
-        alt.Chart(data)
-        .mark_line()
-        .encode(
-            x=alt.X("date:T", title=None),
-            y=alt.Y("level:Q", title="Index level (start = 1)", scale=alt.Scale(zero=False)),
-            color=alt.Color("path:N", title=None, sort=names, scale=alt.Scale(domain=names), legend=legend),
-            strokeDash=alt.StrokeDash("path:N", title=None, sort=names, scale=alt.Scale(domain=names), legend=legend),
-            tooltip=[
-                alt.Tooltip("date:T", title="Date"),
-                alt.Tooltip("path:N", title="Path"),
-                alt.Tooltip("level:Q", title="Level", format=".3f"),
-            ],
-        )
+# ---------------------------------------------------------------------------------------------
+# Calibration: a published flow estimate and a published price-impact multiplier
+
+#: Leverages and asset shares of the funds in the many-day replay: three quarters 3x, one quarter -3x.
+REPLAY_LEVERAGES, REPLAY_SHARES = (3.0, -3.0), (0.75, 0.25)
+
+
+def calibrated_depth_per_pct(multiplier: float | None = None) -> float:
+    """Net flow ($bn) that moves the US stock market by 1%, end of 2012, from a price-impact multiplier.
+
+    ``W / (100 M)`` with ``W`` the market value of US listed companies at the end
+    of 2012 and ``M`` the multiplier (:func:`lettools.depth_from_multiplier`);
+    ``multiplier`` defaults to the central published estimate.
+    """
+    cap_bn = 1000.0 * fact("reflexivity", "us_market_cap_2012_tn")
+    if multiplier is None:
+        multiplier = fact("reflexivity", "price_impact_multiplier")
+    return float(depth_from_multiplier(cap_bn, multiplier)) / 100.0
+
+
+def _row(flow_per_pct: float, depth_per_pct: float, shock: float, kind: str) -> dict:
+    gain = flow_per_pct / depth_per_pct
+    amp = float(amplification(gain))
+    return {"flow_per_pct": flow_per_pct, "depth_per_pct": depth_per_pct, "gain": gain, "amplification": amp,
+            "settled_move": shock * amp if gain < 1.0 else float(np.copysign(np.inf, shock)), "kind": kind}
+
+
+def calibration_table(shock: float = -0.03) -> pd.DataFrame:
+    """The loop's gain under published estimates, beside the chapter's illustrative (alarming) settings.
+
+    Calibrated rows: Tuzun's rebalancing flow per 1% move against the depth of the
+    whole US stock market at the end of 2012 implied by the low, central and high
+    price-impact multipliers. Alarming rows: the inputs of this chapter's
+    illustrative loop and of a replay drawn with three times Tuzun's flow on a
+    depth of $20bn per 1%; no published estimate supports them.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by setting: ``flow_per_pct`` and ``depth_per_pct`` ($bn per 1%
+        move), ``gain``, ``amplification``, ``settled_move`` (where a ``shock``
+        settles) and ``kind``.
+    """
+    facts = load_facts("reflexivity")
+    flow = facts["tuzun_flow_per_pct_bn"]["value"]
+    multiplier = facts["price_impact_multiplier"]
+    rows = {}
+    for level in ("low", "value", "high"):
+        m = multiplier[level]
+        rows[f"Calibrated: multiplier {m:g}"] = _row(flow, calibrated_depth_per_pct(m), shock, "calibrated")
+    loop_flow = aggregate_rebalance_flow([20.0, 5.0], [LONG_LEVERAGE, INVERSE_LEVERAGE], 0.01)
+    rows["Illustrative loop above (alarming)"] = _row(loop_flow, 4.0, shock, "alarming: no estimate supports it")
+    replay_flow = aggregate_rebalance_flow([30.0, 10.0], list(REPLAY_LEVERAGES), 0.01)
+    rows["$30bn 3x, $10bn -3x, $20bn per 1% (alarming)"] = _row(replay_flow, 20.0, shock,
+                                                              "alarming: no estimate supports it")
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("setting")
+
+
+def halving_ratio(gain):
+    """How many times the amplification grows when the depth halves (the gain doubles).
+
+    ``(1 - g) / (1 - 2 g)``: more than 2 exactly when ``g > 1/3``; ``inf`` once
+    ``2 g >= 1``.
+    """
+    return amplification(2.0 * np.asarray(gain, dtype=float)) / amplification(gain)
+
+
+def _calibrated_assets() -> list[float]:
+    """Assets ($bn) of the replay's 3x and -3x funds whose flow per 1% move is Tuzun's."""
+    per_unit = aggregate_rebalance_flow(list(REPLAY_SHARES), list(REPLAY_LEVERAGES), 0.01)
+    total = fact("reflexivity", "tuzun_flow_per_pct_bn") / per_unit
+    return [total * share for share in REPLAY_SHARES]
+
+
+def replay_scenarios() -> dict[str, dict]:
+    """Settings of the many-day replay: calibrated, calibrated with partial reversal, and alarming.
+
+    Each value holds ``fund_assets`` ($bn), ``depth_per_pct`` ($bn) and ``reversal``.
+    """
+    multiplier = load_facts("reflexivity")["price_impact_multiplier"]
+    assets = _calibrated_assets()
+    return {
+        f"Calibrated (multiplier {multiplier['value']:g})": dict(
+            fund_assets=assets, depth_per_pct=calibrated_depth_per_pct(), reversal=0.0),
+        f"Calibrated (multiplier {multiplier['high']:g})": dict(
+            fund_assets=assets, depth_per_pct=calibrated_depth_per_pct(multiplier["high"]), reversal=0.0),
+        f"Calibrated ({multiplier['value']:g}), half reverses next morning": dict(
+            fund_assets=assets, depth_per_pct=calibrated_depth_per_pct(), reversal=0.5),
+        "Alarming: $30bn 3x, $10bn -3x, $20bn per 1%": dict(
+            fund_assets=[30.0, 10.0], depth_per_pct=20.0, reversal=0.0),
+    }
+
+
+def _replays(shocks: pd.Series) -> dict[str, pd.DataFrame]:
+    return {
+        name: simulate_reflexive_market(shocks, fund_assets=setting["fund_assets"], leverages=list(REPLAY_LEVERAGES),
+                                        depth=_depth(setting["depth_per_pct"]), reversal=setting["reversal"])
+        for name, setting in replay_scenarios().items()
+    }
+
+
+def replay_table(shocks: pd.Series) -> pd.DataFrame:
+    """Each replay scenario summarised: trough, end, volatility ratio and first-day gain (one column each)."""
+    rows = {}
+    for name, market in _replays(shocks).items():
+        summary = replay_summary(market, REPLAY_LEVERAGES)
+        rows[name] = {
+            "trough": summary["trough with feedback"],
+            "end": summary["return with feedback"],
+            "volatility ratio": summary["daily volatility ratio"],
+            "gain, first day": summary["gain, first day"],
+        }
+    first = next(iter(_replays(shocks).values()))
+    exogenous = {"trough": first["exogenous_level"].min() - 1, "end": first["exogenous_level"].iloc[-1] - 1,
+                 "volatility ratio": 1.0, "gain, first day": 0.0}
+    return pd.DataFrame({"Index as it was": exogenous, **rows}).T.rename_axis("path")
+
+
+def replay_chart(shocks: pd.Series) -> alt.Chart:
+    """The index as it was and as the model redraws it under each replay scenario."""
+    replays = _replays(shocks)
+    first = next(iter(replays.values()))
+    levels = {"Index as it was": first["exogenous_level"]}
+    levels.update({name: market["index_level"] for name, market in replays.items()})
+    names = list(levels)
+    data = (pd.DataFrame(levels).rename_axis("date").reset_index()
+            .melt("date", var_name="path", value_name="level"))
+    data["date"] = data["date"].dt.strftime("%Y-%m-%d")
+    legend = alt.Legend(symbolType="stroke", symbolStrokeWidth=2.5, labelLimit=330, orient="bottom", columns=1)
+    chart = alt.Chart(data).mark_line().encode(
+        x=alt.X("date:T", title=None),
+        y=alt.Y("level:Q", title="Index level (start = 1)", scale=alt.Scale(zero=False)),
+        color=alt.Color("path:N", title=None, sort=names, scale=alt.Scale(domain=names), legend=legend),
+        strokeDash=alt.StrokeDash("path:N", title=None, sort=names, scale=alt.Scale(domain=names), legend=legend),
+        tooltip=[alt.Tooltip("date:T", title="Date"), alt.Tooltip("path:N", title="Path"),
+                 alt.Tooltip("level:Q", title="Level", format=".3f")],
     )
     return accessible(
         chart.properties(width=520, height=280),
-        title="The same days, with and without the funds' closing trades",
+        title="Autumn 2008 with the funds' closing trades: calibrated and alarming",
         description=(
-            "Line chart of two index paths starting at 1 over the same trading days: the exogenous path, what the "
-            "index did in the data, and the path the feedback model produces when the leveraged funds' closing "
-            "trades move the index. The feedback path swings further both ways: every daily move is multiplied by "
-            "an amplification slightly above 1."
+            "Line chart of the S&P 500 from September to December 2008, starting at 1: the index as it was, and "
+            "the paths the feedback model draws with funds sized to a published estimate of their rebalancing "
+            "flow on a depth from a published price-impact multiplier (central and high), with half of each "
+            "day's feedback reversing next morning, and with three times that flow on a much thinner market "
+            "(alarming). The calibrated paths lie almost on the actual one; only the alarming one departs "
+            "visibly."
         ),
+    )
+
+
+def growth_amplification_table(growth: float, gains=(0.01, 0.03, 0.1, 0.3)) -> pd.DataFrame:
+    """Amplification before and after the funds' assets grow by ``growth`` at an unchanged depth.
+
+    Gains up to 0.05 are the calibrated order for a broad market; larger ones are
+    labelled alarming, since no published estimate supports them.
+    """
+    growth = as_scalar(growth, "growth", minimum=0.0, minimum_inclusive=False)
+    gains = np.asarray(gains, dtype=float)
+    after = gains * growth
+    return pd.DataFrame(
+        {
+            "gain_after": after,
+            "amplification_before": amplification(gains),
+            "amplification_after": amplification(after),
+            "kind": np.where(gains <= 0.05, "calibrated order", "alarming: no estimate supports it"),
+        },
+        index=pd.Index(gains, name="gain_before"),
     )
 
 
@@ -639,7 +783,7 @@ register(
 )
 
 #: Korea and Taiwan leveraged-ETF assets ($bn) in April and at end-May 2026: CNBC citing Goldman Sachs (EPFR data).
-KOREA_TAIWAN_ASSETS = (17.0, 43.1)
+KOREA_TAIWAN_ASSETS = tuple(fact("reflexivity", "korea_taiwan_assets_bn"))
 _KOREA_MOVE, _KOREA_LEVERAGE = -0.05, 2.0
 
 register(
@@ -658,6 +802,30 @@ register(
                 lambda: -aggregate_rebalance_flow(KOREA_TAIWAN_ASSETS[1], _KOREA_LEVERAGE, _KOREA_MOVE),
                 "Check the sign: after a fall the funds sell, and a sale is negative.",
             ),
+        ),
+    )
+)
+
+
+def _calibrated_gain_high() -> float:
+    """Tuzun's flow per 1% over the depth per 1% at the high multiplier (the calibration exercise)."""
+    high = load_facts("reflexivity")["price_impact_multiplier"]["high"]
+    return fact("reflexivity", "tuzun_flow_per_pct_bn") / calibrated_depth_per_pct(high)
+
+
+register(
+    NumericExercise(
+        id="reflexivity-calibrated-gain",
+        expected=_calibrated_gain_high,
+        unit="number",
+        rel_tol=2e-3,
+        hint="Depth per 1% is the market's value divided by 100 times the multiplier; the gain is the flow per "
+             "1% divided by the depth per 1%.",
+        mistakes=(
+            (lambda: _calibrated_gain_high() / 100.0,
+             "Compare like with like: the flow per 1% move against the depth per 1% move (or both per 100%)."),
+            (lambda: _calibrated_gain_high() * 100.0,
+             "The depth per 1% move is the market's value over 100 M, not over M."),
         ),
     )
 )

@@ -1,7 +1,8 @@
 """Tables, charts, explorers and exercises of the chapter "Regulation" (chapters/regulation.ipynb).
 
-Every regulatory fact here comes from the book's sourced-facts file and is cited
-in the chapter's prose; the tables only arrange them. Risk models assume an index
+Every regulatory fact here comes from the book's sourced-facts file,
+``lettools/facts/regulation.json`` (each record names its source), and is cited in
+the chapter's prose; the tables only arrange them. Risk models assume an index
 following geometric Brownian motion with zero drift and a fund without costs, so
 that what the numbers show is the daily reset itself. Probabilities and returns
 are decimals; holding periods are in trading days (252 a year).
@@ -21,12 +22,16 @@ from lettools.charts import accessible
 from lettools.costs import fund_year_pnl
 from lettools.data import index_returns as load_index_returns
 from lettools.exercises import FunctionExercise, NumericExercise, register
+from lettools.facts import value as fact
 from lettools.holding import (
     admissible_horizon,
     fund_value_at_risk,
+    portfolio_var,
     prob_fund_loss,
     prob_lag_static,
+    prob_shortfall,
     simulate_holding_risk,
+    simulate_shortfall,
 )
 from lettools.theory import wipeout_move
 from lettools.twin import Explorer, Param
@@ -38,6 +43,10 @@ __all__ = [
     "regime_table",
     "timeline_chart",
     "leverage_cut_table",
+    "RULE_VAR",
+    "rule_var_table",
+    "rule_var_history",
+    "rule_var_history_chart",
     "var_ratio",
     "max_leverage_within_var_limit",
     "var_ratio_table",
@@ -56,68 +65,13 @@ __all__ = [
 # Regimes compared
 
 #: One row per jurisdiction: who regulates, since when, what limits leverage, what protects investors.
-#: "Basis" says whether the row rests on the primary text or on reports of it.
-REGIMES: tuple[Mapping[str, str], ...] = (
-    {
-        "Jurisdiction": "United States",
-        "Rule or body": "SEC Rule 18f-4; Rule 6c-11 amended; FINRA Notice 09-31",
-        "Since": "Adopted 28 Oct 2020; compliance from 19 Aug 2022",
-        "Leverage limit": "Fund VaR at most 200% of a reference portfolio's VaR, or 20% of net assets; "
-                          "funds above 200% offered by 28 Oct 2020 grandfathered; new funds about 2x (reported)",
-        "Investor safeguards": "Broker suitability (FINRA 2009); sales-practice rules 15l-2 and 211(h)-1 "
-                               "proposed, not adopted (reported)",
-        "Basis": "primary; reported where marked",
-    },
-    {
-        "Jurisdiction": "South Korea",
-        "Rule or body": "Financial Services Commission",
-        "Since": "7 Sep 2020 (new buyers); 4 Jan 2021 (existing); 15 Dec 2025 (overseas products)",
-        "Leverage limit": "not covered here",
-        "Investor safeguards": "Deposit of KRW 10-30 million in three tiers and a one-hour online course; "
-                               "a one-hour course for overseas leveraged products",
-        "Basis": "reported",
-    },
-    {
-        "Jurisdiction": "Hong Kong",
-        "Rule or body": "Securities and Futures Commission",
-        "Since": "Feb 2016; single-stock products by a Jan 2025 circular, first listed 24 Mar 2025",
-        "Leverage limit": "Initially up to 2x and -1x on non-Hong Kong equity indices, later widened; "
-                          "single-stock products up to +-2x",
-        "Investor safeguards": "not covered here",
-        "Basis": "reported; first listing from HKEX",
-    },
-    {
-        "Jurisdiction": "European Union",
-        "Rule or body": "UCITS: CESR/10-788; ESMA/2012/474",
-        "Since": "2010 (exposure); 2012 (disclosure)",
-        "Leverage limit": "Commitment approach: global exposure at most 100% of NAV (so at most 2x); "
-                          "VaR approach: at most twice the reference portfolio's VaR, or 20% of NAV",
-        "Investor safeguards": "Disclose how the frequency of the leverage reset affects medium- "
-                               "to long-term returns",
-        "Basis": "reported",
-    },
-    {
-        "Jurisdiction": "United Kingdom",
-        "Rule or body": "Financial Conduct Authority",
-        "Since": "12 Jan 2026",
-        "Leverage limit": "not covered here",
-        "Investor safeguards": "Multi-firm review of complex exchange-traded products",
-        "Basis": "primary",
-    },
-    {
-        "Jurisdiction": "India",
-        "Rule or body": "-",
-        "Since": "as of Mar 2026",
-        "Leverage limit": "No domestic leveraged ETFs",
-        "Investor safeguards": "-",
-        "Basis": "reported",
-    },
-)
+#: "Basis" says whether the row rests on the primary text or on reports of it; "source" names the citations.
+REGIMES: tuple[Mapping[str, str], ...] = tuple(fact("regulation", "regimes"))
 
 
 def regime_table() -> pd.DataFrame:
-    """The regimes compared, one row per jurisdiction (built from :data:`REGIMES`)."""
-    return pd.DataFrame(list(REGIMES)).set_index("Jurisdiction")
+    """The regimes compared, one row per jurisdiction (built from :data:`REGIMES`, sources left out)."""
+    return pd.DataFrame(list(REGIMES)).drop(columns="source").set_index("Jurisdiction")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -125,48 +79,15 @@ def regime_table() -> pd.DataFrame:
 
 _RULE, _INCIDENT = "Rule or regulatory action", "Market event or issuer action"
 
-#: (date used to place the event, date as the sources give it, kind, short label, detail).
-EVENTS: tuple[tuple[str, str, str, str, str], ...] = (
-    ("2009-06-15", "June 2009", _RULE, "FINRA Regulatory Notice 09-31",
-     "Daily-reset funds typically unsuitable for retail investors holding longer than one session"),
-    ("2009-08-18", "18 Aug 2009", _RULE, "SEC and FINRA investor alert",
-     "A 3x financials fund fell 53% while its index gained about 8% (reported)"),
-    ("2012-02-21", "21 Feb 2012", _INCIDENT, "TVIX: new issuance suspended",
-     "The note traded up to about 89% above its indicative value (reported)"),
-    ("2012-03-22", "22 Mar 2012", _INCIDENT, "TVIX: issuance resumes",
-     "The note fell about 50% in two days (reported)"),
-    ("2016-02-15", "Feb 2016", _RULE, "Hong Kong leveraged and inverse products regime",
-     "Initially up to 2x and -1x on non-Hong Kong equity indices (reported)"),
-    ("2018-02-05", "5 Feb 2018", _INCIDENT, "VIX +115.6%: XIV accelerated, SVXY NAV -96.1%",
-     "Credit Suisse declared an acceleration event and redeemed XIV (reported)"),
-    ("2018-02-27", "27 Feb 2018", _INCIDENT, "ProShares cuts SVXY to -0.5x, UVXY to 1.5x",
-     "Effective after the close (reported)"),
-    ("2020-03-31", "31 Mar 2020", _INCIDENT, "Direxion moves ten funds from 3x to 2x",
-     "BRZU, RUSL, NUGT, DUST, JNUG, JDST, ERX, ERY, GUSH, DRIP; eight others closed (reported)"),
-    ("2020-04-02", "Apr 2020", _INCIDENT, "Oil products close: UWT/DWT, then OILD",
-     "UWT and DWT closed on 2 April; WTI futures settled below zero on 20 April (reported)"),
-    ("2020-09-07", "7 Sep 2020", _RULE, "Korea: deposit and course for new buyers",
-     "KRW 10-30 million deposit in three tiers and a one-hour online course (reported)"),
-    ("2020-10-28", "28 Oct 2020", _RULE, "SEC adopts Rule 18f-4",
-     "VaR within 200% of a reference portfolio's VaR or 20% of net assets; effective 19 Feb 2021"),
-    ("2021-01-04", "4 Jan 2021", _RULE, "Korea: rules extend to existing investors",
-     "The deposit and course now apply to investors who already held such products (reported)"),
-    ("2022-07-11", "July 2022", _INCIDENT, "Single-stock leveraged ETFs trade in the US",
-     "SEC Commissioner Crenshaw's statement on single-stock ETFs, 11 July 2022"),
-    ("2022-08-19", "19 Aug 2022", _RULE, "Rule 18f-4: compliance date", "Funds must comply from this date"),
-    ("2025-03-24", "24 Mar 2025", _INCIDENT, "Hong Kong: first single-stock L&I products list",
-     "Allowed up to +-2x by a January 2025 SFC circular"),
-    ("2025-12-15", "15 Dec 2025", _RULE, "Korea: course for overseas leveraged products",
-     "A one-hour course before buying overseas leveraged products (reported)"),
-    ("2025-12-20", "Dec 2025", _RULE, "SEC staff letters on 3x-5x filings",
-     "Reviews halted until the funds fit the 200% VaR limit or were withdrawn (reported)"),
-    ("2026-01-12", "12 Jan 2026", _RULE, "UK FCA review of complex ETPs",
-     "Multi-firm review of complex exchange-traded products"),
-)
+_KINDS = {"rule": _RULE, "incident": _INCIDENT}
+
+#: Each event: date used to place it, date as the sources give it, kind, short label, detail and source.
+EVENTS: tuple[Mapping[str, str], ...] = tuple(fact("regulation", "events"))
 
 
 def _events_frame() -> pd.DataFrame:
-    frame = pd.DataFrame(list(EVENTS), columns=["date", "when", "kind", "event", "detail"])
+    frame = pd.DataFrame(list(EVENTS))[["date", "when", "kind", "event", "detail"]]
+    frame["kind"] = frame["kind"].map(_KINDS)
     frame["date"] = pd.to_datetime(frame["date"])
     return frame
 
@@ -202,12 +123,8 @@ def timeline_chart() -> alt.Chart:
 # ---------------------------------------------------------------------------------------------
 # What issuers did: leverage cuts and the wipeout move
 
-#: Leverage cuts: (product, effective date, leverage before, leverage after).
-LEVERAGE_CUTS: tuple[tuple[str, str, float, float], ...] = (
-    ("SVXY (inverse volatility)", "27 Feb 2018", -1.0, -0.5),
-    ("UVXY (leveraged volatility)", "27 Feb 2018", 2.0, 1.5),
-    ("Ten Direxion funds", "31 Mar 2020", 3.0, 2.0),
-)
+#: Leverage cuts: product, effective date, leverage before and after, source.
+LEVERAGE_CUTS: tuple[Mapping[str, object], ...] = tuple(fact("regulation", "leverage_cuts"))
 
 
 def leverage_cut_table() -> pd.DataFrame:
@@ -216,9 +133,10 @@ def leverage_cut_table() -> pd.DataFrame:
     The wipeout move is ``-1 / L`` (:func:`lettools.wipeout_move`), a decimal.
     """
     rows = [
-        {"product": product, "effective": date, "leverage_before": before, "leverage_after": after,
-         "wipeout_before": wipeout_move(before), "wipeout_after": wipeout_move(after)}
-        for product, date, before, after in LEVERAGE_CUTS
+        {"product": cut["product"], "effective": cut["effective"], "leverage_before": cut["before"],
+         "leverage_after": cut["after"], "wipeout_before": wipeout_move(cut["before"]),
+         "wipeout_after": wipeout_move(cut["after"])}
+        for cut in LEVERAGE_CUTS
     ]
     return pd.DataFrame(rows).set_index("product")
 
@@ -226,8 +144,98 @@ def leverage_cut_table() -> pd.DataFrame:
 # ---------------------------------------------------------------------------------------------
 # Rule 18f-4: the fund's VaR relative to its index
 
+#: Rule 18f-4's VaR parameters and limits: confidence, horizon_days, min_history_years, relative_limit,
+#: absolute_limit.
+RULE_VAR: Mapping[str, float] = fact("regulation", "rule_18f4_var")
+_HISTORY_DAYS = int(RULE_VAR["min_history_years"] * 252)
+
+
+def _rule_var(returns: np.ndarray, exposure: float) -> float:
+    return portfolio_var(returns, exposure, confidence=RULE_VAR["confidence"], horizon=int(RULE_VAR["horizon_days"]),
+                         history_days=_HISTORY_DAYS)
+
+
+def rule_var_table(index: str = "nasdaq", leverages=(2.0, 3.0, -1.0, -2.0, -3.0), *, end: str | None = None
+                   ) -> pd.DataFrame:
+    """Rule 18f-4's relative test with real data: each fund's VaR over its unlevered index's.
+
+    The VaR is :func:`lettools.holding.portfolio_var` of the fund's current
+    portfolio (``L`` times net assets in the index) with the rule's parameters:
+    99%, 20 trading days, the last three years (756 days) of daily returns up to
+    ``end`` (the sample's end when omitted).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``leverage``: ``fund_var`` and ``index_var`` (decimals of net
+        assets) and ``ratio``; ``attrs`` holds the window's first and last date.
+    """
+    returns = load_index_returns(index, end=end)
+    window = returns.iloc[-_HISTORY_DAYS:]
+    values = window.to_numpy()
+    index_var = _rule_var(values, 1.0)
+    leverages = np.asarray(leverages, dtype=float)
+    fund = np.array([_rule_var(values, leverage) for leverage in leverages])
+    table = pd.DataFrame({"fund_var": fund, "index_var": index_var, "ratio": fund / index_var},
+                         index=pd.Index(leverages, name="leverage"))
+    table.attrs.update(first=str(window.index[0].date()), last=str(window.index[-1].date()))
+    return table
+
+
+def rule_var_history(index: str = "nasdaq", leverage: float = -2.0, *, step: int = 21) -> pd.DataFrame:
+    """The rule's VaR ratio of one fund, recomputed every ``step`` trading days on a rolling 3-year window.
+
+    Returns columns ``date`` (the window's last day) and ``ratio``.
+    """
+    returns = load_index_returns(index)
+    values = returns.to_numpy()
+    ends = np.arange(_HISTORY_DAYS, values.size + 1, as_positive_int(step, "step"))
+    ratios = [_rule_var(values[:last], leverage) / _rule_var(values[:last], 1.0) for last in ends]
+    return pd.DataFrame({"date": returns.index[ends - 1], "ratio": ratios})
+
+
+def rule_var_history_chart(index: str = "nasdaq", leverages=(-2.0, -3.0)) -> alt.LayerChart:
+    """The rule's VaR ratio of inverse funds on rolling three-year windows, with the 200% limit."""
+    frames = []
+    for leverage in leverages:
+        history = rule_var_history(index, leverage)
+        history["fund"] = f"{leverage:g}x"
+        frames.append(history)
+    data = pd.concat(frames, ignore_index=True)
+    data["date"] = data["date"].dt.strftime("%Y-%m-%d")
+    names = [f"{leverage:g}x" for leverage in leverages]
+    x = alt.X("date:T", title="Last day of the three-year window")
+    y = alt.Y("ratio:Q", title="Fund VaR / index VaR (Rule 18f-4)", scale=alt.Scale(domain=[0, 3.5]))
+    lines = alt.Chart(data).mark_line().encode(
+        x=x, y=y,
+        color=alt.Color("fund:N", title="Fund", scale=alt.Scale(domain=names)),
+        strokeDash=alt.StrokeDash("fund:N", title="Fund", scale=alt.Scale(domain=names)),
+        tooltip=[alt.Tooltip("date:T", title="Window ends"), alt.Tooltip("fund:N", title="Fund"),
+                 alt.Tooltip("ratio:Q", title="VaR ratio", format=".2f")],
+    )
+    limit = RULE_VAR["relative_limit"]
+    rule = alt.Chart(pd.DataFrame({"ratio": [limit]})).mark_rule(color="black", strokeDash=[2, 2]).encode(y="ratio:Q")
+    name = {"nasdaq": "Nasdaq Composite", "sp500": "S&P 500"}.get(index, index)
+    return accessible(
+        alt.layer(lines, rule).properties(width=480, height=260),
+        title=f"Inverse funds under the relative test: {name}, rolling three-year windows",
+        description=(
+            f"Line chart of the Rule 18f-4 VaR ratio of {' and '.join(names)} funds on the {name}, each fund's 99% "
+            "20-day VaR of its current portfolio over the index's, recomputed monthly on the preceding three years "
+            "of daily returns, with a dashed line at the 200% limit. A long fund's ratio would be a flat line at its "
+            "leverage. The inverse funds' ratios swing with the balance between the index's large rises and large "
+            "falls: they drop well below their multiple in windows that contain a crash, and rise above it in calm, "
+            "rising years."
+        ),
+    )
+
+
 def var_ratio(leverage, sigma, n_days, *, confidence: float = 0.99):
-    """The fund's value at risk divided by its unlevered index's, under GBM with no drift and no costs.
+    """The holder's VaR ratio: a daily-reset fund held ``n_days`` against its index, GBM, no drift, no costs.
+
+    This is not Rule 18f-4's measure (that is :func:`rule_var_table`, the VaR of
+    the fund's current portfolio); it is the risk of holding the fund while it
+    compounds daily returns, which the chapter sets beside the rule's.
 
     Parameters
     ----------
@@ -316,18 +324,24 @@ def var_ratio_chart(*, sigmas=(0.1, 0.2, 0.4), n_days: int = 20, confidence: flo
         tooltip=[alt.Tooltip("volatility:N", title="Volatility"), alt.Tooltip("leverage:Q", format=".2f"),
                  alt.Tooltip("ratio:Q", title="VaR ratio", format=".3f")],
     )
+    # Rule 18f-4 measures the current portfolio, L times the index held unchanged: for a long fund exactly L.
+    rule_line = alt.Chart(pd.DataFrame({"leverage": [0.5, 4.0], "ratio": [0.5, 4.0]})).mark_line(
+        color="black", strokeWidth=1).encode(x=x, y=y)
+    rule_text = alt.Chart(pd.DataFrame({"leverage": [3.2], "ratio": [3.2]})).mark_text(
+        align="right", dx=-6, dy=-6, text="rule's measure: exactly L").encode(x=x, y=y)
     rule_frame = pd.DataFrame({"ratio": [limit], "label": [f"Limit: {limit:.0%} of the index's VaR"]})
     rule = alt.Chart(rule_frame).mark_rule(color="black", strokeDash=[2, 2]).encode(y="ratio:Q")
     label = alt.Chart(rule_frame).mark_text(align="left", dx=4, dy=-8).encode(
         x=alt.value(4), y="ratio:Q", text="label:N")
     return accessible(
-        alt.layer(lines, rule, label).properties(width=460, height=280),
-        title=f"Rule 18f-4's relative test: {confidence:.0%} VaR over {n_days} days",
+        alt.layer(lines, rule_line, rule_text, rule, label).properties(width=460, height=280),
+        title=f"The holder's {confidence:.0%} VaR over {n_days} days, against the rule's measure",
         description=(
-            "Line chart of a daily-reset fund's value at risk divided by its index's, against leverage from "
-            "0.5 to 4, for index volatilities of 10%, 20% and 40%, with a dashed line at the 200% limit. "
-            "The ratio rises almost in proportion to leverage, crossing 200% a little above 2x and "
-            "standing near 3 at 3x."
+            "Line chart of the value at risk of holding a daily-reset fund for the horizon divided by its "
+            "index's, against leverage from 0.5 to 4, for index volatilities of 10%, 20% and 40%, with a thin "
+            "black line for Rule 18f-4's measure of the current portfolio, which equals the leverage, and a "
+            "dashed line at the 200% limit. The holder's ratio bends below the rule's line as leverage and "
+            "volatility rise, because compounding caps a loss at 100%."
         ),
     )
 
@@ -338,6 +352,7 @@ def var_ratio_chart(*, sigmas=(0.1, 0.2, 0.4), n_days: int = 20, confidence: flo
 #: Risks offered by the explorer: label -> (kind for lettools.holding, loss threshold).
 RISKS: Mapping[str, tuple[str, float]] = {
     "lags L x index": ("lag", 0.0),
+    "lags by over 5 points": ("shortfall", 0.05),
     "loses over 20%": ("loss", 0.2),
 }
 
@@ -350,6 +365,11 @@ _SEED = 2009
 @functools.lru_cache(maxsize=64)
 def _simulated_short_end(leverage: float, sigma: float, threshold: float) -> pd.DataFrame:
     return simulate_holding_risk(leverage, sigma, _SWITCH_DAY, threshold=threshold, n_paths=_PATHS, seed=_SEED)
+
+
+@functools.lru_cache(maxsize=64)
+def _simulated_shortfall(leverage: float, sigma: float, shortfall: float) -> np.ndarray:
+    return simulate_shortfall(leverage, sigma, _SWITCH_DAY, shortfall=shortfall, n_paths=_PATHS, seed=_SEED)
 
 
 def holding_risk(leverage: float, sigma: float, *, risk: str = "lag", threshold: float = 0.0,
@@ -367,10 +387,11 @@ def holding_risk(leverage: float, sigma: float, *, risk: str = "lag", threshold:
         Daily leverage target ``L``.
     sigma : float
         Index volatility, annual decimal, >= 0.
-    risk : {"lag", "loss"}
-        The chance of ending below ``1 + L (S_t / S_0 - 1)``, or of losing more than ``threshold``.
+    risk : {"lag", "shortfall", "loss"}
+        The chance of ending below ``1 + L (S_t / S_0 - 1)``, of ending more than ``threshold``
+        below it, or of losing more than ``threshold``.
     threshold : float
-        Loss threshold for ``risk="loss"``, decimal in [0, 1).
+        Margin for ``risk="shortfall"`` or loss for ``risk="loss"``, decimal in [0, 1).
     max_days : int
         Longest holding period, trading days (at least 22).
 
@@ -381,17 +402,21 @@ def holding_risk(leverage: float, sigma: float, *, risk: str = "lag", threshold:
     """
     leverage = as_scalar(leverage, "leverage")
     sigma = as_scalar(sigma, "sigma", minimum=0.0)
-    if risk not in ("lag", "loss"):
-        raise ValueError(f"risk must be 'lag' or 'loss', got {risk!r}")
+    if risk not in ("lag", "shortfall", "loss"):
+        raise ValueError(f"risk must be 'lag', 'shortfall' or 'loss', got {risk!r}")
     max_days = as_positive_int(max_days, "max_days")
     if max_days <= _SWITCH_DAY:
         raise ValueError(f"max_days must be more than {_SWITCH_DAY}, got {max_days}")
-    short = _simulated_short_end(leverage, sigma, float(threshold))[risk].to_numpy()
     days = np.arange(_SWITCH_DAY + 1, max_days + 1, dtype=np.float64)
-    if risk == "lag":
-        long = prob_lag_static(leverage, sigma, days)
+    if risk == "shortfall":
+        short = _simulated_shortfall(leverage, sigma, float(threshold))
+        long = prob_shortfall(leverage, sigma, days, shortfall=threshold)
     else:
-        long = prob_fund_loss(leverage, sigma, days, threshold=threshold)
+        short = _simulated_short_end(leverage, sigma, float(threshold if risk == "loss" else 0.0))[risk].to_numpy()
+        if risk == "lag":
+            long = prob_lag_static(leverage, sigma, days)
+        else:
+            long = prob_fund_loss(leverage, sigma, days, threshold=threshold)
     return pd.DataFrame({
         "n_days": np.arange(1, max_days + 1),
         "probability": np.concatenate([short, long]),
@@ -469,12 +494,13 @@ def holding_risk_explorer() -> Explorer:
         draw=_draw_holding_risk,
         title="Holding-period risk and the admissible horizon",
         description=(
-            "Line chart of the probability of the chosen risk, lagging L times the index or losing more "
-            "than 20%, against the holding period from 1 to 504 trading days on a log scale, with the "
-            "risk limit as a dashed horizontal line and the admissible horizon, the longest holding period "
-            "that keeps the risk within the limit, as a dotted vertical line. Lagging becomes likely from "
-            "the second day on; the chance of a large loss grows with the holding period, faster for "
-            "higher leverage and volatility."
+            "Line chart of the probability of the chosen risk, lagging L times the index at all, lagging it by "
+            "more than 5 percentage points, or losing more than 20%, against the holding period from 1 to 504 "
+            "trading days on a log scale, with the risk limit as a dashed horizontal line and the admissible "
+            "horizon, the longest holding period "
+            "that keeps the risk within the limit, as a dotted vertical line. Lagging at all becomes likely from "
+            "the second day on; lagging by more than 5 points and losing more than 20% grow with the holding "
+            "period, faster for higher leverage and volatility."
         ),
         decimals=4,
     )
@@ -514,7 +540,8 @@ def lag_evidence_table(index: str = "nasdaq", leverage: float = 3.0, horizons=(1
     """Historical lag share (:func:`historical_lag_share`) beside the model's, for one index and leverage.
 
     The model column is the simulated short end or the closed form (:func:`holding_risk`) at the
-    index's realised annual volatility over the whole sample.
+    index's realised annual volatility over the whole sample; ``std_error`` is the binomial standard
+    error of the historical share, ``sqrt(p (1 - p) / windows)``.
     """
     returns = load_index_returns(index).to_numpy()
     sigma = float(np.std(returns, ddof=1) * np.sqrt(252))
@@ -523,7 +550,10 @@ def lag_evidence_table(index: str = "nasdaq", leverage: float = 3.0, horizons=(1
     rows = [{"n_days": days, "windows": len(returns) // days,
              "history": historical_lag_share(returns, leverage, days), "model": float(model[days])}
             for days in horizons]
-    return pd.DataFrame(rows).set_index("n_days")
+    table = pd.DataFrame(rows).set_index("n_days")
+    # Binomial standard error of a share from independent windows: large where the windows are few.
+    table["std_error"] = np.sqrt(table["history"] * (1 - table["history"]) / table["windows"])
+    return table
 
 
 # ---------------------------------------------------------------------------------------------
@@ -545,18 +575,25 @@ register(
     )
 )
 
+def _rule_ratio_minus_2x() -> float:
+    return float(rule_var_table("nasdaq", (-2.0,)).loc[-2.0, "ratio"])
+
+
 register(
     NumericExercise(
-        id="regulation-var-leverage",
-        expected=lambda: max_leverage_within_var_limit(0.2, 20, confidence=0.99),
+        id="regulation-rule-var-ratio",
+        expected=_rule_ratio_minus_2x,
         unit="number",
         rel_tol=0.0,
         abs_tol=0.005,
-        hint="Search for the leverage at which the fund's VaR is exactly twice the index's VaR.",
+        hint="Compute lettools.holding.portfolio_var for exposure -2 and for exposure 1 with the rule's parameters "
+             "(99%, 20 days, the last 756 daily returns), and divide.",
         mistakes=(
             (lambda: 2.0,
-             "Two is the rule of thumb. Under the model the VaR ratio at 2x is a little below 200%: "
-             "find where it reaches 200% exactly."),
+             "Two is |L|. For an inverse fund the rule's VaR comes from the upper tail of the index's 20-day "
+             "returns, the index's from the lower tail: compute both."),
+            (lambda: float(var_ratio(-2.0, 0.2, 20)),
+             "That is the holder's measure under a model, not the rule's VaR of the current portfolio on the data."),
         ),
     )
 )
