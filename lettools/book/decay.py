@@ -305,7 +305,7 @@ def growth_table(
     return pd.DataFrame(
         {
             "L x index log growth": parts["index_term"],
-            "variance cost": -parts["variance_cost"],
+            "variance cost": 0.0 - parts["variance_cost"],  # 0.0 - x: no "-0.00" for 1x
             "financing (1 - L) r": parts["financing"],
             "growth rate g(L)": parts["growth"],
         },
