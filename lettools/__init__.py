@@ -9,6 +9,15 @@ __version__ = "0.1.0"
 
 from .costs import cost_breakdown, cost_over_horizon, diy_leverage_cost, financing_cost, fund_year_pnl
 from .data import INDEX_NAMES, index_returns, load_index, load_vix
+from .decomposition import (
+    effective_leverage,
+    flow_adjusted_trade,
+    growth_decomposition,
+    implied_volatility,
+    monthly_fund_moments,
+    rebalancing_trade_pnl,
+    yardstick_decomposition,
+)
 from .fund import simulate_fund, static_leverage_path, terminal_value
 from .holding import (
     admissible_horizon,
@@ -65,6 +74,14 @@ __all__ = [
     "realized_variance",
     "buy_and_hold_gap",
     "breakeven_return",
+    # decomposition (chapters 1-3)
+    "effective_leverage",
+    "flow_adjusted_trade",
+    "yardstick_decomposition",
+    "rebalancing_trade_pnl",
+    "growth_decomposition",
+    "monthly_fund_moments",
+    "implied_volatility",
     # costs (chapter 4)
     "financing_cost",
     "cost_breakdown",

@@ -300,3 +300,55 @@ def test_divergence_summary_reports_the_path_it_was_given():
     assert summary["trading days"] == 104
     assert summary["index return"] == pytest.approx(0.08)
     assert summary["3x fund return"] == pytest.approx(-0.53)
+
+
+# -- chapter 2 rework: monthly distribution, second-order rule, lag frequency, the alert ----------
+
+
+def test_monthly_distribution_closed_forms_and_simulation_agree():
+    month = page.monthly_distribution(2, 0.009, 0.02, 21, n_paths=100_000, seed=24)
+    assert month.loc["target", "mean"] == pytest.approx(0.018)
+    assert month.loc["target", "sd"] == pytest.approx(0.04)
+    m = 1.009 ** (1 / 21) - 1
+    assert month.loc["fund", "mean"] == pytest.approx((1 + 2 * m) ** 21 - 1)
+    for row in ("index", "target", "fund"):
+        assert abs(month.loc[row, "mean_mc"] - month.loc[row, "mean"]) < 4 * month.loc[row, "mean_se"]
+        assert month.loc[row, "sd_mc"] == pytest.approx(month.loc[row, "sd"], rel=0.02)
+    assert month.loc["fund", "median_mc"] < month.loc["target", "median_mc"]
+
+
+def test_scenario_rule_table_signs_match_the_exact_gap():
+    rule = page.scenario_rule_table(3)
+    assert len(rule) == 12
+    returns = scenario_returns("choppy", n_days=60, seed=2)
+    row = rule.query("market == 'choppy' and path == 2").iloc[0]
+    assert row["squared_net_move"] == pytest.approx(np.sum(returns) ** 2)
+    exact = np.prod(1 + 3 * returns) - (1 + 3 * (np.prod(1 + returns) - 1))
+    assert row["fund_minus_target"] == pytest.approx(exact)
+    assert (np.sign(rule["second_order"]) == np.sign(rule["fund_minus_target"])).all()
+
+
+def test_lag_frequency_is_about_two_in_three_when_sigma_root_t_is_small():
+    lags = page.lag_frequency(3, sigmas=(0.1,), horizons=(63,), n_paths=4000, seed=1)
+    row = lags.iloc[0]
+    assert abs(row["lag_share"] - 0.6827) < 4 * row["lag_se"] + 0.01
+    assert abs(row["mean_gap"]) < 4 * row["mean_gap_se"]
+
+
+def test_alert_check_backs_out_the_volatility():
+    check = page.alert_check(104)
+    sigma = check["volatility implied by the 3x fund"]
+    years = 104 / 252
+    assert 1.08**3 * np.exp(-3 * sigma**2 * years) - 1 == pytest.approx(-0.53)
+    assert check["-3x fund, predicted"] == pytest.approx(1.08**-3 * np.exp(-6 * sigma**2 * years) - 1)
+
+
+def test_monte_carlo_check_against_closed_forms():
+    from lettools import simulate_outcomes
+
+    simulation = simulate_outcomes(3, 0.08, 0.30, 252, n_paths=5000, seed=1)
+    table = page.monte_carlo_check(simulation)
+    assert table.loc["mean", "closed form"] == pytest.approx((1 + 3 * np.expm1(0.08 / 252)) ** 252)
+    assert abs(table.loc["mean", "Monte Carlo"] - table.loc["mean", "closed form"]) < 4 * table.loc["mean", "standard error"]
+    se = page.gbm_mean_standard_error(3, 0.08, 0.30, 1.0, 5000)
+    assert se == pytest.approx(np.sqrt(np.exp(0.48) * np.expm1(0.81) / 5000))

@@ -64,31 +64,68 @@ def test_log_shortfall_rejects_bad_leverage():
         decay.log_shortfall([0.01], "two")
 
 
-# -- regimes ----------------------------------------------------------------------------------
+# -- decay from the rebalancing trade ----------------------------------------------------------
 
 
-def test_regime_paths_values():
-    frame = decay.regime_paths("volatile", 2, 3)
-    returns = scenario_returns("volatile", seed=2)
-    assert list(frame.columns) == ["day", "index", "fund", "target"]
-    assert len(frame) == 31
-    assert frame.iloc[0][["index", "fund", "target"]].tolist() == [100.0, 100.0, 100.0]
-    np.testing.assert_allclose(frame["fund"], simulate_fund(returns, 3, start=100.0))
-    index_change = frame["index"] / 100 - 1
-    np.testing.assert_allclose(frame["target"], 100 * (1 + 3 * index_change))
+def test_trade_ledger_trades_and_profits_by_hand():
+    ledger = decay.trade_ledger("Up, down, up, down (4%)", 3)
+    assert list(ledger.columns) == ["day", "index_return", "trade", "trade_profit", "fund_minus_target", "second_order"]
+    # day 1: 100 x 6 x 0.04 = 24 bought, then the index goes 0.96 x 1.04 x 0.96 - 1 to the end
+    assert ledger["trade"].iloc[0] == pytest.approx(24.0)
+    assert ledger["trade_profit"].iloc[0] == pytest.approx(24.0 * (0.96 * 1.04 * 0.96 - 1))
+    fund = 100 * np.prod([1.12, 0.88, 1.12, 0.88])
+    target = 100 * (1 + 3 * (np.prod([1.04, 0.96, 1.04, 0.96]) - 1))
+    assert ledger["trade_profit"].sum() == pytest.approx(fund - target)
+    assert ledger["fund_minus_target"].iloc[0] == pytest.approx(fund - target)
+    assert ledger["second_order"].iloc[0] == pytest.approx(100 * 3 * (0.0**2 - 4 * 0.0016))
+    with pytest.raises(ValueError, match="path"):
+        decay.trade_ledger("no such path", 3)
 
 
-def test_regime_paths_accepts_whole_float_seeds_from_controls():
-    assert decay.regime_paths("flat", 2.0, 2).equals(decay.regime_paths("flat", 2, 2))
+def test_trades_gain_on_a_steady_rise_and_lose_when_it_reverses():
+    assert (decay.trade_ledger("Steady rise, 1% a day", 2)["trade_profit"] >= 0).all()
+    assert decay.trade_ledger("Five rises of 2%, five falls of 2%", -2)["trade_profit"].sum() < 0
 
 
-def test_regime_outcomes_of_the_worked_example():
-    ends = {regime: decay.regime_paths(regime, 2, 3).iloc[-1] for regime in decay.REGIMES}
-    assert ends["trend"]["fund"] > ends["trend"]["target"]
-    assert ends["flat"]["fund"] < ends["flat"]["target"]
-    volatile_gap = ends["volatile"]["target"] - ends["volatile"]["fund"]
-    flat_gap = ends["flat"]["target"] - ends["flat"]["fund"]
-    assert volatile_gap > 5 * flat_gap
+# -- yardsticks, one-day costs, growth, the real prospectus table -----------------------------
+
+
+def test_yardstick_table_on_2008():
+    table = decay.yardstick_table((("sp500", 2008, 3.0),))
+    returns = index_returns("sp500", "2008-01-01", "2008-12-31").to_numpy()
+    row = table.iloc[0]
+    index = np.prod(1 + returns) - 1
+    assert row["fund_return"] == pytest.approx(np.prod(1 + 3 * returns) - 1)
+    assert row["no_decay_return"] == pytest.approx((1 + index) ** 3 - 1)
+    assert (1 + row["no_decay_return"]) * np.exp(-row["variance_cost"]) == pytest.approx(1 + row["fund_return"])
+
+
+def test_straight_path_and_one_day_costs():
+    straight = decay.straight_path_cost(0.001, 252, 3)
+    assert straight["variance_cost"] == pytest.approx(252 * (3 * np.log(1.001) - np.log(1.003)))
+    assert straight["variance_cost_second_order"] == pytest.approx(3 * 252 * 1e-6)
+    costs = decay.one_day_costs(3, 0.02)
+    assert costs.loc["rise", "exact"] == pytest.approx(3 * np.log(1.02) - np.log(1.06))
+    assert costs.loc["fall", "exact"] == pytest.approx(3 * np.log(0.98) - np.log(0.94))
+    assert costs.loc["fall", "exact"] / costs.loc["rise", "exact"] == pytest.approx(1.11, abs=0.01)
+
+
+def test_growth_table_financing_not_decay_puts_3x_below_the_index():
+    table = decay.growth_table(0.10, 0.20, 0.03, leverages=(1.0, 3.0))
+    three = table.loc["3x"]
+    assert three["L x index log growth"] + three["variance cost"] > table.loc["1x", "growth rate g(L)"]
+    assert three["growth rate g(L)"] == pytest.approx(log_growth_rate(3, 0.10, 0.20, rate=0.03))
+    assert three["growth rate g(L)"] < table.loc["1x", "growth rate g(L)"]
+
+
+def test_proshares_table_is_the_relation_on_a_grid():
+    comparison = decay.proshares_comparison()
+    assert len(comparison) == 13 * 5
+    # independent recomputation of two corners, -3x, no costs
+    assert 100 * (0.4**-3 * np.exp(-6 * 0.01) - 1) == pytest.approx(1371.5, abs=0.05)
+    assert 100 * (1.6**-3 * np.exp(-6 * 1.0) - 1) == pytest.approx(-99.9, abs=0.05)
+    assert (comparison["printed"] == comparison["rebuilt"]).all()
+    assert comparison["difference"].abs().max() < 0.05
 
 
 # -- string analogy ---------------------------------------------------------------------------
@@ -98,10 +135,10 @@ def test_shortfall_sample_follows_the_relation():
     sample = decay.shortfall_sample(paths_per_volatility=10)
     assert len(sample) == 2 * 8 * 10
     np.testing.assert_allclose(
-        sample["predicted"], (sample["leverage"] ** 2 - sample["leverage"]) / 2 * sample["realized_variance"]
+        sample["second_order"], (sample["leverage"] ** 2 - sample["leverage"]) / 2 * sample["realized_variance"]
     )
     for leverage, points in sample.groupby("leverage"):
-        x, y = points["realized_variance"], points["shortfall"]
+        x, y = points["realized_variance"], points["variance_cost"]
         slope = (x * y).sum() / (x * x).sum()
         assert slope == pytest.approx((leverage**2 - leverage) / 2, rel=0.06)
 
@@ -202,15 +239,15 @@ def test_rolling_volatility_by_hand():
 def test_yearly_decay_tracks_realised_variance():
     years = decay.yearly_decay("sp500", leverage=2)
     assert list(years.index) == list(range(1999, 2019))
-    np.testing.assert_allclose(years["shortfall"], years["predicted"], rtol=0.05)
-    assert years.loc[2008, "shortfall"] > 10 * years.loc[2017, "shortfall"]
+    np.testing.assert_allclose(years["variance_cost"], years["second_order"], rtol=0.05)
+    assert years.loc[2008, "variance_cost"] > 10 * years.loc[2017, "variance_cost"]
     assert years["volatility"].idxmax() == 2008
 
 
 # -- charts and twins -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("factory", [decay.regimes_explorer, decay.returns_table_explorer, decay.growth_explorer])
+@pytest.mark.parametrize("factory", [decay.trades_explorer, decay.returns_table_explorer, decay.growth_explorer])
 def test_twins_are_accessible_and_under_budget(factory):
     explorer = factory()
     twin = explorer.twin()
@@ -234,7 +271,7 @@ def test_page_under_two_megabytes_of_charts():
     sizes = [
         len(json.dumps(chart.to_dict(validate=False)))
         for chart in (
-            decay.regimes_explorer().twin(),
+            decay.trades_explorer().twin(),
             decay.returns_table_explorer().twin(),
             decay.growth_explorer().twin(),
             decay.shortfall_chart(decay.shortfall_sample()),
@@ -284,15 +321,6 @@ def test_real_data_exercise():
     simple = 2 * (np.prod(1 + returns) - 1) - (simulate_fund(returns, 2)[-1] - 1)
     feedback = evaluate("decay-sp500-2008", simple)
     assert not feedback.correct and "log scale" in feedback.message
-
-
-def test_regime_outcomes_name_the_winner_from_the_paths():
-    outcomes = decay.regime_outcomes(seed=2, leverage=3)
-    assert list(outcomes.index) == list(decay.REGIMES)
-    for regime, row in outcomes.iterrows():
-        last = decay.regime_paths(regime, 2, 3).iloc[-1]
-        assert row["fund"] == pytest.approx(last["fund"]) and row["target"] == pytest.approx(last["target"])
-        assert row["winner"] == ("fund" if row["fund"] > row["target"] else "L x index")
 
 
 def test_avellaneda_zhang_check_agrees_with_the_simulated_year():

@@ -158,7 +158,7 @@ def test_effective_leverage_of_a_position_left_alone():
     assert effective_leverage(2, 0.20) < 2.0
     values = effective_leverage(2, np.array([-0.6, -0.1]))
     assert math.isnan(values[0]) and values[1] == pytest.approx(2 * 0.9 / 0.8)
-    with pytest.raises(ValueError, match="cumulative_return"):
+    with pytest.raises(ValueError, match="index_return"):
         effective_leverage(2, -1.0)
 
 
@@ -262,3 +262,16 @@ def test_trade_function_exercise():
     assert evaluate("mechanics-end-of-day-trade", right).correct
     assert not evaluate("mechanics-end-of-day-trade", leverage_times_move).correct
     assert not evaluate("mechanics-end-of-day-trade", lambda assets, leverage, index_return: 0.0).correct
+
+
+def test_intraday_leverage_flows_and_xiv():
+
+
+    table = mechanics.intraday_leverage_table((3.0, -3.0), (0.03,))
+    assert table.loc[0.03, "3x"] == pytest.approx(3 * 1.03 / 1.09)
+    assert table.loc[0.03, "-3x"] == pytest.approx(-3 * 1.03 / 0.91)
+    flows = mechanics.flow_examples(100, 3, 0.05, (0.0, -10.0, 10.0))
+    assert flows["trade"].tolist() == pytest.approx([30.0, 0.0, 60.0])
+    xiv = mechanics.xiv_table()
+    assert xiv["XIV change in indicative value"] == pytest.approx(4.22 / 108.3681 - 1)
+    check_accessible(mechanics.intraday_leverage_chart())

@@ -17,11 +17,13 @@ from scipy.optimize import brentq
 
 from lettools._validation import as_array, as_positive_int, as_returns, as_scalar
 from lettools.charts import accessible
+from lettools.decomposition import implied_volatility, monthly_fund_moments
 from lettools.exercises import FunctionExercise, NumericExercise, register
 from lettools.fund import simulate_fund, static_leverage_path, terminal_value
+from lettools.holding import prob_fund_loss, prob_lag_static
 from lettools.montecarlo import simulate_outcomes
 from lettools.paths import SCENARIOS, gbm_returns, scenario_returns
-from lettools.theory import log_growth_rate
+from lettools.theory import expected_growth_factor, fund_return, log_growth_rate
 from lettools.twin import Explorer, Param
 
 __all__ = [
@@ -44,6 +46,13 @@ __all__ = [
     "divergence_summary",
     "divergence_chart",
     "calendar_year_comparison",
+    "monthly_distribution",
+    "scenario_rule_table",
+    "lag_frequency",
+    "ALERT_FIGURES",
+    "alert_check",
+    "monte_carlo_check",
+    "gbm_mean_standard_error",
 ]
 
 #: Value columns of the explorers' tables and the names shown for them.
@@ -715,3 +724,180 @@ register(
                    "That is twice the index's return for the year: the daily-reset fund compounds day by day."),),
     )
 )
+
+
+# -- the monthly distribution of a daily-reset fund -------------------------------------------
+
+
+def monthly_distribution(leverage: float = 2.0, monthly_mean: float = 0.009, monthly_sd: float = 0.02,
+                         n_days: int = 21, *, n_paths: int = 200_000, seed: int = 24) -> pd.DataFrame:
+    """One month of the index, of ``L`` times its month (the target) and of a daily-reset fund.
+
+    The index's days are independent and normal, with the daily mean and standard deviation
+    that compound exactly to ``monthly_mean`` and ``monthly_sd``
+    (:func:`lettools.monthly_fund_moments`). The closed forms give the exact means and standard
+    deviations; a seeded simulation gives the medians (which depend on the shape of the daily
+    distribution) and checks the rest. Standard errors: of a mean, sd / sqrt(n); of a median,
+    the spread of the medians of 20 equal batches divided by sqrt(20).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows ``index``, ``target`` and ``fund``; columns ``mean`` (closed form), ``mean_mc``,
+        ``mean_se``, ``sd`` (closed form), ``sd_mc``, ``median_mc`` and ``median_se``.
+    """
+    leverage = as_scalar(leverage, "leverage")
+    n_paths = as_positive_int(n_paths, "n_paths")
+    moments = monthly_fund_moments(leverage, monthly_mean, monthly_sd, n_days)
+    rng = np.random.default_rng(seed)
+    days = rng.normal(moments["daily_mean"], moments["daily_sd"], size=(n_paths, n_days))
+    index_month = np.prod(1.0 + days, axis=1) - 1.0
+    outcomes = {
+        "index": (index_month, monthly_mean, monthly_sd),
+        "target": (leverage * index_month, moments["target_mean"], moments["target_sd"]),
+        "fund": (np.prod(1.0 + leverage * days, axis=1) - 1.0, moments["fund_mean"], moments["fund_sd"]),
+    }
+    rows = {}
+    for name, (values, mean, sd) in outcomes.items():
+        batch_medians = np.median(values.reshape(20, -1), axis=1) if n_paths % 20 == 0 else np.array([np.nan])
+        rows[name] = {
+            "mean": mean,
+            "mean_mc": values.mean(),
+            "mean_se": values.std() / np.sqrt(values.size),
+            "sd": sd,
+            "sd_mc": values.std(),
+            "median_mc": float(np.median(values)),
+            "median_se": float(batch_medians.std(ddof=1) / np.sqrt(batch_medians.size)),
+        }
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+# -- the second-order rule: when the fund beats L times the index ----------------------------
+
+
+def scenario_rule_table(leverage: float = 3.0, seeds: Sequence[int] = (1, 2, 3, 4), n_days: int = 60) -> pd.DataFrame:
+    """The second-order rule on the teaching markets' paths: squared net move against realised variance.
+
+    Per market and path: ``squared_net_move`` ``(sum R_t)^2``, ``realized_variance``
+    ``sum R_t^2``, the rule's verdict (``fund ahead`` when the first exceeds the second),
+    ``second_order`` ``(L^2 - L)/2 ((sum R_t)^2 - sum R_t^2)`` and the exact ``fund_minus_target``
+    (per unit invested, target = leverage bought once and held).
+    """
+    leverage = as_scalar(leverage, "leverage")
+    rows = []
+    for kind in SCENARIOS:
+        for seed in seeds:
+            returns = scenario_returns(kind, n_days=n_days, seed=seed)
+            net, squares = float(np.sum(returns)), float(np.sum(returns**2))
+            fund = float(np.prod(1.0 + leverage * returns))
+            target = 1.0 + leverage * (float(np.prod(1.0 + returns)) - 1.0)
+            rows.append({
+                "market": kind,
+                "path": seed,
+                "squared_net_move": net**2,
+                "realized_variance": squares,
+                "rule": "fund ahead" if net**2 > squares else "fund behind",
+                "second_order": (leverage**2 - leverage) / 2.0 * (net**2 - squares),
+                "fund_minus_target": fund - target,
+            })
+    return pd.DataFrame(rows)
+
+
+def lag_frequency(leverage: float = 3.0, sigmas: Sequence[float] = (0.1, 0.3, 0.6),
+                  horizons: Sequence[int] = (21, 63, 252), *, n_paths: int = 10_000, seed: int = 68) -> pd.DataFrame:
+    """How often a daily-reset fund ends behind its target in a driftless market, by simulation.
+
+    Driftless GBM index paths (``mu = 0``: every day's expected return is zero), a daily-reset fund
+    and the target (leverage bought once and held), no costs. Per volatility and horizon:
+    ``lag_share`` (share of paths where the fund ends behind) and its standard error,
+    ``rule_share`` (share where ``(sum R_t)^2 < sum R_t^2``, the second-order rule's verdict),
+    ``continuous`` (the continuous-time probability, :func:`lettools.prob_lag_static`), and the
+    mean of fund minus target with its standard error (zero in expectation: both have mean 1).
+    """
+    leverage = as_scalar(leverage, "leverage")
+    rows = []
+    for number, sigma in enumerate(sigmas):
+        for horizon in horizons:
+            returns = gbm_returns(n_paths, horizon, 0.0, sigma, seed=seed + 100 * number + horizon)
+            fund = np.prod(1.0 + leverage * returns, axis=1)
+            target = 1.0 + leverage * (np.prod(1.0 + returns, axis=1) - 1.0)
+            lag = fund < target
+            gap = fund - target
+            rows.append({
+                "sigma": float(sigma),
+                "n_days": int(horizon),
+                "lag_share": lag.mean(),
+                "lag_se": np.sqrt(lag.mean() * (1.0 - lag.mean()) / n_paths),
+                "rule_share": np.mean(np.sum(returns, axis=1) ** 2 < np.sum(returns**2, axis=1)),
+                "continuous": prob_lag_static(leverage, sigma, horizon),
+                "mean_gap": gap.mean(),
+                "mean_gap_se": gap.std() / np.sqrt(n_paths),
+            })
+    return pd.DataFrame(rows)
+
+
+#: The SEC and FINRA investor alert of 18 August 2009: 1 December 2008 to 30 April 2009, the Russell
+#: 1000 Financial Services index gained about 8%, a 3x fund on it fell 53% and a -3x fund about 90%
+#: (the alert, as reported by Financial Planning, 18 August 2009).
+ALERT_FIGURES = {"index_return": 0.08, "long_3x": -0.53, "inverse_3x": -0.90}
+
+
+def alert_check(n_days: int) -> pd.Series:
+    """Back the index's volatility out of the alert's 3x fund and predict its -3x fund with it.
+
+    ``n_days`` is the number of trading days in the alert's window. Uses
+    :func:`lettools.implied_volatility` and :func:`lettools.fund_return` (no costs).
+    """
+    n_days = as_positive_int(n_days, "n_days")
+    years = n_days / 252
+    volatility = implied_volatility(ALERT_FIGURES["index_return"], ALERT_FIGURES["long_3x"], 3, years=years)
+    return pd.Series({
+        "trading days": n_days,
+        "volatility implied by the 3x fund": volatility,
+        "-3x fund, predicted": fund_return(ALERT_FIGURES["index_return"], volatility, -3, years=years),
+        "-3x fund, reported": ALERT_FIGURES["inverse_3x"],
+    })
+
+
+def monte_carlo_check(simulation) -> pd.DataFrame:
+    """The daily-reset fund's Monte Carlo mean, median and chance of loss next to the closed forms.
+
+    ``simulation`` is a :class:`lettools.OutcomeSimulation` without costs. Closed forms: the
+    mean ``(1 + L m)^T`` with ``m`` the index's daily mean (exact for daily resets); the median
+    ``exp(g T)`` and the chance of a loss (continuous-time lognormal, :func:`gbm_mean_median`,
+    :func:`lettools.prob_fund_loss`). Standard errors: of the mean, sd / sqrt(n); of a share,
+    sqrt(p (1 - p) / n); of the median, sqrt(1/4 / n) divided by the lognormal density there.
+    """
+    fund = np.asarray(simulation.fund)
+    n = fund.size
+    years = simulation.years
+    daily_mean = np.expm1(simulation.mu / simulation.periods_per_year)
+    _, median = gbm_mean_median(simulation.leverage, simulation.mu, simulation.sigma, years)
+    log_sd = abs(simulation.leverage) * simulation.sigma * np.sqrt(years)
+    density_at_median = 1.0 / (median * log_sd * np.sqrt(2.0 * np.pi))
+    loss = float(np.mean(fund < 1.0))
+    return pd.DataFrame(
+        {
+            "Monte Carlo": [fund.mean(), float(np.median(fund)), loss],
+            "standard error": [fund.std() / np.sqrt(n), np.sqrt(0.25 / n) / density_at_median,
+                               np.sqrt(loss * (1.0 - loss) / n)],
+            "closed form": [
+                expected_growth_factor(simulation.leverage, daily_mean, simulation.n_days),
+                median,
+                prob_fund_loss(simulation.leverage, simulation.sigma, simulation.n_days, mu=simulation.mu),
+            ],
+        },
+        index=pd.Index(["mean", "median", "chance of a loss"], name="daily-reset fund"),
+    )
+
+
+def gbm_mean_standard_error(leverage, mu, sigma, years, n_paths: int):
+    """Standard error of a Monte Carlo mean of the fund's value, from the lognormal's variance.
+
+    ``sqrt(exp(2 L mu T) (exp(L^2 sigma^2 T) - 1) / n)``: continuous-time, no costs.
+    """
+    n_paths = as_positive_int(n_paths, "n_paths")
+    leverage, mu, sigma, years = (np.asarray(v, dtype=float) for v in (leverage, mu, sigma, years))
+    variance = np.exp(2.0 * leverage * mu * years) * np.expm1(leverage**2 * sigma**2 * years)
+    value = np.sqrt(variance / n_paths)
+    return float(value) if value.ndim == 0 else value

@@ -2,9 +2,10 @@
 
 The chapter's quantities, all per unit invested and before costs:
 
-* the *log shortfall* of a daily-reset fund against ``L`` times its index,
-  ``L ln(S_T / S_0) - ln(V_T / V_0)``, which Avellaneda and Zhang's relation puts at
-  ``(L^2 - L) / 2`` times the realised variance of the path;
+* the *variance cost* of a daily-reset fund, its log shortfall against the no-decay value
+  ``(S_T / S_0)^L``: ``L ln(S_T / S_0) - ln(V_T / V_0)``, which is ``(L^2 - L) / 2`` times the
+  realised variance of the path to second order (:mod:`lettools.decomposition`);
+* the rebalancing trades, whose profits add up to the fund minus the target ``1 + L R``;
 * the issuer-style table of estimated fund returns (:func:`lettools.fund_return`) and a
   simulation that checks it on daily paths with exactly the table's index return and
   realised volatility;
@@ -24,8 +25,9 @@ import pandas as pd
 from lettools._validation import as_positive_int, as_returns, as_scalar
 from lettools.charts import accessible, inline_csv
 from lettools.data import index_returns, load_index
+from lettools.decomposition import growth_decomposition, rebalancing_trade_pnl, yardstick_decomposition
 from lettools.exercises import FunctionExercise, NumericExercise, register
-from lettools.fund import simulate_fund, static_leverage_path, terminal_value
+from lettools.fund import simulate_fund, terminal_value
 from lettools.paths import as_seed, gbm_returns, scenario_returns
 from lettools.theory import (
     cash_breakeven_leverage,
@@ -34,17 +36,23 @@ from lettools.theory import (
     kelly_leverage,
     log_growth_rate,
     realized_variance,
+    rebalance_flow,
 )
 from lettools.twin import Explorer, Param
 
 __all__ = [
-    "REGIMES",
     "EPISODES",
     "HISTORY_LEVERAGES",
     "log_shortfall",
-    "regime_paths",
-    "regime_outcomes",
-    "regimes_explorer",
+    "TRADE_PATHS",
+    "trade_ledger",
+    "trades_explorer",
+    "yardstick_table",
+    "straight_path_cost",
+    "one_day_costs",
+    "growth_table",
+    "PROSHARES_SDOW_2025",
+    "proshares_comparison",
     "avellaneda_zhang_check",
     "shortfall_sample",
     "shortfall_chart",
@@ -61,9 +69,6 @@ __all__ = [
     "volatility_chart",
     "yearly_decay",
 ]
-
-#: The three teaching markets of the chapter, as named by :func:`lettools.scenario_returns`.
-REGIMES = ("trend", "flat", "volatile")
 
 #: Real episodes replayed in the chapter: label -> (index name, first day, last day).
 EPISODES: Mapping[str, tuple[str, str, str]] = {
@@ -110,128 +115,201 @@ def log_shortfall(index_returns, leverage: float):
     return float(result) if np.ndim(result) == 0 else result
 
 
-# -- three regimes -------------------------------------------------------------------------
+# -- decay from the rebalancing trade ------------------------------------------------------
+
+#: Index paths of the trade explorer: name -> daily returns. The seeded ones are the chapter-2
+#: teaching markets (:func:`lettools.scenario_returns`), 20 days long.
+TRADE_PATHS: Mapping[str, tuple[float, ...]] = {
+    "Up, down, up, down (4%)": (0.04, -0.04, 0.04, -0.04),
+    "Five rises of 2%, five falls of 2%": (0.02,) * 5 + (-0.02,) * 5,
+    "Steady rise, 1% a day": (0.01,) * 10,
+    "Choppy market (seeded)": tuple(float(r) for r in scenario_returns("choppy", n_days=20, seed=2)),
+    "Trend (seeded)": tuple(float(r) for r in scenario_returns("trend", n_days=20, seed=2)),
+}
 
 
-def regime_paths(regime: str, seed: int, leverage: float, n_days: int = 30) -> pd.DataFrame:
-    """A fresh path of a teaching market, with the fund and ``L`` times the index (start 100).
+def trade_ledger(path: str, leverage: float, *, assets: float = 100.0) -> pd.DataFrame:
+    """Each close's rebalancing trade and its profit to the end of the path (no costs).
 
     Parameters
     ----------
-    regime : {"trend", "flat", "volatile"}
-        The market (see :data:`lettools.SCENARIOS`).
-    seed : int
-        Which path; the same seed gives the same path.
+    path : str
+        A key of :data:`TRADE_PATHS`.
     leverage : float
         The fund's daily multiple.
-    n_days : int
-        Trading days.
+    assets : float
+        Starting assets.
 
     Returns
     -------
     pandas.DataFrame
-        One row per day ``0..n_days``: ``index``, ``fund`` (daily-reset,
-        :func:`lettools.simulate_fund`) and ``target``, the value of ``L`` times the
-        index's cumulative return (:func:`lettools.static_leverage_path`).
+        One row per day: ``day``, ``index_return``, ``trade`` (bought at that close, in the unit
+        of ``assets``, :func:`lettools.rebalance_flow`), ``trade_profit`` (that exposure's gain to
+        the end, :func:`lettools.rebalancing_trade_pnl`), and on every row the path's totals:
+        ``fund_minus_target`` (fund minus leverage bought once and held, exact) and
+        ``second_order``, ``assets (L^2 - L)/2 ((sum R)^2 - sum R^2)``.
     """
-    # Controls deliver whole numbers as floats (2.0); the path generator wants an int.
-    if isinstance(seed, float) and seed.is_integer():
-        seed = int(seed)
-    returns = scenario_returns(regime, n_days=n_days, seed=seed)
+    if path not in TRADE_PATHS:
+        raise ValueError(f"path must be one of {list(TRADE_PATHS)}, got {path!r}")
+    leverage = as_scalar(leverage, "leverage")
+    returns = np.asarray(TRADE_PATHS[path])
+    fund_before = assets * np.concatenate(([1.0], np.cumprod(1.0 + leverage * returns)[:-1]))
+    fund_end = assets * float(np.prod(1.0 + leverage * returns))
+    target_end = assets * (1.0 + leverage * (float(np.prod(1.0 + returns)) - 1.0))
+    net, squares = float(np.sum(returns)), float(np.sum(returns**2))
     return pd.DataFrame(
         {
-            "day": np.arange(returns.size + 1),
-            "index": static_leverage_path(returns, 1.0, start=100.0),
-            "fund": simulate_fund(returns, leverage, start=100.0),
-            "target": static_leverage_path(returns, leverage, start=100.0),
+            "day": np.arange(1, returns.size + 1),
+            "index_return": returns,
+            "trade": rebalance_flow(fund_before, leverage, returns),
+            "trade_profit": rebalancing_trade_pnl(returns, leverage, assets=assets),
+            "fund_minus_target": fund_end - target_end,
+            "second_order": assets * (leverage**2 - leverage) / 2.0 * (net**2 - squares),
         }
     )
 
 
-def regime_outcomes(seed: int, leverage: float, n_days: int = 30) -> pd.DataFrame:
-    """Where each teaching market ends after ``n_days``: index, fund, ``L`` x index, and who won.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per regime of :data:`REGIMES`; values start at 100. ``fund minus target``
-        is the daily-reset fund's lead over ``L`` times the index's return (negative: it lags).
-    """
-    rows = {}
-    for regime in REGIMES:
-        last = regime_paths(regime, seed, leverage, n_days).iloc[-1]
-        rows[regime] = {
-            "index": float(last["index"]),
-            "fund": float(last["fund"]),
-            "target": float(last["target"]),
-            "fund minus target": float(last["fund"] - last["target"]),
-            "winner": "fund" if last["fund"] > last["target"] else "L x index",
-        }
-    return pd.DataFrame.from_dict(rows, orient="index")
-
-
-_REGIME_SERIES = {"index": "Index", "fund": "Daily-reset fund", "target": "L x index's return"}
-
-
-def _draw_regimes(base: alt.Chart, domains: Mapping[str, list[float]]) -> alt.LayerChart:
-    names = list(_REGIME_SERIES.values())
-    label = " : ".join(f"datum.key === {key!r} ? {name!r}" for key, name in _REGIME_SERIES.items())
-    long = base.transform_fold(list(_REGIME_SERIES), as_=["key", "value"]).transform_calculate(
-        series=f"{label} : datum.key", change="datum.value / 100 - 1"
+def _draw_trades(base: alt.Chart, domains: Mapping[str, list[float]]) -> alt.LayerChart:
+    low, high = domains["trade_profit"]
+    bound = max(abs(low), abs(high))
+    x = alt.X("day:O", title="Close at which the trade was made (day)")
+    bars = base.mark_bar().encode(
+        x=x,
+        y=alt.Y(
+            "trade_profit:Q",
+            title="Profit of that close's trade to the end (per 100 invested)",
+            scale=alt.Scale(domain=[-bound, bound]),
+        ),
+        color=alt.condition("datum.trade_profit >= 0", alt.value("#1f77b4"), alt.value("#d62728")),
+        tooltip=[
+            alt.Tooltip("day:O", title="Day"),
+            alt.Tooltip("index_return:Q", title="Index that day", format="+.2%"),
+            alt.Tooltip("trade:Q", title="Trade at the close", format="+.2f"),
+            alt.Tooltip("trade_profit:Q", title="Its profit to the end", format="+.3f"),
+        ],
     )
-    low = min(domains[key][0] for key in _REGIME_SERIES)
-    high = max(domains[key][1] for key in _REGIME_SERIES)
-    last = domains["day"][1]
-    color = alt.Color(
-        "series:N",
-        title=None,
-        scale=alt.Scale(domain=names),
-        legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=2.5),
-    )
-    dash = alt.StrokeDash("series:N", title=None, scale=alt.Scale(domain=names))
-    x = alt.X("day:Q", title="Trading day", scale=alt.Scale(domain=[0, last]))
-    y = alt.Y("value:Q", title="Value (start = 100)", scale=alt.Scale(domain=[low, high], zero=False))
-    tooltip = [
-        alt.Tooltip("series:N", title="Series"),
-        alt.Tooltip("day:Q", title="Day"),
-        alt.Tooltip("value:Q", title="Value", format=".2f"),
-        alt.Tooltip("change:Q", title="Change since day 0", format="+.1%"),
-    ]
-    lines = long.mark_line().encode(x=x, y=y, color=color, strokeDash=dash, tooltip=tooltip)
-    # End values as text in a corner: the fund's and the target's lines often end a pixel apart.
-    verdict = (
-        base.transform_filter(f"datum.day == {last}")
+    summary = (
+        base.transform_filter("datum.day == 1")
         .transform_calculate(
-            text="'After ' + datum.day + ' days: index ' + format(datum.index / 100 - 1, '+.1%') "
-            "+ ', fund ' + format(datum.fund / 100 - 1, '+.1%') "
-            "+ ', L x index ' + format(datum.target / 100 - 1, '+.1%') "
-            "+ '\\nFund minus L x index: ' + format(datum.fund - datum.target, '+.2f') + ' points'"
+            text="'Sum of the trades\\' profits = fund minus target: ' + format(datum.fund_minus_target, '+.3f')"
+            " + '\\nSecond order, (L² - L)/2 ((ΣR)² - ΣR²) x 100: ' + format(datum.second_order, '+.3f')"
         )
         .mark_text(align="left", baseline="top", fontSize=12, lineBreak="\n", lineHeight=16)
         .encode(x=alt.value(4), y=alt.value(4), text="text:N")
     )
-    return alt.layer(lines, verdict).properties(width=460, height=300)
+    return alt.layer(bars, summary).properties(width=460, height=300)
 
 
-def regimes_explorer() -> Explorer:
-    """Thirty days of a trending, flat or volatile market: the fund against ``L`` times the index."""
+def trades_explorer() -> Explorer:
+    """The rebalancing trades of a fund along a path, each marked to the end: they add up to fund minus target."""
     return Explorer(
-        compute=regime_paths,
+        compute=trade_ledger,
         params=[
-            Param("regime", list(REGIMES), default="trend", label="Market"),
-            Param("seed", [1, 2, 3, 4], default=2, label="Path (seed)", live=(1, 1000, 1)),
+            Param("path", list(TRADE_PATHS), default="Up, down, up, down (4%)", label="Index path"),
             Param("leverage", [-3, -2, -1, 2, 3], default=3, label="Leverage", live=(-3.0, 3.0, 0.5)),
         ],
-        draw=_draw_regimes,
-        title="Thirty days: the daily-reset fund against L times the index's return",
+        draw=_draw_trades,
+        title="Decay is the rebalancing trades' profit and loss",
         description=(
-            "Line chart over 30 trading days of three values starting at 100: the index, a daily-reset "
-            "fund at the chosen leverage, and 100 plus L times the index's cumulative return. Labels at "
-            "the end give each total change and a line of text gives the fund minus L times the index. "
-            "In the trending market the fund usually ends ahead; in the flat market it lags a little; "
-            "in the volatile market it usually ends well behind."
+            "Bar chart, one bar per trading day: the profit, to the end of the path, of the exposure the "
+            "fund bought or sold at that day's close, per 100 invested. Blue bars gain, red bars lose. A "
+            "line of text gives their sum, which equals the fund's value minus that of the same leverage "
+            "bought once and held, and its second-order approximation. On paths that reverse, the trades "
+            "lose; on a steady trend, they gain."
         ),
-        decimals=4,
+        decimals=6,
+    )
+
+
+# -- two yardsticks, one identity ----------------------------------------------------------
+
+
+def yardstick_table(
+    cases: Sequence[tuple[str, int, float]] = (("sp500", 2008, 2.0), ("sp500", 2008, 3.0), ("sp500", 2017, 3.0)),
+) -> pd.DataFrame:
+    """Real calendar years through :func:`lettools.yardstick_decomposition` (no costs).
+
+    ``cases`` holds (index name, year, leverage). Returns one row per case with the index's
+    return, the target ``L R``, the no-decay value ``(1 + R)^L - 1``, the convexity gain, the
+    exact variance cost and its second- and third-order terms, and the fund's return.
+    """
+    rows = {}
+    for name, year, leverage in cases:
+        returns = index_returns(name, f"{year}-01-01", f"{year}-12-31").to_numpy()
+        parts = yardstick_decomposition(returns, leverage)
+        rows[f"{INDEX_LABELS.get(name, name)} {year}, {leverage:g}x"] = {
+            key: parts[key]
+            for key in (
+                "index_return",
+                "target_return",
+                "no_decay_return",
+                "convexity_gain",
+                "variance_cost",
+                "variance_cost_second_order",
+                "cubic_term",
+                "fund_return",
+            )
+        }
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+INDEX_LABELS = {"sp500": "S&P 500", "nasdaq": "Nasdaq"}
+
+
+def straight_path_cost(daily_return: float = 0.001, n_days: int = 252, leverage: float = 3.0) -> pd.Series:
+    """A path that rises by the same ``daily_return`` every day: what it still costs a daily-reset fund.
+
+    The variance cost (exact) and ``(L^2 - L)/2 T R^2``, with the target, the no-decay value and
+    the fund's return, from :func:`lettools.yardstick_decomposition`.
+    """
+    n_days = as_positive_int(n_days, "n_days")
+    daily_return = as_scalar(daily_return, "daily_return", minimum=-1.0, minimum_inclusive=False)
+    parts = yardstick_decomposition(np.full(n_days, daily_return), leverage)
+    return pd.Series(
+        {
+            "index_return": parts["index_return"],
+            "target_return": parts["target_return"],
+            "no_decay_return": parts["no_decay_return"],
+            "fund_return": parts["fund_return"],
+            "variance_cost": parts["variance_cost"],
+            "variance_cost_second_order": parts["variance_cost_second_order"],
+        }
+    )
+
+
+def one_day_costs(leverage: float = 3.0, move: float = 0.02) -> pd.DataFrame:
+    """One day's variance cost, ``L ln(1 + R) - ln(1 + L R)``, for a rise and a fall of ``move``.
+
+    Columns: ``exact``, ``second_order`` ``(L^2 - L) R^2 / 2``, ``cubic`` ``(L - L^3) R^3 / 3``,
+    and ``second_plus_cubic``; rows ``rise`` and ``fall``.
+    """
+    leverage = as_scalar(leverage, "leverage")
+    move = as_scalar(move, "move", minimum=0.0, minimum_inclusive=False)
+    rows = {}
+    for label, day in (("rise", move), ("fall", -move)):
+        parts = yardstick_decomposition([day], leverage)
+        rows[label] = {
+            "exact": parts["variance_cost"],
+            "second_order": parts["variance_cost_second_order"],
+            "cubic": parts["cubic_term"],
+            "second_plus_cubic": parts["variance_cost_second_order"] + parts["cubic_term"],
+        }
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def growth_table(
+    mu: float, sigma: float, rate: float, leverages: Sequence[float] = (-1.0, 1.0, 2.0, 3.0)
+) -> pd.DataFrame:
+    """The long-run growth rate of each fund split into its parts (:func:`lettools.growth_decomposition`)."""
+    parts = growth_decomposition(np.asarray(leverages, dtype=float), mu, sigma, rate=rate)
+    return pd.DataFrame(
+        {
+            "L x index log growth": parts["index_term"],
+            "variance cost": 0.0 - parts["variance_cost"],  # 0.0 - x: no "-0.00" for 1x
+            "financing (1 - L) r": parts["financing"],
+            "growth rate g(L)": parts["growth"],
+        },
+        index=pd.Index([_fund_label(v) for v in leverages], name="fund"),
     )
 
 
@@ -250,7 +328,7 @@ def shortfall_sample(
 
     Returns one row per path and leverage: ``leverage``, ``sigma`` (the volatility the
     path was drawn with), ``realized_variance`` (sum of squared daily returns),
-    ``shortfall`` (:func:`log_shortfall`) and ``predicted``, ``(L^2 - L) / 2`` times the
+    ``variance_cost`` (:func:`log_shortfall`) and ``second_order``, ``(L^2 - L) / 2`` times the
     realised variance. Every leverage sees the same paths.
     """
     paths_per_volatility = as_positive_int(paths_per_volatility, "paths_per_volatility")
@@ -267,8 +345,8 @@ def shortfall_sample(
                         "leverage": float(leverage),
                         "sigma": float(sigma),
                         "realized_variance": variance,
-                        "shortfall": log_shortfall(returns, leverage),
-                        "predicted": (leverage**2 - leverage) / 2.0 * variance,
+                        "variance_cost": log_shortfall(returns, leverage),
+                        "second_order": (leverage**2 - leverage) / 2.0 * variance,
                     }
                 )
             )
@@ -280,35 +358,79 @@ def shortfall_chart(sample: pd.DataFrame) -> alt.LayerChart:
     data = sample.assign(fund=sample["leverage"].map(_fund_label))
     funds = [_fund_label(v) for v in sorted(sample["leverage"].unique())]
     color = alt.Color("fund:N", title="Fund", scale=alt.Scale(domain=funds))
-    base = alt.Chart(inline_csv(data[["fund", "realized_variance", "shortfall", "predicted"]]))
+    base = alt.Chart(inline_csv(data[["fund", "realized_variance", "variance_cost", "second_order"]]))
     x = alt.X("realized_variance:Q", title="Realised variance of the index path (sum of squared daily returns)")
     points = base.mark_point(size=30, opacity=0.6).encode(
         x=x,
-        y=alt.Y("shortfall:Q", title="Log shortfall: L ln(index growth) - ln(fund growth)"),
+        y=alt.Y("variance_cost:Q", title="Variance cost: L ln(index growth) - ln(fund growth)"),
         color=color,
         shape=alt.Shape("fund:N", title="Fund", scale=alt.Scale(domain=funds)),
         tooltip=[
             alt.Tooltip("fund:N", title="Fund"),
             alt.Tooltip("realized_variance:Q", title="Realised variance", format=".4f"),
-            alt.Tooltip("shortfall:Q", title="Log shortfall", format=".4f"),
-            alt.Tooltip("predicted:Q", title="(L^2 - L)/2 x variance", format=".4f"),
+            alt.Tooltip("variance_cost:Q", title="Variance cost", format=".4f"),
+            alt.Tooltip("second_order:Q", title="(L^2 - L)/2 x variance", format=".4f"),
         ],
     )
-    lines = base.mark_line(strokeWidth=1.5).encode(x=x, y="predicted:Q", color=color)
+    lines = base.mark_line(strokeWidth=1.5).encode(x=x, y="second_order:Q", color=color)
     chart = alt.layer(lines, points).properties(width=480, height=320)
     return accessible(
         chart,
-        title="The fund's shortfall is the index path's realised variance times (L² - L)/2",
+        title="The variance cost is the index path's realised variance times (L² - L)/2",
         description=(
             "Scatter plot: each point is one simulated quarter of an index with no drift and a "
             "volatility between 10% and 80%. Horizontal axis: the path's realised variance; vertical "
-            "axis: how far the fund's log growth falls short of L times the index's. Points for 2x and "
-            "3x funds lie on straight lines through the origin with slopes 1 and 3, the lines drawn."
+            "axis: the variance cost, how far the fund's log growth falls short of L times the index's "
+            "log growth. Points for 2x and 3x funds lie on straight lines through the origin with "
+            "slopes 1 and 3, the lines drawn."
         ),
     )
 
 
 # -- the prospectus table, rebuilt and simulated -------------------------------------------
+
+#: ProShares UltraPro Short Dow30 (SDOW, -3x the Dow Jones Industrial Average), "Estimated Fund
+#: Returns", in percent: one-year index return (rows) against one-year volatility (columns).
+#: Source: ProShares Trust prospectus filed with the SEC in 2025 (accession no.
+#: 0001193125-25-220610, file f42956d1.htm; its performance table runs to 30 June 2025).
+PROSHARES_SDOW_2025 = pd.DataFrame(
+    [
+        [1371.5, 973.9, 248.6, -46.5, -96.1],
+        [653.4, 449.8, 78.5, -72.6, -98.0],
+        [336.0, 218.2, 3.3, -84.2, -98.9],
+        [174.6, 100.4, -34.9, -90.0, -99.3],
+        [83.9, 34.2, -56.4, -93.3, -99.5],
+        [29.2, -5.7, -69.4, -95.3, -99.7],
+        [-5.8, -31.3, -77.7, -96.6, -99.8],
+        [-29.2, -48.4, -83.2, -97.4, -99.8],
+        [-45.5, -60.2, -87.1, -98.0, -99.9],
+        [-57.1, -68.7, -89.8, -98.4, -99.9],
+        [-65.7, -75.0, -91.9, -98.8, -99.9],
+        [-72.1, -79.6, -93.4, -99.0, -99.9],
+        [-77.0, -83.2, -94.6, -99.2, -99.9],
+    ],
+    index=pd.Index([-0.6, -0.5, -0.4, -0.3, -0.2, -0.1, 0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6], name="index return"),
+    columns=pd.Index([0.10, 0.25, 0.50, 0.75, 1.00], name="volatility"),
+)
+
+
+def proshares_comparison() -> pd.DataFrame:
+    """The printed SDOW table beside :func:`lettools.estimated_returns_table` at -3x, in percent.
+
+    Returns one row per cell: ``index return``, ``volatility``, ``printed``, ``rebuilt`` (the
+    Avellaneda-Zhang relation with no financing and no fees, rounded to 0.1 as printed) and
+    ``difference`` (printed minus unrounded rebuilt, percentage points).
+    """
+    rebuilt = estimated_returns_table(
+        -3, PROSHARES_SDOW_2025.index.to_numpy(), PROSHARES_SDOW_2025.columns.to_numpy()
+    ) * 100.0
+    printed = PROSHARES_SDOW_2025.stack().rename("printed")
+    exact = rebuilt.stack().rename("rebuilt_exact")
+    frame = pd.concat([printed, exact], axis=1).reset_index()
+    return frame.assign(
+        rebuilt=frame["rebuilt_exact"].round(1), difference=frame["printed"] - frame["rebuilt_exact"]
+    )[["index return", "volatility", "printed", "rebuilt", "difference"]]
+
 
 _TABLE_RETURNS = (-0.6, -0.5, -0.4, -0.3, -0.2, -0.1, 0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6)
 _TABLE_VOLATILITIES = (0.10, 0.25, 0.50, 0.75, 1.00)
@@ -329,7 +451,7 @@ def conditioned_returns(
     centred and scaled within the path (mean 0, mean square 1), so the log returns add
     up to ``ln(1 + index_return)`` and their squares add up to ``volatility^2 T``
     (``T = n_days / periods_per_year`` years): the two numbers a row and column of a
-    prospectus table state. Only the order and shape of the moves is random.
+    prospectus table state. Only the individual moves beyond those two sums are random.
 
     Returns
     -------
@@ -725,8 +847,8 @@ def yearly_decay(name: str = "sp500", leverage: float = 2.0, periods_per_year: i
     """Per calendar year: realised volatility, returns and the decay of a daily-reset fund.
 
     Returns a DataFrame indexed by ``year`` with columns ``volatility`` (annualised realised
-    volatility), ``index_return``, ``fund_return`` (no costs), ``shortfall``
-    (:func:`log_shortfall`) and ``predicted``, ``(L^2 - L) / 2`` times the year's realised variance.
+    volatility), ``index_return``, ``fund_return`` (no costs), ``variance_cost``
+    (:func:`log_shortfall`) and ``second_order``, ``(L^2 - L) / 2`` times the year's realised variance.
     """
     leverage = as_scalar(leverage, "leverage")
     periods_per_year = as_positive_int(periods_per_year, "periods_per_year")
@@ -739,8 +861,8 @@ def yearly_decay(name: str = "sp500", leverage: float = 2.0, periods_per_year: i
             "volatility": np.sqrt(variance * periods_per_year / values.size),
             "index_return": np.prod(1.0 + values) - 1.0,
             "fund_return": terminal_value(values, leverage) - 1.0,
-            "shortfall": log_shortfall(values, leverage),
-            "predicted": (leverage**2 - leverage) / 2.0 * variance,
+            "variance_cost": log_shortfall(values, leverage),
+            "second_order": (leverage**2 - leverage) / 2.0 * variance,
         }
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("year")
 

@@ -13,9 +13,10 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from lettools._validation import as_array, as_returns, as_scalar
+from lettools._validation import as_returns, as_scalar
 from lettools.charts import accessible
 from lettools.data import index_returns as load_index_returns
+from lettools.decomposition import effective_leverage, flow_adjusted_trade
 from lettools.exercises import FunctionExercise, NumericExercise, register
 from lettools.fund import simulate_fund
 from lettools.paths import gbm_returns
@@ -31,6 +32,11 @@ __all__ = [
     "balance_sheet",
     "balance_sheet_explorer",
     "effective_leverage",
+    "intraday_leverage_table",
+    "intraday_leverage_chart",
+    "flow_examples",
+    "XIV_FIGURES",
+    "xiv_table",
     "acceleration_move",
     "wipeout_table",
     "wipeout_chart",
@@ -324,8 +330,8 @@ _STAGES = ("Before the move", "After the move", "After the rebalance")
 _ITEMS = {
     "cash": ("Holdings", "Cash and T-bills (collateral)"),
     "swap_value": ("Holdings", "Swap gain owed to the fund"),
-    "swap_notional": ("Exposure", "Swap notional"),
-    "futures_notional": ("Exposure", "Futures notional"),
+    "swap_notional": ("Exposure", "Swap exposure"),
+    "futures_notional": ("Exposure", "Futures exposure"),
 }
 
 
@@ -334,12 +340,12 @@ def balance_sheet(
 ) -> pd.DataFrame:
     """A daily-reset fund's holdings and exposure before a day's move, after it, and after the reset.
 
-    The fund keeps all its assets in cash and Treasury bills, which serve as collateral,
-    and gets its exposure ``L A`` from total return swaps and index futures (a
-    ``futures_share`` of the exposure). Futures settle their gain or loss in cash the
-    same day (variation margin); the swaps' gain is owed by the bank until the swaps
-    are reset at the close, when it is paid and the notionals are resized to ``L``
-    times the new assets.
+    The fund in this illustration keeps all its assets in cash and Treasury bills, which
+    serve as collateral, and gets its exposure ``L A`` from total return swaps and index
+    futures (a ``futures_share`` of the exposure); many real funds also hold index stocks.
+    Futures settle their gain or loss in cash the same day (variation margin); the swaps'
+    gain is owed by the bank until the swaps are reset at the close, when it is paid and
+    the notionals are resized to ``L`` times the new assets.
 
     Parameters
     ----------
@@ -483,22 +489,124 @@ def _stack_extremes(sheet: pd.DataFrame) -> tuple[float, float]:
 
 
 # ---------------------------------------------------------------------------------------------
-# Why a daily target; the wipeout move; what issuers do near it
+# Buying during the day: the leverage a buyer gets until the close
 
 
-def effective_leverage(leverage, cumulative_return):
-    """Leverage of a position set to ``L`` times assets and then left alone while the index moves.
+def intraday_leverage_table(
+    leverages: Sequence[float] = (2.0, 3.0, -1.0, -3.0),
+    moves: Sequence[float] = (-0.05, -0.03, -0.01, 0.0, 0.01, 0.03, 0.05),
+) -> pd.DataFrame:
+    """Leverage held from a purchase during the day until the close, ``L (1 + R) / (1 + L R)``.
 
-    ``L (1 + R) / (1 + L R)`` after a cumulative index return ``R``: what a fund that
-    reset only once a month would offer someone buying in mid-month. Returns NaN where
-    the position has been wiped out (``1 + L R <= 0``).
+    Rows: the index's move from the last close to the moment of purchase; columns: the fund's
+    multiple. From :func:`lettools.effective_leverage`.
     """
-    leverage = as_array(leverage, "leverage")
-    cumulative = as_array(cumulative_return, "cumulative_return", minimum=-1.0, minimum_inclusive=False)
-    equity = 1.0 + leverage * cumulative
-    with np.errstate(divide="ignore", invalid="ignore"):
-        result = np.where(equity > 0.0, leverage * (1.0 + cumulative) / equity, np.nan)
-    return float(result) if result.ndim == 0 else result
+    leverages = np.asarray(leverages, dtype=float)
+    moves = np.asarray(moves, dtype=float)
+    values = effective_leverage(leverages[None, :], moves[:, None])
+    return pd.DataFrame(
+        values,
+        index=pd.Index(moves, name="index move since last close"),
+        columns=pd.Index([f"{v:g}x" for v in leverages], name="fund"),
+    )
+
+
+def intraday_leverage_chart(
+    leverages: Sequence[float] = (2.0, 3.0, -1.0, -2.0, -3.0), limit: float = 0.10
+) -> alt.LayerChart:
+    """Effective leverage from an intraday purchase to the close, against the index's move so far."""
+    limit = as_scalar(limit, "limit", minimum=0.0, minimum_inclusive=False, maximum=0.3)
+    moves = np.round(np.linspace(-limit, limit, 81), 6)
+    table = intraday_leverage_table(leverages, moves)
+    long = table.reset_index().melt(id_vars="index move since last close", var_name="fund", value_name="leverage")
+    long = long.rename(columns={"index move since last close": "move"})
+    funds = list(table.columns)
+    color = alt.Color("fund:N", title="Fund", scale=alt.Scale(domain=funds))
+    base = alt.Chart(long)
+    x = alt.X("move:Q", title="Index move from the last close to the purchase", axis=alt.Axis(format="+.0%"))
+    lines = base.mark_line(strokeWidth=2).encode(
+        x=x,
+        y=alt.Y("leverage:Q", title="Leverage held until the close"),
+        color=color,
+        strokeDash=alt.StrokeDash("fund:N", title="Fund", scale=alt.Scale(domain=funds)),
+    )
+    hover = alt.selection_point(fields=["move"], nearest=True, on="pointerover", empty=False)
+    points = base.mark_point(size=40, filled=True).encode(
+        x=x,
+        y="leverage:Q",
+        color=color,
+        opacity=alt.condition(hover, alt.value(1.0), alt.value(0.0)),
+        tooltip=[
+            alt.Tooltip("fund:N", title="Fund"),
+            alt.Tooltip("move:Q", title="Index move so far", format="+.1%"),
+            alt.Tooltip("leverage:Q", title="Leverage until the close", format=".3f"),
+        ],
+    ).add_params(hover)
+    chart = alt.layer(lines, points).properties(width=460, height=300)
+    return accessible(
+        chart,
+        title="Bought during the day, a daily-reset fund is not at its multiple",
+        subtitle="L (1 + R) / (1 + L R) until the close, after an index move R since the last close",
+        description=(
+            "Line chart of the leverage a buyer holds from an intraday purchase to the close, against the "
+            "index's move since the last close, from -10% to +10%, for 2x, 3x, -1x, -2x and -3x funds. "
+            "After a rise every fund is below its multiple in size (a 3x fund about 2.83x after +3%); "
+            "after a fall, above it. Hover over the lines to read a value."
+        ),
+    )
+
+
+def flow_examples(assets: float = 100.0, leverage: float = 3.0, index_return: float = 0.05,
+                  flows: Sequence[float] = (0.0, -10.0, 10.0)) -> pd.DataFrame:
+    """The closing trade of one fund on one day for several net flows, ``A (L^2 - L) R + L F``.
+
+    Columns: ``net_flow`` (creations positive), ``rebalancing`` ``A (L^2 - L) R``,
+    ``flow_part`` ``L F`` and ``trade`` (their sum, :func:`lettools.flow_adjusted_trade`).
+    """
+    flows = np.asarray(flows, dtype=float)
+    rebalancing = rebalance_flow(assets, leverage, index_return)
+    return pd.DataFrame(
+        {
+            "net_flow": flows,
+            "rebalancing": rebalancing,
+            "flow_part": leverage * flows,
+            "trade": flow_adjusted_trade(assets, leverage, index_return, flows),
+        }
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# 5 February 2018: which series each figure is
+
+#: Reported figures for XIV on 2 and 5 February 2018, with the series each belongs to and its source.
+#: The closing indicative value of 2 February is Credit Suisse's (acceleration notice, 6 February
+#: 2018); the 5 February closing indicative value and closing price were reported by the Wall Street
+#: Journal (7 February 2018); the index move by Invest In Vol (PRWeb, February 2018); the VIX move by
+#: ETF.com and Cboe.
+XIV_FIGURES = {
+    "xiv_indicative_2feb": 108.3681,
+    "xiv_indicative_5feb": 4.22,
+    "short_term_futures_index_move_5feb": 0.961,
+    "vix_move_5feb": 1.156,
+}
+
+
+def xiv_table() -> pd.Series:
+    """XIV's fall in indicative value against -1x the futures index's move and -1x the VIX's move."""
+    fall = XIV_FIGURES["xiv_indicative_5feb"] / XIV_FIGURES["xiv_indicative_2feb"] - 1.0
+    return pd.Series(
+        {
+            "XIV indicative value, 2 Feb close ($)": XIV_FIGURES["xiv_indicative_2feb"],
+            "XIV indicative value, 5 Feb close ($)": XIV_FIGURES["xiv_indicative_5feb"],
+            "XIV change in indicative value": fall,
+            "-1 x short-term VIX futures index move": -XIV_FIGURES["short_term_futures_index_move_5feb"],
+            "-1 x VIX move": -XIV_FIGURES["vix_move_5feb"],
+        }
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Why a daily target; the wipeout move; what issuers do near it
 
 
 def acceleration_move(leverage: float, floor: float) -> float:

@@ -1,0 +1,286 @@
+"""Where a daily-reset fund's result comes from: yardsticks, variance cost, trades and flows.
+
+The book compares a fund over a period with two yardsticks built from the index's return ``R``
+over the same period (no costs):
+
+- the **target**, ``1 + L R``: ``L`` times the period's return, which is what leverage bought
+  once and held earns;
+- the **no-decay value**, ``(1 + R)^L``: what the fund would be worth had the index reached the
+  same end along a path with no variance. Its logarithm is ``L`` times the index's log return.
+
+The no-decay value is never below the target (Bernoulli's inequality, for ``L >= 1`` or
+``L <= 0``): their difference is the *convexity gain* that a net move brings. The fund falls short
+of the no-decay value by the *variance cost*, exactly
+
+    ln(no-decay) - ln(fund) = sum_t [L ln(1 + R_t) - ln(1 + L R_t)]
+                            = (L^2 - L)/2 sum R_t^2 + (L - L^3)/3 sum R_t^3 + ...
+
+which is never negative for ``L >= 1`` or ``L <= 0`` (each day's term is not), whatever the path.
+Returns are simple decimals; rates and volatilities are annual decimals.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._validation import as_array, as_returns, as_scalar
+
+__all__ = [
+    "effective_leverage",
+    "flow_adjusted_trade",
+    "yardstick_decomposition",
+    "rebalancing_trade_pnl",
+    "growth_decomposition",
+    "monthly_fund_moments",
+    "implied_volatility",
+]
+
+
+def _result(value):
+    """A float for 0-d results, the array otherwise."""
+    value = np.asarray(value, dtype=np.float64)
+    return float(value) if value.ndim == 0 else value
+
+
+def effective_leverage(leverage, index_return):
+    """Leverage of a position set to ``L`` times assets and left alone while the index moves by ``index_return``.
+
+    ``L (1 + R) / (1 + L R)``: the exposure has moved with the index, the assets with ``L`` times
+    it. This is the leverage someone buying a daily-reset fund *during* the day gets until the
+    close, after the index has moved ``R`` since the last close (Cheng and Madhavan 2009), and the
+    leverage of a fund that resets only once a month, ``R`` into the month. NaN where the position
+    has been wiped out (``1 + L R <= 0``).
+
+    Parameters
+    ----------
+    leverage : array_like
+        The multiple ``L`` set at the last reset.
+    index_return : array_like
+        The index's simple return since that reset, greater than -1.
+
+    Examples
+    --------
+    >>> round(effective_leverage(3, 0.03), 4)   # a 3x fund bought after a +3% morning
+    2.8349
+    """
+    leverage = as_array(leverage, "leverage")
+    index_return = as_array(index_return, "index_return", minimum=-1.0, minimum_inclusive=False)
+    equity = 1.0 + leverage * index_return
+    with np.errstate(divide="ignore", invalid="ignore"):
+        value = np.where(equity > 0.0, leverage * (1.0 + index_return) / equity, np.nan)
+    return _result(value)
+
+
+def flow_adjusted_trade(assets, leverage, index_return, net_flow):
+    """The day's rebalancing trade with creations and redemptions: ``A (L^2 - L) R + L F``.
+
+    ``F`` is the net cash that authorised participants put into the fund at the close (creations
+    positive, redemptions negative), in the unit of ``assets``. The fund needs ``L`` times its new
+    assets, ``A (1 + L R) + F``, and holds ``L A (1 + R)``; the difference is the trade (Cheng and
+    Madhavan 2009). Positive means buy index exposure.
+
+    Parameters
+    ----------
+    assets : array_like
+        Assets at the previous close, >= 0.
+    leverage : array_like
+        The daily multiple ``L``.
+    index_return : array_like
+        The index's return on the day, greater than -1.
+    net_flow : array_like
+        Net creations (+) or redemptions (-) at the close, in the unit of ``assets``.
+    """
+    assets = as_array(assets, "assets", minimum=0.0)
+    leverage = as_array(leverage, "leverage")
+    index_return = as_array(index_return, "index_return", minimum=-1.0, minimum_inclusive=False)
+    net_flow = as_array(net_flow, "net_flow")
+    return _result(assets * (leverage**2 - leverage) * index_return + leverage * net_flow)
+
+
+def yardstick_decomposition(index_returns, leverage) -> dict:
+    """A daily-reset fund over a path against its two yardsticks, with every term named.
+
+    Parameters
+    ----------
+    index_returns : array_like
+        Daily simple returns of the index, one path (1-D) or one path per row (2-D).
+    leverage : float
+        The daily multiple ``L``; the fund must survive every day (``1 + L R_t > 0``).
+
+    Returns
+    -------
+    dict
+        Floats for one path, arrays for several:
+
+        ``index_return``
+            ``R = prod(1 + R_t) - 1``.
+        ``fund_return``
+            ``prod(1 + L R_t) - 1``.
+        ``target_return``
+            ``L R``, the target (leverage bought once and held).
+        ``no_decay_return``
+            ``(1 + R)^L - 1``.
+        ``convexity_gain``
+            ``no_decay_return - target_return``, >= 0 for ``L >= 1`` or ``L <= 0``.
+        ``variance_cost``
+            ``ln(1 + no_decay_return) - ln(1 + fund_return)``, exact.
+        ``variance_cost_second_order``
+            ``(L^2 - L)/2 sum R_t^2``.
+        ``cubic_term``
+            ``(L - L^3)/3 sum R_t^3``, the next term of ``variance_cost``.
+        ``realized_variance``
+            ``sum R_t^2``.
+    """
+    returns = as_returns(index_returns)
+    leverage = as_scalar(leverage, "leverage")
+    if np.any(1.0 + leverage * returns <= 0.0):
+        raise ValueError("index_returns include a day on which the fund is wiped out (1 + L R_t <= 0)")
+    index_log = np.sum(np.log1p(returns), axis=-1)
+    fund_log = np.sum(np.log1p(leverage * returns), axis=-1)
+    index_return = np.expm1(index_log)
+    no_decay = np.expm1(leverage * index_log)
+    target = leverage * index_return
+    realized = np.sum(returns**2, axis=-1)
+    return {
+        "index_return": _result(index_return),
+        "fund_return": _result(np.expm1(fund_log)),
+        "target_return": _result(target),
+        "no_decay_return": _result(no_decay),
+        "convexity_gain": _result(no_decay - target),
+        "variance_cost": _result(leverage * index_log - fund_log),
+        "variance_cost_second_order": _result((leverage**2 - leverage) / 2.0 * realized),
+        "cubic_term": _result((leverage - leverage**3) / 3.0 * np.sum(returns**3, axis=-1)),
+        "realized_variance": _result(realized),
+    }
+
+
+def rebalancing_trade_pnl(index_returns, leverage, *, assets: float = 1.0) -> np.ndarray:
+    """Profit of each close's rebalancing trade, marked from that close to the end of the path.
+
+    The trade at close ``s`` buys ``A_{s-1} (L^2 - L) R_s`` of exposure, which then earns
+    ``S_T / S_s - 1``. The sum over all closes is exactly the fund's value minus the target's
+    (leverage bought once and held), both starting from ``assets``: a daily-reset fund *is* the
+    held position plus its rebalancing trades. No costs; the fund must survive every day.
+
+    Parameters
+    ----------
+    index_returns : array_like
+        Daily simple returns of the index (1-D).
+    leverage : float
+        The daily multiple ``L``.
+    assets : float
+        Starting assets, > 0.
+
+    Returns
+    -------
+    numpy.ndarray
+        One profit per day, in the unit of ``assets``.
+    """
+    returns = as_returns(index_returns, ndim=(1,))
+    leverage = as_scalar(leverage, "leverage")
+    assets = as_scalar(assets, "assets", minimum=0.0, minimum_inclusive=False)
+    if np.any(1.0 + leverage * returns <= 0.0):
+        raise ValueError("index_returns include a day on which the fund is wiped out (1 + L R_t <= 0)")
+    fund_before = assets * np.concatenate(([1.0], np.cumprod(1.0 + leverage * returns)[:-1]))
+    trades = fund_before * (leverage**2 - leverage) * returns
+    index_level = np.cumprod(1.0 + returns)
+    return trades * (index_level[-1] / index_level - 1.0)
+
+
+def growth_decomposition(leverage, mu, sigma, *, rate=0.0, expense_ratio=0.0) -> dict:
+    """The fund's long-run log growth rate ``g(L)`` split into named parts (annual decimals).
+
+    Under geometric Brownian motion with arithmetic drift ``mu`` and volatility ``sigma``:
+
+        g(L) = L (mu - sigma^2/2) - (L^2 - L) sigma^2 / 2 + (1 - L) r - f
+
+    ``index_term`` is ``L`` times the index's own log growth rate, ``variance_cost`` the decay
+    (entered with a minus sign), ``financing`` the rate paid on the borrowed part (or earned on
+    the cash of an inverse fund), ``fees`` the expense ratio. ``growth`` is their sum. The
+    financing spread is left to the chapter on costs.
+    """
+    leverage = as_array(leverage, "leverage")
+    mu = as_array(mu, "mu")
+    sigma = as_array(sigma, "sigma", minimum=0.0)
+    rate = as_array(rate, "rate")
+    expense_ratio = as_array(expense_ratio, "expense_ratio", minimum=0.0)
+    index_term = leverage * (mu - sigma**2 / 2.0)
+    variance_cost = (leverage**2 - leverage) * sigma**2 / 2.0
+    financing = (1.0 - leverage) * rate
+    return {
+        "index_term": _result(index_term),
+        "variance_cost": _result(variance_cost),
+        "financing": _result(financing),
+        "fees": _result(expense_ratio + 0.0 * leverage),
+        "growth": _result(index_term - variance_cost + financing - expense_ratio),
+    }
+
+
+def monthly_fund_moments(leverage, monthly_mean, monthly_sd, n_days: int = 21) -> dict:
+    """Exact mean and standard deviation of a daily-reset fund's month, for independent days.
+
+    The index's ``n_days`` daily returns are independent and identically distributed, with the
+    daily mean ``m`` and variance ``v`` that compound to the given monthly mean and standard
+    deviation: ``(1 + m)^n = 1 + M`` and ``((1 + m)^2 + v)^n = (1 + M)^2 + S^2``. Then the fund's
+    month has mean ``(1 + L m)^n - 1`` and second moment ``((1 + L m)^2 + L^2 v)^n``, whatever the
+    shape of the daily distribution. No costs.
+
+    Returns
+    -------
+    dict
+        ``daily_mean``, ``daily_sd``, ``fund_mean``, ``fund_sd`` and, for comparison, ``target_mean``
+        and ``target_sd`` (``L`` times the index's month: ``L M`` and ``|L| S``).
+    """
+    leverage = as_scalar(leverage, "leverage")
+    monthly_mean = as_scalar(monthly_mean, "monthly_mean", minimum=-1.0, minimum_inclusive=False)
+    monthly_sd = as_scalar(monthly_sd, "monthly_sd", minimum=0.0)
+    if not isinstance(n_days, (int, np.integer)) or isinstance(n_days, bool) or n_days < 1:
+        raise ValueError(f"n_days must be a positive whole number of days, got {n_days!r}")
+    gross = (1.0 + monthly_mean) ** (1.0 / n_days)
+    second = ((1.0 + monthly_mean) ** 2 + monthly_sd**2) ** (1.0 / n_days)
+    daily_mean, daily_variance = gross - 1.0, second - gross**2
+    fund_gross = 1.0 + leverage * daily_mean
+    fund_mean = fund_gross**n_days
+    fund_second = (fund_gross**2 + leverage**2 * daily_variance) ** n_days
+    return {
+        "daily_mean": daily_mean,
+        "daily_sd": float(np.sqrt(daily_variance)),
+        "fund_mean": fund_mean - 1.0,
+        "fund_sd": float(np.sqrt(fund_second - fund_mean**2)),
+        "target_mean": leverage * monthly_mean,
+        "target_sd": abs(leverage) * monthly_sd,
+    }
+
+
+def implied_volatility(index_return, fund_return, leverage, *, years=1.0):
+    """The realised volatility that the Avellaneda-Zhang relation needs to turn an index return into a fund return.
+
+    Solving ``1 + F = (1 + R)^L exp((L - L^2)/2 sigma^2 T)`` for ``sigma`` (no financing, no fees):
+
+        sigma = sqrt(2 [L ln(1 + R) - ln(1 + F)] / ((L^2 - L) T))
+
+    Parameters
+    ----------
+    index_return, fund_return : array_like
+        The index's and the fund's returns over the period, each greater than -1.
+    leverage : array_like
+        The daily multiple, outside ``[0, 1]``.
+    years : array_like
+        Length of the period in years, > 0.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Annualised volatility; NaN where the fund did *better* than the no-decay value, which no
+        volatility explains.
+    """
+    index_return = as_array(index_return, "index_return", minimum=-1.0, minimum_inclusive=False)
+    fund_return = as_array(fund_return, "fund_return", minimum=-1.0, minimum_inclusive=False)
+    leverage = as_array(leverage, "leverage")
+    years = as_array(years, "years", minimum=0.0, minimum_inclusive=False)
+    if np.any((leverage >= 0.0) & (leverage <= 1.0)):
+        raise ValueError("leverage must lie outside [0, 1]: only then does volatility cost the fund anything")
+    cost = leverage * np.log1p(index_return) - np.log1p(fund_return)
+    with np.errstate(invalid="ignore"):
+        value = np.where(cost >= 0.0, np.sqrt(2.0 * np.maximum(cost, 0.0) / ((leverage**2 - leverage) * years)), np.nan)
+    return _result(value)
