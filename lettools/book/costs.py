@@ -502,7 +502,11 @@ register(
         id="costs-financing",
         expected=_financing_millions,
         unit="number",
-        rel_tol=2e-3,
+        decimals=2,
+        quantity="in millions of dollars",
+        scale=1e6,
+        points=2,
+        minutes=10,
         hint="Only the borrowed part, (L - 1) times assets, is financed, at the benchmark rate plus the spread.",
         mistakes=(
             (lambda: _FINANCING_INPUTS["leverage"] * _FINANCING_INPUTS["assets"]
@@ -521,8 +525,9 @@ register(
         id="costs-fee-table",
         expected=lambda: float(fee_table(**_FEE_TABLE_INPUTS)["net"]),
         unit="decimal",
-        rel_tol=1e-3,
-        abs_tol=5e-6,
+        decimals=4,
+        points=1,
+        minutes=5,
         hint="Add the lines to get the gross ratio, then take off the waiver.",
         mistakes=(
             (lambda: float(fee_table(**_FEE_TABLE_INPUTS)["gross"]),
@@ -538,7 +543,9 @@ register(
         id="costs-year-loss",
         expected=lambda: float(fund_year_pnl(**_LOSS_INPUTS)["return_on_assets"]),
         unit="decimal",
-        rel_tol=2e-3,
+        decimals=3,
+        points=3,
+        minutes=15,
         hint="Loss on the exposure plus all three costs, divided by the fund's assets at the start.",
         mistakes=(
             (lambda: _LOSS_INPUTS["leverage"] * _LOSS_INPUTS["index_return"],
@@ -554,7 +561,11 @@ register(
         id="costs-upro-lag",
         expected=lambda: UPRO_DAILY_LAG_BP * 1e-4 * 252,
         unit="decimal",
-        rel_tol=1e-2,  # also accepts compounding the daily lag, 1 - (1 - lag)^252
+        decimals=3,
+        points=1,
+        minutes=5,
+        written="The annual spread on the borrowed part that would explain the lag, against the N-PORT swap terms.",
+        written_points=2,
         hint="A basis point is 0.0001. Multiply the daily lag by the number of trading days in a year.",
         mistakes=(
             (lambda: UPRO_DAILY_LAG_BP * 252,
@@ -584,9 +595,9 @@ register(
             {"leverage": -3, "rate": 0.02, "spread": 0.01, "expense_ratio": 0.0095},
         ),
         hint=(
-            "Financing is (L - 1) times the rate (negative, a credit, when L < 1), plus the spread on the "
-            "financed part: L - 1 for a long fund, |L| for an inverse one, nothing for 0 <= L <= 1. "
-            "Then add the expense ratio."
+            "Work out what the fund pays (or earns) on the money it borrows or holds in cash, and on "
+            "which amount the spread is charged in each of the three cases; test your function on "
+            "L = 3, 1 and -1 by hand."
         ),
     )
 )

@@ -534,8 +534,11 @@ register(
         id="regulation-admissible-horizon",
         expected=lambda: admissible_horizon(2, 0.25, max_probability=0.05, risk="loss", threshold=0.2),
         unit="number",
-        rel_tol=0.0,
-        abs_tol=0.01,  # a whole number of days
+        decimals=0,
+        steps=0.5,  # a whole number of days: the next day is the anticipated mistake
+        quantity="in trading days",
+        points=2,
+        minutes=10,
         hint="Find the first holding period at which the chance of losing more than 20% exceeds 5%; "
              "the admissible horizon is the day before it.",
         mistakes=(
@@ -550,8 +553,10 @@ register(
         id="regulation-var-leverage",
         expected=lambda: max_leverage_within_var_limit(0.2, 20, confidence=0.99),
         unit="number",
-        rel_tol=0.0,
-        abs_tol=0.005,
+        decimals=2,
+        quantity="as a leverage L (a plain number, 2 for 2x)",
+        points=2,
+        minutes=15,
         hint="Search for the leverage at which the fund's VaR is exactly twice the index's VaR.",
         mistakes=(
             (lambda: 2.0,
@@ -593,6 +598,11 @@ register(
         id="regulation-news-loss",
         expected=_example_4_2_return,
         unit="decimal",
+        decimals=3,
+        points=2,
+        minutes=10,
+        written="What the $84 billion figure covers.",
+        written_points=1,
         hint="Add the index loss on the $1bn exposure to the interest, trading costs and fee, "
              "then divide by the starting assets.",
         mistakes=(
@@ -607,8 +617,9 @@ register(
         id="regulation-nasdaq-lag",
         expected=lambda: historical_lag_share(load_index_returns("nasdaq").to_numpy(), 2.0, 21),
         unit="decimal",
-        rel_tol=0.0,
-        abs_tol=5e-4,
+        decimals=3,
+        points=3,
+        minutes=20,
         hint="Cut the returns into consecutive 21-day blocks, drop the incomplete last block, and "
              "compare the fund's compounded value with 1 + 2 R in each.",
     )
