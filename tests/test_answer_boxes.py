@@ -160,7 +160,6 @@ def _page_check_ids(site: Path) -> dict[Path, list[str]]:
 @pytest.mark.browser
 def test_every_numeric_exercise_on_every_page_has_a_working_answer_box(site_dir, chromium):
     from playwright.sync_api import sync_playwright
-
     from test_site import serve
 
     server, origin = serve(site_dir)
