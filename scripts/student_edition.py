@@ -465,6 +465,8 @@ def _answer_cell_source(stub: str, pieces: list[tuple[str, str]]) -> str:
             after.append(text.strip("\n"))
         elif not _is_placeholder(node):
             before.append(text.strip("\n"))
+        else:  # the blank goes, the comments above it (the precision wanted) stay
+            before += [line for line in text.split("\n") if line.lstrip().startswith("#")]
     lines = [*before]
     plain: list[str] = []
     for kind, text in [*pieces, ("end", "")]:

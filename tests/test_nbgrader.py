@@ -79,6 +79,8 @@ def test_released_answer_cells_hold_only_the_stub(released):
     assert code and words
     for cell in code:
         assert "# YOUR CODE HERE" in _text(cell) and "raise NotImplementedError()" in _text(cell)
+        if not _text(cell).startswith("def "):  # a numeric answer says how to give it
+            assert "# Give the answer " in _text(cell)
         assert "BEGIN SOLUTION" not in _text(cell) and "END SOLUTION" not in _text(cell)
     for cell in words:
         assert _text(cell) == "YOUR ANSWER HERE"
