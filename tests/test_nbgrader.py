@@ -177,7 +177,9 @@ def test_a_graded_class_survives_regeneration(tmp_path, capsys):
     out, course = tmp_path / "student", tmp_path / "course"
     student_edition.write_editions(root, out, course, lettools_ref="abc123")
     api = _api(course)
+    start = time.perf_counter()
     assert api.generate_assignment(PAGE.stem, force=True)["success"]
+    generate_seconds = time.perf_counter() - start
     released = course / "release" / PAGE.stem / PAGE.name
     submissions = {"solver": course / "source" / PAGE.stem / PAGE.name, "blank": released, "partial": released}
     timings = {}
@@ -207,7 +209,8 @@ def test_a_graded_class_survives_regeneration(tmp_path, capsys):
     assert float(rows["blank"]["check-how-it-works-two-day"]) == 0
     with capsys.disabled():
         feedback = {path.parent.parent.name: path.stat().st_size for path in (course / "autograded").rglob("*.ipynb")}
-        print(f"\nautograde seconds per student: {timings}; autograded notebook bytes: {feedback}")
+        print(f"\ngenerate_assignment: {generate_seconds:.1f} s; autograde seconds per student: {timings}; "
+              f"autograded notebook bytes: {feedback}")
 
     graded = _tree(course)
     student_edition.write_editions(root, out, course, lettools_ref="abc123")  # unchanged book: nothing moves
