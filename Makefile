@@ -48,9 +48,10 @@ report:
 	@$(BIN)/python scripts/site_report.py --write docs/site-report.md > /dev/null
 	@echo "wrote docs/site-report.md"
 
-# Student notebooks and an nbgrader course, derived from the chapters (see front/instructors.md).
-student: setup
-	@$(BIN)/python scripts/student_edition.py
+# Student edition (a course repository) and nbgrader course, derived from the chapters (see
+# front/instructors.md). Standard library only: no venv, no npm. It never overwrites grading work.
+student:
+	@$(PYTHON) scripts/student_edition.py
 
 # Re-execute notebooks in place after a model or text change (NB=chapters/x.ipynb for one).
 outputs: setup

@@ -1,40 +1,53 @@
 """Write the student edition of the book's notebooks and an nbgrader course built from them.
 
-Run from the repository root (``make student`` does)::
+Run from the repository root (``make student`` does; only the standard library is needed)::
 
-    python scripts/student_edition.py [--out student]
+    python3 scripts/student_edition.py [--out student] [--course course]
 
-It reads every ``chapters/*.ipynb`` and every ``front/*.ipynb`` that has an exercise, and
-writes, under the output folder (default ``student/``, which is generated and not committed):
+It reads every ``chapters/*.ipynb`` and every ``front/*.ipynb`` that has an exercise, and the
+exercise registry as exported to ``lettools/book/exercises.json``, and writes two folders,
+neither committed:
 
-``front/<page>.ipynb``, ``chapters/<page>.ipynb``
-    The student notebooks: every solution block removed (from ``{solution-start}`` to
-    ``{solution-end}``, markdown and code cells alike, or a whole ``{solution}`` directive),
-    the auto-check cells kept, every code cell's outputs and execution count cleared, and
-    the notebook's saved widget state dropped, so no answer survives anywhere in the JSON.
-``nbgrader/source/<page>/<page>.ipynb`` and ``nbgrader/nbgrader_config.py``
-    An nbgrader course folder. Each check cell becomes an answer cell whose model answer
-    (taken from the chapter's solution code) sits between ``### BEGIN SOLUTION`` and
-    ``### END SOLUTION``, followed by one locked autograder test per checked exercise that
-    asserts ``lettools.exercises.evaluate(id, answer).correct``. Exercises with no check
-    cell get a manually graded markdown answer cell holding the book's solution. Exercise
-    statements are locked read-only cells.
+``student/`` (``--out``), a course repository an instructor can push as it is
+    ``front/<page>.ipynb`` and ``chapters/<page>.ipynb``: every solution block removed (from
+    ``{solution-start}`` to ``{solution-end}``, markdown and code cells alike, or a whole
+    ``{solution}`` directive), every output, execution count and saved widget state cleared, so
+    no answer survives in the JSON; each check cell keeps its ``check`` call, gets an answer
+    variable of its own and a line saying the unit and precision wanted. Also ``README.md``
+    (with install notes), ``binder/`` (the book's pins and ``lettools`` pinned to the book's
+    commit) and ``.gitignore``.
+``course/`` (``--course``), the nbgrader course folder
+    ``source/<page>/<page>.ipynb``: each check cell becomes an answer cell whose model answer
+    (from the chapter's solution code) sits between ``### BEGIN SOLUTION`` and ``### END
+    SOLUTION``, followed by one locked autograder test per checked exercise, worth the
+    registry's points, that asserts ``lettools.exercises.evaluate(id, answer).correct``.
+    A checked exercise with a part in words gets a hand-graded markdown cell for it; an
+    exercise answered only in words gets one too. Statements are locked. ``answer-key.md`` is
+    the instructors' answer key; ``nbgrader_config.py`` is written once and then left alone.
+
+Regeneration never destroys work: a file is overwritten or removed only if this script wrote it
+and it is unchanged since (a manifest of hashes records what it wrote), and a page's source is
+never changed once nbgrader has released, collected or graded it. Otherwise the script stops
+before writing anything and says why. ``gradebook.db``, ``release/``, ``submitted/``,
+``autograded/`` and ``feedback/`` are never touched.
 
 The chapters themselves carry no nbgrader metadata: they are the instructor edition and
-the book's source, and both editions are derived from them deterministically. The script
-uses only the standard library, so it runs without ``lettools``.
+the book's source, and both editions are derived from them deterministically.
 """
 
 from __future__ import annotations
 
 import argparse
 import ast
+import contextlib
 import copy
+import hashlib
 import json
 import re
-import shutil
+import sqlite3
+import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,12 +59,19 @@ __all__ = [
     "student_notebook",
     "nbgrader_source",
     "notebook_paths",
+    "answer_key",
+    "answer_name",
+    "load_registry",
+    "RegenerationRefused",
     "write_editions",
     "main",
 ]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-MARKER = ".generated-by-student-edition"  # lets the script replace its own output folder, and nothing else
+REGISTRY_EXPORT = Path("lettools") / "book" / "exercises.json"  # the registry, exported by lettools
+STUDENT_MANIFEST = ".student-edition.json"  # what this script wrote into the student edition, with hashes
+COURSE_MANIFEST = ".generated-sources.json"  # likewise in the nbgrader course folder
+WRITTEN_POINTS = 3  # a conceptual exercise, answered in words (registered exercises carry their own points)
 
 _FENCE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,}|:{3,})\s*(?P<info>.*?)\s*$")
 _DIRECTIVE = re.compile(r"^\{(?P<name>[A-Za-z][\w:.-]*)\}\s*(?P<arg>.*)$")
@@ -59,11 +79,14 @@ _LABEL = re.compile(r"^\s*:label:\s*(?P<label>\S+)\s*$")
 _OPTION = re.compile(r"^\s*:[\w-]+:")
 
 NBGRADER_CONFIG = '''\
-# nbgrader course folder generated by `make student` from the book's chapters; do not edit by
-# hand (the next `make student` replaces it). Each assignment is one page: source/<page>/<page>.ipynb.
+# nbgrader course folder for the book's chapters, written once by `make student` and then yours to
+# edit. `make student` refreshes source/<page>/<page>.ipynb (one assignment per page) and
+# answer-key.md only, and never the source of an assignment already released or graded.
 c = get_config()  # noqa: F821 (provided by nbgrader)
 c.CourseDirectory.course_id = "daily-reset"
 c.ExecutePreprocessor.timeout = 300  # seconds per cell; a chapter runs in well under a minute
+# `nbgrader export` writes grades.csv with one column per graded cell (check-<id>, written-<label>).
+c.ExportApp.plugin_class = "lettools.grading.PerExerciseExport"
 '''
 
 
@@ -203,13 +226,53 @@ def _cleared_code_cell(cell: dict) -> dict:
     return cleared
 
 
-def split_notebook(notebook: dict) -> Split:
+def answer_name(exercise_id: str) -> str:
+    """The variable a check cell's answer goes in: one per exercise, so no stale value is graded."""
+    return "answer_" + re.sub(r"\W", "_", exercise_id)
+
+
+def _rename(code: str, old: str, new: str) -> str:
+    """``code`` with the name ``old`` replaced by ``new`` outside comments (check cells are simple)."""
+    pattern = re.compile(rf"\b{re.escape(old)}\b")
+    lines = []
+    for line in code.split("\n"):
+        body, hash_, comment = line.partition("#")
+        lines.append(pattern.sub(new, body) + hash_ + comment)
+    return "\n".join(lines)
+
+
+def _prepare_check_cell(code: str, registry: Mapping[str, dict]) -> str:
+    """A check cell with a variable of its own per answer and the precision each answer is asked at.
+
+    ``answer`` (the chapters' shared name) becomes ``answer_<exercise id>``; a line above the
+    cell says how each numeric answer is to be given, from the exercise registry.
+    """
+    tree = _parse(code)
+    if tree is None:
+        return code
+    calls = [found for found in map(_check_call, tree.body) if found is not None]
+    for exercise_id, argument in calls:
+        if isinstance(argument, ast.Name) and argument.id == "answer" and len(calls) == 1:
+            code = _rename(code, "answer", answer_name(exercise_id))
+    notes = []
+    for exercise_id, argument in filter(None, map(_check_call, _parse(code).body)):
+        entry = registry.get(exercise_id) if argument is not None else None
+        if entry is None or entry["kind"] != "number":
+            continue
+        name = ast.unparse(argument)
+        notes.append(f"# {entry['precision']}" if len(calls) == 1 else f"# {name}: {entry['precision']}")
+    return "\n".join([*notes, code])
+
+
+def split_notebook(notebook: dict, registry: Mapping[str, dict] | None = None) -> Split:
     """Take an instructor notebook apart into the student notebook and its exercises.
 
     Solution blocks may start and end inside a markdown cell that also holds other text
     (an exercise statement, the end of the previous solution); only the solution's own
-    lines are removed. Every code cell kept loses its outputs.
+    lines are removed. Every code cell kept loses its outputs. Each check cell gets an answer
+    variable of its own and, given the exported ``registry``, a line saying how to give each answer.
     """
+    registry = {} if registry is None else registry
     cells: list[dict] = []
     exercises: dict[str, Exercise] = {}
     solutions: dict[str, tuple[list[str], list[str]]] = {}  # label -> (markdown lines, code cells)
@@ -226,6 +289,7 @@ def split_notebook(notebook: dict) -> Split:
             cells.append(_cleared_code_cell(cell))
             ids = check_ids(source)
             if ids:
+                cells[-1]["source"] = _lines(_prepare_check_cell(source, registry))
                 if current is None:
                     problems.append(f"a check cell for {', '.join(ids)} comes before any exercise")
                 else:
@@ -401,6 +465,8 @@ def _answer_cell_source(stub: str, pieces: list[tuple[str, str]]) -> str:
             after.append(text.strip("\n"))
         elif not _is_placeholder(node):
             before.append(text.strip("\n"))
+        else:  # the blank goes, the comments above it (the precision wanted) stay
+            before += [line for line in text.split("\n") if line.lstrip().startswith("#")]
     lines = [*before]
     plain: list[str] = []
     for kind, text in [*pieces, ("end", "")]:
@@ -487,9 +553,30 @@ def _model_answer(exercise: Exercise) -> str:
     return "\n\n".join(parts) or "(The book gives no written solution for this exercise.)"
 
 
-def nbgrader_source(notebook: dict) -> dict:
-    """The nbgrader source version of an instructor notebook (see the module docstring)."""
-    split = split_notebook(notebook)
+def _written_cells(exercise: Exercise, registry: Mapping[str, dict]) -> list[dict]:
+    """For a mixed exercise, the prompt and hand-graded answer cell of its part in words (else none)."""
+    parts = [registry[i] for i in exercise.check_ids if registry.get(i, {}).get("written")]
+    if not parts:
+        return []
+    prompt = "**In words** (graded by hand): " + " ".join(part["written"] for part in parts)
+    label = exercise.label
+    return [
+        _cell("markdown", prompt, f"prompt-{label}", _nbgrader(
+            f"prompt-{label}", solution=False, grade=False, locked=True)),
+        _cell("markdown", _model_answer(exercise), f"written-{label}", _nbgrader(
+            f"written-{label}", solution=True, grade=True, locked=False,
+            points=sum(part["written_points"] for part in parts))),
+    ]
+
+
+def nbgrader_source(notebook: dict, registry: Mapping[str, dict] | None = None) -> dict:
+    """The nbgrader source version of an instructor notebook (see the module docstring).
+
+    Points come from the exported exercise ``registry`` (one point each without it); an
+    exercise whose checked answer comes with a part in words gets a hand-graded cell for it.
+    """
+    registry = {} if registry is None else registry
+    split = split_notebook(notebook, registry)
     by_cell = {exercise.cell: exercise for exercise in split.exercises}
     by_label = {exercise.label: exercise for exercise in split.exercises}
     stubs = {index: (exercise, position) for exercise in split.exercises
@@ -515,8 +602,11 @@ def nbgrader_source(notebook: dict) -> dict:
                     f"feedback = evaluate({json.dumps(exercise_id)}, {variables.get(exercise_id, 'answer')})\n"
                     "assert feedback.correct, feedback.message"
                 )
+                points = registry.get(exercise_id, {}).get("points", 1)
                 cells.append(_cell("code", test, f"check-{exercise_id}", _nbgrader(
-                    f"check-{exercise_id}", solution=False, grade=True, locked=True, points=1)))
+                    f"check-{exercise_id}", solution=False, grade=True, locked=True, points=points)))
+            if position == len(exercise.stubs) - 1:
+                cells += _written_cells(exercise, registry)
             continue
         if index not in by_cell:
             cells.append(copy.deepcopy(cell))
@@ -532,7 +622,7 @@ def nbgrader_source(notebook: dict) -> dict:
             exercise = by_label[label]
             if not exercise.stubs:  # conceptual: answered in words, graded by hand
                 cells.append(_cell("markdown", _model_answer(exercise), f"answer-{label}", _nbgrader(
-                    f"answer-{label}", solution=True, grade=True, locked=False, points=1)))
+                    f"answer-{label}", solution=True, grade=True, locked=False, points=WRITTEN_POINTS)))
     source = {key: value for key, value in split.notebook.items() if key != "cells"}
     source["cells"] = cells
     return source
@@ -549,57 +639,291 @@ def notebook_paths(root: Path = REPO_ROOT) -> list[Path]:
     return front + sorted((root / "chapters").glob("*.ipynb"))
 
 
-def _dump(notebook: dict, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(notebook, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
-    path.write_text(text, encoding="utf-8")
+def _notebook_text(notebook: dict) -> str:
+    return json.dumps(notebook, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def write_editions(root: Path = REPO_ROOT, out: Path | None = None) -> tuple[list[Path], list[str], list[str]]:
-    """Write the student notebooks and the nbgrader course under ``out``.
+def load_registry(root: Path = REPO_ROOT) -> dict[str, dict]:
+    """The exercise registry as exported to ``lettools/book/exercises.json`` (no lettools needed)."""
+    path = root / REGISTRY_EXPORT
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} is missing: run `python -m lettools.exercises` in the book's venv")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+# ---------------------------------------------------------------------------------------------
+# The answer key, the course repository's README and Binder environment
+
+
+def _formatted(value: float, entry: dict) -> str:
+    text = f"{value:.{entry['decimals']}f}"
+    return f"{text} ({value * 100:.{max(entry['decimals'] - 2, 0)}f}%)" if entry["unit"] == "decimal" else text
+
+
+def _cell_text(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def answer_key(registry: Mapping[str, dict], pages: list[tuple[str, Split]]) -> str:
+    """The instructor's answer key (Markdown): every exercise with its answer and grading settings."""
+    lines = [
+        "# Answer key",
+        "",
+        "Generated by `make student` from the exercise registry (`lettools/book/*.py`, exported to",
+        "`lettools/book/exercises.json`) and the chapters' solutions. For instructors only: it is written",
+        "into the nbgrader course folder, never into the student edition.",
+        "",
+        "A numeric answer counts as right when, rounded to the stated places, it is within the stated",
+        "number of steps of the last place from the answer; an anticipated mistake gets its own hint.",
+    ]
+    for page, split in pages:
+        lines += ["", f"## {page}", ""]
+        lines += ["| Exercise | Check id | Answer | Precision | Points | Minutes | Hint | Anticipated mistakes |",
+                  "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+        written = []
+        for exercise in split.exercises:
+            if not exercise.check_ids:
+                written.append(exercise)
+                lines.append(f"| {exercise.label} | (in words) | see below | | {WRITTEN_POINTS} | 15 | | |")
+                continue
+            for exercise_id in exercise.check_ids:
+                entry = registry[exercise_id]
+                if entry["kind"] == "number":
+                    answer = _formatted(entry["answer"], entry)
+                    precision = f"{entry['precision']} Tolerance: {entry['steps']:g} step(s) of the last place."
+                    mistakes = "; ".join(f"{_formatted(m['value'], entry)}: {m['advice']}" for m in entry["mistakes"])
+                else:
+                    answer = f"a function of ({', '.join(entry['parameters'])}), {entry['cases']} test cases"
+                    precision, mistakes = entry["precision"], ""
+                points = f"{entry['points']}" + (f" + {entry['written_points']} in words" if entry["written"] else "")
+                lines.append(" | ".join([f"| {exercise.label}", f"`{exercise_id}`", answer, _cell_text(precision),
+                                         points, str(entry["minutes"]), _cell_text(entry["hint"]),
+                                         _cell_text(mistakes) + " |"]))
+                if entry["written"]:
+                    written.append(exercise)
+        for exercise in {exercise.label: exercise for exercise in written}.values():
+            lines += ["", f"### {exercise.label}: the part in words", "", _model_answer(exercise)]
+    return "\n".join(lines) + "\n"
+
+
+def _repository_url(root: Path) -> str:
+    """The book's repository, from ``repository: url:`` in ``_config.yml`` (read without a YAML parser)."""
+    text = (root / "_config.yml").read_text(encoding="utf-8")
+    match = re.search(r"^repository:\s*\n(?:[ \t]+.*\n)*?[ \t]+url:\s*(\S+)", text, re.MULTILINE)
+    if match is None:
+        raise ValueError("_config.yml names no repository url")
+    return match.group(1).strip("\"'")
+
+
+def _commit(root: Path) -> str:
+    """The book's current commit, which pins the student edition's lettools."""
+    try:
+        result = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True,
+                                check=True, timeout=30)
+    except (OSError, subprocess.SubprocessError) as error:
+        raise RuntimeError(f"cannot read the book's git commit to pin lettools ({error}); "
+                           "pass --lettools-ref") from None
+    return result.stdout.strip()
+
+
+def binder_files(root: Path, ref: str) -> dict[str, str]:
+    """``binder/`` of the course repository: the book's pins plus lettools from the book at ``ref``."""
+    pins = [line for line in (root / "binder" / "requirements.txt").read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")]
+    requirements = "\n".join([
+        "# What the student notebooks need, pinned: the book's own Binder pins and lettools at the",
+        f"# commit the notebooks were generated from (make student, {ref[:12]}).",
+        *pins,
+        f"lettools @ git+{_repository_url(root)}@{ref}",
+    ]) + "\n"
+    return {"binder/requirements.txt": requirements,
+            "binder/runtime.txt": (root / "binder" / "runtime.txt").read_text(encoding="utf-8")}
+
+
+def student_readme(root: Path, ref: str, notebooks: list[str]) -> str:
+    listing = "\n".join(f"- `{name}`" for name in notebooks)
+    return f"""# The Daily Reset: student notebooks
+
+Exercises from *The Daily Reset*, an interactive book on leveraged and inverse ETFs
+(<{_repository_url(root)}>). Each notebook is a chapter without its solutions: write your
+answer in the cell under each exercise and run it; `check(...)` replies *Correct* or *Not yet*
+with a hint. Each numeric exercise says, in its cell, the unit and the number of decimal places
+it wants.
+
+{listing}
+
+## Opening the notebooks
+
+- **Binder**: push this folder to a public GitHub repository and open
+  `https://mybinder.org/v2/gh/<owner>/<repository>/HEAD?urlpath=lab`. Binder installs what
+  `binder/requirements.txt` lists, including `lettools` pinned to the book's commit `{ref[:12]}`.
+- **A JupyterHub**: install the same requirements in the hub's image, then share an nbgitpuller
+  link to this repository.
+- **Your own computer** (Python 3.11 or newer):
+
+  ```bash
+  python -m venv .venv
+  .venv/bin/python -m pip install -r binder/requirements.txt jupyterlab
+  .venv/bin/jupyter lab
+  ```
+
+  The first run of a chapter compiles its numba kernels (a minute or so); later runs are fast.
+
+Your instructor may grade some of these exercises with nbgrader: in that case you receive the
+assignment notebooks separately, and the copies here are for practice.
+"""
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing without destroying: each folder keeps a manifest of what it wrote
+
+
+class RegenerationRefused(RuntimeError):
+    """Writing would overwrite someone's work; nothing was changed."""
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _manifest(folder: Path, name: str) -> dict[str, str] | None:
+    path = folder / name
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+
+
+def _conflicts(folder: Path, files: Mapping[str, str], manifest_name: str) -> list[str]:
+    """Files this run would overwrite although this script did not write them as they are now."""
+    manifest = _manifest(folder, manifest_name)
+    if manifest is None:
+        if folder.exists() and any(folder.iterdir()):
+            return [f"{folder} exists and was not written by this script (no {manifest_name})"]
+        return []
+    problems = []
+    for relative, text in files.items():
+        path = folder / relative
+        if path.is_file():
+            current = _digest(path.read_bytes())
+            if current != _digest(text.encode()) and manifest.get(relative) != current:
+                problems.append(f"{path} was changed after it was generated")
+    return problems
+
+
+def _graded_pages(course: Path) -> set[str]:
+    """Assignments that nbgrader has released, collected, graded or recorded in its gradebook."""
+    pages = {path.name for path in (course / "release").glob("*") if path.is_dir()}
+    for step in ("submitted", "autograded", "feedback"):
+        pages |= {path.name for path in (course / step).glob("*/*") if path.is_dir()}
+    database = course / "gradebook.db"
+    if database.is_file():
+        with contextlib.closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as connection:
+            try:
+                pages |= {row[0] for row in connection.execute("SELECT name FROM assignment")}
+            except sqlite3.DatabaseError:
+                pages.add("(gradebook.db could not be read)")
+    return pages
+
+
+def _course_conflicts(course: Path, files: Mapping[str, str]) -> list[str]:
+    problems = _conflicts(course, files, COURSE_MANIFEST) if (course / COURSE_MANIFEST).is_file() else [
+        f"{course / relative} exists and was not written by this script"
+        for relative in files if (course / relative).exists()]
+    graded = _graded_pages(course)
+    for relative, text in files.items():
+        path = course / relative
+        page = Path(relative).parts[1] if relative.startswith("source/") else None
+        if page in graded and path.is_file() and path.read_text(encoding="utf-8") != text:
+            problems.append(f"{path} would change, but assignment {page!r} has already been released or graded")
+    return problems
+
+
+def _apply(folder: Path, files: Mapping[str, str], manifest_name: str, prune: bool) -> list[Path]:
+    """Write ``files`` under ``folder``; with ``prune``, remove files of the last run no longer generated."""
+    old = _manifest(folder, manifest_name) or {}
+    written = []
+    for relative, text in files.items():
+        path = folder / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+        written.append(path)
+    if prune:
+        for relative, digest in old.items():
+            path = folder / relative
+            if relative not in files and path.is_file() and _digest(path.read_bytes()) == digest:
+                path.unlink()
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / manifest_name).write_text(json.dumps(
+        {relative: _digest(text.encode()) for relative, text in sorted(files.items())}, indent=1) + "\n")
+    return written
+
+
+def write_editions(root: Path = REPO_ROOT, out: Path | None = None, course: Path | None = None,
+                   lettools_ref: str | None = None) -> tuple[list[Path], list[str], list[str]]:
+    """Write the student edition (a course repository) under ``out`` and the nbgrader course under ``course``.
 
     Returns the files written, the problems (a solution that cannot be matched or removed
     safely) and notes (a model answer taken from the registry), each prefixed with its notebook.
 
-    ``out`` is replaced as a whole, but only if it is empty or was written by this script.
+    Nothing is deleted or overwritten unless this script wrote it and it is unchanged since;
+    in the course folder only ``source/`` and the answer key are written, never a page that
+    nbgrader has released or graded. Otherwise :class:`RegenerationRefused` is raised and
+    nothing is changed.
     """
     out = (root / "student") if out is None else out
-    if out.exists():
-        if any(out.iterdir()) and not (out / MARKER).exists():
-            raise FileExistsError(f"{out} exists and was not written by this script: not replacing it")
-        shutil.rmtree(out)
-    out.mkdir(parents=True)
-    (out / MARKER).write_text("Generated by scripts/student_edition.py (make student); do not edit.\n")
-    written, problems, notes = [], [], []
+    course = (root / "course") if course is None else course
+    registry = load_registry(root)
+    student_files: dict[str, str] = {}
+    course_files: dict[str, str] = {}
+    problems, notes, pages = [], [], []
     for path in notebook_paths(root):
         notebook = json.loads(path.read_text(encoding="utf-8"))
-        split = split_notebook(notebook)
+        split = split_notebook(notebook, registry)
         relative = path.relative_to(root)
         problems += [f"{relative}: {problem}" for problem in split.problems]
         notes += [f"{relative}: {note}" for note in split.notes]
-        target = out / relative
-        _dump(split.notebook, target)
-        written.append(target)
+        student_files[relative.as_posix()] = _notebook_text(split.notebook)
         if split.exercises:
-            target = out / "nbgrader" / "source" / path.stem / path.name
-            _dump(nbgrader_source(notebook), target)
-            written.append(target)
-    config = out / "nbgrader" / "nbgrader_config.py"
-    config.write_text(NBGRADER_CONFIG, encoding="utf-8")
-    written.append(config)
+            course_files[f"source/{path.stem}/{path.name}"] = _notebook_text(nbgrader_source(notebook, registry))
+            pages.append((path.stem, split))
+    ref = lettools_ref or _commit(root)
+    student_files.update(binder_files(root, ref))
+    student_files["README.md"] = student_readme(root, ref, [name for name in student_files if name.endswith(".ipynb")])
+    student_files[".gitignore"] = ".ipynb_checkpoints/\n__pycache__/\n"
+    course_files["answer-key.md"] = answer_key(registry, pages)
+
+    refused = _conflicts(out, student_files, STUDENT_MANIFEST) + _course_conflicts(course, course_files)
+    if refused:
+        raise RegenerationRefused(
+            "make student stopped without changing anything, because it would overwrite work:\n  - "
+            + "\n  - ".join(refused)
+            + "\nMove those files or folders aside, or write elsewhere with --out/--course. A released or graded "
+            "assignment keeps its source; to use the chapters' new version, create it as a new assignment.")
+    written = _apply(out, student_files, STUDENT_MANIFEST, prune=True)
+    written += _apply(course, course_files, COURSE_MANIFEST, prune=False)
+    config = course / "nbgrader_config.py"
+    if not config.exists():  # the instructor's to edit from then on
+        config.write_text(NBGRADER_CONFIG, encoding="utf-8")
+        written.append(config)
     return written, problems, notes
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--root", type=Path, default=REPO_ROOT, help="the book's repository (default: this one)")
-    parser.add_argument("--out", type=Path, default=None, help="output folder (default: <root>/student)")
+    parser.add_argument("--out", type=Path, default=None, help="student edition folder (default: <root>/student)")
+    parser.add_argument("--course", type=Path, default=None, help="nbgrader course folder (default: <root>/course)")
+    parser.add_argument("--lettools-ref", default=None,
+                        help="git commit or tag of the book that binder/ installs lettools from (default: HEAD)")
     args = parser.parse_args(argv)
-    written, problems, notes = write_editions(args.root, args.out)
+    try:
+        written, problems, notes = write_editions(args.root, args.out, args.course, args.lettools_ref)
+    except (RegenerationRefused, FileNotFoundError, RuntimeError) as error:
+        print(error, file=sys.stderr)
+        return 2
     notebooks = [path for path in written if path.suffix == ".ipynb"]
-    student = [path for path in notebooks if "nbgrader" not in path.parts]
-    print(f"wrote {len(student)} student notebooks and {len(notebooks) - len(student)} nbgrader source "
-          f"notebooks under {(args.out or args.root / 'student')}")
+    sources = [path for path in notebooks if "source" in path.parts]
+    print(f"wrote {len(notebooks) - len(sources)} student notebooks under {args.out or args.root / 'student'} "
+          f"and {len(sources)} nbgrader sources and the answer key under {args.course or args.root / 'course'}")
     for note in notes:
         print(f"note: {note}", file=sys.stderr)
     for problem in problems:

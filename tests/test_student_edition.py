@@ -35,8 +35,9 @@ SOLUTION_ANY = re.compile(r"^ {0,3}(`{3,}|~{3,}|:{3,})\s*\{solution(-start|-end)
 def edition(tmp_path_factory) -> dict:
     """Everything `make student` writes, in a temporary folder: files, problems, notes."""
     out = tmp_path_factory.mktemp("edition") / "student"
-    written, problems, notes = student_edition.write_editions(REPO_ROOT, out)
-    return {"out": out, "written": written, "problems": problems, "notes": notes}
+    course = out.parent / "course"
+    written, problems, notes = student_edition.write_editions(REPO_ROOT, out, course, lettools_ref="abc123")
+    return {"out": out, "course": course, "written": written, "problems": problems, "notes": notes}
 
 
 def _pages() -> list[Path]:
@@ -123,24 +124,64 @@ def test_every_chapter_and_exercise_page_gets_a_student_notebook(edition):
     assert REPO_ROOT / "front" / "how-it-works.ipynb" in _pages()
     for page in _pages():
         assert _student(edition, page).is_file(), page
-    assert (edition["out"] / "nbgrader" / "nbgrader_config.py").is_file()
+    assert (edition["course"] / "nbgrader_config.py").is_file()
+    assert (edition["course"] / "answer-key.md").is_file()
+    assert not list(edition["out"].rglob("answer-key*")) and not (edition["out"] / "nbgrader").exists()
 
 
 def test_every_solution_is_matched_to_its_exercise(edition):
     assert edition["problems"] == []
 
 
-def test_rerunning_replaces_only_its_own_output(tmp_path):
-    out = tmp_path / "student"
-    first = student_edition.write_editions(REPO_ROOT, out)[0]
-    second = student_edition.write_editions(REPO_ROOT, out)[0]
-    assert first == second
+def test_rerunning_rewrites_only_its_own_unchanged_files(tmp_path):
+    out, course = tmp_path / "student", tmp_path / "course"
+    first = student_edition.write_editions(REPO_ROOT, out, course, lettools_ref="abc123")[0]
+    (out / ".git").mkdir()  # the instructor made it a repository: kept
+    (out / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    second = student_edition.write_editions(REPO_ROOT, out, course, lettools_ref="abc123")[0]
+    assert [path for path in first if path.name != "nbgrader_config.py"] == second  # the config is written once
+    assert (out / ".git" / "HEAD").is_file()
+
+    edited = out / "chapters" / "costs.ipynb"
+    edited.write_text(edited.read_text() + " ")
+    before = {path: path.read_bytes() for path in tmp_path.rglob("*") if path.is_file()}
+    with pytest.raises(student_edition.RegenerationRefused, match="costs.ipynb was changed after it was generated"):
+        student_edition.write_editions(REPO_ROOT, out, course, lettools_ref="def456")
+    assert {path: path.read_bytes() for path in tmp_path.rglob("*") if path.is_file()} == before
+
     foreign = tmp_path / "mine"
     foreign.mkdir()
     (foreign / "notes.txt").write_text("an instructor's own file")
-    with pytest.raises(FileExistsError, match="not written by this script"):
-        student_edition.write_editions(REPO_ROOT, foreign)
+    with pytest.raises(student_edition.RegenerationRefused, match="not written by this script"):
+        student_edition.write_editions(REPO_ROOT, foreign, course, lettools_ref="abc123")
     assert (foreign / "notes.txt").read_text() == "an instructor's own file"
+
+
+def test_the_course_repository_has_a_readme_and_a_pinned_binder(edition):
+    readme = (edition["out"] / "README.md").read_text()
+    assert "binder/requirements.txt" in readme and "python -m venv" in readme
+    requirements = (edition["out"] / "binder" / "requirements.txt").read_text()
+    assert "lettools @ git+https://github.com/daily-reset/daily-reset-book@abc123" in requirements
+    book = (REPO_ROOT / "binder" / "requirements.txt").read_text()
+    assert all(line in requirements for line in book.splitlines() if "==" in line)
+    assert (edition["out"] / "binder" / "runtime.txt").read_text() == (REPO_ROOT / "binder" / "runtime.txt").read_text()
+
+
+def test_every_check_cell_has_its_own_variable_and_states_the_precision(edition):
+    exported = student_edition.load_registry(REPO_ROOT)
+    for page in _pages():
+        names = []
+        for cell in _cells(_student(edition, page)):
+            if cell["cell_type"] != "code" or not CHECK_CALL.search(_source(cell)):
+                continue
+            source = _source(cell)
+            assert not re.search(r"\banswer\b(?!_)", source.split("#")[0] if "\n" not in source else
+                                 "\n".join(line.split("#")[0] for line in source.split("\n")))
+            for exercise_id in CHECK_CALL.findall(source):
+                if exported[exercise_id]["kind"] == "number":
+                    assert exported[exercise_id]["precision"] in source, (page.name, exercise_id)
+            names += re.findall(r"^(\w+) = None", source, re.MULTILINE)
+        assert len(names) == len(set(names)), (page.name, names)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -224,7 +265,7 @@ def test_the_registry_accepts_the_answer_and_rejects_a_wrong_one(exercise_id):
         right, wrong = exercise.reference, (lambda **case: exercise.reference(**case) * 1.1 + 0.01)
     else:
         right = exercise.expected()
-        wrong = right * 1.1 + 0.01
+        wrong = right + 5 * 10.0**-exercise.decimals
     assert evaluate(exercise_id, right).correct
     assert not evaluate(exercise_id, wrong).correct
 

@@ -648,6 +648,11 @@ register(
         id="compounding-two-day",
         expected=lambda: _two_day_return(0.04, -0.03, 3),
         unit="decimal",
+        decimals=4,
+        points=2,
+        minutes=10,
+        written="The comparison with three times the index's two-day return.",
+        written_points=1,
         hint="Day by day, the fund's value is multiplied by one plus three times the index's return.",
         mistakes=(
             (lambda: 3 * ((1.04 * 0.97) - 1),
@@ -666,10 +671,15 @@ register(
         id="compounding-mean-3x",
         expected=lambda: gbm_mean_median(**_MEAN_MEDIAN_INPUTS)[0],
         unit="number",
-        rel_tol=1e-3,
+        decimals=4,
+        quantity="as the value of 1 invested (1.05 for a 5% gain)",
+        points=2,
+        minutes=10,
         hint="The mean of a lognormal value is exp(mean of the log + half its variance).",
         mistakes=((lambda: gbm_mean_median(**_MEAN_MEDIAN_INPUTS)[1],
-                   "That is the median. The mean adds half the variance of the log value back."),),
+                   "That is the median. The mean adds half the variance of the log value back."),
+                  (lambda: 1 + 3 * 0.10,
+                   "That is 1 + L mu T, the first-order approximation: the mean value is exp(L mu T)."),),
     )
 )
 
@@ -678,13 +688,18 @@ register(
         id="compounding-median-3x",
         expected=lambda: gbm_mean_median(**_MEAN_MEDIAN_INPUTS)[1],
         unit="number",
-        rel_tol=1e-3,
+        decimals=4,
+        quantity="as the value of 1 invested (1.05 for a 5% gain)",
+        points=2,
+        minutes=10,
         hint="The median is exp(g T) with g = L mu - L^2 sigma^2 / 2.",
         mistakes=(
             (lambda: gbm_mean_median(**_MEAN_MEDIAN_INPUTS)[0],
              "That is the mean. The median is lower: the variance drag L^2 sigma^2 / 2 comes off the growth rate."),
             (lambda: float(np.exp(3 * 0.10 - 3 * 0.25**2 / 2)),
              "The drag grows with the square of the leverage: L^2 sigma^2 / 2, not L sigma^2 / 2."),
+            (lambda: 1 + 3 * 0.10 - 3**2 * 0.25**2 / 2,
+             "That is 1 + g T, the first-order approximation: the median value is exp(g T)."),
         ),
     )
 )
@@ -716,8 +731,11 @@ register(
         id="compounding-nasdaq-2x",
         expected=lambda: float(calendar_year_comparison("nasdaq", [_NASDAQ_YEAR], 2.0).loc[_NASDAQ_YEAR, "fund"]),
         unit="decimal",
-        rel_tol=1e-3,
-        abs_tol=5e-5,
+        decimals=3,
+        points=3,
+        minutes=20,
+        written="The comparison with twice the index's return, and what was different in 2013.",
+        written_points=2,
         hint="Select the year's daily returns with lettools.index_returns and compound 1 + 2 R_t over them.",
         mistakes=((lambda: float(calendar_year_comparison("nasdaq", [_NASDAQ_YEAR], 2.0)
                                  .loc[_NASDAQ_YEAR, "L_x_index"]),

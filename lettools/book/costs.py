@@ -668,9 +668,13 @@ register(
         id="costs-financing",
         expected=_financing_millions,
         unit="number",
-        rel_tol=2e-3,
-        hint=("The swaps charge the benchmark plus the spread on the whole notional, L times assets; the "
-              "cash earns the benchmark on the assets. Net: the rate on (L - 1) times assets, the spread on L times."),
+        decimals=2,
+        quantity="in millions of dollars",
+        scale=1e6,
+        points=2,
+        minutes=10,
+        hint=("The swaps charge the benchmark plus the spread on their whole notional; the cash the fund "
+              "holds earns the benchmark."),
         mistakes=(
             (lambda: _FINANCING_INPUTS["leverage"] * _FINANCING_INPUTS["assets"]
              * (_FINANCING_INPUTS["rate"] + _FINANCING_INPUTS["spread"]) / 1e6,
@@ -693,8 +697,9 @@ register(
         id="costs-fee-table",
         expected=lambda: float(fee_table(**_FEE_TABLE_INPUTS)["net"]),
         unit="decimal",
-        rel_tol=1e-3,
-        abs_tol=5e-6,
+        decimals=4,
+        points=1,
+        minutes=5,
         hint="Add the lines to get the gross ratio, then take off the waiver.",
         mistakes=(
             (lambda: float(fee_table(**_FEE_TABLE_INPUTS)["gross"]),
@@ -710,7 +715,9 @@ register(
         id="costs-year-loss",
         expected=lambda: float(fund_year_pnl(**_LOSS_INPUTS)["return_on_assets"]),
         unit="decimal",
-        rel_tol=2e-3,
+        decimals=3,
+        points=3,
+        minutes=15,
         hint="Loss on the exposure plus all three costs, divided by the fund's assets at the start.",
         mistakes=(
             (lambda: _LOSS_INPUTS["leverage"] * _LOSS_INPUTS["index_return"],
@@ -730,8 +737,13 @@ register(
         id="costs-upro-lag",
         expected=_upro_notional_spread,
         unit="decimal",
-        rel_tol=2e-2,  # the lag is quoted to two decimals of a percent in the statement
-        hint="UPRO pays the spread on its whole swap notional, three times its assets: divide the lag by 3.",
+        decimals=3,
+        points=1,
+        minutes=5,
+        written=("Compare your spread with the overnight rate plus 0.50-0.55% that the N-PORT swap terms "
+                 "show, and say which spread basis the comparison supports."),
+        written_points=2,
+        hint="The swaps' spread falls on their whole notional, measured in units of the fund's assets.",
         mistakes=(
             (lambda: float(real_fund_spreads().loc["UPRO", "spread_borrowed"]),
              "That spreads the lag over the borrowed part, 2 times assets. The swaps' spread falls on the "
@@ -761,9 +773,9 @@ register(
             {"leverage": -3, "rate": 0.02, "spread": 0.01, "expense_ratio": 0.0095},
         ),
         hint=(
-            "Financing is (L - 1) times the rate (negative, a credit, when L < 1), plus the spread on the "
-            "whole swap notional, |L| times assets, for long and inverse funds alike. "
-            "Then add the expense ratio."
+            "Work out what the fund pays (or earns) on the money it borrows or holds in cash, and on "
+            "which amount the spread is charged in each of the three cases; test your function on "
+            "L = 3, 1 and -1 by hand."
         ),
     )
 )

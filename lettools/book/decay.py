@@ -887,6 +887,9 @@ register(
         id="decay-prospectus",
         expected=lambda: fund_return(-0.10, 0.25, 3),
         unit="decimal",
+        decimals=3,
+        points=2,
+        minutes=10,
         hint="Raise the index's growth factor to the power L, then multiply by exp((L - L²) sigma² / 2).",
         mistakes=(
             (lambda: 3 * -0.10, "That is three times the index's return: volatility and compounding are missing."),
@@ -900,7 +903,10 @@ register(
         id="decay-kelly",
         expected=lambda: kelly_leverage(0.11, 0.25, rate=0.03),
         unit="number",
-        rel_tol=2e-3,
+        decimals=2,
+        quantity="as a leverage L (a plain number, 2 for 2x)",
+        points=2,
+        minutes=10,
         hint="Kelly leverage is the excess drift over the financing rate, divided by the variance.",
         mistakes=(
             (lambda: 0.11 / 0.25**2, "Subtract the financing rate from the drift first."),
@@ -914,7 +920,10 @@ register(
         id="decay-breakeven",
         expected=lambda: cash_breakeven_leverage(0.11, 0.25, rate=0.03),
         unit="number",
-        rel_tol=2e-3,
+        decimals=2,
+        quantity="as a leverage L (a plain number, 2 for 2x)",
+        points=2,
+        minutes=10,
         hint="Set g(L) equal to the cash rate r and solve for the non-zero root.",
         mistakes=((lambda: kelly_leverage(0.11, 0.25, rate=0.03), "That is the Kelly leverage, where growth peaks."),),
     )
@@ -941,7 +950,11 @@ register(
         id="decay-sp500-2008",
         expected=lambda: _sp500_shortfall(2008),
         unit="decimal",
-        rel_tol=2e-3,
+        decimals=3,
+        points=3,
+        minutes=20,
+        written="The same for 2017, compared with each year's realised variance, and what explains the difference.",
+        written_points=2,
         hint="Simulate the 2x fund on the 2008 daily returns, then compute 2 ln(index growth) - ln(fund growth).",
         mistakes=(
             (

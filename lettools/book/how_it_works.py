@@ -103,6 +103,9 @@ register(
         id="how-it-works-two-day",
         expected=lambda: _two_day_fund_return(0.05, -0.05, 3),
         unit="decimal",
+        decimals=4,
+        points=2,
+        minutes=10,
         hint="Each day the fund's value is multiplied by one plus three times the index's return.",
         mistakes=(
             (

@@ -762,8 +762,11 @@ register(
         id="mechanics-two-day-assets",
         expected=_two_day_assets,
         unit="number",
-        rel_tol=1e-3,
-        abs_tol=5e-3,
+        decimals=2,
+        quantity="in millions of dollars",
+        scale=1e6,
+        points=2,
+        minutes=10,
         hint="Each day the assets are multiplied by 1 + 3 R for that day's index return R.",
         mistakes=(
             (
@@ -791,8 +794,11 @@ register(
         id="mechanics-two-day-trade",
         expected=_two_day_second_trade,
         unit="number",
-        rel_tol=1e-3,
-        abs_tol=5e-3,
+        decimals=2,
+        quantity="in millions of dollars, negative for a sale",
+        scale=1e6,
+        points=2,
+        minutes=10,
         hint="Use the assets at the close of day 1, not the starting $50 million.",
         mistakes=(
             (
@@ -814,7 +820,12 @@ register(
         id="mechanics-worst-day-leverage",
         expected=_worst_day_leverage,
         unit="number",
-        rel_tol=1e-3,
+        decimals=1,
+        quantity="as a leverage L (a plain number, 2 for 2x)",
+        points=3,
+        minutes=15,
+        written="How close a 3x fund came to its wipeout move that day.",
+        written_points=1,
         hint="Find the most negative daily return R in the data, then solve 1 + L R = 0 for L.",
     )
 )
@@ -824,7 +835,11 @@ register(
         id="mechanics-acceleration-move",
         expected=lambda: acceleration_move(-1.0, 0.20),
         unit="decimal",
-        rel_tol=1e-3,
+        decimals=2,
+        points=2,
+        minutes=10,
+        written="The comparison with the wipeout move of a -1x product.",
+        written_points=1,
         hint="For a -1x product the value after the day is 1 - R of the previous close; set it equal to 0.2.",
         mistakes=(
             (

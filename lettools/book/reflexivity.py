@@ -716,8 +716,11 @@ register(
         id="reflexivity-end-of-day-flow",
         expected=_flow_exercise_answer,
         unit="number",
-        rel_tol=1e-3,
-        abs_tol=1e-4,
+        decimals=2,
+        quantity="in billions of dollars, negative for a sale",
+        scale=1e9,
+        points=2,
+        minutes=10,
         hint="Each fund trades A (L² − L) R; add the two trades, keeping the sign of the day's move.",
         mistakes=(
             (
@@ -747,7 +750,11 @@ register(
             _INSTABILITY_LEVERAGES, _depth(_INSTABILITY_DEPTH_PER_PCT), weights=_INSTABILITY_WEIGHTS
         ),
         unit="number",
-        rel_tol=1e-3,
+        decimals=1,
+        quantity="in billions of dollars",
+        scale=1e9,
+        points=3,
+        minutes=15,
         hint="The gain is (total assets) × (weighted average of L² − L) / D. Set it to 1 and solve for the "
         "total; remember D is the flow for a 100% move.",
         mistakes=(
@@ -777,8 +784,8 @@ register(
             {"shock": -0.05, "long_assets": 0.0, "inverse_assets": 0.0, "depth_per_pct": 1.0},
             {"shock": 0.04, "long_assets": 30.0, "inverse_assets": 15.0, "depth_per_pct": 10.0},
         ),
-        hint="Gain = (6 × long assets + 12 × inverse assets) / (100 × depth per 1%); the move settles at "
-        "shock / (1 − gain).",
+        hint="Work out the loop's gain from each fund's L² − L and the market's depth for a 100% move, "
+        "then use the fixed point of the loop from the chapter.",
     )
 )
 
@@ -791,8 +798,14 @@ register(
         id="reflexivity-korea-taiwan-flow",
         expected=lambda: aggregate_rebalance_flow(KOREA_TAIWAN_ASSETS[1], _KOREA_LEVERAGE, _KOREA_MOVE),
         unit="number",
-        rel_tol=2e-3,
-        hint="For a 2x fund L² − L = 2; multiply by the assets and by the day's return, in $bn.",
+        decimals=2,
+        quantity="in billions of dollars, negative for a sale",
+        scale=1e9,
+        points=1,
+        minutes=5,
+        written="The comparison with the same day in April, at $17bn.",
+        written_points=1,
+        hint="Use the trade A (L² − L) R from the chapter, with the assets in $bn.",
         mistakes=(
             (
                 lambda: aggregate_rebalance_flow(KOREA_TAIWAN_ASSETS[0], _KOREA_LEVERAGE, _KOREA_MOVE),

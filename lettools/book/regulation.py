@@ -564,8 +564,11 @@ register(
         id="regulation-admissible-horizon",
         expected=lambda: admissible_horizon(2, 0.25, max_probability=0.05, risk="loss", threshold=0.2),
         unit="number",
-        rel_tol=0.0,
-        abs_tol=0.01,  # a whole number of days
+        decimals=0,
+        steps=0.5,  # a whole number of days: the next day is the anticipated mistake
+        quantity="in trading days",
+        points=2,
+        minutes=10,
         hint="Find the first holding period at which the chance of losing more than 20% exceeds 5%; "
              "the admissible horizon is the day before it.",
         mistakes=(
@@ -584,8 +587,10 @@ register(
         id="regulation-rule-var-ratio",
         expected=_rule_ratio_minus_2x,
         unit="number",
-        rel_tol=0.0,
-        abs_tol=0.005,
+        decimals=2,
+        quantity="as a ratio of the two VaRs (a plain number, 2 for 200%)",
+        points=2,
+        minutes=15,
         hint="Compute lettools.holding.portfolio_var for exposure -2 and for exposure 1 with the rule's parameters "
              "(99%, 20 days, the last 756 daily returns), and divide.",
         mistakes=(
@@ -630,6 +635,11 @@ register(
         id="regulation-news-loss",
         expected=_example_4_2_return,
         unit="decimal",
+        decimals=3,
+        points=2,
+        minutes=10,
+        written="What the $84 billion figure covers.",
+        written_points=1,
         hint="Add the index loss on the $1bn exposure to the interest, trading costs and fee, "
              "then divide by the starting assets.",
         mistakes=(
@@ -644,8 +654,9 @@ register(
         id="regulation-nasdaq-lag",
         expected=lambda: historical_lag_share(load_index_returns("nasdaq").to_numpy(), 2.0, 21),
         unit="decimal",
-        rel_tol=0.0,
-        abs_tol=5e-4,
+        decimals=3,
+        points=3,
+        minutes=20,
         hint="Cut the returns into consecutive 21-day blocks, drop the incomplete last block, and "
              "compare the fund's compounded value with 1 + 2 R in each.",
     )
