@@ -16,7 +16,7 @@ NOTEBOOKS := $(wildcard front/*.ipynb chapters/*.ipynb)
 PY_STAMP := $(VENV)/.requirements-installed
 JS_STAMP := node_modules/.package-lock.json
 
-.PHONY: book serve test setup report student outputs clean
+.PHONY: book serve test setup report student outputs pdf clean
 
 setup: $(PY_STAMP) $(JS_STAMP)
 
@@ -43,6 +43,10 @@ book: setup
 	echo "built in $$(cat _build/build-seconds.txt) s, $$(grep -c 'WARNING:' _build/book-build.log || true) warnings (log: _build/book-build.log)"; \
 	echo "open file://$(CURDIR)/$(SITE)/index.html"; \
 	echo "or run 'make serve' and visit http://127.0.0.1:$(PORT)/"
+
+# The print edition: _build/pdf/the-daily-reset.pdf, copied into the site when it is built.
+pdf: setup
+	@$(BIN)/python scripts/print_edition.py
 
 report:
 	@$(BIN)/python scripts/site_report.py --write docs/site-report.md > /dev/null
