@@ -79,7 +79,9 @@ test: setup
 	else echo "no notebooks under front/ or chapters/"; fi; \
 	echo "== the book"; \
 	if $(MAKE) --no-print-directory book; then \
-	  echo "== the built site: browser test and page weights"; \
+	  echo "== the print edition (PDF)"; \
+	  $(MAKE) --no-print-directory pdf || failed="$$failed pdf"; \
+	  echo "== the built site and the PDF: browser test, page weights, print checks"; \
 	  REQUIRE_SITE=1 $(BIN)/python -m pytest -q -s -m "book or browser" tests || failed="$$failed site"; \
 	else failed="$$failed book"; fi; \
 	if [ -n "$$failed" ]; then echo "FAILED:$$failed"; exit 1; fi; \

@@ -39,6 +39,7 @@ OUT_DIR = ROOT / "_build" / "pdf"
 PDF_NAME = "the-daily-reset.pdf"
 SITE_DIR = ROOT / "_build" / "html"
 SINGLE_PAGE = "book.html"
+BOOK_TITLE = "The Daily Reset: Leveraged ETFs, Interactively"
 PRINT_CSS = ROOT / "book_ext" / "print.css"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -48,12 +49,13 @@ CHROMIUM_ARGS = [
 PAGE_FOOTER = ('<div style="font-size:8pt;width:100%;text-align:center;color:#444">'
                '<span class="pageNumber"></span></div>')
 PDF_OPTIONS = {
-    "format": "A4", "print_background": True, "outline": True, "tagged": True,
+    "format": "A4", "print_background": True, "tagged": True,
     "display_header_footer": True, "header_template": "<span></span>", "footer_template": PAGE_FOOTER,
     "margin": {"top": "16mm", "bottom": "18mm", "left": "17mm", "right": "17mm"},
 }
-#: A code cell whose source contains one of these is plumbing for a live notebook, not text.
-PLUMBING_MARKERS = ["%pip install", "launch_note("]
+#: A code cell whose source contains one of these is plumbing for a live notebook, not text:
+#: the Colab install cell, launch links, and the answer cells a reader fills in and checks.
+PLUMBING_MARKERS = ["%pip install", "launch_note(", "replace None with", "# your code here"]
 #: Tags of the live-widget cells: their output is removed on the site and unchecked by nbval.
 LIVE_WIDGET_TAGS = ["tag_remove-output", "tag_nbval-ignore-output"]
 
@@ -86,10 +88,16 @@ CHARTS_DONE_JS = """
 PREPARE_JS = """
 ({plumbing, liveTags, parts, title, subtitle}) => {
   const done = {plumbing: 0, widgets: 0, explorers: 0, solutions: 0, charts: 0};
+  // A cell left out takes the sentence introducing it ("open this page live:") along.
+  const leaveOut = cell => {
+    const introduces = el => el?.tagName === 'P' && el.textContent.trim().endsWith(':');
+    while (introduces(cell.previousElementSibling)) cell.previousElementSibling.remove();
+    cell.remove();
+  };
   for (const cell of [...document.querySelectorAll('div.cell')]) {
     const source = cell.querySelector('.cell_input pre')?.textContent || '';
-    if (plumbing.some(marker => source.includes(marker))) { cell.remove(); done.plumbing += 1; }
-    else if (liveTags.every(tag => cell.classList.contains(tag))) { cell.remove(); done.widgets += 1; }
+    if (plumbing.some(marker => source.includes(marker))) { leaveOut(cell); done.plumbing += 1; }
+    else if (liveTags.every(tag => cell.classList.contains(tag))) { leaveOut(cell); done.widgets += 1; }
   }
   const list = names => names.length < 2 ? names.join('') :
     names.slice(0, -1).join(', ') + ' and ' + names[names.length - 1];
@@ -117,10 +125,18 @@ PREPARE_JS = """
   }
   docs[parts.root] = article.querySelector('section');
   const heading = section => section.querySelector(':scope > h1, :scope > h2, :scope > h3');
-  const headingText = section => {
+  // A heading without its "#" link; as plain text (for bookmarks) its maths is MathJax's
+  // assistive MathML text, since typeset maths has no text of its own.
+  const headingCopy = section => {
     const h = heading(section).cloneNode(true);
     h.querySelectorAll('.headerlink').forEach(a => a.remove());
-    return h.textContent.trim();
+    return h;
+  };
+  const headingText = section => {
+    const h = headingCopy(section);
+    h.querySelectorAll('mjx-container').forEach(m =>
+      m.replaceWith(m.querySelector('mjx-assistive-mml')?.textContent || m.textContent));
+    return h.textContent.replace(/\s+/g, ' ').trim();
   };
 
   // Solutions, chapter by chapter, in an appendix; each exercise points to its solution.
@@ -170,7 +186,7 @@ PREPARE_JS = """
     const item = document.createElement('li');
     item.innerHTML = `<a href="#${anchor.id}"><span class="toc-title"></span><span class="toc-fill"></span>` +
                      `<span class="toc-page" data-toc-entry="${entries.length}">000</span></a>`;
-    item.querySelector('.toc-title').textContent = headingText(section);
+    item.querySelector('.toc-title').append(...headingCopy(section).childNodes);
     entries.push({title: headingText(section), level});
     list.append(item);
     return item;
@@ -199,8 +215,8 @@ PREPARE_JS = """
   toc.append(top);
   const cover = document.createElement('div');
   cover.className = 'print-title';
-  cover.innerHTML = '<h1></h1><p></p>';
-  cover.querySelector('h1').textContent = title;
+  cover.innerHTML = '<p class="print-book-title"></p><p></p>';
+  cover.querySelector('.print-book-title').textContent = title;
   cover.querySelector('p').textContent = subtitle;
   article.prepend(cover, toc);
   return {...done, entries};
@@ -264,6 +280,21 @@ def page_numbers(pdf: Path, count: int) -> list[int]:
     return [reader.get_destination_page_number(destinations[f"/print-toc-{i}"]) + 1 for i in range(count)]
 
 
+def add_outline(pdf: Path, entries: list[dict], pages: list[int]) -> None:
+    """Give ``pdf`` bookmarks that match its table of contents, and a document title."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter(clone_from=pdf)
+    parents: dict[int, object] = {}
+    for entry, page in zip(entries, pages, strict=True):
+        parent = parents.get(entry["level"] - 1)
+        parents[entry["level"]] = writer.add_outline_item(title=entry["title"], page_number=page - 1, parent=parent)
+    writer.add_metadata({"/Title": BOOK_TITLE, "/Author": "The Daily Reset authors"})
+    writer.page_mode = "/UseOutlines"
+    with pdf.open("wb") as stream:
+        writer.write(stream)
+
+
 def print_page(html_dir: Path, pdf: Path) -> dict:
     """Render the single page built in ``html_dir`` in Chromium and print it to ``pdf``; return
     what was prepared."""
@@ -294,18 +325,21 @@ def print_page(html_dir: Path, pdf: Path) -> dict:
                 page.route("**/*", route)
                 page.add_init_script(SVG_CHARTS_JS)
                 page.emulate_media(media="print")
+                clock = [("start", time.monotonic())]
                 page.goto(f"{origin}/{SINGLE_PAGE}", wait_until="load", timeout=300_000)
                 page.wait_for_function(CHARTS_DONE_JS, timeout=300_000, polling=500)
                 page.evaluate("() => Promise.all(window.__printViews).then(() => true)")
                 page.evaluate("() => Promise.resolve(window.MathJax?.startup?.promise).then(() => true)")
+                clock.append(("load and render", time.monotonic()))
                 page.add_style_tag(content=PRINT_CSS.read_text())
                 report = page.evaluate(PREPARE_JS, {
                     "plumbing": PLUMBING_MARKERS, "liveTags": LIVE_WIDGET_TAGS, "parts": toc_parts(),
-                    "title": "The Daily Reset: Leveraged ETFs, Interactively",
+                    "title": BOOK_TITLE,
                     "subtitle": "Print edition. The charts show their default settings; "
                                 "the online edition lets you change them."})
                 page.evaluate("() => document.fonts.ready.then(() => true)")
                 page.pdf(path=str(pdf), **PDF_OPTIONS)
+                clock.append(("first print", time.monotonic()))
                 numbers = page_numbers(pdf, len(report["entries"]))
                 page.evaluate("""numbers => document.querySelectorAll('[data-toc-entry]')
                                    .forEach(el => { el.textContent = numbers[Number(el.dataset.tocEntry)]; })""",
@@ -313,6 +347,8 @@ def print_page(html_dir: Path, pdf: Path) -> dict:
                 page.pdf(path=str(pdf), **PDF_OPTIONS)
                 if page_numbers(pdf, len(report["entries"])) != numbers:
                     raise RuntimeError("filling in the table of contents moved its headings to other pages")
+                add_outline(pdf, report["entries"], numbers)
+                clock.append(("second print", time.monotonic()))
             finally:
                 context.close()
     finally:
@@ -322,6 +358,7 @@ def print_page(html_dir: Path, pdf: Path) -> dict:
     if errors:
         raise RuntimeError(f"the page raised {len(errors)} errors, e.g. {errors[0]}")
     report.pop("entries")
+    report["seconds"] = {step: round(t - clock[i][1]) for i, (step, t) in enumerate(clock[1:])}
     return report
 
 
