@@ -11,8 +11,9 @@ Run by ``make pdf``. Three steps, all offline:
    page and a table of contents; plumbing cells (the Colab install cell, live widgets, launch
    links) removed; under each explorer a line naming what the online version lets the reader
    change, in place of its controls; solutions moved to an appendix; ``book_ext/print.css``.
-3. Chromium prints it to A4 twice: the first PDF's outline (bookmarks) gives the page of every
-   heading, which the second fills into the table of contents.
+3. Chromium prints it to A4. The table of contents links to every heading, so the PDF has a
+   named destination, with its page, for each; those pages are filled into the contents, whose
+   pages alone are printed again and put in place. Bookmarks repeat the contents.
 
 When the site has been built (``_build/html``), the PDF is copied into it, where the landing
 page's download link points.
@@ -23,6 +24,7 @@ from __future__ import annotations
 import argparse
 import functools
 import http.server
+import io
 import json
 import shutil
 import subprocess
@@ -172,7 +174,7 @@ PREPARE_JS = """
   }
   article.append(appendix);
 
-  // Title page and table of contents (page numbers come from the first print's outline).
+  // Title page and table of contents (page numbers come from the first print's destinations).
   const entries = [];
   const toc = document.createElement('nav');
   toc.className = 'print-toc';
@@ -217,7 +219,7 @@ PREPARE_JS = """
   cover.className = 'print-title';
   cover.innerHTML = '<p class="print-book-title"></p><p></p>';
   cover.querySelector('.print-book-title').textContent = title;
-  cover.querySelector('p').textContent = subtitle;
+  cover.querySelector('p:last-child').textContent = subtitle;
   article.prepend(cover, toc);
   return {...done, entries};
 }
@@ -280,11 +282,21 @@ def page_numbers(pdf: Path, count: int) -> list[int]:
     return [reader.get_destination_page_number(destinations[f"/print-toc-{i}"]) + 1 for i in range(count)]
 
 
-def add_outline(pdf: Path, entries: list[dict], pages: list[int]) -> None:
-    """Give ``pdf`` bookmarks that match its table of contents, and a document title."""
-    from pypdf import PdfWriter
+def finish_pdf(pdf: Path, contents: bytes, entries: list[dict], pages: list[int]) -> None:
+    """Put the reprinted contents pages (from page 2) into ``pdf``, and give it bookmarks that
+    match the contents and a document title.
+
+    The reprint has the layout of the first print, numbers aside, so each page keeps its links
+    and only takes the new drawing and the fonts it uses.
+    """
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import NameObject
 
     writer = PdfWriter(clone_from=pdf)
+    for offset, new in enumerate(PdfReader(io.BytesIO(contents)).pages):
+        target = writer.pages[1 + offset]
+        target[NameObject("/Resources")] = new["/Resources"].clone(writer)
+        target.replace_contents(new.get_contents().clone(writer))
     parents: dict[int, object] = {}
     for entry, page in zip(entries, pages, strict=True):
         parent = parents.get(entry["level"] - 1)
@@ -344,10 +356,9 @@ def print_page(html_dir: Path, pdf: Path) -> dict:
                 page.evaluate("""numbers => document.querySelectorAll('[data-toc-entry]')
                                    .forEach(el => { el.textContent = numbers[Number(el.dataset.tocEntry)]; })""",
                               numbers)
-                page.pdf(path=str(pdf), **PDF_OPTIONS)
-                if page_numbers(pdf, len(report["entries"])) != numbers:
-                    raise RuntimeError("filling in the table of contents moved its headings to other pages")
-                add_outline(pdf, report["entries"], numbers)
+                # Only the contents pages changed: reprint those (the whole book takes minutes).
+                contents = page.pdf(**PDF_OPTIONS, page_ranges=f"2-{numbers[0] - 1}")
+                finish_pdf(pdf, contents, report["entries"], numbers)
                 clock.append(("second print", time.monotonic()))
             finally:
                 context.close()
