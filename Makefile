@@ -16,7 +16,7 @@ NOTEBOOKS := $(wildcard front/*.ipynb chapters/*.ipynb)
 PY_STAMP := $(VENV)/.requirements-installed
 JS_STAMP := node_modules/.package-lock.json
 
-.PHONY: book serve test setup report student outputs clean
+.PHONY: book serve test setup report student outputs pdf clean
 
 setup: $(PY_STAMP) $(JS_STAMP)
 
@@ -43,6 +43,10 @@ book: setup
 	echo "built in $$(cat _build/build-seconds.txt) s, $$(grep -c 'WARNING:' _build/book-build.log || true) warnings (log: _build/book-build.log)"; \
 	echo "open file://$(CURDIR)/$(SITE)/index.html"; \
 	echo "or run 'make serve' and visit http://127.0.0.1:$(PORT)/"
+
+# The print edition: _build/pdf/the-daily-reset.pdf, copied into the site when it is built.
+pdf: setup
+	@$(BIN)/python scripts/print_edition.py
 
 report:
 	@$(BIN)/python scripts/site_report.py --write docs/site-report.md > /dev/null
@@ -76,7 +80,9 @@ test: setup
 	else echo "no notebooks under front/ or chapters/"; fi; \
 	echo "== the book"; \
 	if $(MAKE) --no-print-directory book; then \
-	  echo "== the built site: browser test and page weights"; \
+	  echo "== the print edition (PDF)"; \
+	  $(MAKE) --no-print-directory pdf || failed="$$failed pdf"; \
+	  echo "== the built site and the PDF: browser test, page weights, print checks"; \
 	  REQUIRE_SITE=1 $(BIN)/python -m pytest -q -s -m "book or browser" tests || failed="$$failed site"; \
 	else failed="$$failed book"; fi; \
 	if [ -n "$$failed" ]; then echo "FAILED:$$failed"; exit 1; fi; \

@@ -11,6 +11,7 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SITE_DIR = Path(os.environ.get("BOOK_SITE_DIR", REPO_ROOT / "_build" / "html"))  # override to check another build
+PRINT_EDITION = Path(os.environ.get("BOOK_PDF", REPO_ROOT / "_build" / "pdf" / "the-daily-reset.pdf"))
 CHROMIUM = "/usr/bin/chromium"
 
 
@@ -31,6 +32,14 @@ def site_dir() -> Path:
     if not (SITE_DIR / "index.html").is_file():
         _missing(f"no built site at {SITE_DIR}: run `make book`")
     return SITE_DIR
+
+
+@pytest.fixture(scope="session")
+def print_edition() -> Path:
+    """The print edition; run `make pdf` first."""
+    if not PRINT_EDITION.is_file():
+        _missing(f"no print edition at {PRINT_EDITION}: run `make pdf`")
+    return PRINT_EDITION
 
 
 @pytest.fixture(scope="session")
