@@ -21,12 +21,24 @@ def pins(path) -> dict[str, str]:
     return found
 
 
+# What Binder adds to the book's packages: the front end a learner works in.
+FRONT_END = {"jupyterlab", "jupyterlab-myst"}
+
+
 def test_binder_pins_agree_with_the_book(repo_root):
     binder = pins(repo_root / "binder" / "requirements.txt")
     book = pins(repo_root / "requirements.txt")
     assert binder, "binder/requirements.txt pins nothing"
     for name, version in binder.items():
+        if name in FRONT_END:
+            continue
         assert book.get(name) == version, f"{name}: binder pins {version}, requirements.txt {book.get(name)}"
+
+
+def test_binder_opens_jupyterlab_with_myst_and_the_widget_front_end(repo_root):
+    binder = pins(repo_root / "binder" / "requirements.txt")
+    assert FRONT_END <= binder.keys(), f"binder/requirements.txt must pin {sorted(FRONT_END - binder.keys())}"
+    assert "ipywidgets" in binder, "ipywidgets brings jupyterlab_widgets, the widget front end"
 
 
 def _notebook_imports(repo_root) -> set[str]:
