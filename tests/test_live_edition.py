@@ -10,7 +10,6 @@ import sys
 
 import pytest
 import yaml
-
 from conftest import REPO_ROOT, venv_env
 
 sys.path.insert(0, str(REPO_ROOT / "scripts"))
