@@ -56,7 +56,7 @@ def node() -> str:
 # ---------------------------------------------------------------------------------------------
 # The learner's environment: what Binder builds from binder/, in a virtual environment of its own.
 
-BINDER_VENVS = REPO_ROOT / ".venv-binder"
+BINDER_VENV = REPO_ROOT / ".venv-binder"
 
 
 def binder_venv_key() -> str:
@@ -78,12 +78,13 @@ def venv_env(venv: Path) -> dict[str, str]:
 @pytest.fixture(scope="session")
 def binder_venv() -> Path:
     """A virtual environment built like Binder's: ``binder/requirements.txt``, then lettools installed
-    editable as ``binder/postBuild`` does. Built once and kept under ``.venv-binder/<key>`` (the key
-    hashes the pins), so later runs reuse it; an older key's environment is removed."""
-    venv = BINDER_VENVS / binder_venv_key()
+    editable as ``binder/postBuild`` does. Built once and kept in ``.venv-binder/``; rebuilt when
+    :func:`binder_venv_key` (a hash of the pins) differs from the one it was built for."""
+    venv = BINDER_VENV
     ready = venv / ".ready"
-    if not ready.is_file():
-        shutil.rmtree(BINDER_VENVS, ignore_errors=True)
+    key = binder_venv_key()
+    if not (ready.is_file() and ready.read_text().split()[0] == key):
+        shutil.rmtree(venv, ignore_errors=True)
         started = time.monotonic()
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
         pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
@@ -91,5 +92,5 @@ def binder_venv() -> Path:
             result = subprocess.run([*pip, *args], capture_output=True, text=True, env=venv_env(venv))
             if result.returncode:
                 pytest.fail(f"could not build the Binder environment ({' '.join(args)}):\n{result.stderr[-3000:]}")
-        ready.write_text(f"built in {time.monotonic() - started:.0f} s\n")
+        ready.write_text(f"{key} built in {time.monotonic() - started:.0f} s\n")
     return venv

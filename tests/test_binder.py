@@ -125,3 +125,16 @@ def test_every_notebook_installs_lettools_from_the_books_repository(repo_root):
         first = "".join(cells[0]["source"])
         assert "except ModuleNotFoundError" in first, f"{path.name}: first code cell does not install lettools"
         assert f'"lettools @ git+{url}"' in first, f"{path.name}: installs lettools from elsewhere than {url}"
+
+
+@pytest.mark.slow
+def test_binder_jupyterlab_loads_every_extension(binder_venv):
+    """A prebuilt extension built for another JupyterLab is listed but not loaded: say so here."""
+    from conftest import venv_env
+
+    listed = subprocess.run([str(binder_venv / "bin" / "jupyter"), "labextension", "list"],
+                            capture_output=True, text=True, env=venv_env(binder_venv), timeout=300)
+    report = listed.stdout + listed.stderr
+    for extension in ("jupyterlab-myst", "@jupyter-widgets/jupyterlab-manager"):
+        assert extension in report, f"{extension} is not installed:\n{report}"
+    assert "not compatible" not in report, report

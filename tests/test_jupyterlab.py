@@ -96,8 +96,9 @@ def start_lab(venv: Path, root: Path, settings: Path, port: int, token: str) -> 
          f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
          f"--LabApp.user_settings_dir={settings}", f"--LabApp.workspaces_dir={settings.parent / 'workspaces'}",
          "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-         "--ServerApp.port_retries=0"],
-        env={**venv_env(venv), "JUPYTER_CONFIG_DIR": str(settings.parent / "config")},
+         "--LabApp.extension_manager=readonly", "--ServerApp.port_retries=0", "--allow-root"],
+        env={**venv_env(venv), "JUPYTER_CONFIG_DIR": str(settings.parent / "config"),
+             "JUPYTER_RUNTIME_DIR": str(settings.parent / "runtime"), "IPYTHONDIR": str(settings.parent / "ipython")},
         stdout=log, stderr=subprocess.STDOUT, cwd=root,
     )
     deadline = time.monotonic() + 120
@@ -166,8 +167,14 @@ def check_notebook(context, origin: str, token: str, name: str, artifacts: Path)
     page.goto(f"{origin}/lab/workspaces/{name.removesuffix('.ipynb')}/tree/{name}?reset&token={token}")
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)
     page.wait_for_timeout(3000)  # the kernel starts; cells run once it is ready, whatever the wait
-    page.locator(".jp-MenuBar .lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
-    page.locator("[data-command='notebook:run-all-cells']").click()
+    try:
+        page.get_by_role("menuitem", name="Run", exact=True).click()
+        page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+    except Exception as exc:
+        artifacts.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(artifacts / f"jupyterlab-{name.removesuffix('.ipynb')}-failed.png"))
+        page.close()
+        return {**stats, "problems": [f"could not run all cells from the Run menu: {exc}"]}
     code_cells = page.locator(".jp-Notebook .jp-CodeCell")
     stats["cells"] = code_cells.count()
     try:
@@ -227,12 +234,19 @@ def check_notebook(context, origin: str, token: str, name: str, artifacts: Path)
 def check_live_edition(venv: Path, notebooks: Path, artifacts: Path) -> dict[str, dict]:
     from playwright.sync_api import sync_playwright
 
+    venv, notebooks, artifacts = venv.resolve(), notebooks.resolve(), artifacts.resolve()
     token = secrets.token_hex(16)
-    port = free_port()
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(scratch) / "work"
         shutil.copytree(notebooks, root)
-        lab = start_lab(venv, root, Path(scratch) / "settings", port, token)
+        for attempt in range(5):  # another process may take the free port before the server binds it
+            port = free_port()
+            try:
+                lab = start_lab(venv, root, Path(scratch) / "settings", port, token)
+                break
+            except RuntimeError:
+                if attempt == 4:
+                    raise
         try:
             with tempfile.TemporaryDirectory() as profile, sync_playwright() as pw:
                 context = pw.chromium.launch_persistent_context(
