@@ -166,7 +166,8 @@ def check_notebook(context, origin: str, token: str, name: str, artifacts: Path)
     page.route("**/*", route)
     page.goto(f"{origin}/lab/workspaces/{name.removesuffix('.ipynb')}/tree/{name}?reset&token={token}")
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=120_000)
-    page.wait_for_timeout(3000)  # the kernel starts; cells run once it is ready, whatever the wait
+    # Run only once the kernel is connected and idle (the status bar says so); earlier, cells fail.
+    page.get_by_text(re.compile(r"\| Idle$")).first.wait_for(timeout=180_000)
     try:
         page.get_by_role("menuitem", name="Run", exact=True).click()
         page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
@@ -253,10 +254,14 @@ def check_live_edition(venv: Path, notebooks: Path, artifacts: Path) -> dict[str
                     profile, executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
                     viewport={"width": 1280, "height": 900})
                 try:
-                    return {path.name: check_notebook(context, f"http://127.0.0.1:{port}", token, path.name, artifacts)
-                            for path in sorted(root.glob("*.ipynb"))}
+                    report = {path.name: check_notebook(context, f"http://127.0.0.1:{port}", token, path.name,
+                                                        artifacts) for path in sorted(root.glob("*.ipynb"))}
                 finally:
                     context.close()
+            if any(found["problems"] for found in report.values()):
+                artifacts.mkdir(parents=True, exist_ok=True)
+                shutil.copy(root.parent / "jupyterlab.log", artifacts / "jupyterlab-server.log")
+            return report
         finally:
             lab.terminate()
             try:
