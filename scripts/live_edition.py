@@ -69,13 +69,12 @@ class Page:
     notebook: dict
     title: str = ""
     glue: dict[str, str] = field(default_factory=dict)
+    figure_numbers: list[str] = field(default_factory=list)  # in page order
+    exercise_numbers: list[str] = field(default_factory=list)
 
     @property
     def live_name(self) -> str:
         return PurePosixPath(self.source).stem + ".ipynb"
-
-    def number(self, position: int) -> str:
-        return f"{self.chapter}.{position}" if self.chapter is not None else str(position)
 
 
 @dataclass
@@ -168,6 +167,14 @@ def _directive_labels(markdown: str, name: str) -> list[str]:
 def load_book(root: Path = REPO_ROOT) -> Book:
     config = yaml.safe_load((root / "_config.yml").read_text())
     pages, docs, figures, exercises = [], {}, {}, {}
+    # Sphinx numbers figures and exercises per chapter ("2.3"); pages outside the numbered part
+    # share one counter across the whole book, in toc order.
+    counters: dict[tuple[str, int | None], int] = {}
+
+    def next_number(kind: str, chapter: int | None) -> str:
+        counters[kind, chapter] = counters.get((kind, chapter), 0) + 1
+        count = counters[kind, chapter]
+        return f"{chapter}.{count}" if chapter is not None else str(count)
     for entry, chapter in _toc_entries(root):
         for suffix in (".ipynb", ".md"):
             path = root / (entry + suffix)
@@ -181,20 +188,19 @@ def load_book(root: Path = REPO_ROOT) -> Book:
         notebook = json.loads(path.read_text())
         page = Page(entry + suffix, chapter, notebook)
         page.glue = _glued_values(notebook)
-        figure_count = exercise_count = 0
         for cell in notebook["cells"]:
             source = _text(cell["source"])
             if cell["cell_type"] == "markdown":
                 page.title = page.title or _title(source)
                 for label in _directive_labels(source, "exercise"):
-                    exercise_count += 1
+                    page.exercise_numbers.append(next_number("exercise", chapter))
                     if label:
-                        exercises[label] = page.number(exercise_count)
+                        exercises[label] = page.exercise_numbers[-1]
             figure = cell.get("metadata", {}).get("mystnb", {}).get("figure")
             if cell["cell_type"] == "code" and figure:
-                figure_count += 1
+                page.figure_numbers.append(next_number("figure", chapter))
                 if figure.get("name"):
-                    figures[figure["name"]] = page.number(figure_count)
+                    figures[figure["name"]] = page.figure_numbers[-1]
         docs[entry] = page.title
         pages.append(page)
     return Book(
@@ -405,7 +411,7 @@ def live_notebook(book: Book, page: Page) -> dict:
     pending: list[str] = []  # rendered markdown of the current source cell
     solution: list[str] | None = None  # parts of the open solution, if any
     solution_label = ""
-    exercise_count = figure_count = 0
+    figure_numbers, exercise_numbers = iter(page.figure_numbers), iter(page.exercise_numbers)
     first_code = True
 
     def flush() -> None:
@@ -426,9 +432,8 @@ def live_notebook(book: Book, page: Page) -> dict:
             cells.append(_code_cell(source))
             figure = cell.get("metadata", {}).get("mystnb", {}).get("figure")
             if figure:
-                figure_count += 1
                 caption = render.inline(figure.get("caption", ""))
-                cells.append(_markdown_cell(f"**Fig. {page.number(figure_count)}.** {caption}"))
+                cells.append(_markdown_cell(f"**Fig. {next(figure_numbers)}.** {caption}"))
             continue
         if cell["cell_type"] != "markdown":
             continue
@@ -437,9 +442,8 @@ def live_notebook(book: Book, page: Page) -> dict:
             if block.kind == "text":
                 target.append(render.inline(block.body))
             elif block.kind == "exercise":
-                exercise_count += 1
                 title = f" ({render.inline(block.arg)})" if block.arg else ""
-                target.append(f"#### Exercise {page.number(exercise_count)}{title}\n\n{render.inline(block.body)}")
+                target.append(f"#### Exercise {next(exercise_numbers)}{title}\n\n{render.inline(block.body)}")
             elif block.kind == "solution-start":
                 if solution is not None:
                     raise LiveEditionError(f"{page.source}: a solution starts inside another")
