@@ -110,6 +110,9 @@ def _control(p: Param, continuous_update: bool) -> widgets.Widget:
         options = [(f"{p.shown(v):g}", v) for v in p.grid]
         return widgets.Dropdown(options=options, value=p.default, **label)
     shown_default = min(max(p.shown(p.default), low), high)
+    # A fixed width (within the cell) leaves the track room after a long label; by default the
+    # label eats into a 300 px slider and a long one leaves almost no track in JupyterLab.
+    label["layout"] = widgets.Layout(width="34em", max_width="100%")
     common = dict(min=low, max=high, step=step, value=shown_default, continuous_update=continuous_update, **label)
     if all(float(v).is_integer() for v in (low, high, step)):
         return widgets.IntSlider(
