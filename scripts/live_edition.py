@@ -50,6 +50,11 @@ _CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.DOTALL)
 _ROLE_BEFORE = re.compile(r"\{(?P<role>[\w:.-]+)\}$")
 _TITLED = re.compile(r"^(?P<text>.*?)\s*<(?P<target>[^<>]+)>$", re.DOTALL)
 _LABEL_LINE = re.compile(r"^\([\w.:-]+\)=\s*$", re.MULTILINE)
+# An unescaped dollar amount ($500M, $84 billion, $115.55 to ...): Jupyter's and MyST's
+# renderers would pair it with the next "$" as math, so the live edition escapes it.
+_CURRENCY = re.compile(
+    r"(?<![\\$])\$(?=\d[\d,]*(?:\.\d+)?\s?(?:M|bn|billion|million|trillion|tn)\b|\d[\d,]*\.\d\d(?:\s+to\b|[;,]))"
+)
 
 
 class LiveEditionError(ValueError):
@@ -297,17 +302,17 @@ class Renderer:
         raise LiveEditionError(f"{where}: the live edition has no rendering for the role {{{name}}}")
 
     def inline(self, text: str) -> str:
-        """Roles replaced; code spans that are not a role's content kept as they are."""
+        """Roles replaced and dollar amounts escaped; code spans that are not a role's content kept."""
         out, last = [], 0
         for span in _CODE_SPAN.finditer(text):
-            before = text[last : span.start()]
+            before = _CURRENCY.sub(r"\\$", text[last : span.start()])
             role = _ROLE_BEFORE.search(before)
             if role:
                 out.append(before[: role.start()] + self.role(role.group("role"), span.group(2)))
             else:
                 out.append(before + span.group(0))
             last = span.end()
-        out.append(text[last:])
+        out.append(_CURRENCY.sub(r"\\$", text[last:]))
         return "".join(out)
 
 

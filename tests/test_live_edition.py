@@ -129,3 +129,16 @@ def test_binder_environment_runs_every_live_notebook(binder_venv, repo_root, tmp
             for output in cell.get("outputs", []):
                 assert output["output_type"] != "error", f"{path.name}: {output.get('ename')}"
                 assert output.get("name") != "stderr", f"{path.name}: stderr output {output.get('text')!r}"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("a $500M fund with $1bn", r"a \$500M fund with \$1bn"),
+    ("fell from $115.55 to $4.22; its", r"fell from \$115.55 to \$4.22; its"),
+    ("$133 million", r"\$133 million"),
+    (r"$0.75 \times 6 = 4.5$ and $1.08^3 - 1$", r"$0.75 \times 6 = 4.5$ and $1.08^3 - 1$"),
+    (r"already \$84bn", r"already \$84bn"),
+])
+def test_dollar_amounts_are_escaped_and_math_is_not(repo_root, text, expected):
+    """Jupyter's renderers would pair an unescaped "$500M ... $" as math (a KaTeX error in JupyterLab)."""
+    book = live_edition.load_book(repo_root)
+    assert live_edition.Renderer(book, book.pages[0]).inline(text) == expected
