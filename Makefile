@@ -76,7 +76,7 @@ test: system-test setup
 	echo "== lint (ruff)"; \
 	$(BIN)/ruff check . || failed="$$failed lint"; \
 	echo "== unit, property and tooling tests"; \
-	$(BIN)/python -m pytest -q -m "not book and not browser" tests || failed="$$failed unit"; \
+	$(BIN)/python -m pytest -q --durations=6 -m "not book and not browser" tests || failed="$$failed unit"; \
 	echo "== nbval: every notebook against its stored outputs"; \
 	if [ -n "$(NOTEBOOKS)" ]; then \
 	  PYTHONPATH=scripts $(BIN)/python -m pytest -q -p nbval_summary --nbval \
@@ -85,7 +85,7 @@ test: system-test setup
 	echo "== the book"; \
 	if $(MAKE) --no-print-directory book; then \
 	  echo "== the built site: browser test and page weights"; \
-	  REQUIRE_SITE=1 $(BIN)/python -m pytest -q -s -m "book or browser" tests || failed="$$failed site"; \
+	  REQUIRE_SITE=1 $(BIN)/python -m pytest -q -s --durations=6 -m "book or browser" tests || failed="$$failed site"; \
 	else failed="$$failed book"; fi; \
 	if [ -n "$$failed" ]; then echo "FAILED:$$failed"; exit 1; fi; \
 	echo "all checks passed"
