@@ -1,5 +1,6 @@
 # One-command jobs for the book. `make book` builds the site, `make test` runs every check.
-# A fresh machine needs python3 (>= 3.11) and npm; .ci/run installs Chromium and npm for CI.
+# A fresh machine needs python3 (>= 3.11) and make; scripts/system_packages.sh installs npm (and,
+# for the tests, Chromium and iproute2) with apt-get where it can, or says what to install.
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 .DEFAULT_GOAL := book
@@ -16,9 +17,12 @@ NOTEBOOKS := $(wildcard front/*.ipynb chapters/*.ipynb)
 PY_STAMP := $(VENV)/.requirements-installed
 JS_STAMP := node_modules/.package-lock.json
 
-.PHONY: book serve test setup report student outputs pdf clean
+.PHONY: book serve test setup report student outputs pdf live clean system-book system-test
 
-setup: $(PY_STAMP) $(JS_STAMP)
+setup: system-book $(PY_STAMP) $(JS_STAMP)
+
+system-book system-test: system-%:
+	@PYTHON=$(PYTHON) scripts/system_packages.sh $*
 
 $(PY_STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || { echo "creating $(VENV)"; $(PYTHON) -m venv $(VENV); }
@@ -57,6 +61,11 @@ report:
 student:
 	@$(PYTHON) scripts/student_edition.py
 
+# The live edition (live/*.ipynb): the book's notebooks as they read in JupyterLab and Colab.
+# Regenerate after changing a chapter or its stored outputs, and commit live/.
+live: setup
+	@$(BIN)/python scripts/live_edition.py
+
 # Re-execute notebooks in place after a model or text change (NB=chapters/x.ipynb for one).
 outputs: setup
 	@$(BIN)/python scripts/execute_notebooks.py $(NB)
@@ -67,12 +76,12 @@ serve:
 	@$(BIN)/python -m http.server --bind 127.0.0.1 --directory $(SITE) $(PORT)
 
 # Every step runs even when an earlier one fails, so one run shows every problem.
-test: setup
+test: system-test setup
 	@failed=""; \
 	echo "== lint (ruff)"; \
 	$(BIN)/ruff check . || failed="$$failed lint"; \
 	echo "== unit, property and tooling tests"; \
-	$(BIN)/python -m pytest -q -m "not book and not browser" tests || failed="$$failed unit"; \
+	$(BIN)/python -m pytest -q --durations=6 -m "not book and not browser" tests || failed="$$failed unit"; \
 	echo "== nbval: every notebook against its stored outputs"; \
 	if [ -n "$(NOTEBOOKS)" ]; then \
 	  PYTHONPATH=scripts $(BIN)/python -m pytest -q -p nbval_summary --nbval \
@@ -83,10 +92,10 @@ test: setup
 	  echo "== the print edition (PDF)"; \
 	  $(MAKE) --no-print-directory pdf || failed="$$failed pdf"; \
 	  echo "== the built site and the PDF: browser test, page weights, print checks"; \
-	  REQUIRE_SITE=1 $(BIN)/python -m pytest -q -s -m "book or browser" tests || failed="$$failed site"; \
+	  REQUIRE_SITE=1 $(BIN)/python -m pytest -q -s --durations=6 -m "book or browser" tests || failed="$$failed site"; \
 	else failed="$$failed book"; fi; \
 	if [ -n "$$failed" ]; then echo "FAILED:$$failed"; exit 1; fi; \
 	echo "all checks passed"
 
 clean:
-	rm -rf _build test-artifacts
+	rm -rf _build test-artifacts .venv-binder

@@ -24,22 +24,35 @@ from IPython.display import HTML, display
 if TYPE_CHECKING:
     from lettools.twin import Explorer, Param
 
-__all__ = ["REPOSITORY", "BRANCH", "launch_urls", "launch_note", "explorer_widget"]
+__all__ = ["REPOSITORY", "BRANCH", "LIVE_FOLDER", "live_path", "launch_urls", "launch_note", "explorer_widget"]
 
 #: The book's source repository (the same URL is in ``_config.yml``).
 REPOSITORY = "https://github.com/daily-reset/daily-reset-book"
 #: Branch that the launch links open.
 BRANCH = "main"
+#: Folder of the live edition (``make live``): the chapters with glued numbers, references and
+#: exercise numbers written out and solutions folded, which read well in JupyterLab and Colab.
+LIVE_FOLDER = "live"
 
 #: Errors a model raises for settings it cannot compute; shown as a message, not a traceback.
 _SETTING_ERRORS = (ValueError, TypeError, ArithmeticError)
 
 
+def live_path(notebook_path: str) -> str:
+    """Path of the live-edition notebook for a page of the book.
+
+    >>> live_path("chapters/compounding.ipynb")
+    'live/compounding.ipynb'
+    """
+    return f"{LIVE_FOLDER}/{notebook_path.rsplit('/', 1)[-1]}"
+
+
 def launch_urls(notebook_path: str) -> dict[str, str]:
-    """Binder and Colab URLs that open ``notebook_path`` (relative to the repository root).
+    """Binder and Colab URLs that open the live edition of ``notebook_path`` (a path from the
+    repository root to a page of the book).
 
     >>> launch_urls("chapters/compounding.ipynb")["colab"]
-    'https://colab.research.google.com/github/daily-reset/daily-reset-book/blob/main/chapters/compounding.ipynb'
+    'https://colab.research.google.com/github/daily-reset/daily-reset-book/blob/main/live/compounding.ipynb'
     """
     if not isinstance(notebook_path, str):
         raise TypeError(f"notebook_path must be a string, got {type(notebook_path).__name__}")
@@ -53,8 +66,9 @@ def launch_urls(notebook_path: str) -> dict[str, str]:
             f"notebook_path must be a relative path to a notebook inside the repository, got {notebook_path!r}"
         )
     owner_repo = REPOSITORY.removeprefix("https://github.com/")
-    path = quote(notebook_path)
-    lab_path = quote("lab/tree/" + notebook_path, safe="")
+    live = live_path(notebook_path)
+    path = quote(live)
+    lab_path = quote("lab/tree/" + live, safe="")
     return {
         "binder": f"https://mybinder.org/v2/gh/{owner_repo}/{BRANCH}?urlpath={lab_path}",
         "colab": f"https://colab.research.google.com/github/{owner_repo}/blob/{BRANCH}/{path}",
@@ -96,6 +110,9 @@ def _control(p: Param, continuous_update: bool) -> widgets.Widget:
         options = [(f"{p.shown(v):g}", v) for v in p.grid]
         return widgets.Dropdown(options=options, value=p.default, **label)
     shown_default = min(max(p.shown(p.default), low), high)
+    # A fixed width (within the cell) leaves the track room after a long label; by default the
+    # label eats into a 300 px slider and a long one leaves almost no track in JupyterLab.
+    label["layout"] = widgets.Layout(width="34em", max_width="100%")
     common = dict(min=low, max=high, step=step, value=shown_default, continuous_update=continuous_update, **label)
     if all(float(v).is_integer() for v in (low, high, step)):
         return widgets.IntSlider(

@@ -3,8 +3,12 @@ under ``make test`` (REQUIRE_SITE=1), where a missing prerequisite is a failure.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -56,3 +60,46 @@ def node() -> str:
     if path is None:
         _missing("node is not installed")
     return path
+
+
+# ---------------------------------------------------------------------------------------------
+# The learner's environment: what Binder builds from binder/, in a virtual environment of its own.
+
+BINDER_VENV = REPO_ROOT / ".venv-binder"
+
+
+def binder_venv_key() -> str:
+    """Changes whenever what Binder installs changes: its pins, the package's metadata, the Python."""
+    digest = hashlib.sha256(sys.version.encode())
+    for name in ("binder/requirements.txt", "pyproject.toml"):
+        digest.update((REPO_ROOT / name).read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def venv_env(venv: Path) -> dict[str, str]:
+    """Environment that runs programs from ``venv`` first (jupyter, the kernel), as if activated."""
+    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME")}
+    env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
+    env["VIRTUAL_ENV"] = str(venv)
+    return env
+
+
+@pytest.fixture(scope="session")
+def binder_venv() -> Path:
+    """A virtual environment built like Binder's: ``binder/requirements.txt``, then lettools installed
+    editable as ``binder/postBuild`` does. Built once and kept in ``.venv-binder/``; rebuilt when
+    :func:`binder_venv_key` (a hash of the pins) differs from the one it was built for."""
+    venv = BINDER_VENV
+    ready = venv / ".ready"
+    key = binder_venv_key()
+    if not (ready.is_file() and ready.read_text().split()[0] == key):
+        shutil.rmtree(venv, ignore_errors=True)
+        started = time.monotonic()
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+        for args in (["-r", str(REPO_ROOT / "binder" / "requirements.txt")], ["--no-deps", "-e", str(REPO_ROOT)]):
+            result = subprocess.run([*pip, *args], capture_output=True, text=True, env=venv_env(venv))
+            if result.returncode:
+                pytest.fail(f"could not build the Binder environment ({' '.join(args)}):\n{result.stderr[-3000:]}")
+        ready.write_text(f"{key} built in {time.monotonic() - started:.0f} s\n")
+    return venv

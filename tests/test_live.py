@@ -12,13 +12,13 @@ from lettools.book.how_it_works import two_day_explorer
 from lettools.twin import Explorer, Param
 
 
-def test_launch_urls_point_at_the_repository_branch_and_path():
+def test_launch_urls_open_the_live_edition_of_the_page():
     urls = live.launch_urls("chapters/compounding.ipynb")
     assert urls["colab"] == (
-        "https://colab.research.google.com/github/daily-reset/daily-reset-book/blob/main/chapters/compounding.ipynb"
+        "https://colab.research.google.com/github/daily-reset/daily-reset-book/blob/main/live/compounding.ipynb"
     )
     assert urls["binder"] == (
-        "https://mybinder.org/v2/gh/daily-reset/daily-reset-book/main?urlpath=lab%2Ftree%2Fchapters%2Fcompounding.ipynb"
+        "https://mybinder.org/v2/gh/daily-reset/daily-reset-book/main?urlpath=lab%2Ftree%2Flive%2Fcompounding.ipynb"
     )
 
 

@@ -1,0 +1,144 @@
+"""The live edition (``live/``) is up to date with the chapters, reads as plain Markdown, and runs
+in the Binder environment."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+
+import pytest
+import yaml
+from conftest import REPO_ROOT, venv_env
+
+sys.path.insert(0, str(REPO_ROOT / "scripts"))
+import live_edition  # noqa: E402
+
+UNRENDERED = ("{glue", "{numref}", "{term}", "{cite", "{doc}", "{math}", "{exercise}", "{solution")
+CODE_SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.DOTALL)
+
+
+@pytest.fixture(scope="module")
+def generated() -> dict[str, str]:
+    return live_edition.live_edition(REPO_ROOT)
+
+
+def _notebooks(texts: dict[str, str]) -> dict[str, dict]:
+    return {name: json.loads(text) for name, text in texts.items()}
+
+
+def test_live_edition_is_up_to_date_with_the_chapters(generated, repo_root):
+    committed = {path.name: path.read_text() for path in (repo_root / "live").glob("*.ipynb")}
+    assert committed.keys() == generated.keys(), "live/ has other notebooks than _toc.yml: run `make live`"
+    stale = [name for name, text in generated.items() if committed[name] != text]
+    assert not stale, f"live/ is out of date for {stale}: run `make live` and commit live/"
+
+
+def test_every_notebook_of_the_book_has_a_live_edition(generated, repo_root):
+    toc = (repo_root / "_toc.yml").read_text()
+    sources = [p for p in (*repo_root.glob("chapters/*.ipynb"), *repo_root.glob("front/*.ipynb"))
+               if f"file: {p.parent.name}/{p.stem}" in toc]
+    assert sources and {p.name for p in sources} == generated.keys()
+
+
+def test_no_myst_markup_is_left_outside_code(generated):
+    for name, notebook in _notebooks(generated).items():
+        for cell in notebook["cells"]:
+            text = CODE_SPAN.sub("", "".join(cell["source"])) if cell["cell_type"] == "markdown" else ""
+            for marker in UNRENDERED:
+                assert marker not in text, f"{name}: {marker!r} left in:\n{text[:500]}"
+            assert not re.search(r"^\s*(```+|:::+)\s*\{", text, re.MULTILINE), f"{name}: a directive is left"
+
+
+def test_glued_numbers_appear_formatted(generated):
+    (how,) = [json.loads(t) for n, t in generated.items() if n == "how-it-works.ipynb"]
+    prose = "\n".join("".join(c["source"]) for c in how["cells"] if c["cell_type"] == "markdown")
+    assert re.search(r"The index ends at [+−-]\d+%, the daily-reset fund at [+−-]\d+%", prose), prose[:2000]
+
+
+def test_glue_formats_like_myst_nb():
+    assert live_edition.format_glue("-0.009999999999999898", ".0%") == "-1%"
+    assert live_edition.format_glue("0.0123", "+.1%") == "+1.2%"
+    assert live_edition.format_glue("97", "") == "97"
+    assert live_edition.format_glue("3.9999", ".0f") == "4"
+    assert live_edition.format_glue("'text'", "") == "text"
+
+
+def test_figures_and_exercises_are_numbered_as_in_the_book(generated):
+    notebooks = _notebooks(generated)
+    compounding = "\n".join("".join(c["source"]) for c in notebooks["compounding.ipynb"]["cells"])
+    assert "**Fig. 2.1.**" in compounding and "#### Exercise 2.1" in compounding
+    assert "Try it in Fig. 2.1:" in compounding
+    how = "\n".join("".join(c["source"]) for c in notebooks["how-it-works.ipynb"]["cells"])
+    assert "**Fig. 1.**" in how and "#### Exercise 1" in how
+
+
+def test_solutions_are_folded_and_not_run(generated):
+    for name, notebook in _notebooks(generated).items():
+        for cell in notebook["cells"]:
+            text = "".join(cell["source"])
+            if cell["cell_type"] == "code":
+                assert not cell["outputs"] and cell["execution_count"] is None, f"{name}: outputs kept"
+            if "Solution to Exercise" in text:
+                assert text.count("<details>") == text.count("</details>") >= 1, f"{name}: unbalanced details"
+
+
+def test_first_code_cell_installs_the_pinned_lettools(generated, repo_root):
+    config = yaml.safe_load((repo_root / "_config.yml").read_text())
+    ref, url = config["lettools_install_ref"], config["repository"]["url"]
+    for name, notebook in _notebooks(generated).items():
+        first = "".join(next(c for c in notebook["cells"] if c["cell_type"] == "code")["source"])
+        assert f'"lettools @ git+{url}@{ref}"' in first, f"{name}: first code cell does not pin {ref}"
+        assert "except ModuleNotFoundError" in first
+
+
+def test_launch_links_open_the_live_edition(generated):
+    from lettools import live
+
+    assert live.LIVE_FOLDER == live_edition.LIVE_FOLDER
+    for name in generated:
+        assert live.launch_urls(f"chapters/{name}")["colab"].endswith(f"/blob/{live.BRANCH}/live/{name}")
+
+
+def test_unknown_markup_stops_the_script(repo_root):
+    book = live_edition.load_book(repo_root)
+    page = book.pages[0]
+    with pytest.raises(live_edition.LiveEditionError, match="no rendering for the role"):
+        live_edition.Renderer(book, page).inline("see {foo}`bar`")
+    with pytest.raises(live_edition.LiveEditionError, match="unknown figure"):
+        live_edition.Renderer(book, page).inline("see {numref}`fig-nothing`")
+
+
+@pytest.mark.slow
+def test_binder_environment_runs_every_live_notebook(binder_venv, repo_root, tmp_path):
+    """Every live notebook runs top to bottom with what Binder installs, without an error or stderr."""
+    notebooks = sorted((repo_root / "live").glob("*.ipynb"))
+    assert notebooks
+    work = tmp_path / "live"
+    work.mkdir()
+    for path in notebooks:
+        (work / path.name).write_text(path.read_text())
+    result = subprocess.run(
+        [str(binder_venv / "bin" / "jupyter"), "nbconvert", "--to", "notebook", "--execute", "--inplace",
+         "--ExecutePreprocessor.timeout=300", *[p.name for p in notebooks]],
+        cwd=work, env=venv_env(binder_venv), capture_output=True, text=True, timeout=1500)
+    assert result.returncode == 0, f"a live notebook failed in the Binder environment:\n{result.stderr[-4000:]}"
+    for path in sorted(work.glob("*.ipynb")):
+        for cell in json.loads(path.read_text())["cells"]:
+            for output in cell.get("outputs", []):
+                assert output["output_type"] != "error", f"{path.name}: {output.get('ename')}"
+                assert output.get("name") != "stderr", f"{path.name}: stderr output {output.get('text')!r}"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("a $500M fund with $1bn", r"a \$500M fund with \$1bn"),
+    ("fell from $115.55 to $4.22; its", r"fell from \$115.55 to \$4.22; its"),
+    ("$133 million", r"\$133 million"),
+    (r"$0.75 \times 6 = 4.5$ and $1.08^3 - 1$", r"$0.75 \times 6 = 4.5$ and $1.08^3 - 1$"),
+    (r"already \$84bn", r"already \$84bn"),
+])
+def test_dollar_amounts_are_escaped_and_math_is_not(repo_root, text, expected):
+    """Jupyter's renderers would pair an unescaped "$500M ... $" as math (a KaTeX error in JupyterLab)."""
+    book = live_edition.load_book(repo_root)
+    assert live_edition.Renderer(book, book.pages[0]).inline(text) == expected
