@@ -831,7 +831,10 @@ register(
         id="reflexivity-calibrated-gain",
         expected=_calibrated_gain_high,
         unit="number",
-        rel_tol=2e-3,
+        decimals=3,
+        quantity="as a plain number (0.05 for a gain of 5%)",
+        points=2,
+        minutes=10,
         hint="Depth per 1% is the market's value divided by 100 times the multiplier; the gain is the flow per "
              "1% divided by the depth per 1%.",
         mistakes=(
