@@ -189,8 +189,8 @@ def test_one_plus_g_is_not_exp_g():
 
 
 def test_unit_slips_get_unit_hints():
-    assert evaluate("costs-financing", 12_500_000).verdict == "scale"
-    assert "in millions of dollars" in evaluate("costs-financing", 12_500_000).message
+    assert evaluate("costs-financing", 13_750_000).verdict == "scale"
+    assert "in millions of dollars" in evaluate("costs-financing", 13_750_000).message
     assert evaluate("reflexivity-end-of-day-flow", -720_000_000).verdict == "scale"
     assert evaluate("compounding-two-day", 1.92).verdict == "unit"
     assert "decimal fraction" in evaluate("compounding-two-day", 1.92).message
