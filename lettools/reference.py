@@ -41,13 +41,13 @@ def static_paths(index_returns, leverage, start) -> np.ndarray:
     return np.concatenate([np.full((body.shape[0], 1), start), body], axis=1)
 
 
-def gbm_outcomes(generator, drift, volatility, n_days, leverage, carry, start, n_paths):
+def gbm_outcomes(generator, drift, volatility, n_days, leverage, carry, trading_drag, start, n_paths):
     """Terminal values ``(fund, static)`` of ``n_paths`` GBM paths drawn from ``generator``.
 
     Draws the same normals in the same order as the kernel, so the two agree to
     rounding for the same generator state.
     """
     index_returns = np.expm1(drift + volatility * generator.standard_normal((n_paths, n_days)))
-    fund = fund_terminal(index_returns, leverage, np.full(n_days, carry), 0.0, start)
+    fund = fund_terminal(index_returns, leverage, np.full(n_days, carry), trading_drag, start)
     static = static_paths(index_returns, leverage, start)[:, -1]
     return fund, static
