@@ -46,13 +46,20 @@ def _daily_growth(index_return: float, leverage: float, carry: float, trading_dr
 
 
 @njit
-def _is_return(lowest: float, non_finite: float) -> bool:
-    """Whether a path's returns were all finite and above -1, from their minimum and ``sum(x * 0)``.
+def _flag(index_return: float) -> float:
+    """0.0 for a valid simple return (finite, above -1); NaN or 1.0 otherwise.
 
-    ``x * 0.0`` is NaN for an infinite or NaN ``x`` and 0.0 otherwise, so the sum flags every
-    non-finite value in one vectorised reduction (``reassoc`` alone lets LLVM fold neither).
+    ``x * 0.0`` is NaN for an infinite or NaN ``x`` and 0.0 otherwise (``reassoc`` alone does
+    not let LLVM fold it away), so a path's sum of flags is 0.0 exactly when every return
+    is valid: one vectorised sum, where a running minimum would stop LLVM vectorising.
     """
-    return non_finite == 0.0 and lowest > -1.0
+    return index_return * 0.0 + (1.0 if index_return <= -1.0 else 0.0)
+
+
+@njit
+def _is_bad(index_return: float) -> int:
+    """1 for a return that is not finite or is -1 or less, else 0 (an integer: no float add chain)."""
+    return (index_return * 0.0 != 0.0) | (index_return <= -1.0)
 
 
 @njit
@@ -60,15 +67,14 @@ def _fund_path(index_returns, leverage, carry, trading_drag, start, out):
     """One path: ``out`` (days + 1) gets the NAV before and after each day; returns whether its inputs were valid."""
     value = start
     out[0] = value
-    lowest, non_finite = np.inf, 0.0
+    bad = 0
     for day in range(index_returns.shape[0]):
         index_return = index_returns[day]
-        lowest = min(lowest, index_return)
-        non_finite += index_return * 0.0
+        bad += _is_bad(index_return)
         growth = _daily_growth(index_return, leverage, carry[day], trading_drag)
         value = value * growth if growth > 0.0 else 0.0
         out[day + 1] = value
-    return _is_return(lowest, non_finite)
+    return bad == 0
 
 
 # ``reassoc`` lets LLVM split the product into SIMD lanes, so the pass runs at
@@ -78,21 +84,19 @@ def _fund_path(index_returns, leverage, carry, trading_drag, start, out):
 def _fund_final(index_returns, leverage, carry, trading_drag, start, out, path):
     """``out[path]`` gets one path's final NAV; returns whether its returns were valid (finite, > -1)."""
     value = start
-    lowest, non_finite = np.inf, 0.0
+    flags = 0.0
     if trading_drag == 0.0:
         for day in range(index_returns.shape[0]):
             index_return = index_returns[day]
-            lowest = min(lowest, index_return)
-            non_finite += index_return * 0.0
+            flags += _flag(index_return)
             value *= max(1.0 + leverage * index_return + carry[day], 0.0)
     else:
         for day in range(index_returns.shape[0]):
             index_return = index_returns[day]
-            lowest = min(lowest, index_return)
-            non_finite += index_return * 0.0
+            flags += _flag(index_return)
             value *= max(_daily_growth(index_return, leverage, carry[day], trading_drag), 0.0)
     out[path] = value if value > 0.0 else 0.0  # turns -0.0 into 0.0
-    return _is_return(lowest, non_finite)
+    return flags == 0.0
 
 
 @njit
@@ -101,17 +105,16 @@ def _static_path(index_returns, leverage, start, out):
     index_level = 1.0
     alive = True
     out[0] = start
-    lowest, non_finite = np.inf, 0.0
+    bad = 0
     for day in range(index_returns.shape[0]):
         index_return = index_returns[day]
-        lowest = min(lowest, index_return)
-        non_finite += index_return * 0.0
+        bad += _is_bad(index_return)
         index_level *= 1.0 + index_return
         value = start * ((1.0 - leverage) + leverage * index_level)
         if value <= 0.0:
             alive = False
         out[day + 1] = value if alive else 0.0
-    return _is_return(lowest, non_finite)
+    return bad == 0
 
 
 # Each kernel comes in two builds: across threads for big inputs, and serial for
