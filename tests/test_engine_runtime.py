@@ -19,6 +19,7 @@ def run_python(code: str, **env) -> subprocess.CompletedProcess:
                           timeout=600, env={**os.environ, **env})
 
 
+@pytest.mark.slow  # over 5 s: `make quick` leaves it to `make test`
 def test_import_does_not_load_numba():
     result = run_python("""
         import sys, lettools

@@ -17,6 +17,7 @@ FACTORIES = {
 
 
 @pytest.mark.parametrize("name", sorted(FACTORIES))
+@pytest.mark.slow  # over 5 s: `make quick` leaves it to `make test`
 def test_live_template_passes_altairs_schema_validation(name):
     # Explorer.spec skips validation for speed; this is where the structure is validated.
     explorer = FACTORIES[name]()
