@@ -100,9 +100,10 @@ test: setup
 # The developer loop: lint and every test not marked slow, book or browser, on both cores (< 60 s).
 # Before a commit that touches a notebook or its page module, also run nbval on that notebook.
 quick: setup
-	@SECONDS=0; $(BIN)/ruff check . && \
-	$(BIN)/python -m pytest -q -n $(JOBS) -m "not slow and not book and not browser" tests; \
-	status=$$?; echo "quick checks: $$SECONDS s"; exit $$status
+	@SECONDS=0; status=0; \
+	{ $(BIN)/ruff check . && $(BIN)/python -m pytest -q -n $(JOBS) -m "not slow and not book and not browser" tests; } \
+	  || status=$$?; \
+	echo "quick checks: $$SECONDS s"; exit $$status
 
 clean:
 	rm -rf _build test-artifacts
