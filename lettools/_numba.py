@@ -73,6 +73,10 @@ def num_threads() -> int:
     return numba.get_num_threads()
 
 
+KERNEL_WRAPPERS: tuple[type, ...] = ()
+"""Set below: the classes that wrap a numba dispatcher (tools that look for kernels use it)."""
+
+
 class _Locked:
     """A parallel kernel called under :data:`PARALLEL_LOCK`."""
 
@@ -81,6 +85,15 @@ class _Locked:
         self.__doc__ = dispatcher.__doc__
         self.__name__ = dispatcher.__name__
         self.__wrapped__ = dispatcher.py_func
+
+    @property
+    def py_func(self) -> Callable:
+        return self.dispatcher.py_func
+
+    @property
+    def signatures(self) -> list:
+        """The signatures compiled so far (as numba's dispatcher reports them)."""
+        return self.dispatcher.signatures
 
     def __call__(self, *args):
         with PARALLEL_LOCK:
@@ -120,10 +133,18 @@ class _Lazy:
         self.__name__ = func.__name__
         self.__wrapped__ = func
 
+    @property
+    def signatures(self) -> list:
+        """The signatures compiled so far: none before the first call."""
+        return [] if self.compiled is None else self.compiled.signatures
+
     def __call__(self, *args):
         if self.compiled is None:
             self.compiled = njit(self.py_func, **self.options)
         return self.compiled(*args)
+
+
+KERNEL_WRAPPERS = (_Locked, _Lazy)
 
 
 def lazy_njit(func: F | None = None, **options) -> F:
