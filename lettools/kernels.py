@@ -1,8 +1,11 @@
 """Compiled kernels behind the simulators.
 
-These functions trust their inputs: the public functions in :mod:`lettools.fund`
-and :mod:`lettools.montecarlo` validate everything and pass C-contiguous float64
-arrays and Python floats, so each kernel compiles for one signature only.
+The public functions in :mod:`lettools.fund` and :mod:`lettools.montecarlo` validate
+their arguments' shapes and scalars and pass C-contiguous float64 arrays and Python
+floats, so each kernel compiles for one signature only. The path kernels check the
+returns themselves as they read them (finite, above -1) and return the number of
+paths with a bad one, which saves the public functions two more passes over the data.
+This module imports numba: :mod:`lettools` imports it on first use only.
 Every kernel has a plain-numpy twin in :mod:`lettools.reference` and the tests
 hold the two together.
 
