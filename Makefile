@@ -17,7 +17,7 @@ NOTEBOOKS := $(wildcard front/*.ipynb chapters/*.ipynb)
 PY_STAMP := $(VENV)/.requirements-installed
 JS_STAMP := node_modules/.package-lock.json
 
-.PHONY: book serve test setup report student outputs pdf live clean system-book system-test
+.PHONY: book serve test quick setup report student outputs pdf live clean system-book system-test
 
 setup: system-book $(PY_STAMP) $(JS_STAMP)
 
@@ -75,27 +75,52 @@ serve:
 	@echo "serving $(SITE) on http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
 	@$(BIN)/python -m http.server --bind 127.0.0.1 --directory $(SITE) $(PORT)
 
-# Every step runs even when an earlier one fails, so one run shows every problem.
+# Test processes in parallel (pytest-xdist): both cores of the reference machine.
+JOBS ?= 2
+NBVAL := PYTHONPATH=scripts $(BIN)/python -m pytest -q -p nbval_summary --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg
+
+# Every step runs even when an earlier one fails, so one run shows every problem; each prints its time.
 test: system-test setup
-	@failed=""; \
+	@failed=""; SECONDS=0; stage=0; \
+	done_stage() { echo "   ($$1: $$((SECONDS - stage)) s)"; stage=$$SECONDS; }; \
 	echo "== lint (ruff)"; \
-	$(BIN)/ruff check . || failed="$$failed lint"; \
-	echo "== unit, property and tooling tests"; \
-	$(BIN)/python -m pytest -q --durations=6 -m "not book and not browser" tests || failed="$$failed unit"; \
-	echo "== nbval: every notebook against its stored outputs"; \
+	$(BIN)/ruff check . || failed="$$failed lint"; done_stage lint; \
+	echo "== unit, property and tooling tests ($(JOBS) processes)"; \
+	$(BIN)/python -m pytest -q -n $(JOBS) --durations=6 -m "not book and not browser" tests || failed="$$failed unit"; \
+	done_stage unit; \
+	echo "== nbval: every notebook against its stored outputs ($(JOBS) processes, one log each)"; \
 	if [ -n "$(NOTEBOOKS)" ]; then \
-	  PYTHONPATH=scripts $(BIN)/python -m pytest -q -p nbval_summary --nbval \
-	    --nbval-sanitize-with tests/nbval_sanitize.cfg $(NOTEBOOKS) || failed="$$failed nbval"; \
-	else echo "no notebooks under front/ or chapters/"; fi; \
+	  mkdir -p _build; notebooks=($(NOTEBOOKS)); pids=(); \
+	  for job in $$(seq 0 $$(($(JOBS) - 1))); do \
+	    share=(); for i in "$${!notebooks[@]}"; do (( i % $(JOBS) == job )) && share+=("$${notebooks[$$i]}"); done; \
+	    [ $${#share[@]} -eq 0 ] && continue; \
+	    $(NBVAL) "$${share[@]}" > _build/nbval-$$job.log 2>&1 & pids+=($$!); \
+	  done; \
+	  for job in "$${!pids[@]}"; do \
+	    wait "$${pids[$$job]}" || failed="$$failed nbval"; cat _build/nbval-$$job.log; \
+	  done; \
+	else echo "no notebooks under front/ or chapters/"; fi; done_stage nbval; \
 	echo "== the book"; \
 	if $(MAKE) --no-print-directory book; then \
+	  done_stage book; \
 	  echo "== the print edition (PDF)"; \
 	  $(MAKE) --no-print-directory pdf || failed="$$failed pdf"; \
+	  done_stage pdf; \
 	  echo "== the built site and the PDF: browser test, page weights, print checks"; \
 	  REQUIRE_SITE=1 $(BIN)/python -m pytest -q -s --durations=6 -m "book or browser" tests || failed="$$failed site"; \
+	  done_stage site; \
 	else failed="$$failed book"; fi; \
+	echo "total: $$SECONDS s"; \
 	if [ -n "$$failed" ]; then echo "FAILED:$$failed"; exit 1; fi; \
 	echo "all checks passed"
+
+# The developer loop: lint and every test not marked slow, book or browser, on both cores (< 60 s).
+# Before a commit that touches a notebook or its page module, also run nbval on that notebook.
+quick: setup
+	@SECONDS=0; status=0; \
+	{ $(BIN)/ruff check . && $(BIN)/python -m pytest -q -n $(JOBS) -m "not slow and not book and not browser" tests; } \
+	  || status=$$?; \
+	echo "quick checks: $$SECONDS s"; exit $$status
 
 clean:
 	rm -rf _build test-artifacts .venv-binder

@@ -68,6 +68,7 @@ def as_array(
     minimum_inclusive: bool = True,
     maximum: float | None = None,
     minimum_reason: str = "",
+    check_values: bool = True,
 ) -> np.ndarray:
     """Return ``value`` as a finite float64 array, checking shape and bounds.
 
@@ -87,6 +88,9 @@ def as_array(
         Whether ``minimum`` itself is allowed.
     minimum_reason : str
         Why the minimum holds, appended to the error message.
+    check_values : bool
+        False skips the finiteness and bound checks (shape checks remain), for a
+        caller whose compiled pass checks the values as it reads them.
     """
     array = _to_float_array(value, name)
     if ndim is not None and array.ndim not in ndim:
@@ -94,7 +98,7 @@ def as_array(
         raise ValueError(f"{name} must be {allowed}, got a {array.ndim}-D array of shape {array.shape}")
     if array.size == 0 and not allow_empty:
         raise ValueError(f"{name} is empty: it needs at least one value")
-    if not array.size:
+    if not array.size or not check_values:
         return array
     # Two reductions and no temporary array: NaN propagates into min, and +-inf shows in min or max.
     low, high = array.min(), array.max()
@@ -111,8 +115,13 @@ def as_array(
     return array
 
 
-def as_returns(value, name: str = "index_returns", *, ndim: Sequence[int] = (1, 2)) -> np.ndarray:
-    """Simple decimal returns: finite, each strictly greater than -1 (a price cannot reach zero)."""
+def as_returns(
+    value, name: str = "index_returns", *, ndim: Sequence[int] = (1, 2), check_values: bool = True
+) -> np.ndarray:
+    """Simple decimal returns: finite, each strictly greater than -1 (a price cannot reach zero).
+
+    ``check_values=False`` checks the shape only (see :func:`as_array`).
+    """
     returns = as_array(
         value,
         name,
@@ -120,6 +129,7 @@ def as_returns(value, name: str = "index_returns", *, ndim: Sequence[int] = (1, 
         minimum=-1.0,
         minimum_inclusive=False,
         minimum_reason=" (a simple return of -1 or less means a price at or below zero)",
+        check_values=check_values,
     )
     if returns.ndim and returns.shape[-1] == 0:
         raise ValueError(f"{name} has no days: the last axis must have at least one return")

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import kernels
 from ._conventions import check_spread_basis, spread_fraction
+from ._numba import PARALLEL_MIN_SIZE
 from ._validation import as_positive_int, as_rate_per_day, as_returns, as_scalar
 
 __all__ = ["simulate_fund", "terminal_value", "static_leverage_path"]
@@ -28,8 +28,11 @@ __all__ = ["simulate_fund", "terminal_value", "static_leverage_path"]
 def _prepare(
     index_returns, leverage, expense_ratio, rate, spread, spread_basis, trading_cost, start, periods_per_year
 ):
-    """Validate the simulator's arguments and turn them into kernel inputs."""
-    returns = as_returns(index_returns)
+    """Validate the simulator's arguments and turn them into kernel inputs.
+
+    The returns' values are checked by the kernel as it reads them (see :func:`_run`).
+    """
+    returns = as_returns(index_returns, check_values=False)
     leverage = as_scalar(leverage, "leverage")
     expense_ratio = as_scalar(expense_ratio, "expense_ratio", minimum=0.0)
     spread = as_scalar(spread, "spread", minimum=0.0)
@@ -48,6 +51,35 @@ def _prepare(
     return matrix, returns.ndim == 1, leverage, np.ascontiguousarray(carry), trading_drag, start
 
 
+def _output(out, shape: tuple[int, ...]) -> np.ndarray:
+    """A fresh array of ``shape``, or the caller's ``out`` once it is checked to fit."""
+    if out is None:
+        return np.empty(shape)
+    if not isinstance(out, np.ndarray):
+        raise TypeError(f"out must be a numpy array, got {type(out).__name__}")
+    if out.dtype != np.float64 or out.shape != shape or not out.flags.c_contiguous or not out.flags.writeable:
+        raise ValueError(
+            f"out must be a writeable, C-contiguous float64 array of shape {shape}, "
+            f"got {out.dtype} of shape {out.shape}"
+        )
+    return out
+
+
+def _run(name: str, matrix: np.ndarray, *args) -> None:
+    """Run kernel ``name`` (parallel build for big inputs) and raise on a bad return it found.
+
+    The kernel counts the paths holding a return that is not finite or is -1 or
+    less; only then are the returns checked again, in Python, to name the value.
+    """
+    from . import kernels  # deferred: importing numba costs 0.2-0.4 s
+
+    parallel = matrix.size >= PARALLEL_MIN_SIZE
+    kernel = getattr(kernels, name if parallel else name + "_serial")
+    if kernel(matrix, *args):
+        as_returns(matrix)  # raises, naming the first offending value
+        raise AssertionError("a kernel flagged returns that the validation accepts")  # pragma: no cover
+
+
 def simulate_fund(
     index_returns,
     leverage: float,
@@ -59,6 +91,7 @@ def simulate_fund(
     trading_cost: float = 0.0,
     start: float = 1.0,
     periods_per_year: int = 252,
+    out: np.ndarray | None = None,
 ) -> np.ndarray:
     """NAV path(s) of a fund that resets to ``leverage`` times the index every day.
 
@@ -91,6 +124,9 @@ def simulate_fund(
         NAV before the first day, greater than zero.
     periods_per_year : int
         Trading days per year, which turns annual rates into daily ones.
+    out : numpy.ndarray, optional
+        A C-contiguous float64 array of the result's shape to write into (saves
+        allocating, and first touching, a fresh array when called repeatedly).
 
     Returns
     -------
@@ -98,7 +134,7 @@ def simulate_fund(
         For 1-D input, an array of ``days + 1`` NAVs; for 2-D input, an array of
         shape ``(paths, days + 1)``. Column 0 is ``start``, column ``t`` the NAV
         after day ``t``. Always numpy, even for pandas input. A wiped-out fund
-        shows 0.0 from the day of the wipeout on.
+        shows 0.0 from the day of the wipeout on. ``out`` itself when given.
 
     Examples
     --------
@@ -109,11 +145,10 @@ def simulate_fund(
         index_returns, leverage, expense_ratio, rate, spread, spread_basis, trading_cost, start,
         periods_per_year,
     )
-    out = np.empty((matrix.shape[0], matrix.shape[1] + 1))
-    parallel = matrix.size >= kernels.PARALLEL_MIN_SIZE
-    kernel = kernels.fund_paths if parallel else kernels.fund_paths_serial
-    kernel(matrix, leverage, carry, trading_drag, start, out)
-    return out[0] if one_path else out
+    days = matrix.shape[1] + 1
+    result = _output(out, (days,) if one_path else (matrix.shape[0], days))
+    _run("fund_paths", matrix, leverage, carry, trading_drag, start, result.reshape(matrix.shape[0], days))
+    return result
 
 
 def terminal_value(
@@ -127,11 +162,13 @@ def terminal_value(
     trading_cost: float = 0.0,
     start: float = 1.0,
     periods_per_year: int = 252,
+    out: np.ndarray | None = None,
 ):
     """Final NAV of each path of :func:`simulate_fund`, without storing the paths.
 
     Takes the same arguments as :func:`simulate_fund`. Returns a float for 1-D
-    ``index_returns`` and an array with one value per path for 2-D input. The
+    ``index_returns`` and an array with one value per path for 2-D input (``out``,
+    a float64 array with one element per path, when given). The
     product over days is multiplied out in a different order from :func:`simulate_fund`
     (for speed), so the two agree to rounding (about 1e-15 relative), not bit for bit.
     """
@@ -139,11 +176,11 @@ def terminal_value(
         index_returns, leverage, expense_ratio, rate, spread, spread_basis, trading_cost, start,
         periods_per_year,
     )
-    out = np.empty(matrix.shape[0])
-    parallel = matrix.size >= kernels.PARALLEL_MIN_SIZE
-    kernel = kernels.fund_terminal if parallel else kernels.fund_terminal_serial
-    kernel(matrix, leverage, carry, trading_drag, start, out)
-    return float(out[0]) if one_path else out
+    if one_path and out is not None:
+        raise ValueError("out applies to 2-D index_returns only (1-D input returns a float)")
+    result = _output(out, (matrix.shape[0],))
+    _run("fund_terminal", matrix, leverage, carry, trading_drag, start, result)
+    return float(result[0]) if one_path else result
 
 
 def static_leverage_path(index_returns, leverage: float, *, start: float = 1.0) -> np.ndarray:
@@ -170,12 +207,10 @@ def static_leverage_path(index_returns, leverage: float, *, start: float = 1.0) 
         Same shape convention as :func:`simulate_fund`: ``days + 1`` values per
         path, the first equal to ``start``.
     """
-    returns = as_returns(index_returns)
+    returns = as_returns(index_returns, check_values=False)
     leverage = as_scalar(leverage, "leverage")
     start = as_scalar(start, "start", minimum=0.0, minimum_inclusive=False)
     matrix = np.ascontiguousarray(np.atleast_2d(returns))
     out = np.empty((matrix.shape[0], matrix.shape[1] + 1))
-    parallel = matrix.size >= kernels.PARALLEL_MIN_SIZE
-    kernel = kernels.static_paths if parallel else kernels.static_paths_serial
-    kernel(matrix, leverage, start, out)
+    _run("static_paths", matrix, leverage, start, out)
     return out[0] if returns.ndim == 1 else out

@@ -1,8 +1,11 @@
 """Compiled kernels behind the simulators.
 
-These functions trust their inputs: the public functions in :mod:`lettools.fund`
-and :mod:`lettools.montecarlo` validate everything and pass C-contiguous float64
-arrays and Python floats, so each kernel compiles for one signature only.
+The public functions in :mod:`lettools.fund` and :mod:`lettools.montecarlo` validate
+their arguments' shapes and scalars and pass C-contiguous float64 arrays and Python
+floats, so each kernel compiles for one signature only. The path kernels check the
+returns themselves as they read them (finite, above -1) and return the number of
+paths with a bad one, which saves the public functions two more passes over the data.
+This module imports numba: :mod:`lettools` imports it on first use only.
 Every kernel has a plain-numpy twin in :mod:`lettools.reference` and the tests
 hold the two together.
 
@@ -20,9 +23,12 @@ from __future__ import annotations
 
 import math
 
-from numba import prange
+import numpy as np
+from llvmlite import ir as llvm_ir
+from numba import prange, types
+from numba.extending import intrinsic
 
-from ._numba import njit
+from ._numba import PARALLEL_MIN_SIZE, njit  # noqa: F401 (PARALLEL_MIN_SIZE re-exported)
 
 __all__ = [
     "fund_paths",
@@ -34,8 +40,6 @@ __all__ = [
     "gbm_outcomes",
 ]
 
-PARALLEL_MIN_SIZE = 20_000
-"""Inputs with fewer elements (paths x days) than this run on the serial builds."""
 
 
 @njit
@@ -45,113 +49,251 @@ def _daily_growth(index_return: float, leverage: float, carry: float, trading_dr
 
 
 @njit
+def _flag(index_return: float) -> float:
+    """0.0 for a valid simple return (finite, above -1); NaN or 1.0 otherwise.
+
+    ``x * 0.0`` is NaN for an infinite or NaN ``x`` and 0.0 otherwise (``reassoc`` alone does
+    not let LLVM fold it away), so a path's sum of flags is 0.0 exactly when every return
+    is valid: one vectorised sum, where a running minimum would stop LLVM vectorising.
+    """
+    return index_return * 0.0 + (1.0 if index_return <= -1.0 else 0.0)
+
+
+@njit
+def _is_bad(index_return: float) -> int:
+    """1 for a return that is not finite or is -1 or less, else 0 (an integer: no float add chain)."""
+    return (index_return * 0.0 != 0.0) | (index_return <= -1.0)
+
+
+@njit
 def _fund_path(index_returns, leverage, carry, trading_drag, start, out):
-    """One path: ``out`` (days + 1) gets the NAV before and after each day."""
+    """One path: ``out`` (days + 1) gets the NAV before and after each day; returns whether its inputs were valid."""
     value = start
     out[0] = value
+    bad = 0
     for day in range(index_returns.shape[0]):
-        growth = _daily_growth(index_returns[day], leverage, carry[day], trading_drag)
+        index_return = index_returns[day]
+        bad += _is_bad(index_return)
+        growth = _daily_growth(index_return, leverage, carry[day], trading_drag)
         value = value * growth if growth > 0.0 else 0.0
         out[day + 1] = value
+    return bad == 0
 
 
 # ``reassoc`` lets LLVM split the product into SIMD lanes, so the pass runs at
 # memory speed instead of waiting on one multiply after another. A factor
 # clipped to zero keeps the product at zero whatever the order.
 @njit(fastmath={"reassoc"})
-def _fund_final(index_returns, leverage, carry, trading_drag, start):
-    """One path's final NAV."""
+def _fund_final(index_returns, leverage, carry, trading_drag, start, out, path):
+    """``out[path]`` gets one path's final NAV; returns whether its returns were valid (finite, > -1)."""
     value = start
+    flags = 0.0
     if trading_drag == 0.0:
         for day in range(index_returns.shape[0]):
-            value *= max(1.0 + leverage * index_returns[day] + carry[day], 0.0)
+            index_return = index_returns[day]
+            flags += _flag(index_return)
+            value *= max(1.0 + leverage * index_return + carry[day], 0.0)
     else:
         for day in range(index_returns.shape[0]):
-            value *= max(_daily_growth(index_returns[day], leverage, carry[day], trading_drag), 0.0)
-    return value if value > 0.0 else 0.0  # turns -0.0 into 0.0
+            index_return = index_returns[day]
+            flags += _flag(index_return)
+            value *= max(_daily_growth(index_return, leverage, carry[day], trading_drag), 0.0)
+    out[path] = value if value > 0.0 else 0.0  # turns -0.0 into 0.0
+    return flags == 0.0
 
 
 @njit
 def _static_path(index_returns, leverage, start, out):
-    """One path of ``start * (1 + L (S_t / S_0 - 1))``, absorbed at zero."""
+    """One path of ``start * (1 + L (S_t / S_0 - 1))``, absorbed at zero; returns whether its inputs were valid."""
     index_level = 1.0
     alive = True
     out[0] = start
+    bad = 0
     for day in range(index_returns.shape[0]):
-        index_level *= 1.0 + index_returns[day]
+        index_return = index_returns[day]
+        bad += _is_bad(index_return)
+        index_level *= 1.0 + index_return
         value = start * ((1.0 - leverage) + leverage * index_level)
         if value <= 0.0:
             alive = False
         out[day + 1] = value if alive else 0.0
+    return bad == 0
 
 
 # Each kernel comes in two builds: across threads for big inputs, and serial for
-# small ones, where starting the thread pool costs more than the work.
+# small ones, where starting the thread pool costs more than the work. Each checks
+# its input in the same pass (the public functions would otherwise read it twice
+# more) and returns the number of paths holding a return that is not finite or is
+# -1 or less; the caller then reports the offending value.
 
 
 @njit(parallel=True)
 def fund_paths(index_returns, leverage, carry, trading_drag, start, out):
     """Fill ``out`` (paths x days + 1) with NAV paths; column 0 is ``start``."""
+    invalid = 0
     for path in prange(index_returns.shape[0]):
-        _fund_path(index_returns[path], leverage, carry, trading_drag, start, out[path])
+        invalid += 0 if _fund_path(index_returns[path], leverage, carry, trading_drag, start, out[path]) else 1
+    return invalid
 
 
 @njit
 def fund_paths_serial(index_returns, leverage, carry, trading_drag, start, out):
     """:func:`fund_paths` on one thread."""
+    invalid = 0
     for path in range(index_returns.shape[0]):
-        _fund_path(index_returns[path], leverage, carry, trading_drag, start, out[path])
+        invalid += 0 if _fund_path(index_returns[path], leverage, carry, trading_drag, start, out[path]) else 1
+    return invalid
 
 
 @njit(parallel=True)
 def fund_terminal(index_returns, leverage, carry, trading_drag, start, out):
     """Fill ``out`` (paths) with each path's final NAV, storing no path."""
+    invalid = 0
     for path in prange(index_returns.shape[0]):
-        out[path] = _fund_final(index_returns[path], leverage, carry, trading_drag, start)
+        invalid += 0 if _fund_final(index_returns[path], leverage, carry, trading_drag, start, out, path) else 1
+    return invalid
 
 
 @njit
 def fund_terminal_serial(index_returns, leverage, carry, trading_drag, start, out):
     """:func:`fund_terminal` on one thread."""
+    invalid = 0
     for path in range(index_returns.shape[0]):
-        out[path] = _fund_final(index_returns[path], leverage, carry, trading_drag, start)
+        invalid += 0 if _fund_final(index_returns[path], leverage, carry, trading_drag, start, out, path) else 1
+    return invalid
 
 
 @njit(parallel=True)
 def static_paths(index_returns, leverage, start, out):
     """Fill ``out`` (paths x days + 1) with static-leverage values; column 0 is ``start``."""
+    invalid = 0
     for path in prange(index_returns.shape[0]):
-        _static_path(index_returns[path], leverage, start, out[path])
+        invalid += 0 if _static_path(index_returns[path], leverage, start, out[path]) else 1
+    return invalid
 
 
 @njit
 def static_paths_serial(index_returns, leverage, start, out):
     """:func:`static_paths` on one thread."""
+    invalid = 0
     for path in range(index_returns.shape[0]):
-        _static_path(index_returns[path], leverage, start, out[path])
+        invalid += 0 if _static_path(index_returns[path], leverage, start, out[path]) else 1
+    return invalid
+
+
+# A vectorisable expm1: numba calls libm's scalar expm1 (about 6 ns), which would cost
+# more than drawing the normal itself. Range reduction x = k ln2 + r with |r| <= ln2 / 2,
+# then e^r - 1 by its Taylor series to r^13 (truncation below 2e-16 relative) and
+# e^x - 1 = 2^k (e^r - 1) + (2^k - 1), exact in the common case k = 0. 2^k is built from
+# its bit pattern. Agrees with numpy's expm1 to about 2 ulp.
+_LOG2_E = 1.4426950408889634
+_LN2_HIGH = 6.93147180369123816490e-01
+_LN2_LOW = 1.90821492927058770002e-10
+_EXP_ARGUMENT_LIMITS = (-708.0, 709.0)  # 2^k stays a normal float64; beyond, growth is 0 or inf anyway
+
+
+@intrinsic
+def _float_from_bits(typingctx, bits):
+    """The float64 whose bit pattern is the int64 ``bits`` (an LLVM bitcast, which vectorises)."""
+
+    def codegen(context, builder, signature, args):
+        return builder.bitcast(args[0], llvm_ir.DoubleType())
+
+    return types.float64(types.int64), codegen
+
+
+@njit(fastmath={"contract"})
+def _expm1(x):
+    """``expm1(x)`` to about 2 ulp, in arithmetic LLVM can run in SIMD lanes (see above)."""
+    low, high = _EXP_ARGUMENT_LIMITS
+    x = min(max(x, low), high)
+    k = np.floor(x * _LOG2_E + 0.5)
+    r = (x - k * _LN2_HIGH) - k * _LN2_LOW
+    # Horner from 1/13! down to 1/1!, written out so that LLVM vectorises it.
+    series = 1.0 / 6227020800.0
+    series = series * r + 1.0 / 479001600.0
+    series = series * r + 1.0 / 39916800.0
+    series = series * r + 1.0 / 3628800.0
+    series = series * r + 1.0 / 362880.0
+    series = series * r + 1.0 / 40320.0
+    series = series * r + 1.0 / 5040.0
+    series = series * r + 1.0 / 720.0
+    series = series * r + 1.0 / 120.0
+    series = series * r + 1.0 / 24.0
+    series = series * r + 1.0 / 6.0
+    series = series * r + 0.5
+    series = series * r + 1.0
+    scale = _float_from_bits((np.int64(k) + 1023) << 52)  # 2^k
+    return (series * r) * scale + (scale - 1.0)
+
+
+GBM_SUB_BLOCK_BYTES = 524_288
+"""Size of the normals buffer of one sub-block of paths (fits in a core's L2 cache)."""
+
+
+# ``_gbm_day`` must not call ``_daily_growth``: numba would compile that shared helper
+# with this function's fastmath flags, and fused multiply-adds would then change how
+# ``simulate_fund`` rounds (1 + 3 * (-1/3) would no longer be exactly zero).
+@njit(fastmath={"contract"})
+def _gbm_day(log_returns, count, leverage, carry, trading_drag, direction, fund, cumulative, extreme):
+    """Advance ``count`` paths by one day: fund NAVs, cumulative log returns and their extreme."""
+    if trading_drag == 0.0:  # separate loops: the drag term costs a sixth of the arithmetic
+        for path in range(count):
+            growth = 1.0 + leverage * _expm1(log_returns[path]) + carry
+            fund[path] = fund[path] * growth if growth > 0.0 else 0.0
+            level = cumulative[path] + log_returns[path]
+            cumulative[path] = level
+            extreme[path] = max(extreme[path], direction * level)
+    else:
+        for path in range(count):
+            index_return = _expm1(log_returns[path])
+            growth = 1.0 + leverage * index_return + carry - trading_drag * abs(index_return)
+            fund[path] = fund[path] * growth if growth > 0.0 else 0.0
+            level = cumulative[path] + log_returns[path]
+            cumulative[path] = level
+            extreme[path] = max(extreme[path], direction * level)
 
 
 @njit
 def gbm_outcomes(generator, drift, volatility, n_days, leverage, carry, trading_drag, start, fund_out, static_out):
     """Terminal values of ``fund_out.size`` GBM paths drawn from ``generator``; no path is stored.
 
-    Day ``t`` of a path has the simple index return ``expm1(drift + volatility * z)``
-    with ``z`` the generator's next standard normal, drawn path by path, day by day
-    (the order in which ``generator.standard_normal((paths, days))`` fills an
-    array). ``fund_out`` gets the daily-reset fund's final NAV, ``static_out`` the
-    final value of ``L`` times the index held from the start (absorbed at zero).
-    """
-    for path in range(fund_out.shape[0]):
-        fund = start
-        index_level = 1.0
-        alive = True
-        for _ in range(n_days):
-            index_return = math.expm1(drift + volatility * generator.standard_normal())
-            growth = _daily_growth(index_return, leverage, carry, trading_drag)
-            fund = fund * growth if growth > 0.0 else 0.0
-            index_level *= 1.0 + index_return
-            if start * ((1.0 - leverage) + leverage * index_level) <= 0.0:
-                alive = False
-        fund_out[path] = fund
-        static_out[path] = start * ((1.0 - leverage) + leverage * index_level) if alive else 0.0
+    Day ``t`` of a path has the log return ``x = drift + volatility * z`` with ``z`` the
+    generator's next standard normal, drawn path by path, day by day (the order in which
+    ``generator.standard_normal((paths, days))`` fills an array), and the simple index
+    return ``expm1(x)``. ``fund_out`` gets the daily-reset fund's final NAV, ``static_out``
+    the final value of ``L`` times the index held from the start (absorbed at zero).
 
+    The paths go through in sub-blocks: the normals of a few hundred paths are drawn into
+    a (days x paths) buffer, and each day then updates all of them at once, so the
+    arithmetic runs in SIMD lanes across paths. The static leg works in log space: its
+    value ``(1 - L) + L exp(c_t)`` (``c_t`` the cumulative log return) stays positive
+    exactly while ``c_t`` stays above ``log1p(-1/L)`` (``L > 1``) or below it (``L < 0``),
+    so only the running minimum or maximum of ``c_t`` and one final ``exp`` are needed.
+    """
+    n_paths = fund_out.shape[0]
+    width = max(8, min(256, GBM_SUB_BLOCK_BYTES // (8 * n_days)))
+    log_returns = np.empty((n_days, width + 8))  # padded rows: a stride of 2^k bytes would alias in L1
+    fund = np.empty(width)
+    cumulative = np.empty(width)
+    extreme = np.empty(width)  # running max of direction * c_t
+    if leverage > 1.0:  # alive while min c_t > log1p(-1/L), i.e. max(-c_t) < -log1p(-1/L)
+        direction, bound = -1.0, -math.log1p(-1.0 / leverage)
+    elif leverage < 0.0:  # alive while max c_t < log1p(-1/L)
+        direction, bound = 1.0, math.log1p(-1.0 / leverage)
+    else:  # 0 <= L <= 1: the value cannot reach zero
+        direction, bound = 0.0, math.inf
+    for first in range(0, n_paths, width):
+        count = min(width, n_paths - first)
+        for path in range(count):
+            for day in range(n_days):
+                log_returns[day, path] = drift + volatility * generator.standard_normal()
+        fund[:] = start
+        cumulative[:] = 0.0
+        extreme[:] = 0.0
+        for day in range(n_days):
+            _gbm_day(log_returns[day], count, leverage, carry, trading_drag, direction, fund, cumulative, extreme)
+        for path in range(count):
+            fund_out[first + path] = fund[path]
+            value = start * ((1.0 - leverage) + leverage * math.exp(cumulative[path]))
+            static_out[first + path] = value if extreme[path] < bound and value > 0.0 else 0.0

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ._conventions import check_spread_basis, spread_fraction
-from ._numba import njit
+from ._numba import lazy_njit
 from ._validation import as_array, as_positive_int, as_returns, as_scalar
 
 if TYPE_CHECKING:
@@ -299,7 +299,7 @@ _STATUS_TEXT = {
 }
 
 
-@njit
+@lazy_njit
 def _reflexive_market_kernel(exogenous, assets0, leverages, inverse_depth, daily_carry, reversal):
     n_days, n_funds = exogenous.shape[0], assets0.shape[0]
     index_return = np.zeros(n_days)

@@ -35,6 +35,7 @@ import inspect
 import itertools
 import json
 import numbers
+from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -51,6 +52,8 @@ _LIVE_DATASET = "setting"  # name of the live widget's data in its spec's ``data
 
 #: Largest embedded twin (chart JSON, data included) allowed by default: a page must stay under 2 MB.
 TWIN_BUDGET_BYTES = 1_500_000
+TEMPLATE_CACHE_SIZE = 16
+"""Chart templates an explorer keeps (one per set of axis domains met, most recent first)."""
 
 _SIGNIFICANT = 12  # grid values keep this many significant digits of the grid's largest value
 
@@ -206,6 +209,12 @@ class Explorer:
         :func:`lettools.charts.accessible`); the description must hold for every setting.
     decimals : int
         Decimal places kept for floats in the embedded data (smaller pages).
+    compute_grid : callable, optional
+        ``compute_grid(settings) -> pandas.DataFrame``: every grid point at once, for
+        explorers whose per-point ``compute`` would make the twin slow to build.
+        ``settings`` has one row per grid point (in the order of
+        ``itertools.product`` over the params' grids) and one column per parameter;
+        the result must equal what :meth:`grid_data_by_point` builds (the tests check).
     """
 
     compute: Callable[..., pd.DataFrame]
@@ -214,9 +223,10 @@ class Explorer:
     title: str
     description: str
     decimals: int = 6
+    compute_grid: Callable[[pd.DataFrame], pd.DataFrame] | None = None
     _grid_data: pd.DataFrame | None = field(default=None, init=False, repr=False)
     _grid_domains: dict[str, list[float]] | None = field(default=None, init=False, repr=False)
-    _templates: dict[str, dict] = field(default_factory=dict, init=False, repr=False)
+    _templates: OrderedDict[str, dict] = field(default_factory=OrderedDict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.params = tuple(self.params)
@@ -252,12 +262,21 @@ class Explorer:
     def grid_data(self) -> pd.DataFrame:
         """Every grid point's output, with one column per parameter (computed once, then cached)."""
         if self._grid_data is None:
-            frames = []
-            for combo in itertools.product(*(p.grid for p in self.params)):
-                values = dict(zip((p.name for p in self.params), combo, strict=False))
-                frames.append(self._frame(values).assign(**values))
-            self._grid_data = pd.concat(frames, ignore_index=True)
+            if self.compute_grid is None:
+                self._grid_data = self.grid_data_by_point()
+            else:
+                names = [p.name for p in self.params]
+                settings = pd.DataFrame(list(itertools.product(*(p.grid for p in self.params))), columns=names)
+                self._grid_data = self.compute_grid(settings)
         return self._grid_data
+
+    def grid_data_by_point(self) -> pd.DataFrame:
+        """The grid computed one point at a time with ``compute`` (what ``compute_grid`` must equal)."""
+        frames = []
+        for combo in itertools.product(*(p.grid for p in self.params)):
+            values = dict(zip((p.name for p in self.params), combo, strict=False))
+            frames.append(self._frame(values).assign(**values))
+        return pd.concat(frames, ignore_index=True)
 
     def domains(self, extra: pd.DataFrame | None = None) -> dict[str, list[float]]:
         """``[low, high]`` of each numeric column over the whole grid, widened to cover ``extra``."""
@@ -297,9 +316,12 @@ class Explorer:
         """The Vega-Lite spec of one setting, as :meth:`chart` would give it, built fast.
 
         Only the data change from one setting to the next, so the chart's
-        structure is built and validated once per set of axis domains and kept;
-        each call computes the data and puts them in the spec's ``datasets``.
-        This is what the live widget draws on every change.
+        structure is built once per set of axis domains and kept (the last
+        ``TEMPLATE_CACHE_SIZE`` of them); each call computes the data and puts them
+        in the spec's ``datasets``. This is what the live widget draws on every
+        change. Altair's schema validation (35-500 ms a template) is skipped here:
+        :meth:`template` with ``validate=True`` checks the same structure, and the
+        tests call it for every explorer.
         """
         unknown = set(values) - {p.name for p in self.params}
         if unknown:
@@ -308,10 +330,20 @@ class Explorer:
         domains = self.domains(frame)
         text, data_format = csv_values(frame, decimals=self.decimals)
         key = json.dumps([domains, data_format.to_dict()], sort_keys=True)
-        if key not in self._templates:
-            named = alt.NamedData(name=_LIVE_DATASET, format=data_format)
-            self._templates[key] = self._finish(self.draw(alt.Chart(named), domains)).to_dict()
-        return {**self._templates[key], "datasets": {_LIVE_DATASET: text}}
+        template = self._templates.get(key)
+        if template is None:
+            template = self.template(domains, data_format)
+            self._templates[key] = template
+            if len(self._templates) > TEMPLATE_CACHE_SIZE:
+                self._templates.popitem(last=False)
+        else:
+            self._templates.move_to_end(key)
+        return {**template, "datasets": {_LIVE_DATASET: text}}
+
+    def template(self, domains: Mapping[str, list[float]], data_format, *, validate: bool = False) -> dict:
+        """The live chart's Vega-Lite spec without its data, for given axis domains and data format."""
+        named = alt.NamedData(name=_LIVE_DATASET, format=data_format)
+        return self._finish(self.draw(alt.Chart(named), domains)).to_dict(validate=validate)
 
     def update(self, **values) -> dict:
         """One widget update as the benchmark times it: compute and build the Vega-Lite spec."""

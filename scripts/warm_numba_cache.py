@@ -19,6 +19,8 @@ import sys
 import numpy as np
 from numba.core.dispatcher import Dispatcher
 
+from lettools._numba import KERNEL_WRAPPERS
+
 
 def find_kernels() -> dict[str, Dispatcher]:
     """Every numba-compiled function defined in a lettools module, by qualified name."""
@@ -28,7 +30,7 @@ def find_kernels() -> dict[str, Dispatcher]:
     for info in pkgutil.iter_modules(lettools.__path__, prefix="lettools."):
         module = importlib.import_module(info.name)
         for name, obj in vars(module).items():
-            if isinstance(obj, Dispatcher) and obj.py_func.__module__ == info.name:
+            if isinstance(obj, (Dispatcher, *KERNEL_WRAPPERS)) and obj.py_func.__module__ == info.name:
                 kernels[f"{info.name}.{name}"] = obj
     return kernels
 

@@ -166,6 +166,7 @@ def test_outcome_summary_agrees_with_theory():
     assert 0.0 <= fund["prob_wipeout"] <= fund["prob_loss"] <= 1.0
 
 
+@pytest.mark.slow  # over 5 s: `make quick` leaves it to `make test`
 def test_mean_median_chart_is_described():
     grid = page.outcomes_explorer().grid_data()
     fund = grid.query("strategy == 'Daily-reset fund' and n_days == 252")[["sigma", "mean", "median"]]
@@ -215,6 +216,7 @@ def explorers():
 
 
 @pytest.mark.parametrize("name", sorted(EXPLORERS))
+@pytest.mark.slow  # over 5 s: `make quick` leaves it to `make test`
 def test_twins_stay_under_budget_and_are_described(explorers, name):
     twin = explorers[name].twin()
     check_accessible(twin)

@@ -266,6 +266,7 @@ def _page_charts():
 
 
 @pytest.mark.skipif(shutil.which("node") is None or not VL2SVG.exists(), reason="node or npm's vega-cli missing")
+@pytest.mark.slow  # over 5 s: `make quick` leaves it to `make test`
 def test_charts_render_in_vega(tmp_path):
     for name, chart in _page_charts().items():
         check_accessible(chart)

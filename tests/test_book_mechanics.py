@@ -186,6 +186,7 @@ def test_market_size_multiples():
 
 
 @pytest.mark.parametrize("factory", [days_explorer, balance_sheet_explorer])
+@pytest.mark.slow  # over 5 s: `make quick` leaves it to `make test`
 def test_twin_is_accessible_bound_and_under_budget(factory):
     explorer = factory()
     twin = explorer.twin()
@@ -196,6 +197,7 @@ def test_twin_is_accessible_bound_and_under_budget(factory):
     assert bound == {f"p_{p.name}" for p in explorer.params}
 
 
+@pytest.mark.slow  # over 5 s: `make quick` leaves it to `make test`
 def test_live_charts_compute_settings_off_the_grid():
     chart = balance_sheet_explorer().chart(leverage=2.5, index_return=0.125)
     check_accessible(chart)

@@ -53,6 +53,7 @@ def test_an_unstable_loop_runs_away_and_has_no_fixed_point():
         page.fixed_point_move(0.01, 1.0, 1.0, 0.0)
 
 
+@pytest.mark.slow  # over 5 s: `make quick` leaves it to `make test`
 def test_feedback_twin_stays_under_budget_and_carries_title_and_description():
     explorer = page.feedback_explorer()
     twin = explorer.twin()
@@ -66,6 +67,7 @@ def test_feedback_twin_stays_under_budget_and_carries_title_and_description():
     check_accessible(explorer.chart(long_assets=33.0, inverse_assets=7.0, depth_per_pct=3.5, shock=0.02))
 
 
+@pytest.mark.slow  # over 5 s: `make quick` leaves it to `make test`
 def test_twin_grid_holds_both_stable_and_runaway_settings():
     grid = page.feedback_explorer().grid_data()
     assert (grid["gain"] < 1).any() and (grid["gain"] >= 1).any()

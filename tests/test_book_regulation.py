@@ -144,6 +144,7 @@ def test_admissible_days_agree_with_the_closed_form_for_long_horizons():
     assert page.admissible_days(curve, 0.1) == closed
 
 
+@pytest.mark.slow  # over 5 s: `make quick` leaves it to `make test`
 def test_explorer_computes_the_curve_and_horizon_and_twin_fits_the_budget():
     explorer = page.holding_risk_explorer()
     frame = explorer.compute(leverage=3, sigma=0.3, risk="loses over 20%", limit=0.1)

@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import lettools
 
 PACKAGE = Path(lettools.__file__).parent
@@ -23,6 +25,7 @@ def make_read_only(root: Path) -> None:
         path.chmod(mode)
 
 
+@pytest.mark.slow  # over 5 s: `make quick` leaves it to `make test`
 def test_import_and_first_call_on_a_read_only_install(tmp_path):
     site = tmp_path / "site"
     shutil.copytree(PACKAGE, site / "lettools", ignore=shutil.ignore_patterns("__pycache__"))

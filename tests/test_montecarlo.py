@@ -12,6 +12,7 @@ from lettools import (
     kernels,
     log_growth_rate,
     reference,
+    simulate_fund,
     simulate_outcomes,
     static_leverage_path,
     terminal_value,
@@ -27,33 +28,51 @@ def test_numba_generator_draws_numpys_normals():
     assert drawn[0] == pytest.approx(np.prod(np.exp(normals)), rel=1e-13)
 
 
-@pytest.mark.parametrize("leverage, sigma", [(3.0, 0.2), (3.0, 3.0), (-2.0, 2.0), (0.5, 0.4)])
-def test_kernel_matches_reference_including_wipeouts(leverage, sigma):
+@pytest.mark.parametrize("leverage, sigma, trading_drag",
+                         [(3.0, 0.2, 0.0), (3.0, 3.0, 0.0), (-2.0, 2.0, 0.0), (0.5, 0.4, 0.0), (3.0, 0.4, 0.006),
+                          (-3.0, 0.4, 0.012), (1.0, 0.3, 0.0), (0.0, 0.3, 0.0)])
+def test_kernel_matches_reference_including_wipeouts(leverage, sigma, trading_drag):
+    # The kernel's expm1 is its own polynomial (within 2 ulp of numpy's) and its static leg
+    # works in log space, so the two agree to rounding: 1e-12 relative, or 1e-13 of the
+    # amount invested for a static value that ends near zero (cancellation in 1 - L + L S).
     drift, volatility = gbm_parameters(0.05, sigma, 252)
-    fund, static = np.empty(500), np.empty(500)
-    kernels.gbm_outcomes(np.random.default_rng(4), drift, volatility, 60, leverage, -1e-4, 0.0, 1.0, fund, static)
+    fund, static = np.empty(700), np.empty(700)  # several sub-blocks and a partial one
+    kernels.gbm_outcomes(np.random.default_rng(4), drift, volatility, 60, leverage, -1e-4, trading_drag, 1.0,
+                         fund, static)
     expected_fund, expected_static = reference.gbm_outcomes(
-        np.random.default_rng(4), drift, volatility, 60, leverage, -1e-4, 0.0, 1.0, 500)
+        np.random.default_rng(4), drift, volatility, 60, leverage, -1e-4, trading_drag, 1.0, 700)
     np.testing.assert_allclose(fund, expected_fund, rtol=1e-12, atol=0)
-    np.testing.assert_allclose(static, expected_static, rtol=1e-12, atol=0)
+    np.testing.assert_allclose(static, expected_static, rtol=1e-12, atol=1e-13)
+    np.testing.assert_array_equal(static == 0.0, expected_static == 0.0)
     if sigma > 1:
         assert np.mean(fund == 0.0) > 0.01  # wipeouts really happened
 
 
-def test_kernel_matches_reference_with_a_trading_cost():
-    drift, volatility = gbm_parameters(0.05, 0.25, 252)
-    fund, static = np.empty(500), np.empty(500)
-    kernels.gbm_outcomes(np.random.default_rng(4), drift, volatility, 60, 3.0, -1e-4, 6e-4, 1.0, fund, static)
-    expected_fund, _ = reference.gbm_outcomes(np.random.default_rng(4), drift, volatility, 60, 3.0, -1e-4, 6e-4, 1.0, 500)
-    np.testing.assert_allclose(fund, expected_fund, rtol=1e-12, atol=0)
+def test_kernel_expm1_is_within_two_ulp_of_numpy():
+    x = np.concatenate([np.linspace(-0.5, 0.5, 10_001), np.geomspace(1e-300, 700, 3000),
+                        -np.geomspace(1e-300, 700, 3000), [0.0, -0.0]])
+    ours = np.array([kernels._expm1(v) for v in x])
+    assert np.all(np.abs(ours - np.expm1(x)) <= 2 * np.spacing(np.abs(np.expm1(x))))
+
+
+def test_cost_parameters_match_simulate_fund():
+    costs = dict(rate=0.03, expense_ratio=0.0091, spread=0.01, trading_cost=0.001)
+    index_returns = gbm_returns(2000, 30, 0.08, 0.25, seed=5)
+    for basis in ("notional", "borrowed"):
+        for leverage in (3.0, -2.0):
+            result = simulate_outcomes(leverage, 0.08, 0.25, 30, n_paths=2000, seed=5, spread_basis=basis, **costs)
+            expected = terminal_value(index_returns, leverage, spread_basis=basis, **costs)
+            np.testing.assert_allclose(result.fund, expected, rtol=1e-12)
+            assert (result.spread, result.spread_basis, result.trading_cost) == (0.01, basis, 0.001)
+    with pytest.raises(ValueError, match="spread_basis"):
+        simulate_outcomes(3, 0.08, 0.25, 30, n_paths=10, seed=5, spread_basis="gross")
 
 
 def test_outcomes_equal_the_path_simulators():
-    costs = dict(rate=0.03, expense_ratio=0.0091, spread=0.006, spread_basis="borrowed", trading_cost=0.0005)
-    result = simulate_outcomes(3, 0.08, 0.25, 40, n_paths=3000, seed=17, **costs)
+    result = simulate_outcomes(3, 0.08, 0.25, 40, n_paths=3000, seed=17, rate=0.03, expense_ratio=0.0091)
     index_returns = gbm_returns(3000, 40, 0.08, 0.25, seed=17)
     np.testing.assert_allclose(
-        result.fund, terminal_value(index_returns, 3, **costs), rtol=1e-12)
+        result.fund, terminal_value(index_returns, 3, rate=0.03, expense_ratio=0.0091), rtol=1e-12)
     np.testing.assert_allclose(result.static, static_leverage_path(index_returns, 3)[:, -1], rtol=1e-12)
 
 
@@ -120,3 +139,11 @@ def test_memory_grows_with_paths_not_days():
     tracemalloc.stop()
     stored_returns = 20_000 * 2000 * 8
     assert peak < 4_000_000 < stored_returns / 50
+
+
+def test_monte_carlo_kernel_leaves_simulate_fund_rounding_alone():
+    # The Monte Carlo kernel is compiled with fused multiply-adds; the path kernels must still
+    # round like numpy, where 1 + 3 * (-1/3) is exactly zero (a wipeout), not 5.6e-17.
+    simulate_outcomes(3, 0.05, 0.2, 5, n_paths=10, seed=0, trading_cost=0.001)
+    assert simulate_fund([-1 / 3], 3).tolist() == [1.0, 0.0]
+    assert terminal_value([-1 / 3], 3) == 0.0

@@ -166,3 +166,24 @@ def test_two_day_values_matches_the_worked_example():
     assert frame["index"].round(6).tolist() == [100.0, 110.0, 99.0]
     assert frame["fund"].round(6).tolist() == [100.0, 120.0, 96.0]
     assert frame["held"].round(6).tolist() == [100.0, 120.0, 98.0]
+
+
+def test_template_cache_is_bounded_and_reuses_the_latest():
+    from lettools.twin import TEMPLATE_CACHE_SIZE
+
+    explorer = Explorer(_line, [Param("slope", [1, 2, 3], live=(0.0, 100.0, 1.0))], _draw, title="T", description="D")
+    for slope in range(TEMPLATE_CACHE_SIZE + 10):  # every slope widens the y axis: a new template each
+        explorer.update(slope=float(slope + 4))
+    assert len(explorer._templates) == TEMPLATE_CACHE_SIZE
+    latest = next(reversed(explorer._templates))
+    explorer.update(slope=float(TEMPLATE_CACHE_SIZE + 13))
+    assert next(reversed(explorer._templates)) == latest and len(explorer._templates) == TEMPLATE_CACHE_SIZE
+
+
+def test_compute_grid_replaces_the_point_by_point_grid():
+    def grid(settings):
+        frames = [_line(s).assign(slope=s) for s in settings["slope"]]
+        return pd.concat(frames, ignore_index=True)
+
+    explorer = Explorer(_line, [Param("slope", [1, 2, 3])], _draw, title="T", description="D", compute_grid=grid)
+    pd.testing.assert_frame_equal(explorer.grid_data(), explorer.grid_data_by_point(), check_exact=True)

@@ -266,6 +266,34 @@ def drag_profile(
     return pd.DataFrame([row])
 
 
+def drag_profile_grid(settings: pd.DataFrame, volatility: float = 0.20) -> pd.DataFrame:
+    """:func:`drag_profile` at every row of ``settings``, with the settings as columns (the explorer's grid).
+
+    Each cost component depends on few of the settings (financing on the leverage, rate
+    and spread; trading on the leverage and trading cost), so the engine is called once
+    per such combination over every leverage at once, and the components are added as
+    :func:`lettools.cost_breakdown` adds them: about 50 engine calls for the explorer's
+    4,320 points instead of 4,320. The tests hold it equal to the point-by-point grid.
+    """
+    leverage = settings["leverage"].to_numpy(dtype=np.float64)
+    levels = np.unique(leverage)
+    financing = np.empty(len(settings))
+    trading = np.empty(len(settings))
+    zero = dict(rate=0.0, expense_ratio=0.0, spread=0.0, trading_cost=0.0, volatility=volatility)
+    for (rate, spread), rows in settings.groupby(["benchmark_rate", "spread"]).indices.items():
+        part = cost_breakdown(levels, **{**zero, "rate": rate, "spread": spread})["financing"].to_numpy()
+        financing[rows] = part[np.searchsorted(levels, leverage[rows])]
+    for trading_cost, rows in settings.groupby("trading_cost").indices.items():
+        part = cost_breakdown(levels, **{**zero, "trading_cost": trading_cost})["trading"].to_numpy()
+        trading[rows] = part[np.searchsorted(levels, leverage[rows])]
+    fees = settings["expense_ratio"].to_numpy(dtype=np.float64)
+    total = financing + fees + trading
+    lost = cost_over_horizon(pd.DataFrame({"total": total}), list(HORIZONS)).to_numpy().T
+    frame = pd.DataFrame({"financing": financing, "fees": fees, "trading": trading, "total": total})
+    frame[[f"lost_{years:g}" for years in HORIZONS]] = lost
+    return pd.concat([frame, settings], axis=1)
+
+
 def _draw_drag(base: alt.Chart, domains: Mapping[str, list[float]]) -> alt.VConcatChart:
     names = list(_COMPONENT_LABELS.values())
     label = " : ".join(f"datum.component === {key!r} ? {name!r}" for key, name in _COMPONENT_LABELS.items())
@@ -347,6 +375,7 @@ def cost_explorer() -> Explorer:
             "held."
         ),
         decimals=6,
+        compute_grid=drag_profile_grid,
     )
 
 

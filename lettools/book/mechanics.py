@@ -7,6 +7,7 @@ out: the chapter is about how exposure is held and reset, not what it costs.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 
 import altair as alt
@@ -454,11 +455,8 @@ def balance_sheet_explorer() -> Explorer:
     moves = np.round(np.arange(-0.10, 0.1001, 0.01), 2)
 
     def compute(leverage: float, index_return: float) -> pd.DataFrame:
-        extremes = [balance_sheet(leverage, move) for move in (moves[0], moves[-1], index_return)]
-        low, high = (
-            min(_stack_extremes(sheet)[0] for sheet in extremes),
-            max(_stack_extremes(sheet)[1] for sheet in extremes),
-        )
+        extremes = [_sheet_extremes(leverage, move) for move in (moves[0], moves[-1], index_return)]
+        low, high = min(low for low, _ in extremes), max(high for _, high in extremes)
         return balance_sheet(leverage, index_return).assign(low=low * 1.05, high=high * 1.05)
 
     return Explorer(
@@ -480,11 +478,19 @@ def balance_sheet_explorer() -> Explorer:
     )
 
 
+@functools.lru_cache(maxsize=256)
+def _sheet_extremes(leverage: float, index_return: float) -> tuple[float, float]:
+    """:func:`_stack_extremes` of one day's balance sheet (memoised: the grid asks for each many times)."""
+    return _stack_extremes(balance_sheet(leverage, index_return))
+
+
 def _stack_extremes(sheet: pd.DataFrame) -> tuple[float, float]:
     """Lowest and highest point reached by any stacked bar or level of a balance sheet (0 included)."""
-    grouped = sheet.groupby(["stage", "side"])["amount"]
-    low = min(0.0, grouped.apply(lambda a: a.clip(upper=0).sum()).min(), sheet["target"].min())
-    high = max(0.0, grouped.apply(lambda a: a.clip(lower=0).sum()).max(), sheet["target"].max())
+    amount = sheet["amount"]
+    stacks = pd.DataFrame({"below": amount.clip(upper=0), "above": amount.clip(lower=0)}).groupby(
+        [sheet["stage"], sheet["side"]]).sum()
+    low = min(0.0, stacks["below"].min(), sheet["target"].min())
+    high = max(0.0, stacks["above"].max(), sheet["target"].max())
     return float(low), float(high)
 
 
