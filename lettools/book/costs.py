@@ -446,6 +446,8 @@ def tracking_and_divergence(
     ----------
     returns : array_like or pandas.Series
         The index's daily simple returns; a Series keeps its dates as the index.
+        Give total returns for a swap-based fund's target; price returns
+        simulate a fund whose swap pays the price change only.
     leverage : float
         Leverage ``L``.
     rate, expense_ratio, spread, spread_basis, trading_cost
