@@ -1,8 +1,9 @@
 """What a leveraged fund costs its holders: financing, fees and the daily rebalance.
 
-Every annual *drag* here is measured against ``L`` times the index's price
-return: a fund whose return over a year is ``L * R`` exactly has zero drag. On
-that yardstick a daily-reset fund's year costs, as decimals of its assets,
+Every annual *drag* here is measured against ``L`` times the index's *total*
+return ``R`` (price change plus dividends reinvested), which is what a total
+return swap pays: a fund whose daily return is exactly ``L * R`` has zero drag.
+On that yardstick a daily-reset fund's year costs, as decimals of its assets,
 
 * financing ``(L - 1) * rate + spread_fraction(L, spread_basis) * spread``: the
   benchmark rate on the borrowed part, plus the dealer's spread on the swap
@@ -13,6 +14,12 @@ that yardstick a daily-reset fund's year costs, as decimals of its assets,
   interest is a credit;
 * the expense ratio;
 * trading: the cost of the daily rebalancing trade ``A (L^2 - L) R``.
+
+Against ``L`` times the *price* return instead, a fund that receives the total
+return would also show a credit of ``L * q`` a year, ``q`` the dividend yield
+(about 2% for the S&P 500 in the 2010s, so 6% for a 3x fund); no function here
+includes it. Index data without dividends, such as the price series that
+install with the book, simulate a fund whose swap pays the price return only.
 
 Money amounts are in whatever currency unit ``assets`` is given in.
 """
@@ -101,7 +108,7 @@ def cost_breakdown(
 ):
     """Annual drag of a daily-reset fund, by source, as decimals of its assets.
 
-    The drag is measured against ``L`` times the index's price return (see the
+    The drag is measured against ``L`` times the index's total return (see the
     module notes): ``financing = (L - 1) * rate + spread_fraction(L, spread_basis) * spread``
     (negative for ``L < 1``: interest earned on cash), ``expense_ratio``, and
     ``trading = trading_cost * |L^2 - L| * E|R| * periods_per_year``, the cost of
@@ -299,7 +306,7 @@ def diy_leverage_cost(leverage, *, borrow_rate: float, other_costs: float = 0.0)
     rate) or implicitly through futures (``borrow_rate`` is the financing rate
     priced into the futures, roughly the benchmark rate plus a basis). On the
     same yardstick as :func:`cost_breakdown` (against ``L`` times the index's
-    price return) the drag is ``(L - 1) * borrow_rate + other_costs``. Compare it
+    total return, dividends included) the drag is ``(L - 1) * borrow_rate + other_costs``. Compare it
     with a fund's ``total``. Unlike the fund, a position you do not rebalance has
     static leverage, which drifts as the index moves.
 

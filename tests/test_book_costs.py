@@ -277,3 +277,16 @@ def test_charts_render_in_vega(tmp_path):
         assert result.returncode == 0, f"{name}: {result.stderr[:500]}"
         assert "WARN" not in result.stderr, f"{name}: {result.stderr[:500]}"
         assert (tmp_path / "chart.svg").read_text().count("<path") > 3, name
+
+
+def test_real_fund_periods_divide_each_period_lag_by_the_spread_fraction():
+    table = costs.real_fund_periods()
+    assert list(table.index) == ["2009-2024", *costs.REAL_FUND_PERIODS]
+    assert table.loc["2009-2024", "UPRO_notional"] == pytest.approx(costs.REAL_FUND_LAGS["UPRO"]["lag"] / 3)
+    late = costs.REAL_FUND_PERIODS["2022-2024"]
+    assert table.loc["2022-2024", "SSO_borrowed"] == pytest.approx(late["lag"]["SSO"] / 1)
+    assert table.loc["2022-2024", "gap_notional_se"] == late["spread_gap"]["notional"][1]
+    # The chapter's reading: the notional basis fits the low-rate years, not 2022-2024 (over 2 standard errors).
+    early_gap, early_se = costs.REAL_FUND_PERIODS["2009-2021"]["spread_gap"]["notional"]
+    assert abs(early_gap) < 2 * early_se
+    assert abs(late["spread_gap"]["notional"][0]) > 2 * late["spread_gap"]["notional"][1]

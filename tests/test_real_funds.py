@@ -5,8 +5,9 @@ Reads ``../shared/data/sp500_sso_upro_nav_spxtr_rf.csv`` relative to the reposit
 ``L R_TR + (1 - L) r - f`` (total-return index, Treasury-bill rate, expense ratio), times 252. On a
 flat index the model's daily return is linear in the spread, so the least-squares spread on a basis
 is the lag divided by the spread fraction (``|L|`` on the notional, ``L - 1`` on the borrowed part).
-The chapter on costs quotes the lags from :data:`lettools.book.costs.REAL_FUND_LAGS`; this test
-checks them against the data. Run with ``-s`` to see the figures.
+The chapter on costs quotes the lags from :data:`lettools.book.costs.REAL_FUND_LAGS` (and the sub-periods,
+the rate slope and UPRO's 2009-2018 returns stored beside them); this test checks them against the data.
+Run with ``-s`` to see the figures.
 """
 
 from pathlib import Path
@@ -17,7 +18,14 @@ import pytest
 
 from lettools import simulate_fund
 from lettools._conventions import spread_fraction
-from lettools.book.costs import REAL_FUND_JOINT, REAL_FUND_LAGS
+from lettools.book.costs import (
+    REAL_FUND_JOINT,
+    REAL_FUND_LAGS,
+    REAL_FUND_PERIODS,
+    REAL_FUND_RATE_SLOPE,
+    REAL_UPRO_2009_2018,
+    UPRO_MODEL_COSTS,
+)
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "sp500_sso_upro_nav_spxtr_rf.csv"
 FIRST, LAST = "2009-06-25", "2024-12-31"
@@ -28,12 +36,17 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-@pytest.fixture(scope="module")
-def history() -> pd.DataFrame:
+def load(first: str, last: str) -> pd.DataFrame:
+    """The data's rows from ``first`` to ``last`` on which both funds, the index and the rate are known."""
     frame = pd.read_csv(DATA, parse_dates=["Date"]).set_index("Date").sort_index()
     # T-bill interest accrues on every calendar row; a day missing a price must not lose it.
     frame["rf_accrued"] = frame["RF_daily"].fillna(0.0).cumsum()
-    frame = frame.loc[FIRST:LAST].dropna(subset=["SSO_NAV", "UPRO_NAV", "SPXTR_close", "RF_daily"])
+    return frame.loc[first:last].dropna(subset=["SSO_NAV", "UPRO_NAV", "SPXTR_close", "RF_daily"])
+
+
+@pytest.fixture(scope="module")
+def history() -> pd.DataFrame:
+    frame = load(FIRST, LAST)
     assert len(frame) > 3000
     return frame
 
@@ -55,6 +68,8 @@ def measure(history: pd.DataFrame, fund: str) -> dict:
         "residual_sd_bp": float(np.std(residual, ddof=1)) * 1e4,
         "robust_sd_bp": 1.4826 * float(np.median(np.abs(residual - np.median(residual)))) * 1e4,
         "correlation": float(np.corrcoef(real_returns, leverage * index_returns)[0, 1]),
+        "tracking_difference_bp": float(np.mean(real_returns - leverage * index_returns)) * 1e4,
+        "tracking_error_bp": float(np.std(real_returns - leverage * index_returns, ddof=1)) * 1e4,
         "spread": {basis: lag / spread_fraction(leverage, basis) for basis in ("notional", "borrowed")},
         "residual": residual, "index_returns": index_returns, "rate": rate, "real": real,
     }
@@ -76,6 +91,8 @@ def test_the_book_quotes_the_measured_lag_and_residual(measured, fund):
     assert figures["residual_sd_bp"] == pytest.approx(quoted["residual_sd_bp"], abs=0.05)
     assert figures["robust_sd_bp"] == pytest.approx(quoted["robust_sd_bp"], abs=0.05)
     assert figures["correlation"] == pytest.approx(quoted["correlation"], abs=5e-6)
+    assert figures["tracking_difference_bp"] == pytest.approx(quoted["tracking_difference_bp"], abs=0.005)
+    assert figures["tracking_error_bp"] == pytest.approx(quoted["tracking_error_bp"], abs=0.005)
 
 
 def test_one_spread_on_the_notional_explains_both_funds(measured):
@@ -89,17 +106,81 @@ def test_one_spread_on_the_notional_explains_both_funds(measured):
 
 @pytest.mark.parametrize("spread_basis", ["notional", "borrowed"])
 def test_the_book_quotes_the_joint_figures(measured, spread_basis):
-    upro, sso = measured["UPRO"], measured["SSO"]
+    upro = measured["UPRO"]
     # The gap between the two funds' spreads, from the daily shortfalls each divided by its spread fraction.
-    daily_gap = (-upro["residual"] / spread_fraction(FUNDS["UPRO"][0], spread_basis)
-                 + sso["residual"] / spread_fraction(FUNDS["SSO"][0], spread_basis))
-    gap, standard_error = daily_gap.mean() * 252, daily_gap.std(ddof=1) / np.sqrt(daily_gap.size) * 252
+    gap, standard_error = spread_gap(measured, spread_basis)
     print(f"\n{spread_basis}: UPRO's spread minus SSO's {gap:+.3%} a year, standard error {standard_error:.3%}")
     quoted_gap, quoted_error = REAL_FUND_JOINT["spread_gap"][spread_basis]
     assert gap == pytest.approx(quoted_gap, abs=5e-5)
     assert standard_error == pytest.approx(quoted_error, abs=5e-5)
     turnover = np.abs(upro["index_returns"]).mean() * 252
     assert turnover == pytest.approx(REAL_FUND_JOINT["abs_index_return_per_year"], abs=5e-4)
+    assert upro["rate"].mean() == pytest.approx(REAL_FUND_JOINT["mean_rate"], abs=5e-6)
+
+
+def spread_gap(measured: dict, spread_basis: str) -> tuple[float, float]:
+    """UPRO's spread minus SSO's and its standard error, from the daily shortfalls (annual decimals)."""
+    upro, sso = measured["UPRO"], measured["SSO"]
+    daily_gap = (-upro["residual"] / spread_fraction(FUNDS["UPRO"][0], spread_basis)
+                 + sso["residual"] / spread_fraction(FUNDS["SSO"][0], spread_basis))
+    return daily_gap.mean() * 252, daily_gap.std(ddof=1) / np.sqrt(daily_gap.size) * 252
+
+
+@pytest.mark.parametrize("period", sorted(REAL_FUND_PERIODS))
+def test_the_book_quotes_the_sub_periods(history, period):
+    quoted = REAL_FUND_PERIODS[period]
+    # Start one row early so that the first return is the quoted first day's.
+    start = history.index[history.index.get_loc(pd.Timestamp(quoted["first"])) - 1]
+    window = history.loc[start:quoted["last"]]
+    figures = {fund: measure(window, fund) for fund in FUNDS}
+    assert figures["UPRO"]["days"] == quoted["days"]
+    assert figures["UPRO"]["rate"].mean() == pytest.approx(quoted["mean_rate"], abs=5e-6)
+    for fund in FUNDS:
+        assert figures[fund]["lag"] == pytest.approx(quoted["lag"][fund], abs=5e-6)
+    for basis in ("notional", "borrowed"):
+        gap, error = spread_gap(figures, basis)
+        print(f"\n{period} {basis}: gap {gap:+.3%} (se {error:.3%})")
+        assert (gap, error) == pytest.approx(quoted["spread_gap"][basis], abs=5e-6)
+
+
+@pytest.mark.parametrize("fund", sorted(FUNDS))
+def test_the_book_quotes_how_the_lag_moves_with_the_rate(measured, fund):
+    figures = measured[fund]
+    design = np.column_stack([np.ones_like(figures["rate"]), figures["rate"]])
+    intercept, slope = np.linalg.lstsq(design, -figures["residual"] * 252, rcond=None)[0]
+    print(f"\n{fund}: shortfall {intercept:.3%} + {slope:.3f} r")
+    assert (intercept, slope) == pytest.approx(REAL_FUND_RATE_SLOPE[fund], abs=5e-4)
+
+
+def test_the_book_quotes_upro_2009_to_2018():
+    quoted = REAL_UPRO_2009_2018
+    frame = load("2009-06-01", quoted["last"])
+    frame = frame.iloc[frame.index.get_loc(pd.Timestamp(quoted["first"])):]
+    total = frame["SPXTR_close"].pct_change().to_numpy()[1:]
+    price = frame["SPX_close"].pct_change().to_numpy()[1:]
+    rate = np.diff(frame["rf_accrued"].to_numpy()) * 252
+    nav = frame["UPRO_NAV"].to_numpy()
+    assert total.size == quoted["days"]
+    # The model, day by day in numpy: total return, the realised bill rate, the fee, the spread on the
+    # notional and trading on the rebalance |L^2 - L| |R| = 6 |R|.
+    f, s, c = (UPRO_MODEL_COSTS[key] for key in ("expense_ratio", "spread", "trading_cost"))
+    model = np.prod(1 + 3 * total - 2 * rate / 252 - f / 252 - 3 * s / 252 - c * 6 * np.abs(total)) - 1
+    figures = {
+        "fund_return": nav[-1] / nav[0] - 1,
+        "target_return": 3 * (np.prod(1 + total) - 1),
+        "price_target_return": 3 * (np.prod(1 + price) - 1),
+        "model_return": model,
+        "model_return_no_costs": np.prod(1 + 3 * total) - 1,
+        "mean_rate": rate.mean(),
+        "dividend_yield": (np.log1p(total).sum() - np.log1p(price).sum()) / total.size * 252,
+    }
+    print(f"\nUPRO {quoted['first']}..{quoted['last']}: {figures}")
+    for key, value in figures.items():
+        tolerance = 5e-6 if key in ("mean_rate",) else 5e-5 if key == "dividend_yield" else 5e-4
+        assert value == pytest.approx(quoted[key], abs=tolerance), key
+    # The simulator agrees with the numpy model.
+    simulated = simulate_fund(total, 3, rate=rate, **UPRO_MODEL_COSTS)
+    assert simulated[-1] - 1 == pytest.approx(model, rel=1e-9)
 
 
 @pytest.mark.parametrize("spread_basis", ["notional", "borrowed"])

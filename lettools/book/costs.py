@@ -6,7 +6,8 @@ the expense-ratio comparison, the real funds' measured lags and the spreads
 they imply, tracking difference, tracking error and performance divergence on
 index history, the do-it-yourself comparison with margin rules, and the
 investor's own round-trip costs. Every drag is an annual
-decimal of assets, measured against ``L`` times the index's price return.
+decimal of assets, measured against ``L`` times the index's total return (price
+change plus dividends), which is what a total return swap pays.
 """
 
 from __future__ import annotations
@@ -49,6 +50,11 @@ __all__ = [
     "diy_chart",
     "REAL_FUND_LAGS",
     "REAL_FUND_JOINT",
+    "REAL_FUND_PERIODS",
+    "REAL_FUND_RATE_SLOPE",
+    "REAL_UPRO_2009_2018",
+    "UPRO_MODEL_COSTS",
+    "real_fund_periods",
     "real_fund_spreads",
     "two_fund_fit",
     "margin_leverage_cap",
@@ -87,24 +93,96 @@ EXPENSE_RATIOS = pd.DataFrame(
 #: ``L R_TR + (1 - L) r - f``, times 252 (annual decimal); ``residual_sd_bp``: the standard deviation of
 #: that daily shortfall, basis points; ``robust_sd_bp``: the same spread measured robustly (1.4826 times the
 #: median absolute deviation), which a few outlying days do not move; ``correlation``: of the fund's daily
-#: NAV return with ``L R_TR``.
+#: NAV return with ``L R_TR``; ``tracking_difference_bp`` and ``tracking_error_bp``: the mean and the standard
+#: deviation of the daily tracking difference in the strict sense, the fund's NAV return minus ``L R_TR``
+#: (basis points; the mean includes the financing and the fee).
 #: The data may not be redistributed, so the book quotes these figures and the test recomputes them.
 REAL_FUND_LAGS = {
     "UPRO": {"leverage": 3.0, "expense_ratio": 0.0091, "lag": 0.01738, "residual_sd_bp": 6.07,
-             "robust_sd_bp": 1.15, "correlation": 0.99981},
+             "robust_sd_bp": 1.15, "correlation": 0.99981, "tracking_difference_bp": -1.92,
+             "tracking_error_bp": 6.28},
     "SSO": {"leverage": 2.0, "expense_ratio": 0.0089, "lag": 0.01222, "residual_sd_bp": 4.23,
-            "robust_sd_bp": 1.32, "correlation": 0.99980},
+            "robust_sd_bp": 1.32, "correlation": 0.99980, "tracking_difference_bp": -1.27,
+            "tracking_error_bp": 4.30},
 }
 
 
 #: The same data, jointly: for each spread basis, the mean annual difference between the spread UPRO needs
 #: and the spread SSO needs (UPRO minus SSO) and its standard error (from the daily differences of the two
 #: funds' shortfalls, each divided by its spread fraction); and ``abs_index_return_per_year``, the sum of
-#: the index's absolute daily returns per year, which sizes the rebalancing trades in a two-fund fit.
+#: the index's absolute daily returns per year, which sizes the rebalancing trades in a two-fund fit; and
+#: ``mean_rate``, the Treasury-bill rate's mean over the sample, annual decimal.
 REAL_FUND_JOINT = {
     "spread_gap": {"notional": (-0.00032, 0.00045), "borrowed": (-0.00353, 0.00091)},
     "abs_index_return_per_year": 1.828,
+    "mean_rate": 0.01093,
 }
+
+#: The lags of :data:`REAL_FUND_LAGS` and the spread gaps of :data:`REAL_FUND_JOINT` in two sub-periods, the
+#: low-rate years to the end of 2021 and the high-rate years 2022 to 2024, measured the same way by
+#: ``tests/test_real_funds.py``: ``first`` and ``last`` (the first and last daily returns), ``days``,
+#: ``mean_rate`` (the Treasury-bill rate's mean, annual decimal), ``lag`` per fund and ``spread_gap`` per basis
+#: (UPRO's spread minus SSO's and its standard error, annual decimals).
+REAL_FUND_PERIODS = {
+    "2009-2021": {"first": "2009-06-26", "last": "2021-12-31", "days": 3152, "mean_rate": 0.00449,
+                  "lag": {"UPRO": 0.01421, "SSO": 0.01127},
+                  "spread_gap": {"notional": (-0.00090, 0.00052), "borrowed": (-0.00417, 0.00105)}},
+    "2022-2024": {"first": "2022-01-03", "last": "2024-12-31", "days": 753, "mean_rate": 0.03788,
+                  "lag": {"UPRO": 0.03065, "SSO": 0.01616},
+                  "spread_gap": {"notional": (0.00213, 0.00077), "borrowed": (-0.00084, 0.00164)}},
+}
+
+#: Least-squares line of each fund's daily shortfall (annualised, as in :data:`REAL_FUND_LAGS`) on the day's
+#: Treasury-bill rate over the whole sample: ``(intercept, slope)``, the intercept an annual decimal and the
+#: slope per unit of the annual rate. Measured by ``tests/test_real_funds.py``.
+REAL_FUND_RATE_SLOPE = {"UPRO": (0.01308, 0.393), "SSO": (0.01063, 0.145)}
+
+#: UPRO from 25 June 2009 to 31 December 2018 (2,395 daily returns), measured by ``tests/test_real_funds.py``
+#: from its NAVs, the S&P 500 total-return and price indices and the one-month Treasury-bill rate. Returns over
+#: the whole window, decimals: ``fund_return`` (the real fund's NAV); ``target_return``, three times the
+#: total-return index's; ``price_target_return``, three times the price index's; ``model_return``, the model
+#: ``1 + 3 R_TR - 2 r/P - f/P - 3 s/P - 6 c |R_TR|`` day by day with the realised bill rate, ``f = 0.0091``,
+#: ``s = 0.005`` and ``c = 0.0002`` (:data:`UPRO_MODEL_COSTS`); ``model_return_no_costs``, the same with every
+#: cost and the rate at zero. ``mean_rate`` and ``dividend_yield`` (the total-return index's mean log return
+#: minus the price index's, times 252) are annual decimals.
+REAL_UPRO_2009_2018 = {
+    "first": "2009-06-25", "last": "2018-12-31", "days": 2395,
+    "fund_return": 13.402, "target_return": 6.969, "price_target_return": 5.172,
+    "model_return": 12.924, "model_return_no_costs": 17.978,
+    "mean_rate": 0.00325, "dividend_yield": 0.0209,
+}
+
+#: The costs of the model in :data:`REAL_UPRO_2009_2018` (and of the chapter's simulated fund): UPRO's expense
+#: ratio, an illustrative spread on the notional near the N-PORT filing's, an illustrative trading cost.
+UPRO_MODEL_COSTS = {"expense_ratio": 0.0091, "spread": 0.005, "trading_cost": 0.0002}
+
+
+def real_fund_periods() -> pd.DataFrame:
+    """The spreads the real funds imply on each basis, over the whole sample and in two sub-periods.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per period (``2009-2024`` from :data:`REAL_FUND_LAGS` and
+        :data:`REAL_FUND_JOINT`, then those of :data:`REAL_FUND_PERIODS`):
+        ``mean_rate``; for each basis, ``UPRO_<basis>`` and ``SSO_<basis>`` (the
+        lag over the spread fraction), ``gap_<basis>`` (UPRO minus SSO, as
+        measured from the daily data) and ``gap_<basis>_se`` (its standard
+        error); all annual decimals.
+    """
+    periods = {"2009-2024": {"mean_rate": REAL_FUND_JOINT["mean_rate"],
+                             "lag": {fund: row["lag"] for fund, row in REAL_FUND_LAGS.items()},
+                             "spread_gap": REAL_FUND_JOINT["spread_gap"]}}
+    periods.update(REAL_FUND_PERIODS)
+    rows = {}
+    for period, figures in periods.items():
+        row = {"mean_rate": figures["mean_rate"]}
+        for basis in SPREAD_BASES:
+            for fund, lag in figures["lag"].items():
+                row[f"{fund}_{basis}"] = lag / spread_fraction(REAL_FUND_LAGS[fund]["leverage"], basis)
+            row[f"gap_{basis}"], row[f"gap_{basis}_se"] = figures["spread_gap"][basis]
+        rows[period] = row
+    return pd.DataFrame(rows).T.rename_axis("period")
 
 
 def two_fund_fit(spread_basis: str = "notional") -> pd.Series:
@@ -397,6 +475,8 @@ def tracking_and_divergence(
     ----------
     returns : array_like or pandas.Series
         The index's daily simple returns; a Series keeps its dates as the index.
+        Give total returns for a swap-based fund's target; price returns
+        simulate a fund whose swap pays the price change only.
     leverage : float
         Leverage ``L``.
     rate, expense_ratio, spread, spread_basis, trading_cost
