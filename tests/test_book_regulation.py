@@ -23,15 +23,15 @@ def test_page_is_listed_last_in_reading_order():
 
 # --- tables ------------------------------------------------------------------------------------
 
-def test_regime_table_covers_the_six_jurisdictions_with_sourced_figures():
+def test_regime_table_covers_the_five_jurisdictions_with_sourced_figures():
     table = page.regime_table()
     assert list(table.index) == ["United States", "South Korea", "Hong Kong", "European Union",
-                                 "United Kingdom", "India"]
+                                 "United Kingdom"]
     assert "200%" in table.loc["United States", "Leverage limit"]
     assert "20 trading days" in table.loc["United States", "Leverage limit"]
     assert "knowledge of derivatives" in table.loc["Hong Kong", "Investor safeguards"]
     assert "PRIIPs" in table.loc["European Union", "Investor safeguards"]
-    assert "KRW 10-30 million" in table.loc["South Korea", "Investor safeguards"]
+    assert "KRW 10 million by default" in table.loc["South Korea", "Investor safeguards"]
     assert "100% of NAV" in table.loc["European Union", "Leverage limit"]
     assert "12 Jan 2026" in table.loc["United Kingdom", "Since"]
     assert table.notna().all().all()
@@ -255,9 +255,9 @@ def test_numeric_answers_pass_and_common_slips_fail():
     assert evaluate("regulation-rule-var-ratio", ratio).correct
     feedback = evaluate("regulation-rule-var-ratio", 2.0)
     assert not feedback.correct and "upper tail" in feedback.message
-    assert evaluate("regulation-news-loss", -0.266).correct
-    feedback = evaluate("regulation-news-loss", -0.25)
-    assert not feedback.correct and "article" in feedback.message
+    assert evaluate("regulation-news-loss", -0.466).correct
+    feedback = evaluate("regulation-news-loss", -0.266)
+    assert not feedback.correct and "10%" in feedback.message
     assert evaluate("regulation-nasdaq-lag", registered()["regulation-nasdaq-lag"].expected()).correct
     assert not evaluate("regulation-nasdaq-lag", 0.5).correct
 

@@ -625,15 +625,15 @@ register(
 )
 
 
-def _example_4_2_return() -> float:
-    pnl = fund_year_pnl(500.0, 2.0, -0.10, borrow_rate=0.05, transaction_cost_rate=0.003, management_fee=0.01)
+def _example_4_2_deeper_fall(index_return: float = -0.20) -> float:
+    pnl = fund_year_pnl(500.0, 2.0, index_return, borrow_rate=0.05, transaction_cost_rate=0.003, management_fee=0.01)
     return float(pnl["return_on_assets"])
 
 
 register(
     NumericExercise(
         id="regulation-news-loss",
-        expected=_example_4_2_return,
+        expected=_example_4_2_deeper_fall,
         unit="decimal",
         decimals=3,
         points=2,
@@ -643,8 +643,9 @@ register(
         hint="Add the index loss on the $1bn exposure to the interest, trading costs and fee, "
              "then divide by the starting assets.",
         mistakes=(
-            (lambda: -0.25, "That is the article's figure. Redo the division: the loss over the $500M of assets."),
-            (lambda: -0.20, "That is two times the index's loss, before any cost."),
+            (lambda: _example_4_2_deeper_fall(-0.10),
+             "That is the 10% fall of the costs chapter's Example 4.2: redo it with the index down 20%."),
+            (lambda: -0.40, "That is two times the index's loss, before any cost."),
         ),
     )
 )
