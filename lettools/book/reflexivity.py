@@ -672,8 +672,9 @@ def replay_chart(shocks: pd.Series) -> alt.Chart:
         title="Autumn 2008 with the funds' closing trades: calibrated and alarming",
         description=(
             "Line chart of the S&P 500 from September to December 2008, starting at 1: the index as it was (which "
-            "already contains the real funds' trades), and the paths the feedback model draws on top of it with funds sized to a published estimate of their rebalancing "
-            "flow on a depth from a published price-impact multiplier (central and high), with half of each "
+            "already contains the real funds' trades), and the paths the feedback model draws on top of it with "
+            "funds sized to a published estimate of their rebalancing flow on a depth from a published "
+            "price-impact multiplier (central and high), with half of each "
             "day's feedback reversing next morning, and with three times that flow on a much thinner market "
             "(alarming). The calibrated paths lie almost on the actual one; only the alarming one departs "
             "visibly."
