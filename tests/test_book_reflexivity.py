@@ -197,4 +197,29 @@ def test_growth_table_scales_the_gain_and_labels_large_gains():
     table = page.growth_amplification_table(43.1 / 17.0)
     np.testing.assert_allclose(table["gain_after"], table.index * 43.1 / 17.0)
     np.testing.assert_allclose(table["amplification_after"], 1 / (1 - table["gain_after"]))
-    assert table.loc[0.3, "kind"].startswith("alarming") and table.loc[0.01, "kind"] == "calibrated order"
+    assert table.loc[0.3, "kind"] == "thinner underlying"
+    assert table.loc[0.01, "kind"] == "calibrated order (whole market)"
+
+
+def test_korea_taiwan_calibration_applies_the_us_multipliers_to_both_markets():
+    table = page.korea_taiwan_calibration()
+    market_bn = 1000 * (2.76 + 3.0)  # Korea and Taiwan, end of 2025, $bn
+    for multiplier in (3.0, 5.0, 8.0):
+        per_pct = market_bn / (100 * multiplier)
+        assert table.loc[multiplier, "depth_per_pct"] == pytest.approx(per_pct)
+        assert table.loc[multiplier, "gain_april"] == pytest.approx(17.0 * 2 * 0.01 / per_pct)
+        assert table.loc[multiplier, "gain_may"] == pytest.approx(43.1 * 2 * 0.01 / per_pct)
+    assert table.loc[5.0, "amplification_may"] == pytest.approx(1 / (1 - 0.862 / 11.52))
+
+
+def test_korea_concentration_is_the_two_chipmakers_share_of_the_market():
+    shares = page.korea_concentration()
+    assert shares["both"] == pytest.approx((760 + 492) / 3972)
+    assert shares["samsung_electronics"] + shares["sk_hynix"] == pytest.approx(shares["both"])
+
+
+def test_explorer_steps_inverse_dollar_counts_twice():
+    steps = page.explorer_steps(20.0, 5.0, 4.0, step=5.0)
+    assert steps["gain"] == pytest.approx((20 * 6 + 5 * 12) / 400)
+    assert steps["inverse_added"] == pytest.approx(5 * 12 / 400)
+    assert steps["long_added"] == pytest.approx(steps["inverse_added"])

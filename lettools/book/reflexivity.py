@@ -45,6 +45,9 @@ __all__ = [
     "replay_table",
     "replay_chart",
     "growth_amplification_table",
+    "korea_taiwan_calibration",
+    "korea_concentration",
+    "explorer_steps",
     "replay_summary",
     "LONG_LEVERAGE",
     "INVERSE_LEVERAGE",
@@ -668,9 +671,10 @@ def replay_chart(shocks: pd.Series) -> alt.Chart:
         chart.properties(width=520, height=280),
         title="Autumn 2008 with the funds' closing trades: calibrated and alarming",
         description=(
-            "Line chart of the S&P 500 from September to December 2008, starting at 1: the index as it was, and "
-            "the paths the feedback model draws with funds sized to a published estimate of their rebalancing "
-            "flow on a depth from a published price-impact multiplier (central and high), with half of each "
+            "Line chart of the S&P 500 from September to December 2008, starting at 1: the index as it was (which "
+            "already contains the real funds' trades), and the paths the feedback model draws on top of it with "
+            "funds sized to a published estimate of their rebalancing flow on a depth from a published "
+            "price-impact multiplier (central and high), with half of each "
             "day's feedback reversing next morning, and with three times that flow on a much thinner market "
             "(alarming). The calibrated paths lie almost on the actual one; only the alarming one departs "
             "visibly."
@@ -678,11 +682,70 @@ def replay_chart(shocks: pd.Series) -> alt.Chart:
     )
 
 
+def korea_taiwan_calibration(leverage: float = 2.0) -> pd.DataFrame:
+    """The US calibration applied to Korea and Taiwan: gain of the funds' flow on both markets together.
+
+    The funds' assets in April and at the end of May 2026 (all taken as ``leverage``
+    x long) trade ``A (L² − L) / 100`` per 1% move; the depth per 1% is the two
+    markets' combined value at the end of 2025 over ``100 M``, for the low, central
+    and high price-impact multipliers, which were estimated for the US market.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by multiplier: ``depth_per_pct`` ($bn), ``gain_april``,
+        ``gain_may``, ``amplification_april`` and ``amplification_may``.
+    """
+    facts = load_facts("reflexivity")
+    value_bn = 1000.0 * (facts["korea_market_cap_2025_tn"]["value"] + facts["taiwan_market_cap_2025_tn"]["value"])
+    multiplier = facts["price_impact_multiplier"]
+    flows = [aggregate_rebalance_flow(assets, leverage, 0.01) for assets in KOREA_TAIWAN_ASSETS]
+    rows = {}
+    for level in ("low", "value", "high"):
+        m = multiplier[level]
+        per_pct = float(depth_from_multiplier(value_bn, m)) / 100.0
+        gains = [flow / per_pct for flow in flows]
+        rows[m] = {"depth_per_pct": per_pct, "gain_april": gains[0], "gain_may": gains[1],
+                   "amplification_april": float(amplification(gains[0])),
+                   "amplification_may": float(amplification(gains[1]))}
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("multiplier")
+
+
+def korea_concentration() -> dict[str, float]:
+    """Shares of Korea's listed market value held by Samsung Electronics and SK hynix, early January 2026.
+
+    Returns ``samsung_electronics``, ``sk_hynix`` and ``both``, each a decimal share
+    of the whole market's value (both from the same report, in won).
+    """
+    values = fact("reflexivity", "korea_market_cap_jan2026_krw_tn")
+    samsung, hynix = values["samsung_electronics"] / values["total"], values["sk_hynix"] / values["total"]
+    return {"samsung_electronics": samsung, "sk_hynix": hynix, "both": samsung + hynix}
+
+
+def explorer_steps(long_assets: float = 20.0, inverse_assets: float = 5.0, depth_per_pct: float = 4.0,
+                   step: float = 5.0) -> dict[str, float]:
+    """The gain added by ``step`` $bn of -3x assets and by twice that of 3x assets, at the explorer's setting.
+
+    Returns the base ``gain``, ``inverse_added`` (gain after ``step`` more
+    inverse assets, minus the base) and ``long_added`` (the same for ``2 step``
+    more long assets): equal, since L² − L is 12 for -3x and 6 for 3x.
+    """
+    depth = _depth(depth_per_pct)
+    levels = [LONG_LEVERAGE, INVERSE_LEVERAGE]
+    base = feedback_gain([long_assets, inverse_assets], levels, depth)
+    return {
+        "gain": base,
+        "inverse_added": feedback_gain([long_assets, inverse_assets + step], levels, depth) - base,
+        "long_added": feedback_gain([long_assets + 2.0 * step, inverse_assets], levels, depth) - base,
+    }
+
+
 def growth_amplification_table(growth: float, gains=(0.01, 0.03, 0.1, 0.3)) -> pd.DataFrame:
     """Amplification before and after the funds' assets grow by ``growth`` at an unchanged depth.
 
-    Gains up to 0.05 are the calibrated order for a broad market; larger ones are
-    labelled alarming, since no published estimate supports them.
+    Gains up to 0.05 are the order the US calibration gives for a whole market
+    (and :func:`korea_taiwan_calibration` gives for Korea and Taiwan in April
+    2026); larger ones need a thinner underlying, such as one index or a few stocks.
     """
     growth = as_scalar(growth, "growth", minimum=0.0, minimum_inclusive=False)
     gains = np.asarray(gains, dtype=float)
@@ -692,7 +755,7 @@ def growth_amplification_table(growth: float, gains=(0.01, 0.03, 0.1, 0.3)) -> p
             "gain_after": after,
             "amplification_before": amplification(gains),
             "amplification_after": amplification(after),
-            "kind": np.where(gains <= 0.05, "calibrated order", "alarming: no estimate supports it"),
+            "kind": np.where(gains <= 0.05, "calibrated order (whole market)", "thinner underlying"),
         },
         index=pd.Index(gains, name="gain_before"),
     )
