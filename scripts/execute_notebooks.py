@@ -20,9 +20,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def execute(path: Path) -> float:
     notebook = nbformat.read(path, as_version=4)
     start = time.perf_counter()
-    NotebookClient(
-        notebook, timeout=300, kernel_name="python3", record_timing=False, resources={"metadata": {"path": str(path.parent)}}
-    ).execute()
+    resources = {"metadata": {"path": str(path.parent)}}
+    NotebookClient(notebook, timeout=300, kernel_name="python3", record_timing=False, resources=resources).execute()
     nbformat.write(notebook, path)
     return time.perf_counter() - start
 
