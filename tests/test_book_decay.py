@@ -110,7 +110,7 @@ def test_straight_path_and_one_day_costs():
     assert costs.loc["fall", "exact"] / costs.loc["rise", "exact"] == pytest.approx(1.11, abs=0.01)
 
 
-def test_growth_table_financing_not_decay_puts_3x_below_the_index():
+def test_growth_table_3x_trails_the_index_when_excess_drift_is_below_two_variances():
     table = decay.growth_table(0.10, 0.20, 0.03, leverages=(1.0, 3.0))
     three = table.loc["3x"]
     assert three["L x index log growth"] + three["variance cost"] > table.loc["1x", "growth rate g(L)"]
