@@ -11,6 +11,7 @@ from .costs import cost_breakdown, cost_over_horizon, diy_leverage_cost, financi
 from .data import INDEX_NAMES, index_returns, load_index, load_vix
 from .decomposition import (
     effective_leverage,
+    excess_drift_to_outgrow,
     flow_adjusted_trade,
     growth_decomposition,
     implied_volatility,
@@ -80,6 +81,7 @@ __all__ = [
     "yardstick_decomposition",
     "rebalancing_trade_pnl",
     "growth_decomposition",
+    "excess_drift_to_outgrow",
     "monthly_fund_moments",
     "implied_volatility",
     # costs (chapter 4)

@@ -10,7 +10,9 @@ over the same period (no costs):
 
 The no-decay value is never below the target (Bernoulli's inequality, for ``L >= 1`` or
 ``L <= 0``): their difference is the *convexity gain* that a net move brings. The fund falls short
-of the no-decay value by the *variance cost*, exactly
+of the no-decay value by the *variance cost*. The fund beats its target exactly when the variance
+cost is below the convexity gain measured in logs, ``ln[(1 + R)^L / (1 + L R)]``, and always when
+``1 + L R <= 0``. The variance cost is, exactly,
 
     ln(no-decay) - ln(fund) = sum_t [L ln(1 + R_t) - ln(1 + L R_t)]
                             = (L^2 - L)/2 sum R_t^2 + (L - L^3)/3 sum R_t^3 + ...
@@ -29,6 +31,7 @@ __all__ = [
     "effective_leverage",
     "flow_adjusted_trade",
     "yardstick_decomposition",
+    "excess_drift_to_outgrow",
     "rebalancing_trade_pnl",
     "growth_decomposition",
     "monthly_fund_moments",
@@ -122,6 +125,10 @@ def yardstick_decomposition(index_returns, leverage) -> dict:
             ``(1 + R)^L - 1``.
         ``convexity_gain``
             ``no_decay_return - target_return``, >= 0 for ``L >= 1`` or ``L <= 0``.
+        ``log_convexity_gain``
+            ``ln(1 + no_decay_return) - ln(1 + target_return)``, the same gain in the unit of the
+            variance cost: the fund beats its target exactly when ``variance_cost`` is below it.
+            ``inf`` where the target is a loss of 100% or more (``1 + L R <= 0``).
         ``variance_cost``
             ``ln(1 + no_decay_return) - ln(1 + fund_return)``, exact.
         ``variance_cost_second_order``
@@ -141,12 +148,15 @@ def yardstick_decomposition(index_returns, leverage) -> dict:
     no_decay = np.expm1(leverage * index_log)
     target = leverage * index_return
     realized = np.sum(returns**2, axis=-1)
+    with np.errstate(divide="ignore", invalid="ignore"):  # a target at or below -100%: an infinite gain
+        log_gain = np.where(1.0 + target > 0.0, leverage * index_log - np.log(np.maximum(1.0 + target, 0.0)), np.inf)
     return {
         "index_return": _result(index_return),
         "fund_return": _result(np.expm1(fund_log)),
         "target_return": _result(target),
         "no_decay_return": _result(no_decay),
         "convexity_gain": _result(no_decay - target),
+        "log_convexity_gain": _result(log_gain),
         "variance_cost": _result(leverage * index_log - fund_log),
         "variance_cost_second_order": _result((leverage**2 - leverage) / 2.0 * realized),
         "cubic_term": _result((leverage - leverage**3) / 3.0 * np.sum(returns**3, axis=-1)),
@@ -214,6 +224,33 @@ def growth_decomposition(leverage, mu, sigma, *, rate=0.0, expense_ratio=0.0) ->
         "fees": _result(expense_ratio + 0.0 * leverage),
         "growth": _result(index_term - variance_cost + financing - expense_ratio),
     }
+
+
+def excess_drift_to_outgrow(leverage, reference, sigma):
+    """The excess drift ``mu - r`` above which a fund at ``leverage`` grows faster than one at ``reference``.
+
+    From :func:`growth_decomposition`, ``g(L) - g(M) = (L - M) [(mu - r) - (L + M) sigma^2 / 2]``
+    (the fee cancels), so for ``L > M`` the higher leverage grows faster exactly when
+    ``mu - r > (L + M) sigma^2 / 2``. Against the index (``M = 1``) a 3x fund needs ``2 sigma^2``.
+
+    Parameters
+    ----------
+    leverage, reference : array_like
+        The two daily multiples, ``leverage > reference``.
+    sigma : array_like
+        The index's annual volatility, decimal, >= 0.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The threshold for ``mu - r``, annual decimal.
+    """
+    leverage = as_array(leverage, "leverage")
+    reference = as_array(reference, "reference")
+    sigma = as_array(sigma, "sigma", minimum=0.0)
+    if np.any(leverage <= reference):
+        raise ValueError("leverage must be above reference: the comparison is of the higher leverage against the lower")
+    return _result((leverage + reference) * sigma**2 / 2.0)
 
 
 def monthly_fund_moments(leverage, monthly_mean, monthly_sd, n_days: int = 21) -> dict:

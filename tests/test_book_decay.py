@@ -110,7 +110,7 @@ def test_straight_path_and_one_day_costs():
     assert costs.loc["fall", "exact"] / costs.loc["rise", "exact"] == pytest.approx(1.11, abs=0.01)
 
 
-def test_growth_table_financing_not_decay_puts_3x_below_the_index():
+def test_growth_table_3x_trails_the_index_when_excess_drift_is_below_two_variances():
     table = decay.growth_table(0.10, 0.20, 0.03, leverages=(1.0, 3.0))
     three = table.loc["3x"]
     assert three["L x index log growth"] + three["variance cost"] > table.loc["1x", "growth rate g(L)"]
@@ -152,6 +152,28 @@ def test_conditioned_returns_hit_return_and_variance_exactly():
     np.testing.assert_allclose(np.prod(1 + paths, axis=1), 0.8, rtol=1e-10)
     np.testing.assert_allclose(np.sum(np.log1p(paths) ** 2, axis=1), 0.25, rtol=1e-10)
     assert not np.allclose(paths[0], paths[1])
+
+
+def test_fat_tails_keep_the_two_sums_but_spread_the_cell():
+    paths = decay.conditioned_returns(0.0, 0.5, 50, seed=3, tail_df=3)
+    np.testing.assert_allclose(np.sum(np.log1p(paths), axis=1), 0.0, atol=1e-10)
+    np.testing.assert_allclose(np.sum(np.log1p(paths) ** 2, axis=1), 0.25, rtol=1e-10)
+    spread = decay.cell_spread(3, 0.0, 0.5, n_paths=400, seed=4)
+    normal, fat = spread.iloc[0], spread.iloc[1]
+    assert normal["range_5_95"] < 3 and fat["range_5_95"] > 3 * normal["range_5_95"]
+    assert normal["wiped_out"] == 0
+    assert normal["table"] == pytest.approx(fund_return(0.0, 0.5, 3))
+
+
+def test_regime_table_gain_against_cost_decides():
+    table = decay.regime_table(3, 30, seed=2)
+    assert list(table.index) == ["trend", "flat", "choppy"]
+    for kind, row in table.iterrows():
+        path = scenario_returns(kind, n_days=30, seed=2)
+        index = np.prod(1 + path) - 1
+        assert row["fund_return"] == pytest.approx(np.prod(1 + 3 * path) - 1)
+        assert row["log_convexity_gain"] == pytest.approx(3 * np.log1p(index) - np.log(1 + 3 * index))
+        assert row["beats_target"] == (row["variance_cost"] < row["log_convexity_gain"])
 
 
 def test_conditioned_returns_rejects_impossible_cells():

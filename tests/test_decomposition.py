@@ -5,8 +5,10 @@ import pytest
 
 from lettools import (
     effective_leverage,
+    excess_drift_to_outgrow,
     flow_adjusted_trade,
     growth_decomposition,
+    log_growth_rate,
     monthly_fund_moments,
     rebalancing_trade_pnl,
     yardstick_decomposition,
@@ -134,3 +136,35 @@ def test_implied_volatility_inverts_the_relation():
     assert np.isnan(implied_volatility(0.10, 0.40, 3))  # better than no decay: no volatility explains it
     with pytest.raises(ValueError, match="leverage"):
         implied_volatility(0.1, 0.1, 0.5)
+
+
+def test_fund_beats_target_exactly_when_cost_is_below_the_log_gain():
+    rng = np.random.default_rng(5)
+    for leverage in (2.0, 3.0, -1.0, -3.0):
+        paths = rng.normal(0.0, 0.03, (400, 40))
+        paths = paths[np.all(1 + leverage * paths > 0, axis=1)]
+        parts = yardstick_decomposition(paths, leverage)
+        index = np.prod(1 + paths, axis=1) - 1
+        with np.errstate(invalid="ignore"):
+            gain = np.where(1 + leverage * index > 0, leverage * np.log1p(index) - np.log(1 + leverage * index), np.inf)
+        np.testing.assert_allclose(parts["log_convexity_gain"], gain, rtol=1e-8, atol=1e-12)
+        beats = np.prod(1 + leverage * paths, axis=1) > 1 + leverage * index
+        np.testing.assert_array_equal(beats, parts["variance_cost"] < parts["log_convexity_gain"])
+    # the simple-return gain is not the right comparison: 2008-like numbers, gain < cost, fund ahead
+    falls = np.array([-0.04, 0.03] * 60)
+    parts = yardstick_decomposition(falls, 3)
+    assert parts["fund_return"] > parts["target_return"]
+    # a target at or below -100% is beaten by every surviving fund: an infinite log gain
+    assert yardstick_decomposition([-0.2, -0.2], 3)["log_convexity_gain"] == np.inf
+
+
+def test_excess_drift_to_outgrow_matches_the_growth_rates():
+    sigma, rate = 0.2, 0.03
+    threshold = excess_drift_to_outgrow(3, 1, sigma)
+    assert threshold == pytest.approx(2 * sigma**2)
+    for mu in (rate + threshold - 1e-4, rate + threshold + 1e-4):
+        ahead = log_growth_rate(3, mu, sigma, rate=rate) > log_growth_rate(1, mu, sigma, rate=rate)
+        assert ahead == (mu - rate > threshold)
+    assert excess_drift_to_outgrow(3, 2, sigma) == pytest.approx(5 * sigma**2 / 2)
+    with pytest.raises(ValueError, match="reference"):
+        excess_drift_to_outgrow(1, 3, sigma)

@@ -48,16 +48,20 @@ __all__ = [
     "trade_ledger",
     "trades_explorer",
     "yardstick_table",
+    "regime_table",
     "straight_path_cost",
     "one_day_costs",
     "growth_table",
     "PROSHARES_SDOW_2025",
     "proshares_comparison",
     "avellaneda_zhang_check",
+    "QUARTER_DAYS",
     "shortfall_sample",
     "shortfall_chart",
     "conditioned_returns",
     "simulated_returns_table",
+    "TABLE_PATHS_PER_CELL",
+    "cell_spread",
     "returns_table_frame",
     "returns_table_explorer",
     "growth_curve",
@@ -230,8 +234,9 @@ def yardstick_table(
     """Real calendar years through :func:`lettools.yardstick_decomposition` (no costs).
 
     ``cases`` holds (index name, year, leverage). Returns one row per case with the index's
-    return, the target ``L R``, the no-decay value ``(1 + R)^L - 1``, the convexity gain, the
-    exact variance cost and its second- and third-order terms, and the fund's return.
+    return, the target ``L R``, the no-decay value ``(1 + R)^L - 1``, the convexity gain (simple
+    and in logs, the unit of the variance cost), the exact variance cost and its second- and
+    third-order terms, and the fund's return.
     """
     rows = {}
     for name, year, leverage in cases:
@@ -244,6 +249,7 @@ def yardstick_table(
                 "target_return",
                 "no_decay_return",
                 "convexity_gain",
+                "log_convexity_gain",
                 "variance_cost",
                 "variance_cost_second_order",
                 "cubic_term",
@@ -254,6 +260,29 @@ def yardstick_table(
 
 
 INDEX_LABELS = {"sp500": "S&P 500", "nasdaq": "Nasdaq"}
+
+
+def regime_table(leverage: float = 3.0, n_days: int = 30, *, seed: int = 2) -> pd.DataFrame:
+    """One seeded path of each teaching market (:func:`lettools.scenario_returns`) split by the identity.
+
+    Returns one row per market (trend, flat, choppy) with the index's return, the target ``L R``,
+    the fund's return (no costs), the convexity gain and the variance cost, both in logs, and
+    ``beats_target``, which is true exactly when the gain exceeds the cost.
+    """
+    leverage = as_scalar(leverage, "leverage")
+    n_days = as_positive_int(n_days, "n_days")
+    rows = {}
+    for kind in ("trend", "flat", "choppy"):
+        parts = yardstick_decomposition(scenario_returns(kind, n_days=n_days, seed=seed), leverage)
+        rows[kind] = {
+            "index_return": parts["index_return"],
+            "target_return": parts["target_return"],
+            "fund_return": parts["fund_return"],
+            "log_convexity_gain": parts["log_convexity_gain"],
+            "variance_cost": parts["variance_cost"],
+            "beats_target": bool(parts["fund_return"] > parts["target_return"]),
+        }
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("market")
 
 
 def straight_path_cost(daily_return: float = 0.001, n_days: int = 252, leverage: float = 3.0) -> pd.Series:
@@ -316,11 +345,15 @@ def growth_table(
 # -- the string, made quantitative ---------------------------------------------------------
 
 
+#: Trading days in the simulated quarters of :func:`shortfall_sample`.
+QUARTER_DAYS = 63
+
+
 def shortfall_sample(
     leverages: Sequence[float] = (2, 3),
     volatilities: Sequence[float] = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8),
     paths_per_volatility: int = 25,
-    n_days: int = 63,
+    n_days: int = QUARTER_DAYS,
     *,
     seed: int = 2010,
 ) -> pd.DataFrame:
@@ -432,6 +465,9 @@ def proshares_comparison() -> pd.DataFrame:
     )[["index return", "volatility", "printed", "rebuilt", "difference"]]
 
 
+#: Simulated one-year paths per cell of :func:`simulated_returns_table`.
+TABLE_PATHS_PER_CELL = 100
+
 _TABLE_RETURNS = (-0.6, -0.5, -0.4, -0.3, -0.2, -0.1, 0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6)
 _TABLE_VOLATILITIES = (0.10, 0.25, 0.50, 0.75, 1.00)
 
@@ -444,12 +480,14 @@ def conditioned_returns(
     *,
     seed: int,
     periods_per_year: int = 252,
+    tail_df: float | None = None,
 ) -> np.ndarray:
     """Random daily paths whose total return and realised volatility are exactly the given ones.
 
-    Each path's daily log returns are ``a + b z`` with ``z`` standard normal draws,
-    centred and scaled within the path (mean 0, mean square 1), so the log returns add
-    up to ``ln(1 + index_return)`` and their squares add up to ``volatility^2 T``
+    Each path's daily log returns are ``a + b z`` with ``z`` standard normal draws (or
+    Student-t draws with ``tail_df`` degrees of freedom, for fat tails), centred and scaled
+    within the path (mean 0, mean square 1), so the log returns add up to
+    ``ln(1 + index_return)`` and their *squared log* returns add up to ``volatility^2 T``
     (``T = n_days / periods_per_year`` years): the two numbers a row and column of a
     prospectus table state. Only the individual moves beyond those two sums are random.
 
@@ -473,7 +511,11 @@ def conditioned_returns(
             f"volatility {volatility} is too low for an index return of {index_return} over {n_days} days: "
             "a steady climb alone realises more variance than that"
         )
-    z = np.random.default_rng(seed).standard_normal((n_paths, n_days))
+    rng = np.random.default_rng(seed)
+    if tail_df is None:
+        z = rng.standard_normal((n_paths, n_days))
+    else:
+        z = rng.standard_t(as_scalar(tail_df, "tail_df", minimum=0.0, minimum_inclusive=False), (n_paths, n_days))
     z -= z.mean(axis=1, keepdims=True)
     z /= np.sqrt(np.mean(z**2, axis=1, keepdims=True))
     return np.expm1(mean + np.sqrt(spread_squared) * z)
@@ -484,7 +526,7 @@ def simulated_returns_table(
     index_returns: Sequence[float] = _TABLE_RETURNS,
     volatilities: Sequence[float] = _TABLE_VOLATILITIES,
     *,
-    n_paths: int = 100,
+    n_paths: int = TABLE_PATHS_PER_CELL,
     n_days: int = 252,
     seed: int = 2010,
     statistic: str = "median",
@@ -522,6 +564,42 @@ def simulated_returns_table(
         index=pd.Index(np.asarray(index_returns, dtype=float), name="index return"),
         columns=pd.Index(np.asarray(volatilities, dtype=float), name="volatility"),
     )
+
+
+def cell_spread(
+    leverage: float = 3.0,
+    index_return: float = 0.0,
+    volatility: float = 0.5,
+    *,
+    n_paths: int = 1000,
+    seed: int = 2010,
+    tail_dfs: Sequence[float | None] = (None, 3.0),
+) -> pd.DataFrame:
+    """How much paths with the same return and realised volatility disagree, thin- and fat-tailed.
+
+    For each entry of ``tail_dfs`` (``None``: normal days; a number: Student-t days with that many
+    degrees of freedom), ``n_paths`` one-year :func:`conditioned_returns` paths and a daily-reset fund
+    on each (no costs). Returns one row per distribution with the fund's 5th percentile, median and
+    95th percentile (decimals), ``range_5_95`` (percentage points) and ``wiped_out`` (paths on
+    which the fund lost everything), beside the table's value from :func:`lettools.fund_return`.
+    """
+    leverage = as_scalar(leverage, "leverage")
+    n_paths = as_positive_int(n_paths, "n_paths")
+    rows = {}
+    for tail_df in tail_dfs:
+        paths = conditioned_returns(index_return, volatility, n_paths, seed=seed, tail_df=tail_df)
+        funds = terminal_value(paths, leverage) - 1.0
+        low, median, high = np.percentile(funds, [5, 50, 95])
+        label = "normal days" if tail_df is None else f"Student-t days ({tail_df:g} df)"
+        rows[label] = {
+            "5th percentile": low,
+            "median": median,
+            "95th percentile": high,
+            "range_5_95": (high - low) * 100.0,
+            "wiped_out": int(np.sum(funds <= -1.0)),
+            "table": fund_return(index_return, volatility, leverage),
+        }
+    return pd.DataFrame.from_dict(rows, orient="index")
 
 
 def returns_table_frame(leverage: float) -> pd.DataFrame:
