@@ -7,8 +7,13 @@ Altair's HTML output fetches its three libraries from jsdelivr unless
 * checks, when the builder starts, that ``npm ci`` has installed exactly the
   versions Altair asks for (so an Altair upgrade cannot silently fall back to
   the CDN or run a mismatched Vega);
-* adds ``window.VEGA_DEBUG`` and the three bundles to the ``<head>`` of the
-  pages whose body contains Altair output, and only those;
+* on pages whose body contains Altair output, and only those, adds
+  ``window.VEGA_DEBUG`` and a stand-in ``vegaEmbed`` that queues Altair's calls, plus
+  ``charts.js`` (deferred), which loads the three bundles when the first chart nears the
+  viewport and draws each chart fitted to its column in the page's light or dark theme;
+* adds ``site.css`` and ``site.js`` (scrolling cues, focus rings, control styles) to every
+  page, a description meta tag from the page's first paragraph, and writes ``index.html`` as a
+  copy of the root page (not a redirect);
 * warns when a page body loads a script from another origin, so ``-W`` turns a
   stray CDN dependency into a build failure;
 * drops duplicate scripts and unread ipywidget state from every page;
@@ -22,6 +27,7 @@ Sphinx's MathJax support is pointed at the local copy with ``mathjax_path`` in
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
@@ -43,7 +49,10 @@ VEGA_BUNDLES = {
     "vega-embed": ("build/vega-embed.min.js", alt.VEGAEMBED_VERSION, "vegaembed_version"),
 }
 MATHJAX_TREE = "mathjax/es5"
-CHART_CSS = Path(__file__).with_name("charts.css")  # layout of a chart and its bound controls
+HERE = Path(__file__).parent
+CHART_JS = HERE / "charts.js"  # lazy, fitted, themed drawing of Altair charts
+SITE_FILES = (HERE / "site.css", HERE / "site.js")  # every page
+DESCRIPTION_CHARS = 155
 ALTAIR_MARKER = "VEGA_DEBUG"
 EXTERNAL_SCRIPT = re.compile(r"<script[^>]*\ssrc=[\"']?(?:https?:)?//", re.IGNORECASE)
 
@@ -84,11 +93,33 @@ def add_vega_to_chart_pages(
     if ALTAIR_MARKER not in body:
         return
     preset = {key: version for _, version, key in VEGA_BUNDLES.values()}
+    pathto = context["pathto"]
+    bundles = [pathto(f"_static/{VENDOR_DIR}/{Path(bundle).name}", 1) for bundle, _, _ in VEGA_BUNDLES.values()]
     # Sphinx resets per-page script lists after each page, so this stays local to the page.
-    app.builder.add_js_file(None, body=f"window.VEGA_DEBUG = {json.dumps(preset)};", priority=400)
-    for bundle, _, _ in VEGA_BUNDLES.values():
-        app.builder.add_js_file(f"{VENDOR_DIR}/{Path(bundle).name}", priority=401)
-    app.builder.add_css_file(f"{VENDOR_DIR}/{CHART_CSS.name}")
+    app.builder.add_js_file(None, priority=400, body=(
+        f"window.VEGA_DEBUG = {json.dumps(preset)};"
+        f"window.bookCharts = {{bundles: {json.dumps(bundles)}, calls: []}};"
+        "window.vegaEmbed = (...call) => new Promise((resolve, reject) =>"
+        " window.bookCharts.calls.push([...call.slice(0, 3), resolve, reject]));"
+    ))
+    app.builder.add_js_file(f"{VENDOR_DIR}/{CHART_JS.name}", priority=401, loading_method="defer")
+
+
+def describe_page(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+    """A ``<meta name="description">`` from the page's first paragraph (search results and link previews)."""
+    if doctree is None:
+        return
+    from docutils import nodes
+
+    for paragraph in doctree.findall(nodes.paragraph):
+        text = " ".join(paragraph.astext().split())
+        if len(text) >= 40:
+            break
+    else:
+        text = app.config.project
+    if len(text) > DESCRIPTION_CHARS:
+        text = text[: DESCRIPTION_CHARS - 1].rsplit(" ", 1)[0] + "\u2026"
+    context["metatags"] = context.get("metatags", "") + f'\n<meta name="description" content="{html.escape(text)}" />'
 
 
 def tidy_page_scripts(
@@ -125,7 +156,40 @@ def copy_vendor_files(app: Sphinx, exception: Exception | None) -> None:
     for package, (bundle, _, _) in VEGA_BUNDLES.items():
         shutil.copy2(root / package / bundle, target / Path(bundle).name)
     shutil.copytree(root / MATHJAX_TREE, target / "mathjax", dirs_exist_ok=True)
-    shutil.copy2(CHART_CSS, target / CHART_CSS.name)
+    for path in (CHART_JS, *SITE_FILES):
+        shutil.copy2(path, target / path.name)
+
+
+RELATIVE_URL = re.compile(r'(\s(?:href|src|action)=")(?!#|[a-z][a-z0-9+.-]*:|/)([^"]*)"', re.IGNORECASE)
+
+
+def write_landing_page(app: Sphinx, exception: Exception | None) -> None:
+    """Write ``index.html`` as the root page itself, its relative links moved up one folder.
+
+    Without it, sphinx-external-toc writes a meta-refresh redirect: a second round trip
+    before the first paint, and an empty page for anything that does not follow it.
+    """
+    if exception is not None or app.builder.name != "html":
+        return
+    outdir = Path(app.outdir)
+    root = app.config.root_doc
+    folder = Path(root).parent.as_posix()
+    if folder == ".":
+        return  # the root page already is index.html
+    depth = len(Path(root).parts) - 1
+    page = (outdir / f"{root}.html").read_text(encoding="utf8")
+
+    def moved(match: re.Match) -> str:
+        url = match.group(2)
+        ups = 0
+        while url.startswith("../") and ups < depth:
+            url, ups = url[3:], ups + 1
+        prefix = "" if ups == depth else "/".join(Path(root).parts[: depth - ups]) + "/"
+        return f'{match.group(1)}{prefix}{url}"'
+
+    page = RELATIVE_URL.sub(moved, page)
+    page = page.replace('data-content_root="' + "../" * depth + '"', 'data-content_root="./"')
+    (outdir / "index.html").write_text(page, encoding="utf8")
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -133,5 +197,12 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", check_installed_versions)
     app.connect("html-page-context", add_vega_to_chart_pages)
     app.connect("html-page-context", tidy_page_scripts, priority=900)  # after other extensions
+    app.connect("html-page-context", describe_page)
     app.connect("build-finished", copy_vendor_files)
+    app.connect("build-finished", write_landing_page, priority=400)  # before sphinx-external-toc's redirect
+    for path in SITE_FILES:
+        if path.suffix == ".css":
+            app.add_css_file(f"{VENDOR_DIR}/{path.name}")
+        else:
+            app.add_js_file(f"{VENDOR_DIR}/{path.name}", loading_method="defer")
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,251 @@
+/* Draw the book's Altair charts lazily, fitted to their column, in the page's light or dark theme.
+
+   Altair's output calls the global vegaEmbed(div, spec, options) while the page is parsed. The
+   page head (book_ext/offline_vega.py) defines a stand-in vegaEmbed that only queues the call,
+   so the three Vega bundles (about 800 KB) need not block the first paint. This deferred script
+
+   * loads the bundles, in order, when the first chart comes near the viewport, and draws each
+     chart only then (IntersectionObserver);
+   * fits each chart to its column: a single or layered view takes the column width (Vega's
+     fit-x), concatenated panels stack, faceted panels wrap, widths shrink, long titles wrap,
+     so that nothing is cut off at 320 px; whatever still does not fit scrolls with a visible cue;
+   * follows the theme's data-theme (light/dark): transparent background, light text and greys
+     on dark, and redraws on a theme switch or a change of column width, keeping control values;
+   * names each radio group after its label, hides dense mark layers from screen readers (the
+     chart's description speaks for them) and marks overflowing formulas and tables.
+*/
+(() => {
+  "use strict";
+  const queue = window.bookCharts;
+  if (!queue) return;
+  const MIN_PANEL = 140;  // narrowest plot area worth drawing, px
+  const DENSE = 24;  // a mark layer with more items than this is hidden from screen readers
+  const charts = new Map();  // element -> {spec, options, view, width, theme}
+  let bundles = null;
+
+  function loadScript(src) {
+    return new Promise((resolve, reject) => {
+      const script = document.createElement("script");
+      script.src = src;
+      script.onload = resolve;
+      script.onerror = () => reject(new Error(`could not load ${src}`));
+      document.head.appendChild(script);
+    });
+  }
+
+  function loadBundles() {
+    if (!bundles) {
+      bundles = queue.bundles.reduce((done, src) => done.then(() => loadScript(src)), Promise.resolve())
+        .then(() => window.vegaEmbed);
+    }
+    return bundles;
+  }
+
+  const theme = () => (document.documentElement.dataset.theme === "dark" ? "dark" : "light");
+  const clone = value => JSON.parse(JSON.stringify(value));
+
+  function luminance(color) {
+    const hex = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(color);
+    if (!hex) return color === "black" ? 0 : null;
+    const digits = hex[1].length === 3 ? hex[1].replace(/./g, c => c + c) : hex[1];
+    const [r, g, b] = [0, 2, 4].map(i => parseInt(digits.slice(i, i + 2), 16) / 255);
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  }
+
+  // Dark colours written into a spec (black lines, grey notes) would vanish on a dark page.
+  function lightenDarkColours(node) {
+    if (Array.isArray(node)) { node.forEach(lightenDarkColours); return; }
+    if (!node || typeof node !== "object") return;
+    for (const [key, value] of Object.entries(node)) {
+      if (key === "datasets" || key === "data") continue;
+      if (typeof value === "string" && /^(color|fill|stroke)$/.test(key)) {
+        const l = luminance(value);
+        if (l !== null && l < 0.35) node[key] = l < 0.1 ? "#e6e6e6" : "#b4b4b4";
+      } else if (key === "range" && value && Array.isArray(value.category)) {
+        value.category = value.category.map(c => (luminance(c) !== null && luminance(c) < 0.1 ? "#e6e6e6" : c));
+      } else {
+        lightenDarkColours(value);
+      }
+    }
+  }
+
+  const DARK = {
+    text: "#e6e6e6", muted: "#b4b4b4", grid: "#3d4148", domain: "#8a8f98",
+  };
+
+  function themed(spec, mode) {
+    const config = spec.config || (spec.config = {});
+    const merge = (key, values) => { config[key] = Object.assign({}, values, config[key] || {}); };
+    config.background = "transparent";
+    // Vega-Lite's defaults for facet headers and text marks are 10-11 px; the book's floor is 11.
+    merge("header", {labelFontSize: 12, titleFontSize: 12});
+    if (mode === "dark") {
+      lightenDarkColours(spec);
+      const force = (key, values) => { config[key] = Object.assign({}, config[key] || {}, values); };
+      force("axis", {labelColor: DARK.text, titleColor: DARK.text, gridColor: DARK.grid,
+        domainColor: DARK.domain, tickColor: DARK.domain});
+      force("legend", {labelColor: DARK.text, titleColor: DARK.text});
+      force("title", {color: DARK.text, subtitleColor: DARK.muted});
+      force("header", {labelColor: DARK.text, titleColor: DARK.text});
+      force("text", {color: DARK.text});
+      force("rule", {color: DARK.muted});
+      force("view", {stroke: null});
+      if (!config.mark || !config.mark.color) force("mark", {color: "#7cc4f4"});
+    }
+    return spec;
+  }
+
+  // Concatenated/faceted views: parts of a spec that hold views of their own.
+  const VIEW_KEYS = ["layer", "hconcat", "vconcat", "concat", "spec"];
+
+  function forEachView(spec, visit) {
+    visit(spec);
+    for (const key of VIEW_KEYS) {
+      const inner = spec[key];
+      if (Array.isArray(inner)) inner.forEach(v => forEachView(v, visit));
+      else if (inner && typeof inner === "object") forEachView(inner, visit);
+    }
+  }
+
+  function wrapText(text, chars) {
+    if (typeof text !== "string" || text.length <= chars) return text;
+    const lines = [];
+    let line = "";
+    for (const word of text.split(" ")) {
+      if (line && (line + " " + word).length > chars) { lines.push(line); line = word; }
+      else line = line ? line + " " + word : word;
+    }
+    return lines.concat(line ? [line] : []);
+  }
+
+  function wrapTitles(spec, width) {
+    forEachView(spec, view => {
+      if (!view.title) return;
+      const title = typeof view.title === "string" ? {text: view.title} : view.title;
+      const size = title.fontSize || 15;
+      title.text = wrapText(title.text, Math.max(12, Math.floor(width / (size * 0.56))));
+      if (title.subtitle) title.subtitle = wrapText(title.subtitle, Math.max(12, Math.floor(width / 6.8)));
+      view.title = title;
+    });
+  }
+
+  const isSingle = spec => !VIEW_KEYS.slice(1).some(key => key in spec) && !spec.facet && !spec.repeat;
+
+  // One step towards fitting `excess` px more into the column; false when nothing is left to try.
+  function narrower(spec, excess, column) {
+    if (spec.hconcat) {
+      spec.vconcat = spec.hconcat;
+      delete spec.hconcat;
+      return true;
+    }
+    if (spec.facet && spec.facet.column && !spec.facet.row) {
+      spec.facet = spec.facet.column;
+      spec.columns = 1;
+      return true;
+    }
+    let changed = false;
+    forEachView(spec, view => {
+      if (typeof view.width === "number" && view.width > MIN_PANEL) {
+        view.width = Math.max(MIN_PANEL, Math.floor(view.width - excess));
+        changed = true;
+      }
+    });
+    if (changed) return true;
+    const legend = (spec.config || (spec.config = {})).legend || (spec.config.legend = {});
+    if (legend.columns !== 1) {
+      Object.assign(legend, {columns: 1, labelLimit: Math.max(80, column - 60)});
+      return true;
+    }
+    return false;
+  }
+
+  function drawnWidth(element) {
+    const svg = element.querySelector("svg.marks, canvas.marks");
+    return svg ? svg.getBoundingClientRect().width : 0;
+  }
+
+  function bindValues(record) {
+    const values = {};
+    if (!record.view) return values;
+    for (const param of record.spec.params || []) {
+      if (param.bind) {
+        try { values[param.name] = record.view.signal(param.name); } catch (e) { /* not a signal */ }
+      }
+    }
+    return values;
+  }
+
+  function label(element) {
+    element.querySelectorAll(".vega-bind").forEach((bind, index) => {
+      const name = bind.querySelector(".vega-bind-name");
+      if (name && !name.id) name.id = `${element.id}-control-${index}`;
+      if (bind.querySelector("input[type=radio]")) {
+        bind.setAttribute("role", "radiogroup");
+        if (name) bind.setAttribute("aria-labelledby", name.id);
+      }
+    });
+    element.querySelectorAll("svg.marks g.role-mark").forEach(layer => {
+      if (layer.querySelectorAll(":scope > [aria-label]").length > DENSE) layer.setAttribute("aria-hidden", "true");
+    });
+    if (window.bookSite) window.bookSite.markOverflow(element);
+  }
+
+  async function draw(element) {
+    const record = charts.get(element);
+    const embed = await loadBundles();
+    const column = Math.floor(element.parentElement.getBoundingClientRect().width) || 320;
+    const mode = theme();
+    const values = bindValues(record);
+    let spec = clone(record.spec);
+    for (const param of spec.params || []) if (param.name in values) param.value = values[param.name];
+    themed(spec, mode);
+    if (column < 560) wrapTitles(spec, column - 8);
+    if (isSingle(spec) && typeof spec.width === "number" && spec.width + 80 > column) {
+      spec.width = column;
+      spec.autosize = {type: "fit-x", contains: "padding"};
+    }
+    const options = Object.assign({}, record.options, {renderer: "svg", actions: false});
+    let result = null;
+    for (let attempt = 0; attempt < 6; attempt++) {
+      if (result) result.finalize();
+      result = await embed(element, spec, options);
+      const excess = drawnWidth(element) - column;
+      if (excess <= 1 || !narrower(spec, excess, column)) break;
+    }
+    Object.assign(record, {view: result.view, result, width: column, theme: mode});
+    label(element);
+    return result;
+  }
+
+  const observer = new IntersectionObserver(entries => {
+    for (const entry of entries) {
+      if (!entry.isIntersecting) continue;
+      observer.unobserve(entry.target);
+      const record = charts.get(entry.target);
+      draw(entry.target).then(record.resolve, error => { console.error(error); record.reject(error); });
+    }
+  }, {rootMargin: "800px 0px"});
+
+  function schedule(call) {
+    const [element, spec, options, resolve, reject] = call;
+    charts.set(element, {spec, options, resolve, reject});
+    observer.observe(element);
+  }
+
+  // Redraw drawn charts when the theme or their column width changes.
+  function redrawChanged() {
+    for (const [element, record] of charts) {
+      if (!record.view) continue;
+      const column = Math.floor(element.parentElement.getBoundingClientRect().width);
+      if (record.theme !== theme() || Math.abs(column - record.width) > 4) draw(element).catch(console.error);
+    }
+  }
+  let pending = null;
+  const later = () => { clearTimeout(pending); pending = setTimeout(redrawChanged, 150); };
+  new MutationObserver(later).observe(document.documentElement, {attributes: true, attributeFilter: ["data-theme"]});
+  window.addEventListener("resize", later);
+
+  queue.calls.forEach(schedule);
+  queue.calls = {push: schedule};
+  window.bookCharts.draw = draw;  // the browser test draws charts it cannot scroll to
+})();
