@@ -16,7 +16,10 @@ Altair's HTML output fetches its three libraries from jsdelivr unless
   copy of the root page (not a redirect);
 * warns when a page body loads a script from another origin, so ``-W`` turns a
   stray CDN dependency into a build failure;
-* drops duplicate scripts and unread ipywidget state from every page;
+* drops duplicate scripts and unread ipywidget state from every page, and the theme's
+  Font Awesome script (1.5 MB of JavaScript that swaps a dozen ``<i class="fa-...">`` for
+  SVG): ``icons.css`` draws the icons the site uses as CSS masks, cut from that script
+  when the build finishes; duplicate viewport meta tags go too;
 * copies the bundles and MathJax from ``node_modules`` into the site's
   ``_static/offline/`` when the build finishes (every build, so an incremental
   build never serves stale copies).
@@ -53,6 +56,16 @@ HERE = Path(__file__).parent
 CHART_JS = HERE / "charts.js"  # lazy, fitted, themed drawing of Altair charts
 SITE_FILES = (HERE / "site.css", HERE / "site.js")  # every page
 DESCRIPTION_CHARS = 155
+FONTAWESOME_JS = "scripts/fontawesome.js"  # the theme's, under _static/
+ICONS_CSS = "icons.css"
+#: Font Awesome icon definitions in the theme's script: name: [width, height, [aliases], unicode, path].
+FA_ICON = re.compile(
+    r'(?:"([a-z0-9-]+)"|\b([a-z][a-z0-9]*)):\[(\d+),(\d+),\[([^\]]*)\],"[0-9a-f]+",("(?:[^"\\]|\\.)*")\]'
+)
+FA_PACK_STYLE = re.compile(r'"fa([bsr])"')
+FA_STYLE_CLASSES = {"fab": "b", "fa-brands": "b", "far": "r", "fa-regular": "r"}  # anything else: solid
+FA_CLASS_ATTR = re.compile(r'class="([^"]*\bfa-[^"]*)"')
+VIEWPORT_META = re.compile(r'\s*<meta name="viewport"[^>]*>')
 ALTAIR_MARKER = "VEGA_DEBUG"
 EXTERNAL_SCRIPT = re.compile(r"<script[^>]*\ssrc=[\"']?(?:https?:)?//", re.IGNORECASE)
 
@@ -137,6 +150,8 @@ def tidy_page_scripts(
     seen = set()
     unique = []
     for script in scripts:
+        if (script.filename or "").endswith(FONTAWESOME_JS):
+            continue  # icons.css draws the icons
         key = (script.filename or "", tuple(sorted(script.attributes.items())))  # None and "" both mean inline
         if drop_widget_state and script.attributes.get("type") == "application/vnd.jupyter.widget-state+json":
             continue
@@ -192,6 +207,69 @@ def write_landing_page(app: Sphinx, exception: Exception | None) -> None:
     (outdir / "index.html").write_text(page, encoding="utf8")
 
 
+def font_awesome_icons(script: str) -> dict[tuple[str, str], tuple[int, int, str]]:
+    """``(style, name) -> (width, height, SVG path)`` for every icon and alias in Font Awesome's script;
+    style is "b" (brands), "r" (regular) or "s" (solid)."""
+    icons = {}
+    pack: list[re.Match] = []
+    matches = list(FA_ICON.finditer(script))
+    for index, match in enumerate(matches):
+        pack.append(match)
+        following = matches[index + 1].start() if index + 1 < len(matches) else len(script)
+        if following - match.end() <= 5:
+            continue  # the pack goes on
+        style = FA_PACK_STYLE.search(script, match.end(), match.end() + 400)
+        for icon in pack:
+            names = [icon.group(1) or icon.group(2)] + re.findall(r'"([a-z0-9-]+)"', icon.group(5))
+            for name in names:
+                icons[(style.group(1) if style else "s", name)] = (
+                    int(icon.group(3)), int(icon.group(4)), json.loads(icon.group(6)))
+        pack = []
+    return icons
+
+
+def icon_css(used: set[tuple[str, str]], icons: dict[tuple[str, str], tuple[int, int, str]]) -> str:
+    """CSS drawing each used icon as a mask in the text colour."""
+    rules = [
+        ":where(.fa, .fas, .far, .fab, .fa-solid, .fa-regular, .fa-brands) {"
+        " display: inline-block; height: 1em; width: 1em; vertical-align: -0.125em;"
+        " background-color: currentColor; -webkit-mask: var(--fa-icon) center / contain no-repeat;"
+        " mask: var(--fa-icon) center / contain no-repeat; }",
+    ]
+    selectors = {"s": ".fa-{}", "r": ":is(.far, .fa-regular).fa-{}", "b": ":is(.fab, .fa-brands).fa-{}"}
+    for style, name in sorted(used, key=lambda key: ("srb".index(key[0]), key[1])):
+        width, height, path = icons[(style, name)]
+        svg = f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {width} {height}'><path d='{path}'/></svg>"
+        url = "data:image/svg+xml," + svg.replace("%", "%25").replace("#", "%23").replace('"', "%22")
+        rules.append(f'{selectors[style].format(name)} {{ --fa-icon: url("{url}"); width: {width / height:.3f}em; }}')
+    return "\n".join(rules) + "\n"
+
+
+def replace_font_awesome(app: Sphinx, exception: Exception | None) -> None:
+    """Write ``icons.css`` for the icons the built pages use; drop the script's preload and extra viewport tags."""
+    if exception is not None or app.builder.format != "html":
+        return
+    outdir = Path(app.outdir)
+    script = outdir / "_static" / FONTAWESOME_JS
+    if not script.is_file():
+        raise ExtensionError(f"{script} is missing: the theme no longer ships Font Awesome there")
+    icons = font_awesome_icons(script.read_text(encoding="utf8"))
+    used = set()
+    for page in outdir.rglob("*.html"):
+        text = page.read_text(encoding="utf8")
+        for classes in FA_CLASS_ATTR.findall(text):
+            words = classes.split()
+            style = next((FA_STYLE_CLASSES[w] for w in words if w in FA_STYLE_CLASSES), "s")
+            used.update((style, w[3:]) for w in words if w.startswith("fa-") and (style, w[3:]) in icons)
+        first = VIEWPORT_META.search(text)
+        if first:
+            tidy = text[: first.end()] + VIEWPORT_META.sub("", text[first.end():])
+            tidy = re.sub(r'\s*<link rel="preload" as="script" href="[^"]*fontawesome\.js[^"]*"\s*/?>', "", tidy)
+            if tidy != text:
+                page.write_text(tidy, encoding="utf8")
+    (outdir / "_static" / VENDOR_DIR / ICONS_CSS).write_text(icon_css(used, icons), encoding="utf8")
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("offline_vega_node_modules", "node_modules", "env")
     app.connect("builder-inited", check_installed_versions)
@@ -199,7 +277,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", tidy_page_scripts, priority=900)  # after other extensions
     app.connect("html-page-context", describe_page)
     app.connect("build-finished", copy_vendor_files)
+    app.connect("build-finished", replace_font_awesome, priority=300)
     app.connect("build-finished", write_landing_page, priority=400)  # before sphinx-external-toc's redirect
+    app.add_css_file(f"{VENDOR_DIR}/{ICONS_CSS}")
     for path in SITE_FILES:
         if path.suffix == ".css":
             app.add_css_file(f"{VENDOR_DIR}/{path.name}")
