@@ -16,7 +16,7 @@ NOTEBOOKS := $(wildcard front/*.ipynb chapters/*.ipynb)
 PY_STAMP := $(VENV)/.requirements-installed
 JS_STAMP := node_modules/.package-lock.json
 
-.PHONY: book serve test setup report student outputs clean
+.PHONY: book serve test setup report lighthouse screenshots student outputs clean
 
 setup: $(PY_STAMP) $(JS_STAMP)
 
@@ -47,6 +47,16 @@ book: setup
 report:
 	@$(BIN)/python scripts/site_report.py --write docs/site-report.md > /dev/null
 	@echo "wrote docs/site-report.md"
+
+# Lighthouse (npm, pinned) on the landing page and every chapter, mobile and desktop presets,
+# offline, served with gzip; the figures go to docs/site-report.md. Needs `make book` first.
+lighthouse: setup
+	@$(BIN)/python scripts/lighthouse_report.py --write docs/site-report.md > /dev/null
+	@echo "wrote the Lighthouse section of docs/site-report.md"
+
+# Phone-width screenshots (light and dark) of the landing page and every chapter, into docs/screenshots/.
+screenshots: setup
+	@$(BIN)/python scripts/screenshots.py
 
 # Student notebooks and an nbgrader course, derived from the chapters (see front/instructors.md).
 student: setup

@@ -184,8 +184,13 @@
         if (name) bind.setAttribute("aria-labelledby", name.id);
       }
     });
+    // Dense layers, and layers whose items Vega left unnamed, are hidden from screen readers:
+    // the chart's description speaks for them.
     element.querySelectorAll("svg.marks g.role-mark").forEach(layer => {
-      if (layer.querySelectorAll(":scope > [aria-label]").length > DENSE) layer.setAttribute("aria-hidden", "true");
+      const items = layer.querySelectorAll(":scope > [role]");
+      const unnamed = [...items, layer].some(item => item.getAttribute("role") === "graphics-symbol"
+        && !item.getAttribute("aria-label"));
+      if (items.length > DENSE || unnamed) layer.setAttribute("aria-hidden", "true");
     });
     if (window.bookSite) window.bookSite.markOverflow(element);
   }

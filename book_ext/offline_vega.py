@@ -150,8 +150,6 @@ def tidy_page_scripts(
     seen = set()
     unique = []
     for script in scripts:
-        if (script.filename or "").endswith(FONTAWESOME_JS):
-            continue  # icons.css draws the icons
         key = (script.filename or "", tuple(sorted(script.attributes.items())))  # None and "" both mean inline
         if drop_widget_state and script.attributes.get("type") == "application/vnd.jupyter.widget-state+json":
             continue
@@ -245,8 +243,31 @@ def icon_css(used: set[tuple[str, str]], icons: dict[tuple[str, str], tuple[int,
     return "\n".join(rules) + "\n"
 
 
+BLOCKING_SCRIPT = re.compile(r'<script (?![^>]*\b(?:defer|async)\b)([^>]*\bsrc="(?![^"]*documentation_options)[^"]*"[^>]*)>')
+FONTAWESOME_TAGS = re.compile(
+    r'\s*<(?:script defer src|link rel="preload" as="script" href)="[^"]*fontawesome\.js[^"]*"\s*/?>(?:</script>)?'
+)
+
+
+def tidy_built_page(text: str) -> str:
+    """One built page, lighter: no Font Awesome script, one viewport tag, external scripts deferred;
+    the bibliography without ARIA roles that docutils gets wrong (a deprecated ``doc-biblioentry``,
+    a ``list`` whose children are not list items).
+
+    Deferred scripts still run in order, before ``DOMContentLoaded``; only
+    ``documentation_options.js`` stays blocking, as inline scripts assign to what it defines.
+    """
+    text = FONTAWESOME_TAGS.sub("", text)
+    first = VIEWPORT_META.search(text)
+    if first:
+        text = text[: first.end()] + VIEWPORT_META.sub("", text[first.end():])
+    text = text.replace('<div role="list" class="citation-list">', '<div class="citation-list">')
+    text = text.replace(' role="doc-biblioentry"', "")
+    return BLOCKING_SCRIPT.sub(r"<script defer \1>", text)
+
+
 def replace_font_awesome(app: Sphinx, exception: Exception | None) -> None:
-    """Write ``icons.css`` for the icons the built pages use; drop the script's preload and extra viewport tags."""
+    """Write ``icons.css`` for the icons the built pages use, and tidy every page (:func:`tidy_built_page`)."""
     if exception is not None or app.builder.format != "html":
         return
     outdir = Path(app.outdir)
@@ -261,12 +282,9 @@ def replace_font_awesome(app: Sphinx, exception: Exception | None) -> None:
             words = classes.split()
             style = next((FA_STYLE_CLASSES[w] for w in words if w in FA_STYLE_CLASSES), "s")
             used.update((style, w[3:]) for w in words if w.startswith("fa-") and (style, w[3:]) in icons)
-        first = VIEWPORT_META.search(text)
-        if first:
-            tidy = text[: first.end()] + VIEWPORT_META.sub("", text[first.end():])
-            tidy = re.sub(r'\s*<link rel="preload" as="script" href="[^"]*fontawesome\.js[^"]*"\s*/?>', "", tidy)
-            if tidy != text:
-                page.write_text(tidy, encoding="utf8")
+        tidy = tidy_built_page(text)
+        if tidy != text:
+            page.write_text(tidy, encoding="utf8")
     (outdir / "_static" / VENDOR_DIR / ICONS_CSS).write_text(icon_css(used, icons), encoding="utf8")
 
 

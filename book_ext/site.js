@@ -5,7 +5,7 @@
 */
 (() => {
   "use strict";
-  const WIDE = "mjx-container[display='true'], .pst-scrollable-table-container, .table-wrapper, div.math";
+  const WIDE = "mjx-container[display='true'], .pst-scrollable-table-container, .table-wrapper, div.math, div.cell_output .output";
 
   function markOverflow(element) {
     const scrolls = element.scrollWidth > element.clientWidth + 1;

@@ -114,7 +114,7 @@ OVERFLOW_JS = """
 AXE_JS = """
 async () => {
   const result = await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},
-                                           resultTypes: ['violations']});
+                                           resultTypes: ['violations'], preload: false});
   return result.violations.map(v => `${v.id} (${v.impact}): ${v.help}; ${v.nodes.length} element(s), first: `
     + v.nodes[0].target.join(' ') + ' ' + (v.nodes[0].failureSummary || '').replace(/\\s+/g, ' ').slice(0, 200));
 }
