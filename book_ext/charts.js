@@ -123,8 +123,9 @@
       if (!view.title) return;
       const title = typeof view.title === "string" ? {text: view.title} : view.title;
       const size = title.fontSize || 15;
-      title.text = wrapText(title.text, Math.max(12, Math.floor(width / (size * 0.56))));
-      if (title.subtitle) title.subtitle = wrapText(title.subtitle, Math.max(12, Math.floor(width / 6.8)));
+      // Average glyph widths of the bold title and the plain subtitle, in font sizes.
+      title.text = wrapText(title.text, Math.max(12, Math.floor(width / (size * 0.62))));
+      if (title.subtitle) title.subtitle = wrapText(title.subtitle, Math.max(12, Math.floor(width / ((title.subtitleFontSize || 12) * 0.58))));
       view.title = title;
     });
   }
@@ -132,7 +133,7 @@
   const isSingle = spec => !VIEW_KEYS.slice(1).some(key => key in spec) && !spec.facet && !spec.repeat;
 
   // One step towards fitting `excess` px more into the column; false when nothing is left to try.
-  function narrower(spec, excess, column) {
+  function narrower(spec, excess) {
     if (spec.hconcat) {
       spec.vconcat = spec.hconcat;
       delete spec.hconcat;
@@ -150,18 +151,33 @@
         changed = true;
       }
     });
-    if (changed) return true;
-    const legend = (spec.config || (spec.config = {})).legend || (spec.config.legend = {});
-    if (legend.columns !== 1) {
-      Object.assign(legend, {columns: 1, labelLimit: Math.max(80, column - 60)});
-      return true;
-    }
-    return false;
+    return changed;
   }
 
+  // Width the drawing needs: the svg's, or more where marks (end labels, notes) run past it.
   function drawnWidth(element) {
     const svg = element.querySelector("svg.marks, canvas.marks");
-    return svg ? svg.getBoundingClientRect().width : 0;
+    if (!svg) return 0;
+    let width = svg.getBoundingClientRect().width;
+    if (svg.getBBox) {
+      const box = svg.getBBox();
+      width = Math.max(width, box.x + box.width);
+    }
+    return width;
+  }
+
+  // On a narrow column, legends list their entries one under another instead of in a long row.
+  function stackLegends(spec, column) {
+    const config = spec.config || (spec.config = {});
+    config.legend = Object.assign({}, config.legend, {columns: 1, labelLimit: column - 50});
+    forEachView(spec, view => {
+      for (const channel of Object.values(view.encoding || {})) {
+        if (channel && typeof channel === "object" && channel.legend && typeof channel.legend === "object") {
+          channel.legend.columns = 1;
+          if (channel.legend.orient === "right" || channel.legend.orient === "left") channel.legend.orient = "bottom";
+        }
+      }
+    });
   }
 
   function bindValues(record) {
@@ -204,7 +220,10 @@
     let spec = clone(record.spec);
     for (const param of spec.params || []) if (param.name in values) param.value = values[param.name];
     themed(spec, mode);
-    if (column < 560) wrapTitles(spec, column - 8);
+    if (column < 600) {
+      wrapTitles(spec, column - 8);
+      stackLegends(spec, column);
+    }
     if (isSingle(spec) && typeof spec.width === "number" && spec.width + 80 > column) {
       spec.width = column;
       spec.autosize = {type: "fit-x", contains: "padding"};
@@ -215,7 +234,7 @@
       if (result) result.finalize();
       result = await embed(element, spec, options);
       const excess = drawnWidth(element) - column;
-      if (excess <= 1 || !narrower(spec, excess, column)) break;
+      if (excess <= 1 || !narrower(spec, excess)) break;
     }
     Object.assign(record, {view: result.view, result, width: column, theme: mode});
     label(element);

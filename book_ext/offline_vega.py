@@ -7,6 +7,8 @@ Altair's HTML output fetches its three libraries from jsdelivr unless
 * checks, when the builder starts, that ``npm ci`` has installed exactly the
   versions Altair asks for (so an Altair upgrade cannot silently fall back to
   the CDN or run a mismatched Vega);
+* embeds each chart's data once: inline data that a spec repeats (every layer of a
+  twin carries the full grid) moves to the spec's top-level ``datasets``, named by a hash;
 * on pages whose body contains Altair output, and only those, adds
   ``window.VEGA_DEBUG`` and a stand-in ``vegaEmbed`` that queues Altair's calls, plus
   ``charts.js`` (deferred), which loads the three bundles when the first chart nears the
@@ -30,6 +32,7 @@ Sphinx's MathJax support is pointed at the local copy with ``mathjax_path`` in
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import re
@@ -96,6 +99,66 @@ def check_installed_versions(app: Sphinx) -> None:
         raise ExtensionError(f"{root / MATHJAX_TREE} is missing: run `npm ci` in {app.confdir}")
 
 
+ALTAIR_SPEC_START = "})({"  # Altair's template: (function(spec, embedOpt){...})({spec}, {options});
+
+
+def dedupe_inline_data(spec: dict) -> dict:
+    """``spec`` with every inline dataset that appears more than once moved to its ``datasets``."""
+    seen: dict[str, int] = {}
+
+    def walk(node: Any, visit) -> Any:
+        if isinstance(node, list):
+            return [walk(item, visit) for item in node]
+        if not isinstance(node, dict):
+            return node
+        if "values" in node and "name" not in node and isinstance(node["values"], (str, list)):
+            return visit(node)
+        return {key: value if key == "datasets" else walk(value, visit) for key, value in node.items()}
+
+    def key(node: dict) -> str:
+        return hashlib.sha256(json.dumps(node["values"], sort_keys=True).encode()).hexdigest()[:20]
+
+    def count(node: dict) -> dict:
+        seen[key(node)] = seen.get(key(node), 0) + 1
+        return node
+
+    walk(spec, count)
+    if all(n == 1 for n in seen.values()):
+        return spec
+    datasets = dict(spec.get("datasets", {}))
+
+    def move(node: dict) -> dict:
+        name = key(node)
+        if seen[name] == 1:
+            return node
+        datasets[f"data-{name}"] = node["values"]
+        return {"name": f"data-{name}", **{k: v for k, v in node.items() if k != "values"}}
+
+    moved = walk(spec, move)
+    moved["datasets"] = datasets
+    return moved
+
+
+def embed_data_once(body: str) -> str:
+    """Every Altair spec in a page body with repeated inline data moved to ``datasets``."""
+    decoder = json.JSONDecoder()
+    parts = []
+    position = 0
+    while (start := body.find(ALTAIR_SPEC_START, position)) != -1:
+        start += len(ALTAIR_SPEC_START) - 1
+        try:
+            spec, end = decoder.raw_decode(body, start)
+        except ValueError:
+            parts.append(body[position:start])
+            position = start
+            continue
+        parts.append(body[position:start])
+        parts.append(json.dumps(dedupe_inline_data(spec)) if isinstance(spec, dict) else body[start:end])
+        position = end
+    parts.append(body[position:])
+    return "".join(parts)
+
+
 def add_vega_to_chart_pages(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
@@ -105,6 +168,7 @@ def add_vega_to_chart_pages(
         logger.warning(f"{pagename}: page body loads a script from another origin", location=pagename)
     if ALTAIR_MARKER not in body:
         return
+    context["body"] = embed_data_once(body)
     preset = {key: version for _, version, key in VEGA_BUNDLES.values()}
     pathto = context["pathto"]
     bundles = [pathto(f"_static/{VENDOR_DIR}/{Path(bundle).name}", 1) for bundle, _, _ in VEGA_BUNDLES.values()]
@@ -243,7 +307,9 @@ def icon_css(used: set[tuple[str, str]], icons: dict[tuple[str, str], tuple[int,
     return "\n".join(rules) + "\n"
 
 
-BLOCKING_SCRIPT = re.compile(r'<script (?![^>]*\b(?:defer|async)\b)([^>]*\bsrc="(?![^"]*documentation_options)[^"]*"[^>]*)>')
+BLOCKING_SCRIPT = re.compile(
+    r'<script (?![^>]*\b(?:defer|async)\b)([^>]*\bsrc="(?![^"]*documentation_options)[^"]*"[^>]*)>'
+)
 FONTAWESOME_TAGS = re.compile(
     r'\s*<(?:script defer src|link rel="preload" as="script" href)="[^"]*fontawesome\.js[^"]*"\s*/?>(?:</script>)?'
 )
