@@ -230,10 +230,19 @@
     }
     const options = Object.assign({}, record.options, {renderer: "svg", actions: false});
     let result = null;
+    let excess = Infinity;
+    let before = null;  // the spec drawn before the last narrowing step
     for (let attempt = 0; attempt < 6; attempt++) {
       if (result) result.finalize();
       result = await embed(element, spec, options);
-      const excess = drawnWidth(element) - column;
+      const now = drawnWidth(element) - column;
+      if (before && now >= excess - 2) {  // that step did not help (a note longer than any width): undo it
+        result.finalize();
+        result = await embed(element, before, options);
+        break;
+      }
+      excess = now;
+      before = clone(spec);
       if (excess <= 1 || !narrower(spec, excess)) break;
     }
     Object.assign(record, {view: result.view, result, width: column, theme: mode});

@@ -7,6 +7,8 @@ Altair's HTML output fetches its three libraries from jsdelivr unless
 * checks, when the builder starts, that ``npm ci`` has installed exactly the
   versions Altair asks for (so an Altair upgrade cannot silently fall back to
   the CDN or run a mismatched Vega);
+* shows pandas tables with readable headers: ``mean_miss_bp`` reads "Mean miss (bp)",
+  and an empty corner cell is a plain cell, not an unnamed column header;
 * embeds each chart's data once: inline data that a spec repeats (every layer of a
   twin carries the full grid) moves to the spec's top-level ``datasets``, named by a hash;
 * on pages whose body contains Altair output, and only those, adds
@@ -99,6 +101,33 @@ def check_installed_versions(app: Sphinx) -> None:
         raise ExtensionError(f"{root / MATHJAX_TREE} is missing: run `npm ci` in {app.confdir}")
 
 
+DATAFRAME = re.compile(r'<table[^>]*class="[^"]*dataframe[^"]*"[^>]*>.*?</table>', re.DOTALL)
+HEADER_CELL = re.compile(r"<th([^>]*)>([^<]*)</th>")
+#: Words of a column name that read better as something else ("bp" -> "(bp)").
+HEADER_WORDS = {"bp": "(bp)", "pct": "%", "prob": "probability of", "x": "\u00d7", "n": "number of"}
+
+
+def readable_header(name: str) -> str:
+    """``mean_miss_bp`` -> ``Mean miss (bp)``; names without an underscore are left as they are."""
+    if "_" not in name or " " in name.strip():
+        return name
+    words = [HEADER_WORDS.get(word, word) for word in name.strip().split("_") if word]
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
+
+
+def readable_tables(body: str) -> str:
+    """Pandas tables in ``body`` with readable headers and no empty header cells."""
+
+    def cell(match: re.Match) -> str:
+        attributes, text = match.groups()
+        if not text.replace("&nbsp;", "").strip():
+            return f"<td{attributes}></td>"
+        return f"<th{attributes}>{readable_header(text)}</th>"
+
+    return DATAFRAME.sub(lambda table: HEADER_CELL.sub(cell, table.group(0)), body)
+
+
 ALTAIR_SPEC_START = "})({"  # Altair's template: (function(spec, embedOpt){...})({spec}, {options});
 
 
@@ -164,6 +193,8 @@ def add_vega_to_chart_pages(
 ) -> None:
     """Load the Vega bundles and chart styles on pages with Altair output; flag scripts from other origins."""
     body = context.get("body", "")
+    if "dataframe" in body:
+        body = context["body"] = readable_tables(body)
     if EXTERNAL_SCRIPT.search(body):
         logger.warning(f"{pagename}: page body loads a script from another origin", location=pagename)
     if ALTAIR_MARKER not in body:
