@@ -199,11 +199,12 @@ def _draw_regimes(base: alt.Chart, domains: Mapping[str, list[float]]) -> alt.La
     ]
     lines = long.mark_line().encode(x=x, y=y, color=color, strokeDash=dash, tooltip=tooltip)
     # End values as text in a corner: the fund's and the target's lines often end a pixel apart.
+    # Three short lines, so that the note fits a phone-width chart.
     verdict = (
         base.transform_filter(f"datum.day == {last}")
         .transform_calculate(
             text="'After ' + datum.day + ' days: index ' + format(datum.index / 100 - 1, '+.1%') "
-            "+ ', fund ' + format(datum.fund / 100 - 1, '+.1%') "
+            "+ ',\\nfund ' + format(datum.fund / 100 - 1, '+.1%') "
             "+ ', L x index ' + format(datum.target / 100 - 1, '+.1%') "
             "+ '\\nFund minus L x index: ' + format(datum.fund - datum.target, '+.2f') + ' points'"
         )
