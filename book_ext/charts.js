@@ -257,7 +257,7 @@
       const record = charts.get(entry.target);
       draw(entry.target).then(record.resolve, error => { console.error(error); record.reject(error); });
     }
-  }, {rootMargin: "800px 0px"});
+  }, {rootMargin: "300px 0px"});
 
   function schedule(call) {
     const [element, spec, options, resolve, reject] = call;
