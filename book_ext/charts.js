@@ -223,6 +223,8 @@
     if (column < 600) {
       wrapTitles(spec, column - 8);
       stackLegends(spec, column);
+      // An x-axis title ends at the plot's right edge and grows left, over the y labels' space.
+      spec.config.axisX = Object.assign({titleAnchor: "end"}, spec.config.axisX);
     }
     if (isSingle(spec) && typeof spec.width === "number" && spec.width + 80 > column) {
       spec.width = column;
@@ -237,13 +239,21 @@
       result = await embed(element, spec, options);
       const now = drawnWidth(element) - column;
       if (before && now >= excess - 2) {  // that step did not help (a note longer than any width): undo it
+        spec = before;
         result.finalize();
-        result = await embed(element, before, options);
+        result = await embed(element, spec, options);
         break;
       }
       excess = now;
       before = clone(spec);
       if (excess <= 1 || !narrower(spec, excess)) break;
+    }
+    if (drawnWidth(element) > column + 1 && spec.config.legend) {
+      // A legend starts under the plot, right of long y labels: its labels get what is left.
+      const [left] = result.view.origin();
+      spec.config.legend.labelLimit = Math.max(60, column - left - 40);
+      result.finalize();
+      result = await embed(element, spec, options);
     }
     Object.assign(record, {view: result.view, result, width: column, theme: mode});
     label(element);
