@@ -239,14 +239,20 @@ def tidy_page_scripts(
       Jupyter Book, and a second ``const THEBE_JS_URL`` is a console error on every page.
     * Saved ipywidget state, when no widget manager is loaded (``nb_ipywidgets_js`` empty):
       nothing would read it.
+    * MathJax and its configuration on a page without math.
     """
     scripts = context.get("script_files", [])
     drop_widget_state = not getattr(app.config, "nb_ipywidgets_js", None)
+    # Sphinx loads MathJax on a page whose toctree children have math (the root page lists them all).
+    drop_mathjax = "math notranslate" not in context.get("body", "")
     seen = set()
     unique = []
     for script in scripts:
         key = (script.filename or "", tuple(sorted(script.attributes.items())))  # None and "" both mean inline
         if drop_widget_state and script.attributes.get("type") == "application/vnd.jupyter.widget-state+json":
+            continue
+        if drop_mathjax and ((script.filename or "").endswith(app.config.mathjax_path)
+                             or script.attributes.get("body", "").startswith("window.MathJax")):
             continue
         if key not in seen:
             seen.add(key)
