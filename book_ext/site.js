@@ -12,7 +12,17 @@
   const FORMULA = "MJX-CONTAINER";
 
   // The theme makes a display formula's own box (MathJax's mjx-container) the one that scrolls.
-  const target = element => (element.matches("div.math") && element.querySelector("mjx-container")) || element;
+  // A formula's typeset width is that of its mjx-math child, which grows as fonts and styles apply.
+  function target(element) {
+    if (element.tagName === "MJX-MATH") return element.closest("mjx-container") || element;
+    return (element.matches("div.math") && element.querySelector("mjx-container")) || element;
+  }
+
+  function observeFormula(box) {
+    resized.observe(box);
+    const glyphs = box.querySelector(":scope > mjx-math");
+    if (glyphs) resized.observe(glyphs);
+  }
 
   function mark(element, scrolls) {
     element.classList.toggle("scrolls-x", scrolls);
@@ -34,14 +44,29 @@
   const added = new MutationObserver(records => {
     for (const record of records) {
       for (const node of record.addedNodes) {
-        if (node.tagName === FORMULA && node.getAttribute("display") === "true") resized.observe(node);
+        if (node.nodeType !== 1) continue;
+        if (node.tagName === FORMULA) observeFormula(node);
+        else if (node.tagName === "MJX-MATH" && node.parentElement?.tagName === FORMULA) resized.observe(node);
+        // A formula's inner glyph elements (mjx-*) cannot hold another formula: skip the search.
+        else if (!node.tagName.startsWith("MJX")) node.querySelectorAll("mjx-container").forEach(observeFormula);
       }
     }
   });
 
   function markAll() {
     document.querySelectorAll(WIDE).forEach(element => resized.observe(element));
+    document.querySelectorAll("mjx-container").forEach(observeFormula);  // typeset before this script ran
   }
+
+  // MathJax typesets formulas as the reader scrolls to them; check the formula boxes again then.
+  let pending = null;
+  window.addEventListener("scroll", () => {
+    if (pending) return;
+    pending = setTimeout(() => {
+      pending = null;
+      markOverflow(...document.querySelectorAll("mjx-container[display='true']"));
+    }, 300);
+  }, {passive: true});
 
   window.bookSite = {markOverflow, markAll};
   added.observe(document.querySelector("main") || document.documentElement, {childList: true, subtree: true});

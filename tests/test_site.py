@@ -93,7 +93,8 @@ async () => {
   // MathJax typesets formulas as they near the viewport (ui/lazy): typeset them all first.
   const math = window.MathJax?.startup?.document;
   if (math?.lazyTypesetAll) await math.lazyTypesetAll();
-  await new Promise(r => requestAnimationFrame(() => setTimeout(r, 100)));  // scroll cues follow resizes
+  window.dispatchEvent(new Event('scroll'));  // as a reader's scrolling would, let the page re-check
+  await new Promise(r => setTimeout(r, 500));
   const column = document.querySelector('main .bd-article') || document.querySelector('main');
   const edge = column.getBoundingClientRect().right + 1;
   const name = el => el.id ? '#' + el.id : el.tagName.toLowerCase() + (el.className && typeof el.className === 'string'
