@@ -17,7 +17,7 @@ NOTEBOOKS := $(wildcard front/*.ipynb chapters/*.ipynb)
 PY_STAMP := $(VENV)/.requirements-installed
 JS_STAMP := node_modules/.package-lock.json
 
-.PHONY: book serve test quick setup report student outputs pdf live clean system-book system-test
+.PHONY: book serve test quick setup report student outputs pdf live lighthouse screenshots clean system-book system-test
 
 setup: system-book $(PY_STAMP) $(JS_STAMP)
 
@@ -55,6 +55,16 @@ pdf: setup
 report:
 	@$(BIN)/python scripts/site_report.py --write docs/site-report.md > /dev/null
 	@echo "wrote docs/site-report.md"
+
+# Lighthouse (npm, pinned) on the landing page and every chapter, mobile and desktop presets,
+# offline, served with gzip; the figures go to docs/site-report.md. Needs `make book` first.
+lighthouse: setup
+	@$(BIN)/python scripts/lighthouse_report.py --write docs/site-report.md > /dev/null
+	@echo "wrote the Lighthouse section of docs/site-report.md"
+
+# Phone-width screenshots (light and dark) of the landing page and every chapter, into docs/screenshots/.
+screenshots: setup
+	@$(BIN)/python scripts/screenshots.py
 
 # Student edition (a course repository) and nbgrader course, derived from the chapters (see
 # front/instructors.md). Standard library only: no venv, no npm. It never overwrites grading work.

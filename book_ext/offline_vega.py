@@ -7,11 +7,23 @@ Altair's HTML output fetches its three libraries from jsdelivr unless
 * checks, when the builder starts, that ``npm ci`` has installed exactly the
   versions Altair asks for (so an Altair upgrade cannot silently fall back to
   the CDN or run a mismatched Vega);
-* adds ``window.VEGA_DEBUG`` and the three bundles to the ``<head>`` of the
-  pages whose body contains Altair output, and only those;
+* shows pandas tables with readable headers: ``mean_miss_bp`` reads "Mean miss (bp)",
+  and an empty corner cell is a plain cell, not an unnamed column header;
+* embeds each chart's data once: inline data that a spec repeats (every layer of a
+  twin carries the full grid) moves to the spec's top-level ``datasets``, named by a hash;
+* on pages whose body contains Altair output, and only those, adds
+  ``window.VEGA_DEBUG`` and a stand-in ``vegaEmbed`` that queues Altair's calls, plus
+  ``charts.js`` (deferred), which loads the three bundles when the first chart nears the
+  viewport and draws each chart fitted to its column in the page's light or dark theme;
+* adds ``site.css`` and ``site.js`` (scrolling cues, focus rings, control styles) to every
+  page, a description meta tag from the page's first paragraph, and writes ``index.html`` as a
+  copy of the root page (not a redirect);
 * warns when a page body loads a script from another origin, so ``-W`` turns a
   stray CDN dependency into a build failure;
-* drops duplicate scripts and unread ipywidget state from every page;
+* drops duplicate scripts and unread ipywidget state from every page, and the theme's
+  Font Awesome script (1.5 MB of JavaScript that swaps a dozen ``<i class="fa-...">`` for
+  SVG): ``icons.css`` draws the icons the site uses as CSS masks, cut from that script
+  when the build finishes; duplicate viewport meta tags go too;
 * copies the bundles and MathJax from ``node_modules`` into the site's
   ``_static/offline/`` when the build finishes (every build, so an incremental
   build never serves stale copies).
@@ -22,6 +34,8 @@ Sphinx's MathJax support is pointed at the local copy with ``mathjax_path`` in
 
 from __future__ import annotations
 
+import hashlib
+import html
 import json
 import re
 import shutil
@@ -43,7 +57,20 @@ VEGA_BUNDLES = {
     "vega-embed": ("build/vega-embed.min.js", alt.VEGAEMBED_VERSION, "vegaembed_version"),
 }
 MATHJAX_TREE = "mathjax/es5"
-CHART_CSS = Path(__file__).with_name("charts.css")  # layout of a chart and its bound controls
+HERE = Path(__file__).parent
+CHART_JS = HERE / "charts.js"  # lazy, fitted, themed drawing of Altair charts
+SITE_FILES = (HERE / "site.css", HERE / "site.js")  # every page
+DESCRIPTION_CHARS = 155
+FONTAWESOME_JS = "scripts/fontawesome.js"  # the theme's, under _static/
+ICONS_CSS = "icons.css"
+#: Font Awesome icon definitions in the theme's script: name: [width, height, [aliases], unicode, path].
+FA_ICON = re.compile(
+    r'(?:"([a-z0-9-]+)"|\b([a-z][a-z0-9]*)):\[(\d+),(\d+),\[([^\]]*)\],"[0-9a-f]+",("(?:[^"\\]|\\.)*")\]'
+)
+FA_PACK_STYLE = re.compile(r'"fa([bsr])"')
+FA_STYLE_CLASSES = {"fab": "b", "fa-brands": "b", "far": "r", "fa-regular": "r"}  # anything else: solid
+FA_CLASS_ATTR = re.compile(r'class="([^"]*\bfa-[^"]*)"')
+VIEWPORT_META = re.compile(r'\s*<meta name="viewport"[^>]*>')
 ALTAIR_MARKER = "VEGA_DEBUG"
 EXTERNAL_SCRIPT = re.compile(r"<script[^>]*\ssrc=[\"']?(?:https?:)?//", re.IGNORECASE)
 
@@ -74,21 +101,133 @@ def check_installed_versions(app: Sphinx) -> None:
         raise ExtensionError(f"{root / MATHJAX_TREE} is missing: run `npm ci` in {app.confdir}")
 
 
+DATAFRAME = re.compile(r'<table[^>]*class="[^"]*dataframe[^"]*"[^>]*>.*?</table>', re.DOTALL)
+HEADER_CELL = re.compile(r"<th([^>]*)>([^<]*)</th>")
+#: Words of a column name that read better as something else ("bp" -> "(bp)").
+HEADER_WORDS = {"bp": "(bp)", "pct": "%", "prob": "probability of", "x": "\u00d7", "n": "number of"}
+
+
+def readable_header(name: str) -> str:
+    """``mean_miss_bp`` -> ``Mean miss (bp)``; names without an underscore are left as they are."""
+    if "_" not in name or " " in name.strip():
+        return name
+    words = [HEADER_WORDS.get(word, word) for word in name.strip().split("_") if word]
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
+
+
+def readable_tables(body: str) -> str:
+    """Pandas tables in ``body`` with readable headers and no empty header cells."""
+
+    def cell(match: re.Match) -> str:
+        attributes, text = match.groups()
+        if not text.replace("&nbsp;", "").strip():
+            return f"<td{attributes}></td>"
+        return f"<th{attributes}>{readable_header(text)}</th>"
+
+    return DATAFRAME.sub(lambda table: HEADER_CELL.sub(cell, table.group(0)), body)
+
+
+ALTAIR_SPEC_START = "})({"  # Altair's template: (function(spec, embedOpt){...})({spec}, {options});
+
+
+def dedupe_inline_data(spec: dict) -> dict:
+    """``spec`` with every inline dataset that appears more than once moved to its ``datasets``."""
+    seen: dict[str, int] = {}
+
+    def walk(node: Any, visit) -> Any:
+        if isinstance(node, list):
+            return [walk(item, visit) for item in node]
+        if not isinstance(node, dict):
+            return node
+        if "values" in node and "name" not in node and isinstance(node["values"], (str, list)):
+            return visit(node)
+        return {key: value if key == "datasets" else walk(value, visit) for key, value in node.items()}
+
+    def key(node: dict) -> str:
+        return hashlib.sha256(json.dumps(node["values"], sort_keys=True).encode()).hexdigest()[:20]
+
+    def count(node: dict) -> dict:
+        seen[key(node)] = seen.get(key(node), 0) + 1
+        return node
+
+    walk(spec, count)
+    if all(n == 1 for n in seen.values()):
+        return spec
+    datasets = dict(spec.get("datasets", {}))
+
+    def move(node: dict) -> dict:
+        name = key(node)
+        if seen[name] == 1:
+            return node
+        datasets[f"data-{name}"] = node["values"]
+        return {"name": f"data-{name}", **{k: v for k, v in node.items() if k != "values"}}
+
+    moved = walk(spec, move)
+    moved["datasets"] = datasets
+    return moved
+
+
+def embed_data_once(body: str) -> str:
+    """Every Altair spec in a page body with repeated inline data moved to ``datasets``."""
+    decoder = json.JSONDecoder()
+    parts = []
+    position = 0
+    while (start := body.find(ALTAIR_SPEC_START, position)) != -1:
+        start += len(ALTAIR_SPEC_START) - 1
+        try:
+            spec, end = decoder.raw_decode(body, start)
+        except ValueError:
+            parts.append(body[position:start])
+            position = start
+            continue
+        parts.append(body[position:start])
+        parts.append(json.dumps(dedupe_inline_data(spec)) if isinstance(spec, dict) else body[start:end])
+        position = end
+    parts.append(body[position:])
+    return "".join(parts)
+
+
 def add_vega_to_chart_pages(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
     """Load the Vega bundles and chart styles on pages with Altair output; flag scripts from other origins."""
     body = context.get("body", "")
+    if "dataframe" in body:
+        body = context["body"] = readable_tables(body)
     if EXTERNAL_SCRIPT.search(body):
         logger.warning(f"{pagename}: page body loads a script from another origin", location=pagename)
     if ALTAIR_MARKER not in body:
         return
+    context["body"] = embed_data_once(body)
     preset = {key: version for _, version, key in VEGA_BUNDLES.values()}
+    pathto = context["pathto"]
+    bundles = [pathto(f"_static/{VENDOR_DIR}/{Path(bundle).name}", 1) for bundle, _, _ in VEGA_BUNDLES.values()]
     # Sphinx resets per-page script lists after each page, so this stays local to the page.
-    app.builder.add_js_file(None, body=f"window.VEGA_DEBUG = {json.dumps(preset)};", priority=400)
-    for bundle, _, _ in VEGA_BUNDLES.values():
-        app.builder.add_js_file(f"{VENDOR_DIR}/{Path(bundle).name}", priority=401)
-    app.builder.add_css_file(f"{VENDOR_DIR}/{CHART_CSS.name}")
+    app.builder.add_js_file(None, priority=400, body=(
+        f"window.VEGA_DEBUG = {json.dumps(preset)};"
+        f"window.bookCharts = {{bundles: {json.dumps(bundles)}, calls: []}};"
+        "window.vegaEmbed = (...call) => new Promise((resolve, reject) =>"
+        " window.bookCharts.calls.push([...call.slice(0, 3), resolve, reject]));"
+    ))
+    app.builder.add_js_file(f"{VENDOR_DIR}/{CHART_JS.name}", priority=401, loading_method="defer")
+
+
+def describe_page(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+    """A ``<meta name="description">`` from the page's first paragraph (search results and link previews)."""
+    if doctree is None:
+        return
+    from docutils import nodes
+
+    for paragraph in doctree.findall(nodes.paragraph):
+        text = " ".join(paragraph.astext().split())
+        if len(text) >= 40:
+            break
+    else:
+        text = app.config.project
+    if len(text) > DESCRIPTION_CHARS:
+        text = text[: DESCRIPTION_CHARS - 1].rsplit(" ", 1)[0] + "\u2026"
+    context["metatags"] = context.get("metatags", "") + f'\n<meta name="description" content="{html.escape(text)}" />'
 
 
 def tidy_page_scripts(
@@ -100,14 +239,20 @@ def tidy_page_scripts(
       Jupyter Book, and a second ``const THEBE_JS_URL`` is a console error on every page.
     * Saved ipywidget state, when no widget manager is loaded (``nb_ipywidgets_js`` empty):
       nothing would read it.
+    * MathJax and its configuration on a page without math.
     """
     scripts = context.get("script_files", [])
     drop_widget_state = not getattr(app.config, "nb_ipywidgets_js", None)
+    # Sphinx loads MathJax on a page whose toctree children have math (the root page lists them all).
+    drop_mathjax = "math notranslate" not in context.get("body", "")
     seen = set()
     unique = []
     for script in scripts:
         key = (script.filename or "", tuple(sorted(script.attributes.items())))  # None and "" both mean inline
         if drop_widget_state and script.attributes.get("type") == "application/vnd.jupyter.widget-state+json":
+            continue
+        if drop_mathjax and ((script.filename or "").endswith(app.config.mathjax_path)
+                             or script.attributes.get("body", "").startswith("window.MathJax")):
             continue
         if key not in seen:
             seen.add(key)
@@ -125,7 +270,125 @@ def copy_vendor_files(app: Sphinx, exception: Exception | None) -> None:
     for package, (bundle, _, _) in VEGA_BUNDLES.items():
         shutil.copy2(root / package / bundle, target / Path(bundle).name)
     shutil.copytree(root / MATHJAX_TREE, target / "mathjax", dirs_exist_ok=True)
-    shutil.copy2(CHART_CSS, target / CHART_CSS.name)
+    for path in (CHART_JS, *SITE_FILES):
+        shutil.copy2(path, target / path.name)
+
+
+RELATIVE_URL = re.compile(r'(\s(?:href|src|action)=")(?!#|[a-z][a-z0-9+.-]*:|/)([^"]*)"', re.IGNORECASE)
+
+
+def write_landing_page(app: Sphinx, exception: Exception | None) -> None:
+    """Write ``index.html`` as the root page itself, its relative links moved up one folder.
+
+    Without it, sphinx-external-toc writes a meta-refresh redirect: a second round trip
+    before the first paint, and an empty page for anything that does not follow it.
+    """
+    if exception is not None or app.builder.name != "html":
+        return
+    outdir = Path(app.outdir)
+    root = app.config.root_doc
+    folder = Path(root).parent.as_posix()
+    if folder == ".":
+        return  # the root page already is index.html
+    depth = len(Path(root).parts) - 1
+    page = (outdir / f"{root}.html").read_text(encoding="utf8")
+
+    def moved(match: re.Match) -> str:
+        url = match.group(2)
+        ups = 0
+        while url.startswith("../") and ups < depth:
+            url, ups = url[3:], ups + 1
+        prefix = "" if ups == depth else "/".join(Path(root).parts[: depth - ups]) + "/"
+        return f'{match.group(1)}{prefix}{url}"'
+
+    page = RELATIVE_URL.sub(moved, page)
+    page = page.replace('data-content_root="' + "../" * depth + '"', 'data-content_root="./"')
+    (outdir / "index.html").write_text(page, encoding="utf8")
+
+
+def font_awesome_icons(script: str) -> dict[tuple[str, str], tuple[int, int, str]]:
+    """``(style, name) -> (width, height, SVG path)`` for every icon and alias in Font Awesome's script;
+    style is "b" (brands), "r" (regular) or "s" (solid)."""
+    icons = {}
+    pack: list[re.Match] = []
+    matches = list(FA_ICON.finditer(script))
+    for index, match in enumerate(matches):
+        pack.append(match)
+        following = matches[index + 1].start() if index + 1 < len(matches) else len(script)
+        if following - match.end() <= 5:
+            continue  # the pack goes on
+        style = FA_PACK_STYLE.search(script, match.end(), match.end() + 400)
+        for icon in pack:
+            names = [icon.group(1) or icon.group(2)] + re.findall(r'"([a-z0-9-]+)"', icon.group(5))
+            for name in names:
+                icons[(style.group(1) if style else "s", name)] = (
+                    int(icon.group(3)), int(icon.group(4)), json.loads(icon.group(6)))
+        pack = []
+    return icons
+
+
+def icon_css(used: set[tuple[str, str]], icons: dict[tuple[str, str], tuple[int, int, str]]) -> str:
+    """CSS drawing each used icon as a mask in the text colour."""
+    rules = [
+        ":where(.fa, .fas, .far, .fab, .fa-solid, .fa-regular, .fa-brands) {"
+        " display: inline-block; height: 1em; width: 1em; vertical-align: -0.125em;"
+        " background-color: currentColor; -webkit-mask: var(--fa-icon) center / contain no-repeat;"
+        " mask: var(--fa-icon) center / contain no-repeat; }",
+    ]
+    selectors = {"s": ".fa-{}", "r": ":is(.far, .fa-regular).fa-{}", "b": ":is(.fab, .fa-brands).fa-{}"}
+    for style, name in sorted(used, key=lambda key: ("srb".index(key[0]), key[1])):
+        width, height, path = icons[(style, name)]
+        svg = f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {width} {height}'><path d='{path}'/></svg>"
+        url = "data:image/svg+xml," + svg.replace("%", "%25").replace("#", "%23").replace('"', "%22")
+        rules.append(f'{selectors[style].format(name)} {{ --fa-icon: url("{url}"); width: {width / height:.3f}em; }}')
+    return "\n".join(rules) + "\n"
+
+
+BLOCKING_SCRIPT = re.compile(
+    r'<script (?![^>]*\b(?:defer|async)\b)([^>]*\bsrc="(?![^"]*documentation_options)[^"]*"[^>]*)>'
+)
+FONTAWESOME_TAGS = re.compile(
+    r'\s*<(?:script defer src|link rel="preload" as="script" href)="[^"]*fontawesome\.js[^"]*"\s*/?>(?:</script>)?'
+)
+
+
+def tidy_built_page(text: str) -> str:
+    """One built page, lighter: no Font Awesome script, one viewport tag, external scripts deferred;
+    the bibliography without ARIA roles that docutils gets wrong (a deprecated ``doc-biblioentry``,
+    a ``list`` whose children are not list items).
+
+    Deferred scripts still run in order, before ``DOMContentLoaded``; only
+    ``documentation_options.js`` stays blocking, as inline scripts assign to what it defines.
+    """
+    text = FONTAWESOME_TAGS.sub("", text)
+    first = VIEWPORT_META.search(text)
+    if first:
+        text = text[: first.end()] + VIEWPORT_META.sub("", text[first.end():])
+    text = text.replace('<div role="list" class="citation-list">', '<div class="citation-list">')
+    text = text.replace(' role="doc-biblioentry"', "")
+    return BLOCKING_SCRIPT.sub(r"<script defer \1>", text)
+
+
+def replace_font_awesome(app: Sphinx, exception: Exception | None) -> None:
+    """Write ``icons.css`` for the icons the built pages use, and tidy every page (:func:`tidy_built_page`)."""
+    if exception is not None or app.builder.format != "html":
+        return
+    outdir = Path(app.outdir)
+    script = outdir / "_static" / FONTAWESOME_JS
+    if not script.is_file():
+        raise ExtensionError(f"{script} is missing: the theme no longer ships Font Awesome there")
+    icons = font_awesome_icons(script.read_text(encoding="utf8"))
+    used = set()
+    for page in outdir.rglob("*.html"):
+        text = page.read_text(encoding="utf8")
+        for classes in FA_CLASS_ATTR.findall(text):
+            words = classes.split()
+            style = next((FA_STYLE_CLASSES[w] for w in words if w in FA_STYLE_CLASSES), "s")
+            used.update((style, w[3:]) for w in words if w.startswith("fa-") and (style, w[3:]) in icons)
+        tidy = tidy_built_page(text)
+        if tidy != text:
+            page.write_text(tidy, encoding="utf8")
+    (outdir / "_static" / VENDOR_DIR / ICONS_CSS).write_text(icon_css(used, icons), encoding="utf8")
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -133,5 +396,14 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", check_installed_versions)
     app.connect("html-page-context", add_vega_to_chart_pages)
     app.connect("html-page-context", tidy_page_scripts, priority=900)  # after other extensions
+    app.connect("html-page-context", describe_page)
     app.connect("build-finished", copy_vendor_files)
+    app.connect("build-finished", replace_font_awesome, priority=300)
+    app.connect("build-finished", write_landing_page, priority=400)  # before sphinx-external-toc's redirect
+    app.add_css_file(f"{VENDOR_DIR}/{ICONS_CSS}")
+    for path in SITE_FILES:
+        if path.suffix == ".css":
+            app.add_css_file(f"{VENDOR_DIR}/{path.name}")
+        else:
+            app.add_js_file(f"{VENDOR_DIR}/{path.name}", loading_method="defer")
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

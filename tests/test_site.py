@@ -1,11 +1,19 @@
 """Open every page of the built site in headless Chromium with the network cut off.
 
-For each HTML page: no console errors, no request leaves the site (every such
-request is aborted and recorded), no request to the site fails, every Altair
-chart renders a non-empty SVG or canvas carrying an aria-label, moving each bound
-control (with the keyboard) changes its chart, controls are native labelled
-inputs, and there is neither require.js nor an ipywidget (dead in a static
-page). Screenshots of failing pages go to ``test-artifacts/``.
+Every page is opened four times: on a phone (390x844) and a desktop (1440x900)
+screen, each in light and dark mode. Each time: no console errors, no request
+leaves the site (every such request is aborted and recorded), no request to the
+site fails, the theme follows the reader's colour scheme, every Altair chart is
+drawn once scrolled to (charts are drawn lazily) as a non-empty SVG or canvas
+carrying an aria-label with no text under 11 px, moving each bound control (with
+the keyboard) changes its chart, controls are native labelled inputs and radio
+groups are named, no chart, display formula or table is wider than the text
+column unless it scrolls with a visible cue (class ``scrolls-x``), the page does
+not scroll sideways, axe-core (npm, pinned; injected from ``node_modules``)
+finds no WCAG 2.1 A/AA violation (colour contrast, the slowest rule and the
+same at every width, is checked on the phone screen), and there is neither require.js nor an
+ipywidget (dead in a static page). Screenshots of failing pages go to
+``test-artifacts/``.
 
 The browser runs in a child process. Where ``unshare -n`` works (root on Linux)
 that process gets its own network namespace with only loopback up, so the page
@@ -23,13 +31,18 @@ import json
 import shutil
 import subprocess
 import sys
-import tempfile
 import threading
+import time
 from pathlib import Path
 
 import pytest
 
 CHROMIUM = "/usr/bin/chromium"
+AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+#: (name, width, height) of the screens every page is checked on, each in light and dark mode.
+SCREENS = (("phone", 390, 844), ("desktop", 1440, 900))
+MODES = ("light", "dark")
+MIN_FONT_PX = 11
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -53,19 +66,84 @@ CHARTS_JS = """
   }
   const inputs = [...div.querySelectorAll('.vega-bindings .vega-bind')].map(bind => {
     const control = bind.querySelector('input, select');
-    return {native: !!control, labelled: !!(control && (control.closest('label') || control.labels?.length))};
+    const radio = !!bind.querySelector('input[type=radio]');
+    const group = radio && bind.getAttribute('role') === 'radiogroup'
+      && (document.getElementById(bind.getAttribute('aria-labelledby') || '')?.textContent || '').trim();
+    return {native: !!control, labelled: !!(control && (control.closest('label') || control.labels?.length)),
+            named_group: !radio || !!group};
   });
+  const sizes = view && view.tagName === 'svg'
+    ? [...view.querySelectorAll('text')].filter(t => t.textContent.trim()).map(t => parseFloat(getComputedStyle(t).fontSize))
+    : [];
   return {
     id: div.id, embedded: div.classList.contains('vega-embed'), kind: view ? view.tagName.toLowerCase() : null,
     width: box ? box.width : 0, height: box ? box.height : 0, painted,
     label: labelled && div.contains(labelled) ? labelled.getAttribute('aria-label') : '', error: div.querySelector('.error')?.textContent || '',
-    binds: inputs,
+    binds: inputs, smallest_font: sizes.length ? Math.min(...sizes) : null,
   };
 })
 """
 SNAPSHOT_JS = """
 id => { const v = document.getElementById(id).querySelector('svg.marks, canvas.marks');
         return v.tagName === 'svg' ? v.innerHTML : v.toDataURL(); }
+"""
+# Runs in the page: what is wider than the text column without a visible cue that it scrolls.
+OVERFLOW_JS = """
+async () => {
+  // MathJax typesets formulas as they near the viewport (ui/lazy): typeset them all first.
+  const math = window.MathJax?.startup?.document;
+  if (math?.lazyTypesetAll) await math.lazyTypesetAll();
+  window.dispatchEvent(new Event('scroll'));  // as a reader's scrolling would, let the page re-check
+  await new Promise(r => setTimeout(r, 500));
+  const column = document.querySelector('main .bd-article') || document.querySelector('main');
+  const edge = column.getBoundingClientRect().right + 1;
+  const name = el => el.id ? '#' + el.id : el.tagName.toLowerCase() + (el.className && typeof el.className === 'string'
+    ? '.' + el.className.trim().split(/\\s+/).slice(0, 2).join('.') : '');
+  const problems = [];
+  const wide = [...document.querySelectorAll('.vega-embed, mjx-container[display="true"], table')];
+  for (const el of wide) {
+    const box = el.getBoundingClientRect();
+    if (!box.width) continue;
+    let cue = false;
+    for (let n = el; n && n !== column; n = n.parentElement) {
+      const scrolls = n.scrollWidth > n.clientWidth + 1 && /auto|scroll/.test(getComputedStyle(n).overflowX);
+      if (scrolls && n.classList.contains('scrolls-x')) cue = true;
+      else if (scrolls) problems.push(`${name(el)} scrolls inside ${name(n)} with no visible cue`);
+    }
+    if (box.right > edge && !cue) problems.push(`${name(el)} is ${Math.round(box.right - edge)} px wider than the column`);
+  }
+  if (document.documentElement.scrollWidth > window.innerWidth + 1) {
+    problems.push(`the page scrolls sideways (${document.documentElement.scrollWidth} px > ${window.innerWidth} px)`);
+  }
+  return [...new Set(problems)];
+}
+"""
+AXE_JS = """
+async contrast => {
+  // MathJax's visual rendering (mjx-math, hidden from assistive technology, which reads the
+  // formula's MathML copy) is thousands of one-glyph elements: checking each takes minutes.
+  const context = {include: [document], exclude: [['mjx-container mjx-math']]};
+  const result = await axe.run(context, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},
+                                           resultTypes: ['violations'], preload: false,
+                                           rules: {'color-contrast': {enabled: contrast}}});
+  return result.violations.map(v => `${v.id} (${v.impact}): ${v.help}; ${v.nodes.length} element(s), first: `
+    + v.nodes[0].target.join(' ') + ' ' + (v.nodes[0].failureSummary || '').replace(/\\s+/g, ' ').slice(0, 200));
+}
+"""
+DRAW_ALL_JS = """
+async () => {
+  for (const div of document.querySelectorAll('div[id^="altair-viz-"]')) {
+    div.scrollIntoView({block: 'center'});
+    const start = performance.now();
+    while (!div.querySelector('svg.marks, canvas.marks, .error') && performance.now() - start < 15000) {
+      await new Promise(r => setTimeout(r, 50));
+    }
+    if (!div.querySelector('svg.marks, canvas.marks, .error')) return `${div.id} was not drawn within 15 s of scrolling to it`;
+  }
+  window.scrollTo(0, 0);
+  await new Promise(r => setTimeout(r, 300));  // let a redraw after a first fit settle
+  return '';
+}
 """
 VERSIONS_JS = "() => ({vega: window.vega?.version, 'vega-lite': window.vegaLite?.version, 'vega-embed': window.vegaEmbed?.version})"
 
@@ -124,16 +202,16 @@ def move_control(page, chart_id: str, index: int) -> str | None:
     return None if after == before else after
 
 
-def check_page(context, origin: str, path: str, expected_versions: dict[str, str], artifacts: Path) -> dict:
-    """What was checked on one page, and every problem found there as a readable sentence."""
+def check_page(context, origin: str, path: str, expected_versions: dict[str, str], artifacts: Path,
+               screen: str, mode: str) -> dict:
+    """What was checked on one page on one screen in one mode, and every problem found as a sentence."""
     problems: list[str] = []
     stats = {"charts": 0, "controls_moved": 0, "requests": 0}
+    started = time.monotonic()
     page = context.new_page()
     page.on("console", lambda msg: msg.type == "error" and problems.append(f"console error: {msg.text}"))
     page.on("pageerror", lambda err: problems.append(f"uncaught exception: {err}"))
-    # Chromium asks for /favicon.ico by itself; the book has no favicon and that is fine.
-    page.on("response", lambda r: r.status >= 400 and not r.url.endswith("/favicon.ico")
-            and problems.append(f"HTTP {r.status} for {r.url}"))
+    page.on("response", lambda r: r.status >= 400 and problems.append(f"HTTP {r.status} for {r.url}"))
 
     def route(r):
         stats["requests"] += 1
@@ -146,13 +224,13 @@ def check_page(context, origin: str, path: str, expected_versions: dict[str, str
     page.route("**/*", route)
     page.goto(f"{origin}/{path}", wait_until="load")
     page.wait_for_load_state("networkidle")
+    theme = page.evaluate("() => document.documentElement.dataset.theme")
+    if theme != mode:
+        problems.append(f"the page is in {theme!r} mode for a reader who prefers {mode}")
     if page.locator('div[id^="altair-viz-"]').count():
-        try:
-            page.wait_for_function(
-                """() => [...document.querySelectorAll('div[id^="altair-viz-"]')]
-                        .every(d => d.querySelector('svg.marks, canvas.marks, .error'))""", timeout=15_000)
-        except Exception:  # the per-chart checks below say which chart did not render
-            pass
+        late = page.evaluate(DRAW_ALL_JS)  # charts are drawn as they near the viewport
+        if late:
+            problems.append(late)
         versions = page.evaluate(VERSIONS_JS)
         for name, wanted in expected_versions.items():
             got = versions.get(name) or ""
@@ -176,10 +254,15 @@ def check_page(context, origin: str, path: str, expected_versions: dict[str, str
             continue
         if not chart["label"].strip():
             problems.append(f"{name}: its {chart['kind']} has no aria-label (give the chart a description)")
+        if chart["smallest_font"] is not None and chart["smallest_font"] < MIN_FONT_PX:
+            problems.append(f"{name}: text of {chart['smallest_font']} px, under {MIN_FONT_PX} px")
         for bind in chart["binds"]:
             if not (bind["native"] and bind["labelled"]):
                 problems.append(f"{name}: a bound control is not a labelled native input/select")
+            if not bind["named_group"]:
+                problems.append(f"{name}: a radio group has no role=radiogroup named by its label")
         for index in range(len(chart["binds"])):
+            page.locator(f"#{chart['id']}").scroll_into_view_if_needed()
             before = page.evaluate(SNAPSHOT_JS, chart["id"])
             new_value = move_control(page, chart["id"], index)
             if new_value is None:
@@ -191,29 +274,42 @@ def check_page(context, origin: str, path: str, expected_versions: dict[str, str
                 stats["controls_moved"] += 1
             except Exception:
                 problems.append(f"{name}: moving bound control {index + 1} to {new_value} did not change the chart")
+    problems.extend(page.evaluate(OVERFLOW_JS))
+    page.add_script_tag(path=str(AXE))
+    # Colours are the same at every width; contrast (axe's slowest rule by far) is checked on the phone.
+    problems.extend(f"axe: {violation}" for violation in page.evaluate(AXE_JS, screen == "phone"))
     if problems:
         artifacts.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(artifacts / (path.replace("/", "__") + ".png")), full_page=True)
+        shot = artifacts / f"{path.replace('/', '__')}-{screen}-{mode}.png"
+        page.screenshot(path=str(shot), full_page=True)
     page.close()
-    return {**stats, "problems": problems}
+    return {**stats, "seconds": round(time.monotonic() - started, 1), "problems": problems}
 
 
 def check_site(site: Path, artifacts: Path, expected_versions: dict[str, str]) -> dict[str, dict]:
-    """:func:`check_page`'s findings for every HTML page of the built site."""
+    """:func:`check_page`'s findings for every HTML page of the built site, keyed "page (screen, mode)"."""
     from playwright.sync_api import sync_playwright
 
     server, origin = serve(site)
+    findings = {}
     try:
-        with tempfile.TemporaryDirectory() as profile, sync_playwright() as pw:
-            context = pw.chromium.launch_persistent_context(
-                profile, executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
             try:
-                return {path: check_page(context, origin, path, expected_versions, artifacts)
-                        for path in site_pages(site)}
+                for screen, width, height in SCREENS:
+                    for mode in MODES:
+                        context = browser.new_context(viewport={"width": width, "height": height},
+                                                      color_scheme=mode, is_mobile=screen == "phone",
+                                                      has_touch=screen == "phone")
+                        for path in site_pages(site):
+                            findings[f"{path} ({screen}, {mode})"] = check_page(
+                                context, origin, path, expected_versions, artifacts, screen, mode)
+                        context.close()
             finally:
-                context.close()
+                browser.close()
     finally:
         server.shutdown()
+    return findings
 
 
 def network_namespace_prefix() -> list[str]:
@@ -236,13 +332,13 @@ def test_every_page_offline(site_dir, chromium, repo_root):
                          else "unshare unavailable: relying on request routing alone"))
     result = subprocess.run(
         [*prefix, sys.executable, __file__, str(site_dir), str(artifacts), json.dumps(versions)],
-        capture_output=True, text=True, timeout=1200)
+        capture_output=True, text=True, timeout=2400)
     assert result.returncode == 0, f"browser run crashed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
     report = json.loads(result.stdout.strip().splitlines()[-1])
     assert report, "the site has no pages"
     for page, found in report.items():
         print(f"{page}: {found['charts']} charts, {found['controls_moved']} bound controls moved, "
-              f"{found['requests']} requests, {len(found['problems'])} problems")
+              f"{found['requests']} requests, {found['seconds']} s, {len(found['problems'])} problems")
     failures = {page: found["problems"] for page, found in report.items() if found["problems"]}
     assert not failures, "\n".join(f"{page}:\n  " + "\n  ".join(p) for page, p in failures.items()) + \
         f"\n(screenshots in {artifacts})"

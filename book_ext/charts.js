@@ -1,0 +1,294 @@
+/* Draw the book's Altair charts lazily, fitted to their column, in the page's light or dark theme.
+
+   Altair's output calls the global vegaEmbed(div, spec, options) while the page is parsed. The
+   page head (book_ext/offline_vega.py) defines a stand-in vegaEmbed that only queues the call,
+   so the three Vega bundles (about 800 KB) need not block the first paint. This deferred script
+
+   * loads the bundles, in order, when the first chart comes near the viewport, and draws each
+     chart only then (IntersectionObserver);
+   * fits each chart to its column: a single or layered view takes the column width (Vega's
+     fit-x), concatenated panels stack, faceted panels wrap, widths shrink, long titles wrap,
+     so that nothing is cut off at 320 px; whatever still does not fit scrolls with a visible cue;
+   * follows the theme's data-theme (light/dark): transparent background, light text and greys
+     on dark, and redraws on a theme switch or a change of column width, keeping control values;
+   * names each radio group after its label, hides dense mark layers from screen readers (the
+     chart's description speaks for them) and marks overflowing formulas and tables.
+*/
+(() => {
+  "use strict";
+  const queue = window.bookCharts;
+  if (!queue) return;
+  const MIN_PANEL = 140;  // narrowest plot area worth drawing, px
+  const DENSE = 24;  // a mark layer with more items than this is hidden from screen readers
+  const charts = new Map();  // element -> {spec, options, view, width, theme}
+  let bundles = null;
+
+  function loadScript(src) {
+    return new Promise((resolve, reject) => {
+      const script = document.createElement("script");
+      script.src = src;
+      script.onload = resolve;
+      script.onerror = () => reject(new Error(`could not load ${src}`));
+      document.head.appendChild(script);
+    });
+  }
+
+  function loadBundles() {
+    if (!bundles) {
+      bundles = queue.bundles.reduce((done, src) => done.then(() => loadScript(src)), Promise.resolve())
+        .then(() => window.vegaEmbed);
+    }
+    return bundles;
+  }
+
+  const theme = () => (document.documentElement.dataset.theme === "dark" ? "dark" : "light");
+  const clone = value => JSON.parse(JSON.stringify(value));
+
+  function luminance(color) {
+    const hex = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(color);
+    if (!hex) return color === "black" ? 0 : null;
+    const digits = hex[1].length === 3 ? hex[1].replace(/./g, c => c + c) : hex[1];
+    const [r, g, b] = [0, 2, 4].map(i => parseInt(digits.slice(i, i + 2), 16) / 255);
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  }
+
+  // Dark colours written into a spec (black lines, grey notes) would vanish on a dark page.
+  function lightenDarkColours(node) {
+    if (Array.isArray(node)) { node.forEach(lightenDarkColours); return; }
+    if (!node || typeof node !== "object") return;
+    for (const [key, value] of Object.entries(node)) {
+      if (key === "datasets" || key === "data") continue;
+      if (typeof value === "string" && /^(color|fill|stroke)$/.test(key)) {
+        const l = luminance(value);
+        if (l !== null && l < 0.35) node[key] = l < 0.1 ? "#e6e6e6" : "#b4b4b4";
+      } else if (key === "range" && value && Array.isArray(value.category)) {
+        value.category = value.category.map(c => (luminance(c) !== null && luminance(c) < 0.1 ? "#e6e6e6" : c));
+      } else {
+        lightenDarkColours(value);
+      }
+    }
+  }
+
+  const DARK = {
+    text: "#e6e6e6", muted: "#b4b4b4", grid: "#3d4148", domain: "#8a8f98",
+  };
+
+  function themed(spec, mode) {
+    const config = spec.config || (spec.config = {});
+    const merge = (key, values) => { config[key] = Object.assign({}, values, config[key] || {}); };
+    config.background = "transparent";
+    // Vega-Lite's defaults for facet headers and text marks are 10-11 px; the book's floor is 11.
+    merge("header", {labelFontSize: 12, titleFontSize: 12});
+    if (mode === "dark") {
+      lightenDarkColours(spec);
+      const force = (key, values) => { config[key] = Object.assign({}, config[key] || {}, values); };
+      force("axis", {labelColor: DARK.text, titleColor: DARK.text, gridColor: DARK.grid,
+        domainColor: DARK.domain, tickColor: DARK.domain});
+      force("legend", {labelColor: DARK.text, titleColor: DARK.text});
+      force("title", {color: DARK.text, subtitleColor: DARK.muted});
+      force("header", {labelColor: DARK.text, titleColor: DARK.text});
+      force("text", {color: DARK.text});
+      force("rule", {color: DARK.muted});
+      force("view", {stroke: null});
+      if (!config.mark || !config.mark.color) force("mark", {color: "#7cc4f4"});
+    }
+    return spec;
+  }
+
+  // Concatenated/faceted views: parts of a spec that hold views of their own.
+  const VIEW_KEYS = ["layer", "hconcat", "vconcat", "concat", "spec"];
+
+  function forEachView(spec, visit) {
+    visit(spec);
+    for (const key of VIEW_KEYS) {
+      const inner = spec[key];
+      if (Array.isArray(inner)) inner.forEach(v => forEachView(v, visit));
+      else if (inner && typeof inner === "object") forEachView(inner, visit);
+    }
+  }
+
+  function wrapText(text, chars) {
+    if (typeof text !== "string" || text.length <= chars) return text;
+    const lines = [];
+    let line = "";
+    for (const word of text.split(" ")) {
+      if (line && (line + " " + word).length > chars) { lines.push(line); line = word; }
+      else line = line ? line + " " + word : word;
+    }
+    return lines.concat(line ? [line] : []);
+  }
+
+  function wrapTitles(spec, width) {
+    forEachView(spec, view => {
+      if (!view.title) return;
+      const title = typeof view.title === "string" ? {text: view.title} : view.title;
+      const size = title.fontSize || 15;
+      // Average glyph widths of the bold title and the plain subtitle, in font sizes.
+      title.text = wrapText(title.text, Math.max(12, Math.floor(width / (size * 0.62))));
+      if (title.subtitle) title.subtitle = wrapText(title.subtitle, Math.max(12, Math.floor(width / ((title.subtitleFontSize || 12) * 0.58))));
+      view.title = title;
+    });
+  }
+
+  const isSingle = spec => !VIEW_KEYS.slice(1).some(key => key in spec) && !spec.facet && !spec.repeat;
+
+  // One step towards fitting `excess` px more into the column; false when nothing is left to try.
+  function narrower(spec, excess) {
+    if (spec.hconcat) {
+      spec.vconcat = spec.hconcat;
+      delete spec.hconcat;
+      return true;
+    }
+    if (spec.facet && spec.facet.column && !spec.facet.row) {
+      spec.facet = spec.facet.column;
+      spec.columns = 1;
+      return true;
+    }
+    let changed = false;
+    forEachView(spec, view => {
+      if (typeof view.width === "number" && view.width > MIN_PANEL) {
+        view.width = Math.max(MIN_PANEL, Math.floor(view.width - excess));
+        changed = true;
+      }
+    });
+    return changed;
+  }
+
+  // Width the drawing needs: the svg's, or more where marks (end labels, notes) run past it.
+  function drawnWidth(element) {
+    const svg = element.querySelector("svg.marks, canvas.marks");
+    if (!svg) return 0;
+    let width = svg.getBoundingClientRect().width;
+    if (svg.getBBox) {
+      const box = svg.getBBox();
+      width = Math.max(width, box.x + box.width);
+    }
+    return width;
+  }
+
+  // On a narrow column, legends list their entries one under another instead of in a long row.
+  function stackLegends(spec, column) {
+    const config = spec.config || (spec.config = {});
+    config.legend = Object.assign({}, config.legend, {columns: 1, labelLimit: column - 50});
+    forEachView(spec, view => {
+      for (const channel of Object.values(view.encoding || {})) {
+        if (channel && typeof channel === "object" && channel.legend && typeof channel.legend === "object") {
+          channel.legend.columns = 1;
+          if (channel.legend.orient === "right" || channel.legend.orient === "left") channel.legend.orient = "bottom";
+        }
+      }
+    });
+  }
+
+  function bindValues(record) {
+    const values = {};
+    if (!record.view) return values;
+    for (const param of record.spec.params || []) {
+      if (param.bind) {
+        try { values[param.name] = record.view.signal(param.name); } catch (e) { /* not a signal */ }
+      }
+    }
+    return values;
+  }
+
+  function label(element) {
+    element.querySelectorAll(".vega-bind").forEach((bind, index) => {
+      const name = bind.querySelector(".vega-bind-name");
+      if (name && !name.id) name.id = `${element.id}-control-${index}`;
+      if (bind.querySelector("input[type=radio]")) {
+        bind.setAttribute("role", "radiogroup");
+        if (name) bind.setAttribute("aria-labelledby", name.id);
+      }
+    });
+    // Dense layers, and layers whose items Vega left unnamed, are hidden from screen readers:
+    // the chart's description speaks for them.
+    element.querySelectorAll("svg.marks g.role-mark").forEach(layer => {
+      const items = layer.querySelectorAll(":scope > [role]");
+      const unnamed = [...items, layer].some(item => item.getAttribute("role") === "graphics-symbol"
+        && !item.getAttribute("aria-label"));
+      if (items.length > DENSE || unnamed) layer.setAttribute("aria-hidden", "true");
+    });
+    if (window.bookSite) window.bookSite.markOverflow(element);
+  }
+
+  async function draw(element) {
+    const record = charts.get(element);
+    const embed = await loadBundles();
+    const column = Math.floor(element.parentElement.getBoundingClientRect().width) || 320;
+    const mode = theme();
+    const values = bindValues(record);
+    let spec = clone(record.spec);
+    for (const param of spec.params || []) if (param.name in values) param.value = values[param.name];
+    themed(spec, mode);
+    if (column < 600) {
+      wrapTitles(spec, column - 8);
+      stackLegends(spec, column);
+      // An x-axis title ends at the plot's right edge and grows left, over the y labels' space.
+      spec.config.axisX = Object.assign({titleAnchor: "end"}, spec.config.axisX);
+    }
+    if (isSingle(spec) && typeof spec.width === "number" && spec.width + 80 > column) {
+      spec.width = column;
+      spec.autosize = {type: "fit-x", contains: "padding"};
+    }
+    const options = Object.assign({}, record.options, {renderer: "svg", actions: false});
+    let result = null;
+    let excess = Infinity;
+    let before = null;  // the spec drawn before the last narrowing step
+    for (let attempt = 0; attempt < 6; attempt++) {
+      if (result) result.finalize();
+      result = await embed(element, spec, options);
+      const now = drawnWidth(element) - column;
+      if (before && now >= excess - 2) {  // that step did not help (a note longer than any width): undo it
+        spec = before;
+        result.finalize();
+        result = await embed(element, spec, options);
+        break;
+      }
+      excess = now;
+      before = clone(spec);
+      if (excess <= 1 || !narrower(spec, excess)) break;
+    }
+    if (drawnWidth(element) > column + 1 && spec.config.legend) {
+      // A legend starts under the plot, right of long y labels: its labels get what is left.
+      const [left] = result.view.origin();
+      spec.config.legend.labelLimit = Math.max(60, column - left - 40);
+      result.finalize();
+      result = await embed(element, spec, options);
+    }
+    Object.assign(record, {view: result.view, result, width: column, theme: mode});
+    label(element);
+    return result;
+  }
+
+  const observer = new IntersectionObserver(entries => {
+    for (const entry of entries) {
+      if (!entry.isIntersecting) continue;
+      observer.unobserve(entry.target);
+      const record = charts.get(entry.target);
+      draw(entry.target).then(record.resolve, error => { console.error(error); record.reject(error); });
+    }
+  }, {rootMargin: "300px 0px"});
+
+  function schedule(call) {
+    const [element, spec, options, resolve, reject] = call;
+    charts.set(element, {spec, options, resolve, reject});
+    observer.observe(element);
+  }
+
+  // Redraw drawn charts when the theme or their column width changes.
+  function redrawChanged() {
+    for (const [element, record] of charts) {
+      if (!record.view) continue;
+      const column = Math.floor(element.parentElement.getBoundingClientRect().width);
+      if (record.theme !== theme() || Math.abs(column - record.width) > 4) draw(element).catch(console.error);
+    }
+  }
+  let pending = null;
+  const later = () => { clearTimeout(pending); pending = setTimeout(redrawChanged, 150); };
+  new MutationObserver(later).observe(document.documentElement, {attributes: true, attributeFilter: ["data-theme"]});
+  window.addEventListener("resize", later);
+
+  queue.calls.forEach(schedule);
+  queue.calls = {push: schedule};
+  window.bookCharts.draw = draw;  // the browser test draws charts it cannot scroll to
+})();
