@@ -543,8 +543,8 @@ def divergence_path(index_total: float, fund_total: float, leverage: float, n_da
     Raises
     ------
     ValueError
-        If no such volatility exists: the fund's return with no volatility,
-        ``(1 + index_total)^L - 1``, must be above ``fund_total``.
+        If no such volatility exists: the fund's return on the steady path (the same index
+        return every day), just under ``(1 + index_total)^L - 1``, must be above ``fund_total``.
     """
     index_total = as_scalar(index_total, "index_total", minimum=-1.0, minimum_inclusive=False)
     fund_total = as_scalar(fund_total, "fund_total", minimum=-1.0, minimum_inclusive=False)
@@ -561,8 +561,8 @@ def divergence_path(index_total: float, fund_total: float, leverage: float, n_da
         return terminal_value(np.expm1(drift + scale * shocks), leverage) - (1.0 + fund_total)
 
     if excess(0.0) <= 0.0:
-        raise ValueError(f"fund_total must be below (1 + index_total)^leverage - 1 = "
-                         f"{excess(0.0) + fund_total:.4f}: volatility only lowers the fund")
+        raise ValueError(f"fund_total must be below the fund's return on the steady path (the same index "
+                         f"return every day), {excess(0.0) + fund_total:.4f}: volatility only lowers the fund")
     high = 0.01
     while excess(high) > 0.0:
         high *= 2.0
