@@ -319,6 +319,17 @@ def test_monthly_distribution_closed_forms_and_simulation_agree():
     assert month.loc["fund", "median_mc"] < month.loc["target", "median_mc"]
 
 
+def test_monthly_median_gap_is_paired_with_the_monthly_distribution():
+    month = page.monthly_distribution(2, 0.009, 0.045, 21, n_paths=20_000, seed=5)
+    gap = page.monthly_median_gap(2, 0.009, 0.045, 21, n_paths=20_000, seed=5, n_resamples=50)
+    assert gap["median_gap"] == pytest.approx(month.loc["target", "median_mc"] - month.loc["fund", "median_mc"])
+    # the medians share their months, so their difference is far more precise than either median
+    assert 0 < gap["median_gap_se"] < month.loc["fund", "median_se"] / 3
+    assert gap["median_gap"] > 10 * gap["median_gap_se"]
+    with pytest.raises(ValueError, match="n_resamples"):
+        page.monthly_median_gap(n_paths=20, n_resamples=0)
+
+
 def test_scenario_rule_table_signs_match_the_exact_gap():
     rule = page.scenario_rule_table(3)
     assert len(rule) == 12

@@ -180,6 +180,10 @@ def test_market_size_multiples():
     table = market_size_table()
     assert table["multiple"].to_numpy() == pytest.approx([84 / 39, 43.1 / 17])
     assert (table["end_may"] > table["april"]).all()
+    # the AI/tech subset is a minority of all US leveraged ETFs (at most 42% of the reported floor)
+    from lettools.book.mechanics import US_LEVERAGED_ETF_ASSETS_FLOOR
+
+    assert table["end_may"].iloc[0] / US_LEVERAGED_ETF_ASSETS_FLOOR == pytest.approx(0.42)
 
 
 # Charts and twins

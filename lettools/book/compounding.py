@@ -47,6 +47,7 @@ __all__ = [
     "divergence_chart",
     "calendar_year_comparison",
     "monthly_distribution",
+    "monthly_median_gap",
     "scenario_rule_table",
     "lag_frequency",
     "ALERT_FIGURES",
@@ -542,8 +543,8 @@ def divergence_path(index_total: float, fund_total: float, leverage: float, n_da
     Raises
     ------
     ValueError
-        If no such volatility exists: the fund's return with no volatility,
-        ``(1 + index_total)^L - 1``, must be above ``fund_total``.
+        If no such volatility exists: the fund's return on the steady path (the same index
+        return every day), just under ``(1 + index_total)^L - 1``, must be above ``fund_total``.
     """
     index_total = as_scalar(index_total, "index_total", minimum=-1.0, minimum_inclusive=False)
     fund_total = as_scalar(fund_total, "fund_total", minimum=-1.0, minimum_inclusive=False)
@@ -560,8 +561,8 @@ def divergence_path(index_total: float, fund_total: float, leverage: float, n_da
         return terminal_value(np.expm1(drift + scale * shocks), leverage) - (1.0 + fund_total)
 
     if excess(0.0) <= 0.0:
-        raise ValueError(f"fund_total must be below (1 + index_total)^leverage - 1 = "
-                         f"{excess(0.0) + fund_total:.4f}: volatility only lowers the fund")
+        raise ValueError(f"fund_total must be below the fund's return on the steady path (the same index "
+                         f"return every day), {excess(0.0) + fund_total:.4f}: volatility only lowers the fund")
     high = 0.01
     while excess(high) > 0.0:
         high *= 2.0
@@ -747,7 +748,22 @@ register(
 # -- the monthly distribution of a daily-reset fund -------------------------------------------
 
 
-def monthly_distribution(leverage: float = 2.0, monthly_mean: float = 0.009, monthly_sd: float = 0.02,
+def _monthly_outcomes(leverage: float, monthly_mean: float, monthly_sd: float, n_days: int, n_paths: int,
+                      seed: int) -> tuple[dict, dict]:
+    """Seeded months of the index, the target and the fund, and the closed-form moments behind them."""
+    moments = monthly_fund_moments(leverage, monthly_mean, monthly_sd, n_days)
+    rng = np.random.default_rng(seed)
+    days = rng.normal(moments["daily_mean"], moments["daily_sd"], size=(n_paths, n_days))
+    index_month = np.prod(1.0 + days, axis=1) - 1.0
+    outcomes = {
+        "index": index_month,
+        "target": leverage * index_month,
+        "fund": np.prod(1.0 + leverage * days, axis=1) - 1.0,
+    }
+    return outcomes, moments
+
+
+def monthly_distribution(leverage: float = 2.0, monthly_mean: float = 0.009, monthly_sd: float = 0.045,
                          n_days: int = 21, *, n_paths: int = 200_000, seed: int = 24) -> pd.DataFrame:
     """One month of the index, of ``L`` times its month (the target) and of a daily-reset fund.
 
@@ -766,17 +782,15 @@ def monthly_distribution(leverage: float = 2.0, monthly_mean: float = 0.009, mon
     """
     leverage = as_scalar(leverage, "leverage")
     n_paths = as_positive_int(n_paths, "n_paths")
-    moments = monthly_fund_moments(leverage, monthly_mean, monthly_sd, n_days)
-    rng = np.random.default_rng(seed)
-    days = rng.normal(moments["daily_mean"], moments["daily_sd"], size=(n_paths, n_days))
-    index_month = np.prod(1.0 + days, axis=1) - 1.0
-    outcomes = {
-        "index": (index_month, monthly_mean, monthly_sd),
-        "target": (leverage * index_month, moments["target_mean"], moments["target_sd"]),
-        "fund": (np.prod(1.0 + leverage * days, axis=1) - 1.0, moments["fund_mean"], moments["fund_sd"]),
+    outcomes, moments = _monthly_outcomes(leverage, monthly_mean, monthly_sd, n_days, n_paths, seed)
+    closed_forms = {
+        "index": (monthly_mean, monthly_sd),
+        "target": (moments["target_mean"], moments["target_sd"]),
+        "fund": (moments["fund_mean"], moments["fund_sd"]),
     }
     rows = {}
-    for name, (values, mean, sd) in outcomes.items():
+    for name, values in outcomes.items():
+        mean, sd = closed_forms[name]
         batch_medians = np.median(values.reshape(20, -1), axis=1) if n_paths % 20 == 0 else np.array([np.nan])
         rows[name] = {
             "mean": mean,
@@ -788,6 +802,37 @@ def monthly_distribution(leverage: float = 2.0, monthly_mean: float = 0.009, mon
             "median_se": float(batch_medians.std(ddof=1) / np.sqrt(batch_medians.size)),
         }
     return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def monthly_median_gap(leverage: float = 2.0, monthly_mean: float = 0.009, monthly_sd: float = 0.045,
+                       n_days: int = 21, *, n_paths: int = 200_000, seed: int = 24, n_resamples: int = 200,
+                       resample_seed: int = 25) -> pd.Series:
+    """The target's median month minus the fund's, with a paired bootstrap standard error.
+
+    Same months as :func:`monthly_distribution` (same arguments, same draws). The two medians
+    come from the same simulated months, so their errors are correlated and the standard error
+    of one median says little about their difference: each of ``n_resamples`` seeded bootstrap
+    resamples draws whole months with replacement and recomputes both medians.
+
+    Returns
+    -------
+    pandas.Series
+        ``median_gap`` (target minus fund, a decimal return) and ``median_gap_se``.
+    """
+    leverage = as_scalar(leverage, "leverage")
+    n_paths = as_positive_int(n_paths, "n_paths")
+    n_resamples = as_positive_int(n_resamples, "n_resamples")
+    outcomes, _ = _monthly_outcomes(leverage, monthly_mean, monthly_sd, n_days, n_paths, seed)
+    target, fund = outcomes["target"], outcomes["fund"]
+    rng = np.random.default_rng(resample_seed)
+    resampled = np.empty(n_resamples)
+    for i in range(n_resamples):
+        months = rng.integers(0, n_paths, n_paths)
+        resampled[i] = np.median(target[months]) - np.median(fund[months])
+    return pd.Series({
+        "median_gap": float(np.median(target) - np.median(fund)),
+        "median_gap_se": float(resampled.std(ddof=1)),
+    })
 
 
 # -- the second-order rule: when the fund beats L times the index ----------------------------

@@ -41,6 +41,7 @@ __all__ = [
     "acceleration_move",
     "wipeout_table",
     "wipeout_chart",
+    "US_LEVERAGED_ETF_ASSETS_FLOOR",
     "market_size_table",
     "market_size_chart",
 ]
@@ -701,6 +702,11 @@ def wipeout_chart(max_leverage: float = 5.0) -> alt.LayerChart:
 # The market: figures reported by CNBC (3 June 2026), citing Goldman Sachs and EPFR data
 
 
+#: Lower bound on the assets of all US leveraged ETFs, $ billion: "above $200bn" in the same CNBC
+#: report (3 June 2026; references.md, market size).
+US_LEVERAGED_ETF_ASSETS_FLOOR = 200.0
+
+
 def market_size_table() -> pd.DataFrame:
     """Assets ($ billion) of the two groups of leveraged ETFs in the CNBC report, April and end-May 2026.
 
@@ -817,7 +823,7 @@ register(
 
 
 def _worst_day_leverage() -> float:
-    """The leverage at which the S&P 500's worst day of 1999-2018 would have been a wipeout."""
+    """The smallest leverage that the S&P 500's worst day of 1999-2018 would have wiped out."""
     return float(-1.0 / load_index_returns("sp500").min())
 
 
