@@ -367,7 +367,12 @@ def drag_profile_grid(settings: pd.DataFrame, volatility: float = 0.20) -> pd.Da
     fees = settings["expense_ratio"].to_numpy(dtype=np.float64)
     total = financing + fees + trading
     lost = cost_over_horizon(pd.DataFrame({"total": total}), list(HORIZONS)).to_numpy().T
-    frame = pd.DataFrame({"financing": financing, "fees": fees, "trading": trading, "total": total})
+    benchmark = (leverage - 1.0) * settings["benchmark_rate"].to_numpy(dtype=np.float64)
+    spread_cost = financing - benchmark
+    frame = pd.DataFrame({
+        "benchmark": benchmark, "spread_cost": spread_cost, "fees": fees, "trading": trading,
+        "frictions": spread_cost + fees + trading, "total": total,
+    })
     frame[[f"lost_{years:g}" for years in HORIZONS]] = lost
     return pd.concat([frame, settings], axis=1)
 
