@@ -3,6 +3,7 @@ under ``make test`` (REQUIRE_SITE=1), where a missing prerequisite is a failure.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import shutil
@@ -92,6 +93,14 @@ def binder_venv() -> Path:
     venv = BINDER_VENV
     ready = venv / ".ready"
     key = binder_venv_key()
+    # pytest-xdist runs this fixture in every worker: one builds, the others wait on the lock.
+    with open(REPO_ROOT / ".venv-binder.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        _build_binder_venv(venv, ready, key)
+    return venv
+
+
+def _build_binder_venv(venv: Path, ready: Path, key: str) -> None:
     if not (ready.is_file() and ready.read_text().split()[0] == key):
         shutil.rmtree(venv, ignore_errors=True)
         started = time.monotonic()
@@ -102,4 +111,3 @@ def binder_venv() -> Path:
             if result.returncode:
                 pytest.fail(f"could not build the Binder environment ({' '.join(args)}):\n{result.stderr[-3000:]}")
         ready.write_text(f"{key} built in {time.monotonic() - started:.0f} s\n")
-    return venv
