@@ -388,6 +388,8 @@ def replace_font_awesome(app: Sphinx, exception: Exception | None) -> None:
         tidy = tidy_built_page(text)
         if tidy != text:
             page.write_text(tidy, encoding="utf8")
+    # This handler runs before copy_vendor_files (priority 300 < 500): on a clean build the folder is new.
+    (outdir / "_static" / VENDOR_DIR).mkdir(parents=True, exist_ok=True)
     (outdir / "_static" / VENDOR_DIR / ICONS_CSS).write_text(icon_css(used, icons), encoding="utf8")
 
 
