@@ -81,6 +81,13 @@ SVG_CHARTS_JS = """
 })();
 """
 
+# The site draws a chart only as it nears the viewport (book_ext/charts.js); paper needs them all.
+DRAW_ALL_JS = """
+() => { const charts = window.bookCharts;
+        if (charts?.draw) document.querySelectorAll('div[id^="altair-viz-"]')
+          .forEach(d => charts.draw(d).catch(error => console.error(error))); }
+"""
+
 CHARTS_DONE_JS = """
 () => [...document.querySelectorAll('div[id^="altair-viz-"]')]
         .every(d => d.querySelector('svg.marks, .error'))
@@ -244,6 +251,8 @@ def build_single_page(out_dir: Path = OUT_DIR) -> Path:
 
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
     config["execute"]["execute_notebooks"] = "off"
+    # Paper needs every formula typeset, not only those near the viewport (the site's ui/lazy).
+    config["sphinx"]["config"].get("mathjax3_config", {}).pop("loader", None)
     extensions = config["sphinx"].setdefault("local_extensions", {})
     extensions.update({name: str(ROOT / path) for name, path in extensions.items()})
     extensions["single_page"] = str(ROOT / "book_ext")
@@ -339,6 +348,7 @@ def print_page(html_dir: Path, pdf: Path) -> dict:
                 page.emulate_media(media="print")
                 clock = [("start", time.monotonic())]
                 page.goto(f"{origin}/{SINGLE_PAGE}", wait_until="load", timeout=300_000)
+                page.evaluate(DRAW_ALL_JS)
                 page.wait_for_function(CHARTS_DONE_JS, timeout=300_000, polling=500)
                 page.evaluate("() => Promise.all(window.__printViews).then(() => true)")
                 page.evaluate("() => Promise.resolve(window.MathJax?.startup?.promise).then(() => true)")
