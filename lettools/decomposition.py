@@ -26,6 +26,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._validation import as_array, as_returns, as_scalar
+from .theory import _result
 
 __all__ = [
     "effective_leverage",
@@ -37,12 +38,6 @@ __all__ = [
     "monthly_fund_moments",
     "implied_volatility",
 ]
-
-
-def _result(value):
-    """A float for 0-d results, the array otherwise."""
-    value = np.asarray(value, dtype=np.float64)
-    return float(value) if value.ndim == 0 else value
 
 
 def effective_leverage(leverage, index_return):
