@@ -278,7 +278,7 @@ def pct(a: tuple[float, float, float], b: tuple[float, float, float]) -> str:
 def simulator_benchmarks(n_paths: int, rounds: int, extras: bool) -> list[str]:
     returns = np.random.default_rng(0).normal(0.0004, 0.012, (n_paths, N_DAYS))
     matrix, _, leverage, carry, drag, start = _prepare(
-        returns, 3.0, COSTS["expense_ratio"], COSTS["rate"], COSTS["spread"], 0.0, 1.0, 252
+        returns, 3.0, COSTS["expense_ratio"], COSTS["rate"], COSTS["spread"], "notional", 0.0, 1.0, 252
     )
     tc_drag = 0.001 * abs(3.0 * 2.0)
     final, sums = np.empty(n_paths), np.empty(n_paths)
