@@ -1,7 +1,10 @@
-"""Checks on the book's bibliography: it parses, its entries are complete, and every citation resolves.
+"""Checks on the book's bibliography: it parses, its entries are complete, every citation resolves
+and every entry is cited.
 
-The citation check scans the front matter and every chapter, so a chapter that cites a key
-missing from ``references.bib`` fails here before it fails the book build.
+The citation checks scan the front matter and every chapter (markdown pages and the markdown cells
+of notebooks), so a chapter that cites a key missing from ``references.bib`` fails here before it
+fails the book build, and an entry that nothing cites (which the bibliography page would list only
+because of ``:all:``) fails too.
 """
 
 from __future__ import annotations
@@ -26,11 +29,15 @@ NON_ENTRY_TYPES = {"comment", "string", "preamble"}
 BODY_FIELDS = ("organization", "institution")
 
 
+# sphinxcontrib-bibtex separates the keys of one role with commas; a semicolon is accepted too.
+KEY_SEPARATOR = re.compile(r"[,;]")
+
+
 def cited_keys(text: str) -> set[str]:
     """Return every key cited with a MyST ``{cite...}`` role in ``text``."""
     keys = set()
     for match in CITE_ROLE.finditer(text):
-        keys.update(key.strip() for key in match.group(1).split(",") if key.strip())
+        keys.update(key.strip() for key in KEY_SEPARATOR.split(match.group(1)) if key.strip())
     return keys
 
 
@@ -51,8 +58,9 @@ def book_sources() -> dict[Path, str]:
     for pattern in ("front/*.md", "chapters/*.md"):
         for path in sorted(ROOT.glob(pattern)):
             pages[path] = path.read_text(encoding="utf-8")
-    for path in sorted(ROOT.glob("chapters/*.ipynb")):
-        pages[path] = notebook_markdown(path)
+    for pattern in ("front/*.ipynb", "chapters/*.ipynb"):
+        for path in sorted(ROOT.glob(pattern)):
+            pages[path] = notebook_markdown(path)
     return pages
 
 
@@ -117,6 +125,15 @@ def test_cite_extraction_handles_role_variants():
     assert cited_keys(text) == {"a2001", "b2002", "c2003", "d2004"}
 
 
+def test_cite_extraction_accepts_semicolons_between_keys():
+    assert cited_keys("{cite:p}`a2001; b2002`, {cite:t}`c2003;d2004 , e2005`") == {
+        "a2001", "b2002", "c2003", "d2004", "e2005"}
+
+
+def test_the_scan_covers_front_matter_notebooks():
+    assert any(path.suffix == ".ipynb" and path.parent.name == "front" for path in book_sources())
+
+
 def test_cite_extraction_reads_notebook_markdown_only(tmp_path):
     notebook = {
         "cells": [
@@ -154,3 +171,11 @@ def test_every_cited_key_exists(bibliography):
         if unknown:
             missing[str(path.relative_to(ROOT))] = unknown
     assert not missing, f"citations with no entry in references.bib: {missing}"
+
+
+def test_every_entry_is_cited(bibliography):
+    # The bibliography page lists every entry (":all:"), so an entry nothing cites would show
+    # there without the text ever relying on it: cite it where it belongs or remove it.
+    cited = set().union(*(cited_keys(text) for text in book_sources().values()))
+    uncited = sorted(set(bibliography.entries) - cited)
+    assert not uncited, f"entries in references.bib that no page cites: {uncited}"
