@@ -425,3 +425,85 @@ def test_the_guide_launch_links_match_the_book():
     assert urls["binder"] in text and urls["colab"] in text
     quoted = REPOSITORY.replace(":", "%3A").replace("/", "%2F")
     assert f"git-pull?repo={quoted}&branch={BRANCH}&urlpath=lab%2Ftree%2F{REPOSITORY.rsplit('/', 1)[1]}%2F" in text
+
+
+# The guide's "How long it takes" table follows the rule stated above it.
+_EXERCISE_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,}|:{3,})\s*\{exercise\}", re.MULTILINE)
+READING_WORDS_PER_MINUTE = 90
+READING_MINUTES_PER_CODE_CELL = 0.5
+
+
+def _reading_minutes(page: Path) -> float:
+    """Minutes to read a page by the guide's rule: words outside exercises and solutions at 90 a
+    minute, plus half a minute per code cell the website shows outside them."""
+    words, code_cells, inside = 0, 0, False
+    for cell in _cells(page):
+        source = _source(cell)
+        tags = cell.get("metadata", {}).get("tags", [])
+        if cell["cell_type"] == "markdown":
+            if _EXERCISE_FENCE.search(source):
+                inside = True
+            if not inside:
+                words += len(source.split())
+            ends = list(SOLUTION_END.finditer(source))
+            if ends:
+                tail = re.sub(r"^\s*(`{3,}|~{3,}|:{3,})", "", source[ends[-1].end():])  # the closing fence
+                if not _EXERCISE_FENCE.search(tail):
+                    inside = False
+                    words += len(tail.split())
+        elif not inside and not {"remove-cell", "remove-input"} & set(tags):
+            code_cells += 1
+    return words / READING_WORDS_PER_MINUTE + READING_MINUTES_PER_CODE_CELL * code_cells
+
+
+def _guide_times() -> dict[str, tuple[str, str]]:
+    rows = re.findall(r"^\| \{doc\}`[^<`]+<([^>]+)>` \| \d+, \d+, \d+ \| ([^|]+) \| ([^|]+) \|",
+                      GUIDE.read_text(), re.MULTILINE)
+    return {target: (reading.strip(), exercises.strip()) for target, reading, exercises in rows}
+
+
+def _guide_pages() -> dict[str, Path]:
+    return {("../chapters/" if page.parent.name == "chapters" else "") + page.stem: page for page in _pages()}
+
+
+def test_the_guide_reading_times_follow_its_own_rule():
+    times = _guide_times()
+    assert set(times) == set(_guide_pages())
+    for target, page in _guide_pages().items():
+        stated = re.fullmatch(r"(\d+) min", times[target][0])
+        assert stated, f"{page.name}: reading time should read 'N min', not {times[target][0]!r}"
+        computed = _reading_minutes(page)
+        # Rounded to 5 minutes by the rule; a little slack so small edits elsewhere do not fail it.
+        assert abs(int(stated.group(1)) - computed) <= 5, (
+            f"{page.name}: the guide says {stated.group(1)} min, the rule gives {computed:.1f} "
+            f"(write {5 * round(computed / 5)} min)")
+
+
+def test_the_guide_exercise_times_follow_its_own_rule():
+    times = _guide_times()
+    for target, page in _guide_pages().items():
+        numeric, function, written = _exercise_kinds(page)
+        low, high = 10 * numeric + 20 * function + 10 * written, 10 * numeric + 20 * function + 15 * written
+        expected = f"{low} min" if low == high else f"{low}–{high} min"
+        assert times[target][1] == expected, f"{page.name}: the guide says {times[target][1]}, the rule gives {expected}"
+
+
+def test_the_reading_rule_skips_exercises_and_hidden_cells():
+    notebook = {"cells": [
+        {"cell_type": "markdown", "metadata": {}, "source": "one two three"},
+        {"cell_type": "code", "metadata": {}, "source": "x = 1", "outputs": []},
+        {"cell_type": "code", "metadata": {"tags": ["remove-cell"]}, "source": "hidden()", "outputs": []},
+        {"cell_type": "markdown", "metadata": {}, "source": "```{exercise}\n:label: a\nfour five\n```"},
+        {"cell_type": "code", "metadata": {}, "source": "check('a', None)", "outputs": []},
+        {"cell_type": "markdown", "metadata": {}, "source": "```{solution-end}\n```\nsix"},
+    ]}
+    assert _reading_minutes_of(notebook) == 4 / READING_WORDS_PER_MINUTE + READING_MINUTES_PER_CODE_CELL
+
+
+def _reading_minutes_of(notebook: dict) -> float:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "page.ipynb"
+        path.write_text(json.dumps(notebook), encoding="utf-8")
+        return _reading_minutes(path)
