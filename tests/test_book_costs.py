@@ -316,3 +316,25 @@ def test_real_fund_periods_divide_each_period_lag_by_the_spread_fraction():
     early_gap, early_se = costs.REAL_FUND_PERIODS["2009-2021"]["spread_gap"]["notional"]
     assert abs(early_gap) < 2 * early_se
     assert abs(late["spread_gap"]["notional"][0]) > 2 * late["spread_gap"]["notional"][1]
+
+
+def test_the_costs_facts_are_sourced_and_consistent():
+    """lettools/facts/costs.json: every record sourced; bibliography keys exist; dates in order."""
+    import re
+    from pathlib import Path
+
+    from lettools.facts import load
+
+    facts = load("costs")
+    bib = (Path(__file__).resolve().parents[1] / "references.bib").read_text(encoding="utf-8")
+    keys = set(re.findall(r"@\w+\{([^,]+),", bib))
+    for name, record in facts.items():
+        assert {"value", "source", "basis"} <= set(record), name
+        assert record["basis"] in ("primary", "secondary", "derived"), name
+        for source in record["source"].split(", "):
+            assert source in keys, (name, source)
+    ex_dates = facts["distribution_ex_dates"]["value"]
+    assert ex_dates == sorted(set(ex_dates))
+    for fund in ("sso", "upro"):
+        amounts = facts[f"{fund}_distributions"]["value"]
+        assert all(date in ex_dates and amount > 0 for date, amount in amounts)
