@@ -165,22 +165,39 @@ def test_real_fund_spreads_divide_the_lag_by_the_spread_fraction():
         leverage, lag = figures["leverage"], figures["lag"]
         assert table.loc[fund, "spread_notional"] == pytest.approx(lag / leverage)
         assert table.loc[fund, "spread_borrowed"] == pytest.approx(lag / (leverage - 1))
-    # The book's claim: on the notional the two funds need nearly the same spread, on the borrowed part not.
-    assert abs(table["spread_notional"].diff().iloc[-1]) < 0.0015
-    assert abs(table["spread_borrowed"].diff().iloc[-1]) > 0.0015
+        adjusted = figures["lag_adjusted"]
+        assert adjusted == pytest.approx(lag - figures["distributions"], abs=2e-5)
+        assert table.loc[fund, "spread_notional_adjusted"] == pytest.approx(adjusted / leverage)
+        assert table.loc[fund, "spread_borrowed_adjusted"] == pytest.approx(adjusted / (leverage - 1))
+    # The book's reading: on NAV the notional basis gives one spread for both funds; with the distributions
+    # added back the borrowed basis does. The two funds alone do not decide the basis.
+    assert abs(table["spread_notional"].diff().iloc[-1]) < 0.0015 < abs(table["spread_borrowed"].diff().iloc[-1])
+    assert abs(table["spread_borrowed_adjusted"].diff().iloc[-1]) < 0.0005
+    assert abs(table["spread_notional_adjusted"].diff().iloc[-1]) > 0.0010
 
 
-def test_two_fund_fit_solves_both_lags():
+@pytest.mark.parametrize("measure", ["adjusted", "nav"])
+def test_two_fund_fit_solves_both_lags(measure):
+    key = "lag_adjusted" if measure == "adjusted" else "lag"
     for basis in ("notional", "borrowed"):
-        fit = costs.two_fund_fit(basis)
+        fit = costs.two_fund_fit(basis, measure)
         turnover = costs.REAL_FUND_JOINT["abs_index_return_per_year"]
         for figures in costs.REAL_FUND_LAGS.values():
             leverage = figures["leverage"]
             fraction = abs(leverage) if basis == "notional" else leverage - 1
             model = fraction * fit["spread"] + fit["trading_cost"] * (leverage**2 - leverage) * turnover
-            assert model == pytest.approx(figures["lag"])
-    assert costs.two_fund_fit("borrowed")["trading_cost"] < -0.001    # impossible: -19 bp per dollar traded
-    assert abs(costs.two_fund_fit("notional")["trading_cost"]) < 0.0003
+            assert model == pytest.approx(figures[key])
+
+
+def test_two_fund_fit_readings():
+    # On NAV the borrowed basis needs an impossible negative trading cost (about -19 bp per dollar traded).
+    assert costs.two_fund_fit("borrowed", "nav")["trading_cost"] < -0.001
+    # With distributions added back, the notional basis takes a positive trading cost (about 6 bp) and the
+    # borrowed basis none: both are possible, so the fit does not decide the basis.
+    assert 0.0003 < costs.two_fund_fit("notional")["trading_cost"] < 0.001
+    assert abs(costs.two_fund_fit("borrowed")["trading_cost"]) < 0.0001
+    with pytest.raises(ValueError, match="measure"):
+        costs.two_fund_fit("notional", "price")
 
 
 def test_margin_helpers():
@@ -221,8 +238,9 @@ def test_exercises_are_registered():
         ("costs-financing", 13.75, 25.0),                # cash interest not netted
         ("costs-fee-table", 0.0090, 0.0094),             # gross, waiver forgotten
         ("costs-year-loss", -0.359, -0.24),              # costs left out
-        ("costs-upro-lag", 0.0174 / 3, 0.0174 / 2),     # spread on the borrowed part
-        ("costs-upro-lag", 0.0058, 0.0174),              # the whole lag
+        ("costs-upro-lag", (0.0174 - 0.0035) / 3, 0.0174 / 3),   # distributions left in the lag
+        ("costs-upro-lag", 0.0046, (0.0174 - 0.0035) / 2),       # spread on the borrowed part
+        ("costs-upro-lag", 0.0046, 0.0139),                      # the whole lag
     ],
 )
 def test_numeric_exercises(exercise_id, right, wrong):
@@ -280,13 +298,43 @@ def test_charts_render_in_vega(tmp_path):
 
 
 def test_real_fund_periods_divide_each_period_lag_by_the_spread_fraction():
-    table = costs.real_fund_periods()
+    table = costs.real_fund_periods("nav")
     assert list(table.index) == ["2009-2024", *costs.REAL_FUND_PERIODS]
     assert table.loc["2009-2024", "UPRO_notional"] == pytest.approx(costs.REAL_FUND_LAGS["UPRO"]["lag"] / 3)
     late = costs.REAL_FUND_PERIODS["2022-2024"]
     assert table.loc["2022-2024", "SSO_borrowed"] == pytest.approx(late["lag"]["SSO"] / 1)
     assert table.loc["2022-2024", "gap_notional_se"] == late["spread_gap"]["notional"][1]
+    adjusted = costs.real_fund_periods()
+    assert adjusted.loc["2009-2024", "SSO_notional"] == pytest.approx(costs.REAL_FUND_LAGS["SSO"]["lag_adjusted"] / 2)
+    assert adjusted.loc["2022-2024", "UPRO_borrowed"] == pytest.approx(late["lag_adjusted"]["UPRO"] / 2)
+    # With distributions added back, the borrowed basis fits both funds in both periods (under 1 standard
+    # error) and the notional basis in neither (over 2).
+    for period in costs.REAL_FUND_PERIODS:
+        assert abs(adjusted.loc[period, "gap_borrowed"]) < adjusted.loc[period, "gap_borrowed_se"]
+        assert abs(adjusted.loc[period, "gap_notional"]) > 2 * adjusted.loc[period, "gap_notional_se"]
     # The chapter's reading: the notional basis fits the low-rate years, not 2022-2024 (over 2 standard errors).
     early_gap, early_se = costs.REAL_FUND_PERIODS["2009-2021"]["spread_gap"]["notional"]
     assert abs(early_gap) < 2 * early_se
     assert abs(late["spread_gap"]["notional"][0]) > 2 * late["spread_gap"]["notional"][1]
+
+
+def test_the_costs_facts_are_sourced_and_consistent():
+    """lettools/facts/costs.json: every record sourced; bibliography keys exist; dates in order."""
+    import re
+    from pathlib import Path
+
+    from lettools.facts import load
+
+    facts = load("costs")
+    bib = (Path(__file__).resolve().parents[1] / "references.bib").read_text(encoding="utf-8")
+    keys = set(re.findall(r"@\w+\{([^,]+),", bib))
+    for name, record in facts.items():
+        assert {"value", "source", "basis"} <= set(record), name
+        assert record["basis"] in ("primary", "secondary", "derived"), name
+        for source in record["source"].split(", "):
+            assert source in keys, (name, source)
+    ex_dates = facts["distribution_ex_dates"]["value"]
+    assert ex_dates == sorted(set(ex_dates))
+    for fund in ("sso", "upro"):
+        amounts = facts[f"{fund}_distributions"]["value"]
+        assert all(date in ex_dates and amount > 0 for date, amount in amounts)

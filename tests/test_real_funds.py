@@ -7,9 +7,16 @@ flat index the model's daily return is linear in the spread, so the least-square
 is the lag divided by the spread fraction (``|L|`` on the notional, ``L - 1`` on the borrowed part).
 The chapter on costs quotes the lags from :data:`lettools.book.costs.REAL_FUND_LAGS` (and the sub-periods,
 the rate slope and UPRO's 2009-2018 returns stored beside them); this test checks them against the data.
+
+NAV drops on a distribution's ex-date by the amount paid, and the holder receives that amount in cash, so a
+lag measured on NAV alone counts distributions as a cost. The *distribution-adjusted* figures add back, on
+each ex-date listed in ``lettools/facts/costs.json``, the day's NAV gap: the fund's shortfall beyond its median
+daily shortfall (clipped at zero). A test checks that these gaps match the per-share amounts that the sources
+list (after the 2-for-1 split of January 2022).
 Run with ``-s`` to see the figures.
 """
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -26,10 +33,15 @@ from lettools.book.costs import (
     REAL_UPRO_2009_2018,
     UPRO_MODEL_COSTS,
 )
+from lettools.facts import load as load_facts
 
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "sp500_sso_upro_nav_spxtr_rf.csv"
+# ``LETTOOLS_SHARED_DATA`` points elsewhere (a worktree whose parent has no ``shared`` folder).
+DATA = Path(os.environ.get("LETTOOLS_SHARED_DATA", Path(__file__).resolve().parents[1].parent / "shared" / "data")
+            ) / "sp500_sso_upro_nav_spxtr_rf.csv"
 FIRST, LAST = "2009-06-25", "2024-12-31"
 FUNDS = {fund: (row["leverage"], row["expense_ratio"]) for fund, row in REAL_FUND_LAGS.items()}
+FACTS = load_facts("costs")
+EX_DATES = pd.DatetimeIndex(FACTS["distribution_ex_dates"]["value"])
 
 pytestmark = pytest.mark.skipif(
     not DATA.exists(), reason=f"real fund data not found at {DATA} (kept outside the repository)"
@@ -62,6 +74,11 @@ def measure(history: pd.DataFrame, fund: str) -> dict:
     model_returns = leverage * index_returns + (1 - leverage) * rate / 252 - expense_ratio / 252
     residual = real_returns - model_returns
     lag = -float(np.mean(residual)) * 252
+    # Distributions: on a listed ex-date, the NAV gap beyond the fund's median daily shortfall.
+    on_ex_date = history.index[1:].isin(EX_DATES)
+    distribution = np.where(on_ex_date, np.maximum(np.median(residual) - residual, 0.0), 0.0)
+    adjusted = residual + distribution
+    lag_adjusted = -float(np.mean(adjusted)) * 252
     return {
         "days": residual.size,
         "lag": lag,
@@ -71,6 +88,11 @@ def measure(history: pd.DataFrame, fund: str) -> dict:
         "tracking_difference_bp": float(np.mean(real_returns - leverage * index_returns)) * 1e4,
         "tracking_error_bp": float(np.std(real_returns - leverage * index_returns, ddof=1)) * 1e4,
         "spread": {basis: lag / spread_fraction(leverage, basis) for basis in ("notional", "borrowed")},
+        "distributions": float(np.mean(distribution)) * 252,
+        "lag_adjusted": lag_adjusted,
+        "adjusted_sd_bp": float(np.std(adjusted, ddof=1)) * 1e4,
+        "spread_adjusted": {basis: lag_adjusted / spread_fraction(leverage, basis) for basis in ("notional", "borrowed")},
+        "distribution": distribution, "adjusted": adjusted,
         "residual": residual, "index_returns": index_returns, "rate": rate, "real": real,
     }
 
@@ -93,15 +115,42 @@ def test_the_book_quotes_the_measured_lag_and_residual(measured, fund):
     assert figures["correlation"] == pytest.approx(quoted["correlation"], abs=5e-6)
     assert figures["tracking_difference_bp"] == pytest.approx(quoted["tracking_difference_bp"], abs=0.005)
     assert figures["tracking_error_bp"] == pytest.approx(quoted["tracking_error_bp"], abs=0.005)
+    print(f"{fund}: distributions {figures['distributions']:.3%} a year; distribution-adjusted lag "
+          f"{figures['lag_adjusted']:.3%}, residual sd {figures['adjusted_sd_bp']:.2f} bp")
+    assert figures["distributions"] == pytest.approx(quoted["distributions"], abs=5e-5)
+    assert figures["lag_adjusted"] == pytest.approx(quoted["lag_adjusted"], abs=5e-5)
 
 
-def test_one_spread_on_the_notional_explains_both_funds(measured):
-    notional = {fund: measured[fund]["spread"]["notional"] for fund in FUNDS}
-    borrowed = {fund: measured[fund]["spread"]["borrowed"] for fund in FUNDS}
-    print(f"\nspread on the notional: {notional}; on the borrowed part: {borrowed}")
-    assert abs(notional["UPRO"] - notional["SSO"]) < 0.0015
-    # On the borrowed part the two funds disagree by far more than on the notional.
-    assert abs(borrowed["UPRO"] - borrowed["SSO"]) > 2 * abs(notional["UPRO"] - notional["SSO"])
+@pytest.mark.parametrize("fund", sorted(FUNDS))
+def test_the_detected_distributions_match_the_sourced_amounts(history, measured, fund):
+    """The NAV gap on each ex-date is the sourced amount per share over the previous NAV."""
+    split = FACTS["share_split_2022"]["value"]
+    nav = history[f"{fund}_NAV"]
+    detected, sourced = [], []
+    for date, amount in FACTS[f"{fund.lower()}_distributions"]["value"]:
+        row = nav.index.get_loc(pd.Timestamp(date))
+        # The NAV file is split-adjusted; amounts paid before the split are per pre-split share.
+        factor = split["ratio"] if date < split["effective"] and fund in split["funds"] else 1
+        sourced.append(amount / factor / nav.iloc[row - 1])
+        detected.append(measured[fund]["distribution"][row - 1])
+    detected, sourced = np.array(detected), np.array(sourced)
+    ratio = detected.sum() / sourced.sum()
+    typical_miss_bp = float(np.median(np.abs(detected - sourced))) * 1e4
+    print(f"\n{fund}: {detected.size} sourced distributions; detected/sourced {ratio:.3f}; "
+          f"median miss {typical_miss_bp:.2f} bp")
+    assert 0.85 < ratio < 1.15
+    assert typical_miss_bp < 3.0
+
+
+def test_the_two_funds_alone_do_not_decide_the_spread_basis(measured):
+    """On NAV the notional basis fits both funds with one spread; with distributions added back, the borrowed basis does."""
+    def gap(key):
+        return {basis: abs(measured["UPRO"][key][basis] - measured["SSO"][key][basis])
+                for basis in ("notional", "borrowed")}
+    nav, adjusted = gap("spread"), gap("spread_adjusted")
+    print(f"\nspread gaps on NAV: {nav}; distribution-adjusted: {adjusted}")
+    assert nav["notional"] < 0.0015 and nav["borrowed"] > 2 * nav["notional"]
+    assert adjusted["borrowed"] < 0.0015 and adjusted["notional"] > 2 * adjusted["borrowed"]
 
 
 @pytest.mark.parametrize("spread_basis", ["notional", "borrowed"])
@@ -113,16 +162,22 @@ def test_the_book_quotes_the_joint_figures(measured, spread_basis):
     quoted_gap, quoted_error = REAL_FUND_JOINT["spread_gap"][spread_basis]
     assert gap == pytest.approx(quoted_gap, abs=5e-5)
     assert standard_error == pytest.approx(quoted_error, abs=5e-5)
+    gap, standard_error = spread_gap(measured, spread_basis, "adjusted")
+    print(f"{spread_basis}, distribution-adjusted: {gap:+.3%}, standard error {standard_error:.3%}")
+    assert (gap, standard_error) == pytest.approx(REAL_FUND_JOINT["spread_gap_adjusted"][spread_basis], abs=5e-5)
     turnover = np.abs(upro["index_returns"]).mean() * 252
     assert turnover == pytest.approx(REAL_FUND_JOINT["abs_index_return_per_year"], abs=5e-4)
     assert upro["rate"].mean() == pytest.approx(REAL_FUND_JOINT["mean_rate"], abs=5e-6)
 
 
-def spread_gap(measured: dict, spread_basis: str) -> tuple[float, float]:
-    """UPRO's spread minus SSO's and its standard error, from the daily shortfalls (annual decimals)."""
+def spread_gap(measured: dict, spread_basis: str, key: str = "residual") -> tuple[float, float]:
+    """UPRO's spread minus SSO's and its standard error, from the daily shortfalls (annual decimals).
+
+    ``key="adjusted"`` uses the distribution-adjusted shortfalls.
+    """
     upro, sso = measured["UPRO"], measured["SSO"]
-    daily_gap = (-upro["residual"] / spread_fraction(FUNDS["UPRO"][0], spread_basis)
-                 + sso["residual"] / spread_fraction(FUNDS["SSO"][0], spread_basis))
+    daily_gap = (-upro[key] / spread_fraction(FUNDS["UPRO"][0], spread_basis)
+                 + sso[key] / spread_fraction(FUNDS["SSO"][0], spread_basis))
     return daily_gap.mean() * 252, daily_gap.std(ddof=1) / np.sqrt(daily_gap.size) * 252
 
 
@@ -137,17 +192,21 @@ def test_the_book_quotes_the_sub_periods(history, period):
     assert figures["UPRO"]["rate"].mean() == pytest.approx(quoted["mean_rate"], abs=5e-6)
     for fund in FUNDS:
         assert figures[fund]["lag"] == pytest.approx(quoted["lag"][fund], abs=5e-6)
+        assert figures[fund]["lag_adjusted"] == pytest.approx(quoted["lag_adjusted"][fund], abs=5e-6)
     for basis in ("notional", "borrowed"):
         gap, error = spread_gap(figures, basis)
-        print(f"\n{period} {basis}: gap {gap:+.3%} (se {error:.3%})")
+        adjusted = spread_gap(figures, basis, "adjusted")
+        print(f"\n{period} {basis}: gap {gap:+.3%} (se {error:.3%}); adjusted {adjusted[0]:+.3%} (se {adjusted[1]:.3%})")
         assert (gap, error) == pytest.approx(quoted["spread_gap"][basis], abs=5e-6)
+        assert adjusted == pytest.approx(quoted["spread_gap_adjusted"][basis], abs=5e-6)
 
 
 @pytest.mark.parametrize("fund", sorted(FUNDS))
 def test_the_book_quotes_how_the_lag_moves_with_the_rate(measured, fund):
     figures = measured[fund]
     design = np.column_stack([np.ones_like(figures["rate"]), figures["rate"]])
-    intercept, slope = np.linalg.lstsq(design, -figures["residual"] * 252, rcond=None)[0]
+    # On the distribution-adjusted shortfall: distributions are not a cost.
+    intercept, slope = np.linalg.lstsq(design, -figures["adjusted"] * 252, rcond=None)[0]
     print(f"\n{fund}: shortfall {intercept:.3%} + {slope:.3f} r")
     assert (intercept, slope) == pytest.approx(REAL_FUND_RATE_SLOPE[fund], abs=5e-4)
 
@@ -161,12 +220,18 @@ def test_the_book_quotes_upro_2009_to_2018():
     rate = np.diff(frame["rf_accrued"].to_numpy()) * 252
     nav = frame["UPRO_NAV"].to_numpy()
     assert total.size == quoted["days"]
+    # The holder's total return: NAV plus distributions reinvested (the NAV gap on each listed ex-date).
+    nav_returns = nav[1:] / nav[:-1] - 1
+    residual = nav_returns - (3 * total - 2 * rate / 252 - UPRO_MODEL_COSTS["expense_ratio"] / 252)
+    on_ex_date = frame.index[1:].isin(EX_DATES)
+    distribution = np.where(on_ex_date, np.maximum(np.median(residual) - residual, 0.0), 0.0)
     # The model, day by day in numpy: total return, the realised bill rate, the fee, the spread on the
     # notional and trading on the rebalance |L^2 - L| |R| = 6 |R|.
     f, s, c = (UPRO_MODEL_COSTS[key] for key in ("expense_ratio", "spread", "trading_cost"))
     model = np.prod(1 + 3 * total - 2 * rate / 252 - f / 252 - 3 * s / 252 - c * 6 * np.abs(total)) - 1
     figures = {
         "fund_return": nav[-1] / nav[0] - 1,
+        "fund_total_return": np.prod(1 + nav_returns + distribution) - 1,
         "target_return": 3 * (np.prod(1 + total) - 1),
         "price_target_return": 3 * (np.prod(1 + price) - 1),
         "model_return": model,

@@ -48,6 +48,7 @@ __all__ = [
     "tracking_chart",
     "diy_comparison",
     "diy_chart",
+    "MEASURES",
     "REAL_FUND_LAGS",
     "REAL_FUND_JOINT",
     "REAL_FUND_PERIODS",
@@ -61,6 +62,9 @@ __all__ = [
     "margin_call_fall",
     "round_trip_drag",
 ]
+
+#: How a real fund's lag is measured: on NAV alone, or with its distributions added back.
+MEASURES = ("adjusted", "nav")
 
 #: Holding periods (years) of the explorer's cumulative-effect chart.
 HORIZONS = tuple(range(1, 11))
@@ -96,24 +100,30 @@ EXPENSE_RATIOS = pd.DataFrame(
 #: NAV return with ``L R_TR``; ``tracking_difference_bp`` and ``tracking_error_bp``: the mean and the standard
 #: deviation of the daily tracking difference in the strict sense, the fund's NAV return minus ``L R_TR``
 #: (basis points; the mean includes the financing and the fee).
+#: NAV falls on each distribution's ex-date by the amount paid, which the holder receives in cash, so ``lag``
+#: counts distributions as shortfall. ``distributions``: the NAV gaps on the ex-dates listed in
+#: ``lettools/facts/costs.json`` (the day's shortfall beyond the fund's median daily shortfall, clipped at
+#: zero), summed and annualised; ``lag_adjusted``: the lag with them added back (annual decimals).
 #: The data may not be redistributed, so the book quotes these figures and the test recomputes them.
 REAL_FUND_LAGS = {
     "UPRO": {"leverage": 3.0, "expense_ratio": 0.0091, "lag": 0.01738, "residual_sd_bp": 6.07,
              "robust_sd_bp": 1.15, "correlation": 0.99981, "tracking_difference_bp": -1.92,
-             "tracking_error_bp": 6.28},
+             "tracking_error_bp": 6.28, "distributions": 0.00350, "lag_adjusted": 0.01388},
     "SSO": {"leverage": 2.0, "expense_ratio": 0.0089, "lag": 0.01222, "residual_sd_bp": 4.23,
             "robust_sd_bp": 1.32, "correlation": 0.99980, "tracking_difference_bp": -1.27,
-            "tracking_error_bp": 4.30},
+            "tracking_error_bp": 4.30, "distributions": 0.00525, "lag_adjusted": 0.00697},
 }
 
 
 #: The same data, jointly: for each spread basis, the mean annual difference between the spread UPRO needs
 #: and the spread SSO needs (UPRO minus SSO) and its standard error (from the daily differences of the two
-#: funds' shortfalls, each divided by its spread fraction); and ``abs_index_return_per_year``, the sum of
-#: the index's absolute daily returns per year, which sizes the rebalancing trades in a two-fund fit; and
-#: ``mean_rate``, the Treasury-bill rate's mean over the sample, annual decimal.
+#: funds' shortfalls, each divided by its spread fraction), on NAV (``spread_gap``) and with distributions
+#: added back (``spread_gap_adjusted``); ``abs_index_return_per_year``, the sum of the index's absolute daily
+#: returns per year, which sizes the rebalancing trades in a two-fund fit; and ``mean_rate``, the
+#: Treasury-bill rate's mean over the sample, annual decimal.
 REAL_FUND_JOINT = {
     "spread_gap": {"notional": (-0.00032, 0.00045), "borrowed": (-0.00353, 0.00091)},
+    "spread_gap_adjusted": {"notional": (0.00114, 0.00033), "borrowed": (-0.00003, 0.00065)},
     "abs_index_return_per_year": 1.828,
     "mean_rate": 0.01093,
 }
@@ -121,25 +131,32 @@ REAL_FUND_JOINT = {
 #: The lags of :data:`REAL_FUND_LAGS` and the spread gaps of :data:`REAL_FUND_JOINT` in two sub-periods, the
 #: low-rate years to the end of 2021 and the high-rate years 2022 to 2024, measured the same way by
 #: ``tests/test_real_funds.py``: ``first`` and ``last`` (the first and last daily returns), ``days``,
-#: ``mean_rate`` (the Treasury-bill rate's mean, annual decimal), ``lag`` per fund and ``spread_gap`` per basis
-#: (UPRO's spread minus SSO's and its standard error, annual decimals).
+#: ``mean_rate`` (the Treasury-bill rate's mean, annual decimal), ``lag`` and ``lag_adjusted`` per fund, and
+#: ``spread_gap`` and ``spread_gap_adjusted`` per basis (UPRO's spread minus SSO's and its standard error,
+#: annual decimals).
 REAL_FUND_PERIODS = {
     "2009-2021": {"first": "2009-06-26", "last": "2021-12-31", "days": 3152, "mean_rate": 0.00449,
                   "lag": {"UPRO": 0.01421, "SSO": 0.01127},
-                  "spread_gap": {"notional": (-0.00090, 0.00052), "borrowed": (-0.00417, 0.00105)}},
+                  "lag_adjusted": {"UPRO": 0.01176, "SSO": 0.00609},
+                  "spread_gap": {"notional": (-0.00090, 0.00052), "borrowed": (-0.00417, 0.00105)},
+                  "spread_gap_adjusted": {"notional": (0.00088, 0.00039), "borrowed": (-0.00021, 0.00077)}},
     "2022-2024": {"first": "2022-01-03", "last": "2024-12-31", "days": 753, "mean_rate": 0.03788,
                   "lag": {"UPRO": 0.03065, "SSO": 0.01616},
-                  "spread_gap": {"notional": (0.00213, 0.00077), "borrowed": (-0.00084, 0.00164)}},
+                  "lag_adjusted": {"UPRO": 0.02263, "SSO": 0.01067},
+                  "spread_gap": {"notional": (0.00213, 0.00077), "borrowed": (-0.00084, 0.00164)},
+                  "spread_gap_adjusted": {"notional": (0.00221, 0.00052), "borrowed": (0.00065, 0.00102)}},
 }
 
-#: Least-squares line of each fund's daily shortfall (annualised, as in :data:`REAL_FUND_LAGS`) on the day's
-#: Treasury-bill rate over the whole sample: ``(intercept, slope)``, the intercept an annual decimal and the
-#: slope per unit of the annual rate. Measured by ``tests/test_real_funds.py``.
-REAL_FUND_RATE_SLOPE = {"UPRO": (0.01308, 0.393), "SSO": (0.01063, 0.145)}
+#: Least-squares line of each fund's distribution-adjusted daily shortfall (annualised, as in
+#: :data:`REAL_FUND_LAGS`) on the day's Treasury-bill rate over the whole sample: ``(intercept, slope)``, the
+#: intercept an annual decimal and the slope per unit of the annual rate. Measured by
+#: ``tests/test_real_funds.py``.
+REAL_FUND_RATE_SLOPE = {"UPRO": (0.01148, 0.219), "SSO": (0.00588, 0.099)}
 
 #: UPRO from 25 June 2009 to 31 December 2018 (2,395 daily returns), measured by ``tests/test_real_funds.py``
 #: from its NAVs, the S&P 500 total-return and price indices and the one-month Treasury-bill rate. Returns over
-#: the whole window, decimals: ``fund_return`` (the real fund's NAV); ``target_return``, three times the
+#: the whole window, decimals: ``fund_return`` (the real fund's NAV); ``fund_total_return`` (NAV with its
+#: distributions reinvested, the NAV gaps on the listed ex-dates added back); ``target_return``, three times the
 #: total-return index's; ``price_target_return``, three times the price index's; ``model_return``, the model
 #: ``1 + 3 R_TR - 2 r/P - f/P - 3 s/P - 6 c |R_TR|`` day by day with the realised bill rate, ``f = 0.0091``,
 #: ``s = 0.005`` and ``c = 0.0002`` (:data:`UPRO_MODEL_COSTS`); ``model_return_no_costs``, the same with every
@@ -147,7 +164,7 @@ REAL_FUND_RATE_SLOPE = {"UPRO": (0.01308, 0.393), "SSO": (0.01063, 0.145)}
 #: minus the price index's, times 252) are annual decimals.
 REAL_UPRO_2009_2018 = {
     "first": "2009-06-25", "last": "2018-12-31", "days": 2395,
-    "fund_return": 13.402, "target_return": 6.969, "price_target_return": 5.172,
+    "fund_return": 13.402, "fund_total_return": 13.726, "target_return": 6.969, "price_target_return": 5.172,
     "model_return": 12.924, "model_return_no_costs": 17.978,
     "mean_rate": 0.00325, "dividend_yield": 0.0209,
 }
@@ -157,8 +174,17 @@ REAL_UPRO_2009_2018 = {
 UPRO_MODEL_COSTS = {"expense_ratio": 0.0091, "spread": 0.005, "trading_cost": 0.0002}
 
 
-def real_fund_periods() -> pd.DataFrame:
+def _check_measure(measure) -> str:
+    if measure not in MEASURES:
+        raise ValueError(f"measure must be one of {MEASURES}, got {measure!r}")
+    return measure
+
+
+def real_fund_periods(measure: str = "adjusted") -> pd.DataFrame:
     """The spreads the real funds imply on each basis, over the whole sample and in two sub-periods.
+
+    ``measure="adjusted"`` (default) uses the lags with distributions added back;
+    ``"nav"`` the lags on NAV alone.
 
     Returns
     -------
@@ -170,35 +196,39 @@ def real_fund_periods() -> pd.DataFrame:
         measured from the daily data) and ``gap_<basis>_se`` (its standard
         error); all annual decimals.
     """
+    suffix = "_adjusted" if _check_measure(measure) == "adjusted" else ""
     periods = {"2009-2024": {"mean_rate": REAL_FUND_JOINT["mean_rate"],
-                             "lag": {fund: row["lag"] for fund, row in REAL_FUND_LAGS.items()},
-                             "spread_gap": REAL_FUND_JOINT["spread_gap"]}}
+                             "lag" + suffix: {fund: row["lag" + suffix] for fund, row in REAL_FUND_LAGS.items()},
+                             "spread_gap" + suffix: REAL_FUND_JOINT["spread_gap" + suffix]}}
     periods.update(REAL_FUND_PERIODS)
     rows = {}
     for period, figures in periods.items():
         row = {"mean_rate": figures["mean_rate"]}
         for basis in SPREAD_BASES:
-            for fund, lag in figures["lag"].items():
+            for fund, lag in figures["lag" + suffix].items():
                 row[f"{fund}_{basis}"] = lag / spread_fraction(REAL_FUND_LAGS[fund]["leverage"], basis)
-            row[f"gap_{basis}"], row[f"gap_{basis}_se"] = figures["spread_gap"][basis]
+            row[f"gap_{basis}"], row[f"gap_{basis}_se"] = figures["spread_gap" + suffix][basis]
         rows[period] = row
     return pd.DataFrame(rows).T.rename_axis("period")
 
 
-def two_fund_fit(spread_basis: str = "notional") -> pd.Series:
+def two_fund_fit(spread_basis: str = "notional", measure: str = "adjusted") -> pd.Series:
     """One spread and one trading cost that together explain both real funds' lags exactly.
 
     Solves ``lag_i = spread_fraction(L_i) s + c |L_i^2 - L_i| a`` for the two funds of
     :data:`REAL_FUND_LAGS`, with ``a`` the index's absolute daily returns summed over a
-    year (:data:`REAL_FUND_JOINT`). Returns ``spread`` (annual decimal) and
-    ``trading_cost`` (per unit of money traded, decimal). A negative trading cost
-    means the basis cannot explain both funds with costs that make sense.
+    year (:data:`REAL_FUND_JOINT`) and ``lag_i`` the distribution-adjusted lag
+    (``measure="adjusted"``) or the lag on NAV alone (``"nav"``). Returns ``spread``
+    (annual decimal) and ``trading_cost`` (per unit of money traded, decimal). A
+    negative trading cost means the basis cannot explain both funds with costs that
+    make sense.
     """
+    key = "lag_adjusted" if _check_measure(measure) == "adjusted" else "lag"
     funds = list(REAL_FUND_LAGS.values())
     turnover = REAL_FUND_JOINT["abs_index_return_per_year"]
     matrix = np.array([[spread_fraction(f["leverage"], spread_basis),
                         abs(f["leverage"] ** 2 - f["leverage"]) * turnover] for f in funds])
-    spread, trading_cost = np.linalg.solve(matrix, np.array([f["lag"] for f in funds]))
+    spread, trading_cost = np.linalg.solve(matrix, np.array([f[key] for f in funds]))
     return pd.Series({"spread": spread, "trading_cost": trading_cost}, name=spread_basis)
 
 
@@ -211,15 +241,18 @@ def real_fund_spreads(spread_bases: Sequence[str] = SPREAD_BASES) -> pd.DataFram
     Returns
     -------
     pandas.DataFrame
-        One row per fund of :data:`REAL_FUND_LAGS`: ``leverage``, ``lag`` and
-        ``residual_sd_bp`` as measured, and ``spread_<basis>`` for each basis
-        (annual decimals).
+        One row per fund of :data:`REAL_FUND_LAGS`: ``leverage``, ``lag``,
+        ``distributions`` and ``lag_adjusted`` as measured, ``spread_<basis>``
+        (the lag on NAV over the spread fraction) and ``spread_<basis>_adjusted``
+        (the distribution-adjusted lag over it) for each basis (annual decimals).
     """
     rows = {}
     for fund, figures in REAL_FUND_LAGS.items():
-        row = {"leverage": figures["leverage"], "lag": figures["lag"], "residual_sd_bp": figures["residual_sd_bp"]}
+        row = {key: figures[key] for key in ("leverage", "lag", "distributions", "lag_adjusted")}
         for basis in spread_bases:
-            row[f"spread_{basis}"] = figures["lag"] / spread_fraction(figures["leverage"], basis)
+            fraction = spread_fraction(figures["leverage"], basis)
+            row[f"spread_{basis}"] = figures["lag"] / fraction
+            row[f"spread_{basis}_adjusted"] = figures["lag_adjusted"] / fraction
         rows[fund] = row
     return pd.DataFrame(rows).T.rename_axis("fund")
 
@@ -843,7 +876,7 @@ register(
 )
 
 def _upro_notional_spread() -> float:
-    return float(real_fund_spreads().loc["UPRO", "spread_notional"])
+    return float(real_fund_spreads().loc["UPRO", "spread_notional_adjusted"])
 
 
 register(
@@ -851,18 +884,22 @@ register(
         id="costs-upro-lag",
         expected=_upro_notional_spread,
         unit="decimal",
-        decimals=3,
+        decimals=4,
         points=1,
         minutes=5,
-        written=("Compare your spread with the overnight rate plus 0.50-0.55% that the N-PORT swap terms "
-                 "show, and say which spread basis the comparison supports."),
+        written=("Do the same for SSO on both bases, and say whether the two funds decide which basis the "
+                 "spread is charged on."),
         written_points=2,
-        hint="The swaps' spread falls on their whole notional, measured in units of the fund's assets.",
+        hint=("Take the distributions out of the lag first (the holder received them), then divide by the "
+              "notional in units of the fund's assets."),
         mistakes=(
-            (lambda: float(real_fund_spreads().loc["UPRO", "spread_borrowed"]),
-             "That spreads the lag over the borrowed part, 2 times assets. The swaps' spread falls on the "
-             "whole notional, 3 times assets."),
-            (lambda: REAL_FUND_LAGS["UPRO"]["lag"],
+            (lambda: float(real_fund_spreads().loc["UPRO", "spread_notional"]),
+             "That divides the lag on NAV, which counts the distributions paid to holders as a cost. Take "
+             "them out first."),
+            (lambda: float(real_fund_spreads().loc["UPRO", "spread_borrowed_adjusted"]),
+             "That spreads the lag over the borrowed part, 2 times assets. The question asks for the spread "
+             "on the whole notional, 3 times assets."),
+            (lambda: REAL_FUND_LAGS["UPRO"]["lag_adjusted"],
              "That is the whole lag. Divide it by the notional, in units of the fund's assets."),
         ),
     )
