@@ -5,8 +5,8 @@ After a day's move ``R`` a fund with assets ``A`` and leverage ``L`` must trade
 positive for every long fund with ``L > 1`` and every inverse fund, so both
 trade *with* the move: buy on up days, sell on down days.
 
-Price impact is linear here: a net order flow ``F`` (money) moves the index by
-the simple return ``F / depth``. ``depth`` is therefore the money that would
+Price impact is linear here: a net order flow ``Q`` (money) moves the index by
+the simple return ``Q / depth``. ``depth`` is therefore the money that would
 move the index by 100%; ``depth / 100`` moves it by 1%. With aggregate
 rebalancing ``K R``, ``K = sum_i A_i (L_i^2 - L_i)``, a day that starts with an
 exogenous move ``R0`` settles where ``R = R0 + K R / depth``: at
@@ -498,9 +498,9 @@ def flow_share_of_volume(flow, closing_volume):
 def depth_from_multiplier(market_value, multiplier):
     """Market depth implied by a price-impact multiplier, for :func:`feedback_gain`.
 
-    A multiplier ``M`` says that a net flow ``F`` into a market worth ``W``
-    raises its value by ``M F`` (Gabaix and Koijen estimate ``M`` of about 5 for
-    the US stock market), a return of ``M F / W``. Linear impact ``F / depth``
+    A multiplier ``M`` says that a net flow ``Q`` into a market worth ``W``
+    raises its value by ``M Q`` (Gabaix and Koijen estimate ``M`` of about 5 for
+    the US stock market), a return of ``M Q / W``. Linear impact ``F / depth``
     then has ``depth = W / M``: the flow per 1% move is ``W / (100 M)``.
 
     Parameters

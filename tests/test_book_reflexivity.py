@@ -15,7 +15,7 @@ from lettools.exercises import evaluate, registered
 from lettools.twin import TWIN_BUDGET_BYTES
 
 EXERCISES = ("reflexivity-end-of-day-flow", "reflexivity-instability-point", "reflexivity-fixed-point",
-             "reflexivity-korea-taiwan-flow")
+             "reflexivity-korea-taiwan-flow", "reflexivity-single-stock-ratio")
 
 
 def test_flow_table_adds_each_funds_trade_and_shares_of_the_close():
@@ -223,3 +223,30 @@ def test_explorer_steps_inverse_dollar_counts_twice():
     assert steps["gain"] == pytest.approx((20 * 6 + 5 * 12) / 400)
     assert steps["inverse_added"] == pytest.approx(5 * 12 / 400)
     assert steps["long_added"] == pytest.approx(steps["inverse_added"])
+
+
+def test_present_day_calibration_scales_tuzun_to_2026_assets_and_the_2023_market():
+    # $1.04bn x 200 / 30 = $6.93bn per 1%; $49.0tn / (100 M) per 1%: gains 0.042, 0.071, 0.113.
+    table = page.present_day_calibration(shock=-0.03)
+    flow = 1.04 * 200 / 30
+    np.testing.assert_allclose(table["flow_per_pct"], flow)
+    np.testing.assert_allclose(table["gain"], [flow / (49_000 / (100 * m)) for m in (3, 5, 8)])
+    assert table["gain"].iloc[1] == pytest.approx(0.0707, abs=1e-4)
+    np.testing.assert_allclose(table["settled_move"], -0.03 / (1 - table["gain"]))
+
+
+def test_replay_has_half_and_full_reversal_cases():
+    scenarios = page.replay_scenarios()
+    assert sorted(s["reversal"] for s in scenarios.values()) == [0.0, 0.0, 0.0, 0.5, 1.0]
+
+
+def test_single_stock_ratio_exercise_uses_the_reported_won_figures():
+    # 2 x (7.8995 + 2.4205) x 5% = 1.032 trillion won of sales, over 4.599 trillion won a day.
+    sale = page.single_stock_sale(-0.05)
+    assert sale["trade"] == pytest.approx(-2 * (7.8995 + 2.4205) * 0.05)
+    assert sale["share"] == pytest.approx(1.032 / 4.599)
+    expected = registered()["reflexivity-single-stock-ratio"].expected()
+    assert expected == pytest.approx(0.2244, abs=1e-4)
+    assert evaluate("reflexivity-single-stock-ratio", round(expected, 3)).correct
+    assert "2 A R" in evaluate("reflexivity-single-stock-ratio", expected / 2).message
+    assert not evaluate("reflexivity-single-stock-ratio", expected * 100).correct

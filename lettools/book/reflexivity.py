@@ -40,6 +40,8 @@ from lettools.twin import Explorer, Param
 __all__ = [
     "calibrated_depth_per_pct",
     "calibration_table",
+    "present_day_calibration",
+    "single_stock_sale",
     "halving_ratio",
     "replay_scenarios",
     "replay_table",
@@ -588,6 +590,34 @@ def calibration_table(shock: float = -0.03) -> pd.DataFrame:
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("setting")
 
 
+def present_day_calibration(shock: float = -0.03) -> pd.DataFrame:
+    """Tuzun's 2012 flow scaled to today's fund assets, against today's US market, for each multiplier.
+
+    The flow per 1% move is Tuzun's $1.04bn times the ratio of US leveraged-ETF assets
+    now (above $200bn, a lower bound) to then (a little over $30bn): it keeps 2012's mix
+    of leverages and indices, which 2026's single-stock and crypto funds do not share.
+    The depth per 1% move is the US equity market's value at the end of 2023 over
+    ``100 M`` for the low, central and high price-impact multipliers ``M``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by setting: ``flow_per_pct`` and ``depth_per_pct`` ($bn per 1% move),
+        ``gain``, ``amplification``, ``settled_move`` (where ``shock`` settles) and ``kind``.
+    """
+    facts = load_facts("reflexivity")
+    scale = facts["letf_assets_2026_bn"]["value"] / facts["letf_assets_2012_bn"]["value"]
+    flow = facts["tuzun_flow_per_pct_bn"]["value"] * scale
+    cap_bn = 1000.0 * facts["us_market_cap_2023_tn"]["value"]
+    multiplier = facts["price_impact_multiplier"]
+    rows = {}
+    for level in ("low", "value", "high"):
+        m = multiplier[level]
+        per_pct = float(depth_from_multiplier(cap_bn, m)) / 100.0
+        rows[f"Today (scaled): multiplier {m:g}"] = _row(flow, per_pct, shock, "calibrated, scaled to 2026 assets")
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("setting")
+
+
 def halving_ratio(gain):
     """How many times the amplification grows when the depth halves (the gain doubles).
 
@@ -605,7 +635,7 @@ def _calibrated_assets() -> list[float]:
 
 
 def replay_scenarios() -> dict[str, dict]:
-    """Settings of the many-day replay: calibrated, calibrated with partial reversal, and alarming.
+    """Settings of the many-day replay: calibrated, calibrated with half or full reversal, and alarming.
 
     Each value holds ``fund_assets`` ($bn), ``depth_per_pct`` ($bn) and ``reversal``.
     """
@@ -618,6 +648,8 @@ def replay_scenarios() -> dict[str, dict]:
             fund_assets=assets, depth_per_pct=calibrated_depth_per_pct(multiplier["high"]), reversal=0.0),
         f"Calibrated ({multiplier['value']:g}), half reverses next morning": dict(
             fund_assets=assets, depth_per_pct=calibrated_depth_per_pct(), reversal=0.5),
+        f"Calibrated ({multiplier['value']:g}), all reverses next morning": dict(
+            fund_assets=assets, depth_per_pct=calibrated_depth_per_pct(), reversal=1.0),
         "Alarming: $30bn 3x, $10bn -3x, $20bn per 1%": dict(
             fund_assets=[30.0, 10.0], depth_per_pct=20.0, reversal=0.0),
     }
@@ -674,7 +706,7 @@ def replay_chart(shocks: pd.Series) -> alt.Chart:
             "Line chart of the S&P 500 from September to December 2008, starting at 1: the index as it was (which "
             "already contains the real funds' trades), and the paths the feedback model draws on top of it with "
             "funds sized to a published estimate of their rebalancing flow on a depth from a published "
-            "price-impact multiplier (central and high), with half of each "
+            "price-impact multiplier (central and high), with half or all of each "
             "day's feedback reversing next morning, and with three times that flow on a much thinner market "
             "(alarming). The calibrated paths lie almost on the actual one; only the alarming one departs "
             "visibly."
@@ -905,6 +937,47 @@ register(
              "Compare like with like: the flow per 1% move against the depth per 1% move (or both per 100%)."),
             (lambda: _calibrated_gain_high() * 100.0,
              "The depth per 1% move is the market's value over 100 M, not over M."),
+        ),
+    )
+)
+
+
+#: Leverage and move of the single-stock exercise: the Hong Kong 2x products on SK hynix and Samsung Electronics.
+_SINGLE_STOCK_LEVERAGE, _SINGLE_STOCK_MOVE = 2.0, -0.05
+
+
+def single_stock_sale(move: float = _SINGLE_STOCK_MOVE) -> dict[str, float]:
+    """The Hong Kong 2x single-stock products' closing trade after both stocks move by ``move``.
+
+    Assets of CSOP's 2x products on SK hynix and Samsung Electronics (5 May 2026) and
+    the two stocks' average daily trading value (October 2025), both in trillion won.
+
+    Returns ``trade`` (trillion won, negative for a sale), ``daily_value`` (trillion
+    won) and ``share`` (``|trade|`` over the daily trading value).
+    """
+    aum = fact("reflexivity", "hk_single_stock_2x_aum_krw_tn")
+    daily = fact("reflexivity", "samsung_hynix_daily_value_krw_tn")
+    trade = aggregate_rebalance_flow(sum(aum.values()), _SINGLE_STOCK_LEVERAGE, move)
+    return {"trade": trade, "daily_value": daily, "share": float(flow_share_of_volume(trade, daily))}
+
+
+register(
+    NumericExercise(
+        id="reflexivity-single-stock-ratio",
+        expected=lambda: single_stock_sale()["share"],
+        unit="number",
+        decimals=3,
+        quantity="as a decimal share of one day's trading value (0.1 for 10%)",
+        points=2,
+        minutes=10,
+        hint="Each 2x product trades A (L² − L) R = 2 A R; add the two products and divide the size of the sale "
+             "by the two stocks' daily trading value, all in trillion won.",
+        mistakes=(
+            (lambda: single_stock_sale()["share"] / 2.0,
+             "That is A R, the change in exposure from the move alone. The trade restores 2x the new assets: "
+             "A (L² − L) R = 2 A R."),
+            (lambda: single_stock_sale()["share"] * 100.0,
+             "Give a decimal share, not a percentage."),
         ),
     )
 )
