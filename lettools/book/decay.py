@@ -771,19 +771,19 @@ def growth_explorer() -> Explorer:
         params=[
             Param(
                 "mu",
-                np.round(np.arange(0.02, 0.1401, 0.02), 2),
-                default=0.10,
+                np.round(np.arange(0.03, 0.1501, 0.02), 2),
+                default=0.11,  # near the US market's 1926-2024 drift (market_inputs)
                 label="Index drift mu",
                 percent=True,
                 live=(-0.10, 0.30, 0.01),
             ),
             Param(
                 "sigma",
-                np.round(np.arange(0.10, 0.4001, 0.05), 2),
-                default=0.20,
+                np.round(np.arange(0.125, 0.4001, 0.05), 3),
+                default=0.175,  # near its volatility
                 label="Index volatility sigma",
                 percent=True,
-                live=(0.05, 0.80, 0.01),
+                live=(0.05, 0.80, 0.005),
             ),
             Param(
                 "rate", [0.0, 0.03, 0.06], default=0.03, label="Financing rate r", percent=True, live=(0.0, 0.10, 0.005)
