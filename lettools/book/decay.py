@@ -11,7 +11,10 @@ The chapter's quantities, all per unit invested and before costs:
   realised volatility;
 * the growth rate against leverage (:func:`lettools.log_growth_rate`), with the Kelly and
   cash-breakeven leverages;
-* replays of real index history (:mod:`lettools.data`).
+* replays of real index history (:mod:`lettools.data`);
+* the US market's drift, volatility and bill rate calibrated on Kenneth French's daily factors, and the
+  Avellaneda-Zhang relation checked on SSO's and UPRO's NAVs, both as summary figures read from
+  ``lettools/facts/decay.json`` (``tests/test_decay_real_data.py`` recomputes them from the data).
 """
 
 from __future__ import annotations
