@@ -234,7 +234,7 @@ def test_episode_returns():
     assert len(table) == len(decay.EPISODES) * len(decay.HISTORY_LEVERAGES)
     for episode in decay.EPISODES:
         index = table.loc[(episode, "1x")]
-        assert index["fund_return"] == pytest.approx(index["L_x_index_return"])
+        assert index["fund_return"] == pytest.approx(index["target_return"])
         assert index["fund_return"] < 0  # both episodes are bear markets
         for fund in ("2x", "3x", "-1x"):
             row = table.loc[(episode, fund)]
@@ -349,3 +349,41 @@ def test_avellaneda_zhang_check_agrees_with_the_simulated_year():
     check = decay.avellaneda_zhang_check(3, mu=0.05, sigma=0.30, seed=7)
     assert check["3x fund, Avellaneda-Zhang"] == pytest.approx(check["3x fund, simulated day by day"], abs=0.01)
     assert check["3 x index return"] == pytest.approx(3 * check["index return"])
+
+
+# -- calibrated inputs and the real-fund check (lettools/facts/decay.json) -------------------------
+
+
+def test_market_inputs_read_the_facts_file():
+    inputs = decay.market_inputs("1926-2024")
+    assert inputs["first"] == "1926-07-01" and inputs["last"] == "2024-12-31"
+    assert 0.05 < inputs["mu"] < 0.15 and 0.10 < inputs["sigma"] < 0.25 and 0.0 < inputs["rate"] < 0.06
+    # The standard error of a mean excess return over ~98.5 years is about sigma / sqrt(years).
+    assert inputs["excess_se"] == pytest.approx(inputs["sigma"] / math.sqrt(inputs["years"]), rel=0.02)
+    with pytest.raises(ValueError, match="period"):
+        decay.market_inputs("1900-2000")
+
+
+def test_calibration_table_by_hand():
+    table = decay.calibration_table()
+    for period in decay.MARKET_PERIODS:
+        row, inputs = table.loc[period], decay.market_inputs(period)
+        mu, sigma, r = inputs["mu"], inputs["sigma"], inputs["rate"]
+        for leverage in (1, 2, 3):  # g(L) = L mu + (1 - L) r - L^2 sigma^2 / 2, written out
+            assert row[f"g({leverage})"] == pytest.approx(leverage * mu + (1 - leverage) * r - leverage**2 * sigma**2 / 2)
+        assert row["Kelly"] == pytest.approx((mu - r) / sigma**2)
+        assert row["cash breakeven"] == pytest.approx(2 * (mu - r) / sigma**2)
+        # The 3x fund beats the index exactly when mu - r exceeds 2 sigma^2.
+        assert (row["g(3)"] > row["g(1)"]) == (row["mu - r"] > row["2 sigma^2"])
+    assert table.loc["1926-2024", "g(3)"] > table.loc["1926-2024", "g(1)"]
+    assert table.loc["1999-2018", "g(3)"] < table.loc["1999-2018", "g(1)"]
+
+
+def test_real_fund_check_reports_both_funds_in_points():
+    table = decay.real_fund_check()
+    assert list(table.index) == ["SSO (2x)", "UPRO (3x)"]
+    for fund in table.index:
+        row = table.loc[fund]
+        assert row["sd of miss, relation"] < row["sd of miss, target"] < 10
+        assert row["sd of miss, relation"] < row["sd of miss, no-decay value"]
+        assert -1.0 < row["mean miss, relation"] < 0.0  # costs: a fraction of a point a quarter, a shortfall

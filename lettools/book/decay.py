@@ -11,7 +11,10 @@ The chapter's quantities, all per unit invested and before costs:
   realised volatility;
 * the growth rate against leverage (:func:`lettools.log_growth_rate`), with the Kelly and
   cash-breakeven leverages;
-* replays of real index history (:mod:`lettools.data`).
+* replays of real index history (:mod:`lettools.data`);
+* the US market's drift, volatility and bill rate calibrated on Kenneth French's daily factors, and the
+  Avellaneda-Zhang relation checked on SSO's and UPRO's NAVs, both as summary figures read from
+  ``lettools/facts/decay.json`` (``tests/test_decay_real_data.py`` recomputes them from the data).
 """
 
 from __future__ import annotations
@@ -72,6 +75,10 @@ __all__ = [
     "rolling_volatility",
     "volatility_chart",
     "yearly_decay",
+    "MARKET_PERIODS",
+    "market_inputs",
+    "calibration_table",
+    "real_fund_check",
 ]
 
 #: Real episodes replayed in the chapter: label -> (index name, first day, last day).
@@ -767,19 +774,19 @@ def growth_explorer() -> Explorer:
         params=[
             Param(
                 "mu",
-                np.round(np.arange(0.02, 0.1401, 0.02), 2),
-                default=0.10,
+                np.round(np.arange(0.03, 0.1501, 0.02), 2),
+                default=0.11,  # near the US market's 1926-2024 drift (market_inputs)
                 label="Index drift mu",
                 percent=True,
                 live=(-0.10, 0.30, 0.01),
             ),
             Param(
                 "sigma",
-                np.round(np.arange(0.10, 0.4001, 0.05), 2),
-                default=0.20,
+                np.round(np.arange(0.125, 0.4001, 0.05), 3),
+                default=0.175,  # near its volatility
                 label="Index volatility sigma",
                 percent=True,
-                live=(0.05, 0.80, 0.01),
+                live=(0.05, 0.80, 0.005),
             ),
             Param(
                 "rate", [0.0, 0.03, 0.06], default=0.03, label="Financing rate r", percent=True, live=(0.0, 0.10, 0.005)
@@ -825,7 +832,7 @@ def episode_returns(leverages: Sequence[float] = HISTORY_LEVERAGES) -> pd.DataFr
     """Total return of each hypothetical fund over each episode, next to ``L`` times the index's return.
 
     Returns a DataFrame indexed by (episode, fund) with columns ``fund_return``,
-    ``L_x_index_return`` and ``no_decay_return``, ``(1 + index return)^L - 1``: what the
+    ``target_return`` (``L`` times the index's return) and ``no_decay_return``, ``(1 + index return)^L - 1``: what the
     fund would return had the index moved along a perfectly smooth path (zero realised
     variance in the Avellaneda-Zhang relation).
     """
@@ -839,7 +846,7 @@ def episode_returns(leverages: Sequence[float] = HISTORY_LEVERAGES) -> pd.DataFr
                     "episode": episode,
                     "fund": _fund_label(leverage),
                     "fund_return": terminal_value(returns, leverage) - 1.0,
-                    "L_x_index_return": leverage * index_total,
+                    "target_return": leverage * index_total,
                     "no_decay_return": (1.0 + index_total) ** leverage - 1.0,
                 }
             )
@@ -1042,3 +1049,82 @@ register(
         ),
     )
 )
+
+
+# -- calibrated inputs and the relation on real funds (lettools/facts/decay.json) ------------------
+
+#: Calibration periods of the US stock market in ``lettools/facts/decay.json``: label -> fact key.
+MARKET_PERIODS: Mapping[str, str] = {"1926-2024": "us_market_1926_2024", "1999-2018": "us_market_1999_2018"}
+
+
+def market_inputs(period: str = "1926-2024") -> dict:
+    """The US stock market's drift ``mu``, volatility ``sigma`` and bill rate ``rate`` over a period.
+
+    Measured from Kenneth French's daily factors (``Mkt-RF + RF``) and stored with their source in
+    ``lettools/facts/decay.json`` (``tests/test_decay_real_data.py`` recomputes them). Returns a dict with
+    ``mu``, ``sigma``, ``rate`` and ``excess_se``, the standard error of the mean of ``mu - r`` (annual
+    decimals), and ``first``, ``last`` and ``years``.
+    """
+    if period not in MARKET_PERIODS:
+        raise ValueError(f"period must be one of {list(MARKET_PERIODS)}, got {period!r}")
+    from lettools.facts import value
+
+    fact = value("decay", MARKET_PERIODS[period])
+    return {
+        "mu": fact["drift_mu"],
+        "sigma": fact["volatility_sigma"],
+        "rate": fact["bill_rate_r"],
+        "excess_se": fact["excess_drift_standard_error"],
+        "first": fact["first"],
+        "last": fact["last"],
+        "years": fact["years"],
+    }
+
+
+def calibration_table(periods: Sequence[str] = tuple(MARKET_PERIODS)) -> pd.DataFrame:
+    """For each calibration period: the inputs and what they imply for daily-reset funds (no fees, no spread).
+
+    Columns: ``mu``, ``sigma``, ``r``, ``mu - r`` and its standard error, ``2 sigma^2`` (the excess drift a
+    3x fund needs to outgrow its index, :func:`lettools.excess_drift_to_outgrow`), the growth rates ``g(1)``,
+    ``g(2)``, ``g(3)`` (:func:`lettools.log_growth_rate`), the Kelly leverage and the cash breakeven.
+    """
+    from lettools.decomposition import excess_drift_to_outgrow
+
+    rows = {}
+    for period in periods:
+        inputs = market_inputs(period)
+        mu, sigma, rate = inputs["mu"], inputs["sigma"], inputs["rate"]
+        row = {"mu": mu, "sigma": sigma, "r": rate, "mu - r": mu - rate, "se of mu - r": inputs["excess_se"],
+               "2 sigma^2": excess_drift_to_outgrow(3, 1, sigma)}
+        for leverage in (1, 2, 3):
+            row[f"g({leverage})"] = log_growth_rate(leverage, mu, sigma, rate=rate)
+        row["Kelly"] = kelly_leverage(mu, sigma, rate=rate)
+        row["cash breakeven"] = cash_breakeven_leverage(mu, sigma, rate=rate)
+        rows[period] = row
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("period")
+
+
+def real_fund_check() -> pd.DataFrame:
+    """The Avellaneda-Zhang relation on the NAVs of ProShares' SSO (2x) and UPRO (3x), quarter by quarter.
+
+    Summary figures from ``lettools/facts/decay.json`` (computed by ``tests/test_decay_real_data.py`` from
+    data that stays outside the repository). One row per fund: the quarters checked and, in log points per
+    quarter, the mean and standard deviation of the real log growth minus the relation's prediction, the
+    standard deviations of the misses of the no-decay value and of the target (each with the same carry),
+    and the largest gap between the relation and the exact daily model, with its quarter.
+    """
+    from lettools.facts import value
+
+    rows = {}
+    for fund in ("sso", "upro"):
+        fact = value("decay", f"az_real_{fund}")
+        rows[f"{fund.upper()} ({fact['leverage']:g}x)"] = {
+            "quarters": f"{fact['first_quarter']}-{fact['last_quarter']} ({fact['quarters']})",
+            "mean miss, relation": 100 * fact["mean_error_avellaneda_zhang"],
+            "sd of miss, relation": 100 * fact["sd_error_avellaneda_zhang"],
+            "sd of miss, no-decay value": 100 * fact["sd_error_no_decay"],
+            "sd of miss, target": 100 * fact["sd_error_target"],
+            "largest discrete-reset term": 100 * fact["largest_discrete_reset_term"],
+            "in quarter": fact["largest_discrete_reset_quarter"],
+        }
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("fund")
