@@ -23,10 +23,12 @@ def test_page_is_listed_last_in_reading_order():
 
 # --- tables ------------------------------------------------------------------------------------
 
-def test_regime_table_covers_the_five_jurisdictions_with_sourced_figures():
+def test_regime_table_covers_the_six_jurisdictions_with_sourced_figures():
     table = page.regime_table()
-    assert list(table.index) == ["United States", "South Korea", "Hong Kong", "European Union",
+    assert list(table.index) == ["United States", "South Korea", "Hong Kong", "India", "European Union",
                                  "United Kingdom"]
+    assert "100% of its net assets" in table.loc["India", "Leverage limit"]
+    assert "28 Apr 2026" in table.loc["South Korea", "Since"]
     assert "200%" in table.loc["United States", "Leverage limit"]
     assert "20 trading days" in table.loc["United States", "Leverage limit"]
     assert "knowledge of derivatives" in table.loc["Hong Kong", "Investor safeguards"]

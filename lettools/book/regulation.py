@@ -92,6 +92,10 @@ def _events_frame() -> pd.DataFrame:
     return frame
 
 
+def _month_year(iso_date: str) -> str:
+    return pd.Timestamp(iso_date).strftime("%B %Y")
+
+
 def timeline_chart() -> alt.Chart:
     """Rules and incidents 2009-2026 on a time axis, one row per event, coloured and shaped by kind."""
     frame = _events_frame()
@@ -111,7 +115,8 @@ def timeline_chart() -> alt.Chart:
         chart.properties(width=360, height=len(frame) * 22),
         title="Rules and incidents, 2009-2026",
         description=(
-            f"Timeline of {len(frame)} events from June 2009 to January 2026, one row per event in date order, "
+            f"Timeline of {len(frame)} events from {_month_year(frame['date'].iloc[0])} to "
+            f"{_month_year(frame['date'].iloc[-1])}, one row per event in date order, "
             "with regulatory actions as blue squares and market events or issuer actions as orange "
             "triangles. US guidance comes first in 2009; incidents cluster in 2012, 2018 and 2020; rules in "
             "Korea and the US follow in 2020 to 2022, and new rules in Hong Kong, Korea, the US and the UK "
