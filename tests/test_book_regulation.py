@@ -39,6 +39,14 @@ def test_regime_table_covers_the_six_jurisdictions_with_sourced_figures():
     assert table.notna().all().all()
 
 
+def test_proposal_vs_rule_table_reads_the_facts():
+    table = page.proposal_vs_rule_table()
+    assert table.loc["Relative VaR limit (share of the reference portfolio's VaR)"].tolist() == ["150%", "200%"]
+    assert table.loc["Absolute VaR limit (share of net assets)"].tolist() == ["15%", "20%"]
+    assert "up to 3x" in table.loc["Leveraged and inverse funds", "Proposed, Nov 2019"]
+    assert table.loc["Sales-practices rules 15l-2 and 211(h)-1", "Adopted, Oct 2020"] == "not adopted"
+
+
 def test_leverage_cuts_push_the_wipeout_move_away():
     table = page.leverage_cut_table()
     assert table.loc["Ten Direxion funds", "wipeout_before"] == pytest.approx(-1 / 3)

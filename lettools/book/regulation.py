@@ -43,6 +43,8 @@ __all__ = [
     "timeline_chart",
     "leverage_cut_table",
     "RULE_VAR",
+    "RULE_VAR_PROPOSAL_2019",
+    "proposal_vs_rule_table",
     "rule_var_table",
     "rule_var_history",
     "rule_var_history_chart",
@@ -153,6 +155,27 @@ def leverage_cut_table() -> pd.DataFrame:
 #: absolute_limit.
 RULE_VAR: Mapping[str, float] = fact("regulation", "rule_18f4_var")
 _HISTORY_DAYS = int(RULE_VAR["min_history_years"] * 252)
+
+#: The November 2019 proposal: relative_limit, absolute_limit and leveraged_inverse_cap (the multiple up to which
+#: leveraged and inverse funds would have been excepted from the VaR limit under the sales-practices rules).
+RULE_VAR_PROPOSAL_2019: Mapping[str, float] = fact("regulation", "rule_18f4_proposal_2019")
+
+
+def proposal_vs_rule_table() -> pd.DataFrame:
+    """Rule 18f-4 as proposed in November 2019 and as adopted in October 2020, side by side (from the facts file)."""
+    proposed, adopted = RULE_VAR_PROPOSAL_2019, RULE_VAR
+    rows = {
+        "Relative VaR limit (share of the reference portfolio's VaR)":
+            (f"{proposed['relative_limit']:.0%}", f"{adopted['relative_limit']:.0%}"),
+        "Absolute VaR limit (share of net assets)":
+            (f"{proposed['absolute_limit']:.0%}", f"{adopted['absolute_limit']:.0%}"),
+        "Leveraged and inverse funds":
+            (f"excepted from the VaR limit up to {proposed['leveraged_inverse_cap']:g}x, if sold under the "
+             "sales-practices rules",
+             f"held to the VaR limit (about {adopted['relative_limit']:g}x); older funds grandfathered"),
+        "Sales-practices rules 15l-2 and 211(h)-1": ("proposed", "not adopted"),
+    }
+    return pd.DataFrame.from_dict(rows, orient="index", columns=["Proposed, Nov 2019", "Adopted, Oct 2020"])
 
 
 def _rule_var(returns: np.ndarray, exposure: float) -> float:
