@@ -39,6 +39,7 @@ from .reflexivity import (
     simulate_feedback,
     simulate_reflexive_market,
 )
+from .shortfall import simulate_shortfall_curves, simulate_shortfall_curves_grid
 from .theory import (
     breakeven_return,
     buy_and_hold_gap,
@@ -110,4 +111,7 @@ __all__ = [
     "fund_value_at_risk",
     "admissible_horizon",
     "simulate_holding_risk",
+    # holding-period risk by daily-reset simulation (chapter 6)
+    "simulate_shortfall_curves",
+    "simulate_shortfall_curves_grid",
 ]

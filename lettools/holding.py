@@ -16,10 +16,13 @@ lognormal distribution.
 A real fund resets once a day, and for holdings of a few days the difference
 matters: after one day a fund with no costs returns exactly ``L`` times the
 index, so it never lags, while the continuous formula says it lags about 68%
-of the time (whenever ``|ln X| < sigma sqrt(t)``). From a few weeks on, the
-two agree to within about half a percentage point (the realised variance of
-daily returns is itself random). :func:`simulate_holding_risk` gives the
-daily-reset probabilities by simulation, for any horizon.
+of the time (whenever ``|ln X| < sigma sqrt(t)``). From a month on, the
+two agree to within about two percentage points for lagging at all and for a
+loss (the realised variance of daily returns is itself random); for lagging by
+more than a margin (:func:`prob_shortfall`) the closed form can be off by ten
+points or more. :func:`simulate_holding_risk` and
+:func:`lettools.shortfall.simulate_shortfall_curves` give the daily-reset
+probabilities by simulation, for any horizon.
 
 Following Leung and Santoli's *admissible risk horizon*, the longest holding
 period for which a chosen risk stays within a limit is

@@ -30,9 +30,8 @@ from lettools.holding import (
     prob_fund_loss,
     prob_lag_static,
     prob_shortfall,
-    simulate_holding_risk,
-    simulate_shortfall,
 )
+from lettools.shortfall import simulate_shortfall_curves_grid
 from lettools.theory import wipeout_move
 from lettools.twin import Explorer, Param
 
@@ -44,6 +43,8 @@ __all__ = [
     "timeline_chart",
     "leverage_cut_table",
     "RULE_VAR",
+    "RULE_VAR_PROPOSAL_2019",
+    "proposal_vs_rule_table",
     "rule_var_table",
     "rule_var_history",
     "rule_var_history_chart",
@@ -54,6 +55,7 @@ __all__ = [
     "RISKS",
     "holding_risk",
     "admissible_days",
+    "closed_form_gap",
     "holding_risk_curve",
     "holding_risk_explorer",
     "historical_lag_share",
@@ -92,6 +94,10 @@ def _events_frame() -> pd.DataFrame:
     return frame
 
 
+def _month_year(iso_date: str) -> str:
+    return pd.Timestamp(iso_date).strftime("%B %Y")
+
+
 def timeline_chart() -> alt.Chart:
     """Rules and incidents 2009-2026 on a time axis, one row per event, coloured and shaped by kind."""
     frame = _events_frame()
@@ -111,7 +117,8 @@ def timeline_chart() -> alt.Chart:
         chart.properties(width=360, height=len(frame) * 22),
         title="Rules and incidents, 2009-2026",
         description=(
-            f"Timeline of {len(frame)} events from June 2009 to January 2026, one row per event in date order, "
+            f"Timeline of {len(frame)} events from {_month_year(frame['date'].iloc[0])} to "
+            f"{_month_year(frame['date'].iloc[-1])}, one row per event in date order, "
             "with regulatory actions as blue squares and market events or issuer actions as orange "
             "triangles. US guidance comes first in 2009; incidents cluster in 2012, 2018 and 2020; rules in "
             "Korea and the US follow in 2020 to 2022, and new rules in Hong Kong, Korea, the US and the UK "
@@ -148,6 +155,27 @@ def leverage_cut_table() -> pd.DataFrame:
 #: absolute_limit.
 RULE_VAR: Mapping[str, float] = fact("regulation", "rule_18f4_var")
 _HISTORY_DAYS = int(RULE_VAR["min_history_years"] * 252)
+
+#: The November 2019 proposal: relative_limit, absolute_limit and leveraged_inverse_cap (the multiple up to which
+#: leveraged and inverse funds would have been excepted from the VaR limit under the sales-practices rules).
+RULE_VAR_PROPOSAL_2019: Mapping[str, float] = fact("regulation", "rule_18f4_proposal_2019")
+
+
+def proposal_vs_rule_table() -> pd.DataFrame:
+    """Rule 18f-4 as proposed in November 2019 and as adopted in October 2020, side by side (from the facts file)."""
+    proposed, adopted = RULE_VAR_PROPOSAL_2019, RULE_VAR
+    rows = {
+        "Relative VaR limit (share of the reference portfolio's VaR)":
+            (f"{proposed['relative_limit']:.0%}", f"{adopted['relative_limit']:.0%}"),
+        "Absolute VaR limit (share of net assets)":
+            (f"{proposed['absolute_limit']:.0%}", f"{adopted['absolute_limit']:.0%}"),
+        "Leveraged and inverse funds":
+            (f"excepted from the VaR limit up to {proposed['leveraged_inverse_cap']:g}x, if sold under the "
+             "sales-practices rules",
+             f"held to the VaR limit (about {adopted['relative_limit']:g}x); older funds grandfathered"),
+        "Sales-practices rules 15l-2 and 211(h)-1": ("proposed", "not adopted"),
+    }
+    return pd.DataFrame.from_dict(rows, orient="index", columns=["Proposed, Nov 2019", "Adopted, Oct 2020"])
 
 
 def _rule_var(returns: np.ndarray, exposure: float) -> float:
@@ -347,7 +375,7 @@ def var_ratio_chart(*, sigmas=(0.1, 0.2, 0.4), n_days: int = 20, confidence: flo
 
 
 # ---------------------------------------------------------------------------------------------
-# Holding-period risk: the daily-reset short end simulated, closed forms beyond
+# Holding-period risk: a daily-reset fund simulated at every horizon
 
 #: Risks offered by the explorer: label -> (kind for lettools.holding, loss threshold).
 RISKS: Mapping[str, tuple[str, float]] = {
@@ -356,30 +384,37 @@ RISKS: Mapping[str, tuple[str, float]] = {
     "loses over 20%": ("loss", 0.2),
 }
 
-_SWITCH_DAY = 21          # simulate daily resets up to one month, closed forms beyond
 _MAX_DAYS = 504           # two years of trading days
-_PATHS = 20_000           # standard error of a simulated probability at most 0.35 percentage points
+_PATHS = 10_000           # standard error of a simulated probability at most 0.5 percentage points
 _SEED = 2009
+_SHORTFALL, _LOSS = RISKS["lags by over 5 points"][1], RISKS["loses over 20%"][1]
+
+
+_GRID_LEVERAGES = (-3.0, -2.0, -1.0, 2.0, 3.0)
 
 
 @functools.lru_cache(maxsize=64)
-def _simulated_short_end(leverage: float, sigma: float, threshold: float) -> pd.DataFrame:
-    return simulate_holding_risk(leverage, sigma, _SWITCH_DAY, threshold=threshold, n_paths=_PATHS, seed=_SEED)
+def _curves_for_sigma(sigma: float, leverages: tuple[float, ...], shortfall: float, loss: float,
+                      max_days: int) -> dict[float, pd.DataFrame]:
+    return simulate_shortfall_curves_grid(leverages, sigma, max_days, shortfall=shortfall, loss=loss,
+                                          n_paths=_PATHS, seed=_SEED)
 
 
-@functools.lru_cache(maxsize=64)
-def _simulated_shortfall(leverage: float, sigma: float, shortfall: float) -> np.ndarray:
-    return simulate_shortfall(leverage, sigma, _SWITCH_DAY, shortfall=shortfall, n_paths=_PATHS, seed=_SEED)
+def _curves(leverage: float, sigma: float, shortfall: float, loss: float, max_days: int) -> pd.DataFrame:
+    # The explorer's leverages share one pass over the paths; another leverage gets a pass of its own.
+    leverages = _GRID_LEVERAGES if leverage in _GRID_LEVERAGES else (leverage,)
+    return _curves_for_sigma(sigma, leverages, shortfall, loss, max_days)[leverage]
 
 
 def holding_risk(leverage: float, sigma: float, *, risk: str = "lag", threshold: float = 0.0,
                  max_days: int = _MAX_DAYS) -> pd.DataFrame:
     """Daily probability of a holding-period risk, for holding periods of 1 to ``max_days`` days.
 
-    Up to 21 days a fund that resets once a day is simulated (:func:`lettools.simulate_holding_risk`,
-    20,000 seeded paths): there the continuous-time closed forms are wrong, most of all on day 1,
-    when the fund returns exactly ``L`` times the index. Beyond, :func:`lettools.prob_lag_static`
-    or :func:`lettools.prob_fund_loss` are exact for the continuous-time model.
+    A fund that resets once a day is simulated at every horizon (:func:`lettools.simulate_shortfall_curves_grid`,
+    10,000 seeded paths, the same draws for every setting). The continuous-time closed forms
+    (:func:`lettools.prob_lag_static`, :func:`lettools.holding.prob_shortfall`,
+    :func:`lettools.prob_fund_loss`) are wrong on day 1, when the fund returns exactly ``L`` times the
+    index, and for the shortfall they stay wrong by several percentage points at every horizon.
 
     Parameters
     ----------
@@ -391,37 +426,49 @@ def holding_risk(leverage: float, sigma: float, *, risk: str = "lag", threshold:
         The chance of ending below ``1 + L (S_t / S_0 - 1)``, of ending more than ``threshold``
         below it, or of losing more than ``threshold``.
     threshold : float
-        Margin for ``risk="shortfall"`` or loss for ``risk="loss"``, decimal in [0, 1).
+        Margin for ``risk="shortfall"`` (>= 0) or loss for ``risk="loss"`` (in [0, 1)), decimal;
+        ignored for ``risk="lag"``.
     max_days : int
-        Longest holding period, trading days (at least 22).
+        Longest holding period, trading days.
 
     Returns
     -------
     pandas.DataFrame
-        Columns ``n_days``, ``probability`` and ``simulated`` (True for the short end).
+        Columns ``n_days`` and ``probability``.
     """
     leverage = as_scalar(leverage, "leverage")
     sigma = as_scalar(sigma, "sigma", minimum=0.0)
     if risk not in ("lag", "shortfall", "loss"):
         raise ValueError(f"risk must be 'lag', 'shortfall' or 'loss', got {risk!r}")
     max_days = as_positive_int(max_days, "max_days")
-    if max_days <= _SWITCH_DAY:
-        raise ValueError(f"max_days must be more than {_SWITCH_DAY}, got {max_days}")
-    days = np.arange(_SWITCH_DAY + 1, max_days + 1, dtype=np.float64)
-    if risk == "shortfall":
-        short = _simulated_shortfall(leverage, sigma, float(threshold))
-        long = prob_shortfall(leverage, sigma, days, shortfall=threshold)
-    else:
-        short = _simulated_short_end(leverage, sigma, float(threshold if risk == "loss" else 0.0))[risk].to_numpy()
-        if risk == "lag":
-            long = prob_lag_static(leverage, sigma, days)
-        else:
-            long = prob_fund_loss(leverage, sigma, days, threshold=threshold)
-    return pd.DataFrame({
-        "n_days": np.arange(1, max_days + 1),
-        "probability": np.concatenate([short, long]),
-        "simulated": np.arange(1, max_days + 1) <= _SWITCH_DAY,
-    })
+    threshold = as_scalar(threshold, "threshold", minimum=0.0)
+    shortfall = threshold if risk == "shortfall" else _SHORTFALL
+    loss = threshold if risk == "loss" else _LOSS
+    if loss >= 1.0:
+        raise ValueError(f"threshold must be < 1 for risk='loss', got {threshold}")
+    curves = _curves(leverage, sigma, float(shortfall), float(loss), max_days)
+    return pd.DataFrame({"n_days": np.arange(1, max_days + 1), "probability": curves[risk].to_numpy()})
+
+
+def closed_form_gap(leverage: float, sigma: float, *, first_day: int = 22) -> pd.DataFrame:
+    """How far the continuous-time closed forms sit from the daily-reset simulation, per risk.
+
+    For each risk of :data:`RISKS` (lag, shortfall of 5 points, loss of 20%), the largest absolute
+    difference between the closed form and :func:`holding_risk` over holding periods
+    ``first_day .. 504``, and the day on which it occurs. Probabilities are decimals.
+    """
+    days = np.arange(1, _MAX_DAYS + 1)
+    closed = {
+        "lag": prob_lag_static(leverage, sigma, days.astype(float)),
+        "shortfall": prob_shortfall(leverage, sigma, days.astype(float), shortfall=_SHORTFALL),
+        "loss": prob_fund_loss(leverage, sigma, days.astype(float), threshold=_LOSS),
+    }
+    rows = []
+    for label, (kind, threshold) in RISKS.items():
+        simulated = holding_risk(leverage, sigma, risk=kind, threshold=threshold)["probability"].to_numpy()
+        gap = np.abs(np.asarray(closed[kind]) - simulated)[first_day - 1:]
+        rows.append({"risk": label, "largest_gap": float(gap.max()), "on_day": int(first_day + gap.argmax())})
+    return pd.DataFrame(rows).set_index("risk")
 
 
 def admissible_days(curve: pd.DataFrame, limit: float) -> int:
@@ -436,7 +483,7 @@ def admissible_days(curve: pd.DataFrame, limit: float) -> int:
 
 # Days drawn in the chart: every day of the first month, then steps of about a month to two years.
 _CHART_DAYS = np.concatenate([
-    np.arange(1, _SWITCH_DAY + 1),
+    np.arange(1, 22),
     [22, 26, 31, 36, 42, 52, 63, 84, 105, 126, 168, 210, 252, 315, 378, 441, 504],
 ])
 
@@ -444,8 +491,8 @@ _CHART_DAYS = np.concatenate([
 def holding_risk_curve(leverage: float, sigma: float, risk: str, limit: float) -> pd.DataFrame:
     """The explorer's data: the risk's probability on the chart's days and the admissible horizon.
 
-    ``risk`` is a key of :data:`RISKS`. Returns columns ``n_days``, ``probability``,
-    ``simulated`` and ``horizon`` (the admissible horizon, the same on every row).
+    ``risk`` is a key of :data:`RISKS`. Returns columns ``n_days``, ``probability``
+    and ``horizon`` (the admissible horizon, the same on every row).
     """
     if risk not in RISKS:
         raise ValueError(f"risk must be one of {list(RISKS)}, got {risk!r}")
@@ -461,12 +508,9 @@ def _draw_holding_risk(base: alt.Chart, domains: Mapping[str, list[float]]) -> a
               scale=alt.Scale(type="log", domain=[1, _MAX_DAYS], nice=False),
               axis=alt.Axis(values=[1, 2, 5, 10, 21, 63, 126, 252, 504], format="d"))
     y = alt.Y("probability:Q", title="Probability", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format=".0%"))
-    tooltip = [alt.Tooltip("n_days:Q", title="Days"), alt.Tooltip("probability:Q", title="Probability", format=".1%"),
-               alt.Tooltip("simulated:N", title="Simulated daily resets")]
+    tooltip = [alt.Tooltip("n_days:Q", title="Days"), alt.Tooltip("probability:Q", title="Probability", format=".1%")]
     line = base.mark_line(color="#0072B2").encode(x=x, y=y, tooltip=tooltip)
-    # Filter on the day, not on the boolean column: CSV booleans arrive as text in the browser.
-    dots = base.transform_filter(f"datum.n_days <= {_SWITCH_DAY}").mark_point(color="#0072B2", size=30).encode(
-        x=x, y=y, tooltip=tooltip)
+    dots = base.mark_point(color="#0072B2", size=30).encode(x=x, y=y, tooltip=tooltip)
     first = base.transform_filter("datum.n_days == 1")
     limit_line = first.mark_rule(color="#D55E00", strokeDash=[6, 3]).encode(y=alt.Y("limit:Q"))
     marker = first.transform_calculate(at="max(datum.horizon, 1)").mark_rule(color="black", strokeDash=[2, 2]).encode(
@@ -539,13 +583,13 @@ def historical_lag_share(index_returns, leverage: float, n_days: int) -> float:
 def lag_evidence_table(index: str = "nasdaq", leverage: float = 3.0, horizons=(1, 5, 21, 63, 252)) -> pd.DataFrame:
     """Historical lag share (:func:`historical_lag_share`) beside the model's, for one index and leverage.
 
-    The model column is the simulated short end or the closed form (:func:`holding_risk`) at the
+    The model column is the daily-reset simulation (:func:`holding_risk`) at the
     index's realised annual volatility over the whole sample; ``std_error`` is the binomial standard
     error of the historical share, ``sqrt(p (1 - p) / windows)``.
     """
     returns = load_index_returns(index).to_numpy()
     sigma = float(np.std(returns, ddof=1) * np.sqrt(252))
-    curve = holding_risk(leverage, sigma, risk="lag", max_days=max(max(horizons), _SWITCH_DAY + 1))
+    curve = holding_risk(leverage, sigma, risk="lag", max_days=max(horizons))
     model = curve.set_index("n_days")["probability"]
     rows = [{"n_days": days, "windows": len(returns) // days,
              "history": historical_lag_share(returns, leverage, days), "model": float(model[days])}

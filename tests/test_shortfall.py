@@ -1,0 +1,70 @@
+"""lettools.shortfall: the daily-reset holding-risk kernel against its plain-numpy reference."""
+
+import numpy as np
+import pytest
+
+from lettools.holding import prob_fund_loss, prob_lag_static
+from lettools.shortfall import (
+    shortfall_curves_reference,
+    simulate_shortfall_curves,
+    simulate_shortfall_curves_grid,
+    standard_normals,
+)
+
+
+@pytest.mark.parametrize("leverage, sigma", [(3.0, 0.3), (-2.0, 0.5), (1.0, 0.2), (0.5, 0.4), (-3.0, 0.9)])
+def test_kernel_matches_the_numpy_reference(leverage, sigma):
+    kwargs = dict(shortfall=0.03, loss=0.25, n_paths=700, seed=11)
+    kernel = simulate_shortfall_curves(leverage, sigma, 80, **kwargs)
+    reference = shortfall_curves_reference(leverage, sigma, 80, **kwargs)
+    np.testing.assert_allclose(kernel.to_numpy(), reference.to_numpy(), atol=1.5 / 700)
+
+
+def test_grid_equals_one_leverage_at_a_time():
+    kwargs = dict(shortfall=0.05, loss=0.2, n_paths=500, seed=4)
+    grid = simulate_shortfall_curves_grid([-3, -1, 1.0, 2, 3], 0.35, 60, **kwargs)
+    for leverage, table in grid.items():
+        assert table.equals(simulate_shortfall_curves(leverage, 0.35, 60, **kwargs))
+    with pytest.raises(ValueError, match="leverages"):
+        simulate_shortfall_curves_grid([], 0.3, 10)
+
+
+def test_day_one_never_lags_and_the_index_itself_never_lags():
+    curves = simulate_shortfall_curves(3.0, 0.4, 30, n_paths=2000, seed=1)
+    assert curves.loc[1, "lag"] == 0.0 and curves.loc[1, "shortfall"] == 0.0
+    assert curves.loc[2, "lag"] == pytest.approx(0.5, abs=0.04)
+    index = simulate_shortfall_curves(1.0, 0.4, 30, n_paths=2000, seed=1)
+    assert (index["lag"] == 0.0).all() and (index["shortfall"] == 0.0).all()
+
+
+def test_lag_and_loss_approach_the_closed_forms_after_a_month():
+    curves = simulate_shortfall_curves(2.0, 0.3, 126, n_paths=8000, seed=5)
+    days = np.arange(63, 127, dtype=float)
+    np.testing.assert_allclose(curves.loc[63:, "lag"], prob_lag_static(2.0, 0.3, days), atol=0.03)
+    np.testing.assert_allclose(curves.loc[63:, "loss"], prob_fund_loss(2.0, 0.3, days, threshold=0.2), atol=0.03)
+
+
+def test_wiped_out_fund_stays_at_zero_and_seed_reproduces():
+    # A -3x fund on a 150%-volatility index: some days exceed +33%, so some paths are wiped out.
+    curves = simulate_shortfall_curves(-3.0, 1.5, 60, loss=0.99, n_paths=3000, seed=2)
+    assert np.all(np.diff(curves["loss"].to_numpy()) >= -0.02)
+    again = simulate_shortfall_curves(-3.0, 1.5, 60, loss=0.99, n_paths=3000, seed=2)
+    assert curves.equals(again)
+
+
+def test_standard_normals_are_cached_and_read_only():
+    draws = standard_normals(10, 5, 3)
+    assert draws is standard_normals(10, 5, 3) and not draws.flags.writeable
+
+
+@pytest.mark.parametrize("kwargs, error, name", [
+    (dict(leverage=2, sigma=-0.1, max_days=5), ValueError, "sigma"),
+    (dict(leverage=2, sigma=0.2, max_days=0), ValueError, "max_days"),
+    (dict(leverage=2, sigma=0.2, max_days=5, loss=1.0), ValueError, "loss"),
+    (dict(leverage=2, sigma=0.2, max_days=5, shortfall=-0.01), ValueError, "shortfall"),
+    (dict(leverage=2, sigma=0.2, max_days=5, seed=-1), TypeError, "seed"),
+    (dict(leverage=2, sigma=0.2, max_days=5, n_paths=0), ValueError, "n_paths"),
+])
+def test_bad_input_names_the_parameter(kwargs, error, name):
+    with pytest.raises(error, match=name):
+        simulate_shortfall_curves(**kwargs)
