@@ -19,7 +19,22 @@ __all__ = [
     "as_scalar",
     "as_positive_int",
     "as_rate_per_day",
+    "COUNT_LIMITS",
 ]
+
+COUNT_LIMITS = {
+    "n_paths": 10_000_000,
+    "n_days": 100_000,
+    "max_days": 100_000,
+    "n_rounds": 100_000,
+    "periods_per_year": 1_000_000,
+}
+"""Largest value :func:`as_positive_int` accepts for a count of this name (loops and arrays scale
+with it: beyond, a call would run for hours or exhaust memory rather than fail). Other counts are
+bounded by :data:`MAX_WHOLE_NUMBER`."""
+
+MAX_WHOLE_NUMBER = 2**53
+"""Largest whole number any parameter accepts (the last integer a float64 holds exactly)."""
 
 
 def _to_float_array(value, name: str) -> np.ndarray:
@@ -156,7 +171,13 @@ def as_scalar(
 
 
 def as_positive_int(value, name: str, *, maximum: int | None = None) -> int:
-    """A whole number >= 1 (path counts, day counts, periods per year), at most ``maximum``."""
+    """A whole number >= 1 (path counts, day counts, periods per year), at most ``maximum``.
+
+    ``maximum`` defaults to ``COUNT_LIMITS[name]`` for the counts listed there and to
+    :data:`MAX_WHOLE_NUMBER` otherwise.
+    """
+    if maximum is None:
+        maximum = COUNT_LIMITS.get(name, MAX_WHOLE_NUMBER)
     if isinstance(value, bool) or not isinstance(value, (numbers.Integral, float, np.floating)):
         raise TypeError(f"{name} must be a whole number, got {type(value).__name__}: {value!r}")
     if isinstance(value, (float, np.floating)):
@@ -164,8 +185,9 @@ def as_positive_int(value, name: str, *, maximum: int | None = None) -> int:
             raise ValueError(f"{name} must be a whole number, got {value!r}")
     if int(value) < 1:
         raise ValueError(f"{name} must be positive, got {value!r}")
-    if maximum is not None and int(value) > maximum:
-        raise ValueError(f"{name} must be at most {maximum:,}, got {value!r}")
+    if int(value) > maximum:
+        text = f"{value!r}" if int(value) < 10**20 else f"about 10^{int(int(value).bit_length() * 0.30103)}"
+        raise ValueError(f"{name} must be at most {maximum:,}, got {text}")
     return int(value)
 
 

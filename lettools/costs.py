@@ -33,6 +33,7 @@ import numpy as np
 
 from ._conventions import check_spread_basis, spread_fraction
 from ._validation import as_array, as_positive_int, as_scalar
+from .theory import _closed_form
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -91,8 +92,11 @@ def financing_cost(
     rate = as_scalar(rate, "rate")
     spread = as_scalar(spread, "spread", minimum=0.0)
     spread_basis = check_spread_basis(spread_basis)
-    cost = assets * ((leverage - 1.0) * rate + spread_fraction(leverage, spread_basis) * spread)
-    return _scalar_or_array(cost)
+    return _closed_form(
+        lambda assets, leverage, rate, spread: assets
+        * ((leverage - 1.0) * rate + spread_fraction(leverage, spread_basis) * spread),
+        assets=assets, leverage=leverage, rate=rate, spread=spread,
+    )
 
 
 def cost_breakdown(
@@ -233,6 +237,8 @@ def fund_year_pnl(
     * transaction costs ``transaction_cost_rate * |exposure|``;
     * management fee ``management_fee * A``;
     * net gain ``exposure * index_return - costs``; new assets ``A + net gain``;
+      when that is negative the fund is wiped out, as in :func:`lettools.simulate_fund`:
+      new assets 0, net gain ``-A``, return -100%, and the rebalance sells all the exposure;
     * rebalancing trade: new target exposure ``L * new assets`` minus the
       exposure after the move, ``exposure * (1 + index_return)`` (negative: sell).
 
@@ -274,8 +280,10 @@ def fund_year_pnl(
     fee = management_fee * assets
     total_costs = interest + trading + fee
     index_gain = exposure * index_return
-    net_gain = index_gain - total_costs
-    new_assets = assets + net_gain
+    # A loss beyond the assets wipes the fund out, as a day's in simulate_fund does: its
+    # holders lose what they put in and no more (limited liability), and it holds nothing after.
+    new_assets = max(assets + index_gain - total_costs, 0.0)
+    net_gain = new_assets - assets
     exposure_after_move = exposure * (1.0 + index_return)
     new_exposure = leverage * new_assets
     return pd.Series(

@@ -122,16 +122,31 @@ def _lag_probability(leverage, sigma, years, mu, rate, expense_ratio, friction):
     mean, sd, carry = _log_moments(leverage, sigma, years, mu, rate, expense_ratio, friction)
 
     def g(y):
-        # Written as e^y (e^((L-1) y + carry) - L) + (L - 1) so that the sign stays
-        # right for L = 1 (g = e^y expm1(carry)) even where e^y is below rounding
-        # error; for L = 0, g is the constant expm1(carry).
-        with np.errstate(over="ignore", invalid="ignore"):
-            value = np.exp(y) * (np.expm1((leverage - 1.0) * y + carry) + 1.0 - leverage) + (leverage - 1.0)
-        return np.where(leverage == 0.0, np.expm1(carry), value)
+        # A function with the sign of g, in log space so that nothing overflows however large
+        # L y gets: ln V - ln(1 + L (e^y - 1)) where the static position is worth more than
+        # zero, +inf where it is not (the fund, worth more than zero, is then ahead).
+        # An earlier version evaluated g itself and clipped y to |L y| <= 700, which dropped
+        # the normal mass beyond (0.17 for L = -50, sigma = 2, ten years, against 0.999).
+        with np.errstate(all="ignore"):
+            long_side = (leverage - 1.0) / np.where(leverage > 1.0, leverage, 1.0) * np.exp(-y)
+            long_sign = np.where(
+                long_side < 1.0, (leverage - 1.0) * y + carry - np.log(leverage) - np.log1p(-long_side), np.inf
+            )
+            short_side = -leverage / (1.0 - np.minimum(leverage, 0.0)) * np.exp(y)
+            short_sign = np.where(
+                short_side < 1.0, leverage * y + carry - np.log1p(-leverage) - np.log1p(-short_side), np.inf
+            )
+            between = leverage * y + carry - np.logaddexp(
+                np.log(1.0 - np.clip(leverage, 0.0, 1.0)), np.log(np.clip(leverage, 0.0, 1.0)) + y
+            )
+        return np.select(
+            [leverage > 1.0, leverage < 0.0, (leverage > 0.0) & (leverage < 1.0)],
+            [long_sign, short_sign, between],
+            carry,  # L = 0 or 1: the fund is cash or the index, ahead or behind by its carry alone
+        )
 
-    limit = _MAX_LOG_VALUE / np.maximum(np.abs(leverage), 1.0)
-    low = np.clip(mean - _SEARCH_WIDTH * sd, -limit, limit)
-    high = np.clip(mean + _SEARCH_WIDTH * sd, -limit, limit)
+    low = mean - _SEARCH_WIDTH * sd
+    high = mean + _SEARCH_WIDTH * sd
     safe_denominator = np.where(leverage == 1.0, 1.0, leverage - 1.0)
     turning = np.where(leverage == 1.0, mean, -carry / safe_denominator)
     turning = np.clip(turning, low, high)

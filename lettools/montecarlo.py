@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._conventions import spread_fraction
-from ._validation import as_positive_int, as_scalar
+from ._conventions import check_spread_basis, spread_fraction
+from ._validation import as_array, as_positive_int, as_scalar
 from .paths import BLOCK_PATHS, as_seed, gbm_parameters, path_blocks
 
 __all__ = ["OutcomeSimulation", "simulate_outcomes"]
@@ -53,6 +53,35 @@ class OutcomeSimulation:
     spread: float = 0.0
     spread_basis: str = "notional"
     trading_cost: float = 0.0
+
+    def __post_init__(self) -> None:
+        """Check the inputs as :func:`simulate_outcomes` does, and the results' shapes and values."""
+        checked = {
+            "leverage": as_scalar(self.leverage, "leverage"),
+            "mu": as_scalar(self.mu, "mu"),
+            "sigma": as_scalar(self.sigma, "sigma", minimum=0.0),
+            "n_days": as_positive_int(self.n_days, "n_days"),
+            "rate": as_scalar(self.rate, "rate"),
+            "expense_ratio": as_scalar(self.expense_ratio, "expense_ratio", minimum=0.0),
+            "periods_per_year": as_positive_int(self.periods_per_year, "periods_per_year"),
+            "seed": as_seed(self.seed),
+            "spread": as_scalar(self.spread, "spread", minimum=0.0),
+            "spread_basis": check_spread_basis(self.spread_basis),
+            "trading_cost": as_scalar(self.trading_cost, "trading_cost", minimum=0.0),
+        }
+        for name in ("fund", "static"):
+            values = as_array(getattr(self, name), name, ndim=(1,), minimum=0.0)
+            if values.flags.writeable:
+                values = values.copy()
+                values.setflags(write=False)
+            checked[name] = values
+        if checked["fund"].shape != checked["static"].shape:
+            raise ValueError(
+                f"fund and static must hold one value per path each, got {checked['fund'].size}"
+                f" and {checked['static'].size}"
+            )
+        for name, value in checked.items():
+            object.__setattr__(self, name, value)
 
     @property
     def years(self) -> float:
