@@ -20,6 +20,7 @@ __all__ = [
     "as_positive_int",
     "as_rate_per_day",
     "COUNT_LIMITS",
+    "check_finite",
 ]
 
 COUNT_LIMITS = {
@@ -199,3 +200,16 @@ def as_rate_per_day(rate, n_days: int, periods_per_year: int, name: str = "rate"
             f"{name} must be a scalar or have one value per day ({n_days}), got {rates.shape[0]} values"
         )
     return np.broadcast_to(rates / periods_per_year, (n_days,)).astype(np.float64)
+
+
+def check_finite(value, *names: str):
+    """Return ``value`` if every number in it is finite, else raise a ValueError naming ``names``.
+
+    For results of arithmetic on checked, finite inputs that can still overflow (a leverage of
+    1e300 squared): compute under ``np.errstate(all="ignore")`` and pass the result here.
+    """
+    if not np.all(np.isfinite(np.asarray(value, dtype=np.float64))):
+        raise ValueError(
+            f"the result is not a finite float64 for these values of {', '.join(names)}: they are too extreme"
+        )
+    return value

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_array, as_returns, as_scalar
+from ._validation import as_array, as_positive_int, as_returns, as_scalar, check_finite
 from .theory import _check_broadcast, _closed_form, _result
 
 __all__ = [
@@ -145,7 +145,9 @@ def yardstick_decomposition(index_returns, leverage) -> dict:
     returns = as_returns(index_returns)
     leverage = as_scalar(leverage, "leverage")
     if np.any(1.0 + leverage * returns <= 0.0):
-        raise ValueError("index_returns include a day on which the fund is wiped out (1 + L R_t <= 0)")
+        raise ValueError(
+            "with this leverage, index_returns include a day on which the fund is wiped out (1 + L R_t <= 0)"
+        )
     index_log = np.sum(np.log1p(returns), axis=-1)
     fund_log = np.sum(np.log1p(leverage * returns), axis=-1)
     index_return = np.expm1(index_log)
@@ -194,7 +196,9 @@ def rebalancing_trade_pnl(index_returns, leverage, *, assets: float = 1.0) -> np
     leverage = as_scalar(leverage, "leverage")
     assets = as_scalar(assets, "assets", minimum=0.0, minimum_inclusive=False)
     if np.any(1.0 + leverage * returns <= 0.0):
-        raise ValueError("index_returns include a day on which the fund is wiped out (1 + L R_t <= 0)")
+        raise ValueError(
+            "with this leverage, index_returns include a day on which the fund is wiped out (1 + L R_t <= 0)"
+        )
     fund_before = assets * np.concatenate(([1.0], np.cumprod(1.0 + leverage * returns)[:-1]))
     trades = fund_before * (leverage**2 - leverage) * returns
     index_level = np.cumprod(1.0 + returns)
@@ -283,22 +287,27 @@ def monthly_fund_moments(leverage, monthly_mean, monthly_sd, n_days: int = 21) -
     leverage = as_scalar(leverage, "leverage")
     monthly_mean = as_scalar(monthly_mean, "monthly_mean", minimum=-1.0, minimum_inclusive=False)
     monthly_sd = as_scalar(monthly_sd, "monthly_sd", minimum=0.0)
-    if not isinstance(n_days, (int, np.integer)) or isinstance(n_days, bool) or n_days < 1:
-        raise ValueError(f"n_days must be a positive whole number of days, got {n_days!r}")
-    gross = (1.0 + monthly_mean) ** (1.0 / n_days)
-    second = ((1.0 + monthly_mean) ** 2 + monthly_sd**2) ** (1.0 / n_days)
-    daily_mean, daily_variance = gross - 1.0, second - gross**2
-    fund_gross = 1.0 + leverage * daily_mean
-    fund_mean = fund_gross**n_days
-    fund_second = (fund_gross**2 + leverage**2 * daily_variance) ** n_days
-    return {
-        "daily_mean": daily_mean,
-        "daily_sd": float(np.sqrt(daily_variance)),
-        "fund_mean": fund_mean - 1.0,
-        "fund_sd": float(np.sqrt(fund_second - fund_mean**2)),
-        "target_mean": leverage * monthly_mean,
-        "target_sd": abs(leverage) * monthly_sd,
-    }
+    if isinstance(n_days, (float, np.floating)):
+        raise TypeError(f"n_days must be a positive whole number of days, got {n_days!r}")
+    n_days = as_positive_int(n_days, "n_days")
+    with np.errstate(all="ignore"):
+        gross = np.float64(1.0 + monthly_mean) ** (1.0 / n_days)
+        second = (np.float64(1.0 + monthly_mean) ** 2 + np.float64(monthly_sd) ** 2) ** (1.0 / n_days)
+        # Rounding can leave a zero variance a hair below zero.
+        daily_mean, daily_variance = gross - 1.0, max(second - gross**2, 0.0)
+        fund_gross = 1.0 + leverage * daily_mean
+        fund_mean = fund_gross**n_days
+        fund_second = (fund_gross**2 + np.float64(leverage) ** 2 * daily_variance) ** n_days
+        result = {
+            "daily_mean": float(daily_mean),
+            "daily_sd": float(np.sqrt(daily_variance)),
+            "fund_mean": float(fund_mean - 1.0),
+            "fund_sd": float(np.sqrt(max(fund_second - fund_mean**2, 0.0))),
+            "target_mean": leverage * monthly_mean,
+            "target_sd": abs(leverage) * monthly_sd,
+        }
+    check_finite(list(result.values()), "leverage", "monthly_mean", "monthly_sd", "n_days")
+    return result
 
 
 def implied_volatility(index_return, fund_return, leverage, *, years=1.0):

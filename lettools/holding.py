@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ._conventions import check_spread_basis, spread_fraction
-from ._validation import as_array, as_positive_int, as_scalar
+from ._validation import as_array, as_positive_int, as_scalar, check_finite
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -53,6 +53,8 @@ __all__ = [
 # normal mass beyond is below 2e-33.
 _SEARCH_WIDTH = 12.0
 _BISECTION_STEPS = 80
+# n_paths x max_days beyond which simulate_holding_risk refuses (minutes of numpy work).
+_MAX_SIMULATED_DAYS = 10**9
 # exp() overflows above about 709; keep L * ln X below this.
 _MAX_LOG_VALUE = 700.0
 
@@ -88,10 +90,17 @@ def _inputs(
             f"leverage {leverage.shape}, sigma {sigma.shape} and n_days {n_days.shape} "
             "do not broadcast together"
         ) from None
-    friction = spread_fraction(leverage, spread_basis) * spread + trading_cost * np.abs(
-        leverage**2 - leverage
-    ) * sigma * np.sqrt(2.0 * periods_per_year / np.pi)
-    return leverage, sigma, n_days / periods_per_year, mu, rate, expense_ratio, friction
+    with np.errstate(all="ignore"):
+        friction = spread_fraction(leverage, spread_basis) * spread + trading_cost * np.abs(
+            leverage**2 - leverage
+        ) * sigma * np.sqrt(2.0 * periods_per_year / np.pi)
+        years = n_days / periods_per_year
+        # The log moments and the fund's log carry (see _log_moments) must be finite floats.
+        check_finite(
+            [friction, leverage**2 * sigma**2 * years, (np.abs(mu) + np.abs(rate) * np.abs(1.0 - leverage)) * years],
+            "leverage", "sigma", "n_days", "mu", "rate", "spread", "trading_cost",
+        )
+    return leverage, sigma, years, mu, rate, expense_ratio, friction
 
 
 def _log_moments(leverage, sigma, years, mu, rate, expense_ratio, friction):
@@ -330,8 +339,10 @@ def fund_value_at_risk(
         leverage, sigma, n_days, mu, rate, expense_ratio, spread, periods_per_year, spread_basis, trading_cost
     )
     mean, sd, carry = _log_moments(leverage, sigma, years, *rest)
-    quantile = leverage * mean + carry + np.abs(leverage) * sd * ndtri(1.0 - confidence)
-    return _result(-np.expm1(quantile))
+    with np.errstate(all="ignore"):
+        quantile = leverage * mean + carry + np.abs(leverage) * sd * ndtri(1.0 - confidence)
+        loss = check_finite(-np.expm1(quantile), "confidence", "leverage", "sigma", "n_days", "mu", "rate")
+    return _result(loss)
 
 
 def admissible_horizon(
@@ -383,7 +394,7 @@ def admissible_horizon(
         Admissible horizon(s) in trading days.
     """
     max_probability = as_scalar(max_probability, "max_probability", minimum=0.0, maximum=1.0)
-    if risk not in ("lag", "loss"):
+    if not isinstance(risk, str) or risk not in ("lag", "loss"):
         raise ValueError(f"risk must be 'lag' or 'loss', got {risk!r}")
     threshold = as_scalar(threshold, "threshold", minimum=0.0, maximum=1.0)
     if threshold == 1.0:
@@ -443,14 +454,14 @@ def simulate_holding_risk(
     leverage : float
         Daily leverage target ``L``.
     sigma : float
-        Index volatility, annual decimal, >= 0.
+        Index volatility, annual decimal, in [0, 5] (the bound of :func:`lettools.gbm_returns`).
     max_days : int
         Longest holding period, trading days; every horizon from 1 is reported.
     threshold : float, default 0.0
         Loss threshold for the ``loss`` column, decimal in [0, 1).
     n_paths : int, default 10000
         Simulated paths; the standard error of each probability is at most
-        ``0.5 / sqrt(n_paths)``.
+        ``0.5 / sqrt(n_paths)``. ``n_paths * max_days`` is at most 1e9.
     seed : int, default 0
         Seed of the random generator: the same seed gives the same table.
     mu, rate, expense_ratio, spread, spread_basis, trading_cost, periods_per_year
@@ -465,15 +476,17 @@ def simulate_holding_risk(
     """
     import pandas as pd  # lazily: keeps `import lettools` fast
     leverage = as_scalar(leverage, "leverage")
-    sigma = as_scalar(sigma, "sigma", minimum=0.0)
+    sigma = as_scalar(sigma, "sigma", minimum=0.0, maximum=5.0)  # the bounds of gbm_returns
     max_days = as_positive_int(max_days, "max_days")
     threshold = as_scalar(threshold, "threshold", minimum=0.0, maximum=1.0)
     if threshold == 1.0:
         raise ValueError("threshold must be < 1 (the fund cannot lose more than 100%)")
     n_paths = as_positive_int(n_paths, "n_paths")
+    if n_paths * max_days > _MAX_SIMULATED_DAYS:
+        raise ValueError(f"n_paths x max_days = {n_paths * max_days:,}; at most {_MAX_SIMULATED_DAYS:,}")
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise TypeError(f"seed must be a non-negative whole number, got {seed!r}")
-    mu = as_scalar(mu, "mu")
+    mu = as_scalar(mu, "mu", minimum=-10.0, maximum=10.0)
     rate = as_scalar(rate, "rate")
     expense_ratio = as_scalar(expense_ratio, "expense_ratio", minimum=0.0)
     spread = as_scalar(spread, "spread", minimum=0.0)
@@ -494,9 +507,14 @@ def simulate_holding_risk(
     for first in range(0, n_paths, block):
         log_returns = drift + volatility * generator.standard_normal((min(block, n_paths - first), max_days))
         index_returns = np.expm1(log_returns)
-        growth = np.maximum(1.0 + leverage * index_returns + carry - trading_drag * np.abs(index_returns), 0.0)
-        fund = np.cumprod(growth, axis=1)
-        static = 1.0 + leverage * np.expm1(np.cumsum(log_returns, axis=1))
+        with np.errstate(all="ignore"):
+            growth = np.maximum(1.0 + leverage * index_returns + carry - trading_drag * np.abs(index_returns), 0.0)
+            fund = np.cumprod(growth, axis=1)
+            static = 1.0 + leverage * np.expm1(np.cumsum(log_returns, axis=1))
+        check_finite(
+            [fund.max(), static.max(), static.min()],
+            "leverage", "sigma", "mu", "rate", "expense_ratio", "spread", "trading_cost",
+        )
         lagging += np.sum(fund < static, axis=0)
         losing += np.sum(fund < 1.0 - threshold, axis=0)
     return pd.DataFrame(

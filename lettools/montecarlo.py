@@ -16,10 +16,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._conventions import check_spread_basis, spread_fraction
-from ._validation import as_array, as_positive_int, as_scalar
+from ._validation import as_array, as_positive_int, as_scalar, check_finite
 from .paths import BLOCK_PATHS, as_seed, gbm_parameters, path_blocks
 
 __all__ = ["OutcomeSimulation", "simulate_outcomes"]
+
+MAX_DRAWS = 10**10
+"""Largest ``n_paths * n_days`` :func:`simulate_outcomes` accepts."""
 
 FUND_ROW = "daily-reset fund"
 STATIC_ROW = "L x index (static)"
@@ -157,11 +160,12 @@ def simulate_outcomes(
     leverage : float
         The fund's daily multiple ``L`` (and the static position's multiple).
     mu, sigma : float
-        The index's arithmetic annual drift and annual volatility (>= 0).
+        The index's arithmetic annual drift, in [-10, 10], and annual volatility, in
+        [0, 5] (the bounds of :func:`lettools.gbm_returns`).
     n_days : int
-        Holding period in trading days.
+        Holding period in trading days, at most 100,000.
     n_paths : int
-        Number of simulated paths.
+        Number of simulated paths, at most 10,000,000; ``n_paths * n_days`` at most 1e10.
     seed : int
         Required; the same seed gives identical results on every run, whatever the
         number of threads.
@@ -187,10 +191,14 @@ def simulate_outcomes(
         Terminal values per unit invested, with a :meth:`~OutcomeSimulation.summary`.
     """
     leverage = as_scalar(leverage, "leverage")
-    mu = as_scalar(mu, "mu")
-    sigma = as_scalar(sigma, "sigma", minimum=0.0)
+    mu = as_scalar(mu, "mu", minimum=-10.0, maximum=10.0)  # the bounds of gbm_returns
+    sigma = as_scalar(sigma, "sigma", minimum=0.0, maximum=5.0)
     n_days = as_positive_int(n_days, "n_days")
     n_paths = as_positive_int(n_paths, "n_paths")
+    if n_paths * n_days > MAX_DRAWS:
+        raise ValueError(
+            f"n_paths x n_days = {n_paths * n_days:,} draws; at most {MAX_DRAWS:,} (minutes of computing)"
+        )
     seed = as_seed(seed)
     rate = as_scalar(rate, "rate")
     expense_ratio = as_scalar(expense_ratio, "expense_ratio", minimum=0.0)
@@ -228,6 +236,8 @@ def simulate_outcomes(
     else:
         for future in [_thread_pool().submit(work) for _ in range(workers)]:
             future.result()  # re-raises any error from a worker
+    check_finite(fund, "leverage", "mu", "sigma", "n_days", "rate", "expense_ratio", "spread", "trading_cost")
+    check_finite(static, "leverage", "mu", "sigma", "n_days")
     fund.setflags(write=False)
     static.setflags(write=False)
     return OutcomeSimulation(

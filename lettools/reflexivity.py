@@ -32,7 +32,7 @@ import numpy as np
 
 from ._conventions import check_spread_basis, spread_fraction
 from ._numba import lazy_njit
-from ._validation import as_array, as_positive_int, as_returns, as_scalar
+from ._validation import as_array, as_positive_int, as_returns, as_scalar, check_finite
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -117,7 +117,8 @@ def rebalance_sign_table(leverages=(2.0, 3.0, -1.0, -2.0, -3.0), *, move: float 
     import pandas as pd  # lazily: keeps `import lettools` fast
     leverages = np.atleast_1d(as_array(leverages, "leverages", ndim=(0, 1)))
     move = as_scalar(move, "move", minimum=0.0, minimum_inclusive=False, maximum=1.0)
-    sensitivity = leverages**2 - leverages
+    with np.errstate(all="ignore"):
+        sensitivity = check_finite(leverages**2 - leverages, "leverages")
     flow_up, flow_down = sensitivity * move, -sensitivity * move
     words = np.array(["sell", "none", "buy"])
     return pd.DataFrame(
@@ -204,7 +205,8 @@ def instability_assets(leverages, depth, *, weights=None):
         if weights.sum() == 0.0:
             raise ValueError("weights must not all be zero")
         weights = weights / weights.sum()
-    sensitivity = float(np.sum(weights * (leverages**2 - leverages)))
+    with np.errstate(all="ignore"):
+        sensitivity = float(check_finite(np.sum(weights * (leverages**2 - leverages)), "leverages", "weights"))
     return depth / sensitivity if sensitivity > 0.0 else math.inf
 
 
@@ -265,10 +267,14 @@ def simulate_feedback(
     depth = as_scalar(depth, "depth", minimum=0.0, minimum_inclusive=False)
     n_rounds = as_positive_int(n_rounds, "n_rounds")
 
-    sensitivity = long_assets * (long_leverage**2 - long_leverage) + inverse_assets * (
-        inverse_leverage**2 - inverse_leverage
-    )
-    gain = sensitivity / depth
+    names = ("long_assets", "inverse_assets", "long_leverage", "inverse_leverage", "depth")
+    with np.errstate(all="ignore"):
+        sensitivity = float(check_finite(
+            long_assets * (np.float64(long_leverage) ** 2 - long_leverage)
+            + inverse_assets * (np.float64(inverse_leverage) ** 2 - inverse_leverage),
+            *names,
+        ))
+        gain = float(check_finite(np.float64(sensitivity) / depth, *names))
     rounds, moves, flows = [0], [shock], [0.0]
     stopped_at = None
     for k in range(1, n_rounds + 1):
