@@ -384,7 +384,7 @@ def admissible_horizon(
     mu, rate, expense_ratio, spread, spread_basis, trading_cost
         As in :func:`prob_lag_static`.
     max_days : int, default 2520
-        Longest horizon examined, trading days (2520 is ten years).
+        Longest horizon examined, trading days (2520 is ten years), at most 100,000.
     periods_per_year : int, default 252
         Trading days in a year.
 

@@ -4,7 +4,8 @@ Each public callable in ``lettools.__all__`` has a good call below. Every parame
 signature is replaced in turn by each value of ``FAMILIES`` (NaN, infinities, huge and tiny
 numbers, an integer beyond float64, negatives, zero, booleans, strings, None, empty and
 wrongly shaped arrays, timedelta64, datetime64, masked arrays, complex numbers, mixed
-lists, a DataFrame) with the other arguments left good. The outcome must be one of:
+lists, a DataFrame, a Series holding NaN, boolean arrays, numpy scalars, arbitrary objects,
+a random Generator) with the other arguments left good. The outcome must be one of:
 
 * a ``ValueError`` or ``TypeError`` whose message names the parameter, or
 * a result with no RuntimeWarning on the way, finite (except where a function documents
@@ -114,6 +115,13 @@ FAMILIES = {
     "complex": 1 + 1j,
     "mixed-list": [0.01, "a"],
     "dataframe": pd.DataFrame(np.full((3, 2), 0.01)),
+    "series-with-nan": pd.Series([0.01, np.nan]),
+    "bool-array": np.array([True, False]),
+    "nested-empty": [[]],
+    "int64-huge": np.int64(2**62),
+    "float32-max": np.float32(3e38),
+    "object": object(),
+    "generator": np.random.default_rng(0),
 }
 
 # Results a function documents as possibly infinite or NaN.
