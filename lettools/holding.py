@@ -53,10 +53,10 @@ __all__ = [
 # normal mass beyond is below 2e-33.
 _SEARCH_WIDTH = 12.0
 _BISECTION_STEPS = 80
+# Beyond |ln V| of this, exp() nears overflow: the sign of V - static comes from log space.
+_MAX_LOG_VALUE = 700.0
 # n_paths x max_days beyond which simulate_holding_risk refuses (minutes of numpy work).
 _MAX_SIMULATED_DAYS = 10**9
-# exp() overflows above about 709; keep L * ln X below this.
-_MAX_LOG_VALUE = 700.0
 
 
 def _normal_cdf(x):
@@ -119,6 +119,34 @@ def _log_moments(leverage, sigma, years, mu, rate, expense_ratio, friction):
     return mean, sd, carry
 
 
+def _behind_sign(y, leverage, carry, offset):
+    """A number with the sign of ``V - (1 + L (e^y - 1) - offset)``, with ``V = exp(L y + carry)``.
+
+    Computed in log space, so that nothing overflows however large ``L y`` gets: ``ln V - ln s``
+    with ``s = a + L e^y`` and ``a = 1 - L - offset`` where ``s > 0``, and ``+inf`` where ``s <= 0``
+    (the fund, worth more than zero, is then ahead). Negative means the fund is behind.
+    """
+    a = 1.0 - leverage - offset
+    safe_leverage = np.where(leverage > 0.0, leverage, 1.0)
+    with np.errstate(all="ignore"):
+        # L > 0, a < 0: s = L e^y (1 - t), t = (-a / L) e^-y; a = 0 gives t = 0.
+        t_up = np.maximum(-a, 0.0) / safe_leverage * np.exp(-y)
+        up_low = np.where(
+            t_up < 1.0, (leverage - 1.0) * y + carry - np.log(safe_leverage) - np.log1p(-t_up), np.inf
+        )
+        # L > 0, a > 0: s = a + L e^y.
+        up_high = leverage * y + carry - np.logaddexp(np.log(np.maximum(a, 0.0)), np.log(safe_leverage) + y)
+        # L < 0, a > 0: s = a (1 - t), t = (-L / a) e^y.
+        safe_a = np.where(a > 0.0, a, 1.0)
+        t_down = -leverage / safe_a * np.exp(y)
+        down = np.where(
+            (a > 0.0) & (t_down < 1.0), leverage * y + carry - np.log(safe_a) - np.log1p(-t_down), np.inf
+        )
+        # L = 0: s = a.
+        flat = np.where(a > 0.0, carry - np.log(safe_a), np.inf)
+    return np.select([leverage > 0.0, leverage < 0.0], [np.where(a > 0.0, up_high, up_low), down], flat)
+
+
 def _lag_probability(leverage, sigma, years, mu, rate, expense_ratio, friction):
     """P(V < 1 + L (X - 1)) for broadcast arrays, by locating the roots in y = ln X.
 
@@ -131,28 +159,16 @@ def _lag_probability(leverage, sigma, years, mu, rate, expense_ratio, friction):
     mean, sd, carry = _log_moments(leverage, sigma, years, mu, rate, expense_ratio, friction)
 
     def g(y):
-        # A function with the sign of g, in log space so that nothing overflows however large
-        # L y gets: ln V - ln(1 + L (e^y - 1)) where the static position is worth more than
-        # zero, +inf where it is not (the fund, worth more than zero, is then ahead).
-        # An earlier version evaluated g itself and clipped y to |L y| <= 700, which dropped
-        # the normal mass beyond (0.17 for L = -50, sigma = 2, ten years, against 0.999).
+        # Written as e^y (e^((L-1) y + carry) - L) + (L - 1) so that the sign stays
+        # right for L = 1 (g = e^y expm1(carry)) even where e^y is below rounding
+        # error; for L = 0, g is the constant expm1(carry). Where exp overflows, a number
+        # with the same sign from log space (an earlier version clipped y instead, which
+        # dropped the normal mass beyond: 0.17 for L = -50, sigma = 2, ten years, not 0.999).
         with np.errstate(all="ignore"):
-            long_side = (leverage - 1.0) / np.where(leverage > 1.0, leverage, 1.0) * np.exp(-y)
-            long_sign = np.where(
-                long_side < 1.0, (leverage - 1.0) * y + carry - np.log(leverage) - np.log1p(-long_side), np.inf
-            )
-            short_side = -leverage / (1.0 - np.minimum(leverage, 0.0)) * np.exp(y)
-            short_sign = np.where(
-                short_side < 1.0, leverage * y + carry - np.log1p(-leverage) - np.log1p(-short_side), np.inf
-            )
-            between = leverage * y + carry - np.logaddexp(
-                np.log(1.0 - np.clip(leverage, 0.0, 1.0)), np.log(np.clip(leverage, 0.0, 1.0)) + y
-            )
-        return np.select(
-            [leverage > 1.0, leverage < 0.0, (leverage > 0.0) & (leverage < 1.0)],
-            [long_sign, short_sign, between],
-            carry,  # L = 0 or 1: the fund is cash or the index, ahead or behind by its carry alone
-        )
+            value = np.exp(y) * (np.expm1((leverage - 1.0) * y + carry) + 1.0 - leverage) + (leverage - 1.0)
+            value = np.where(leverage == 0.0, np.expm1(carry), value)
+            direct = np.isfinite(value) & (np.abs(leverage * y + carry) < _MAX_LOG_VALUE)
+        return np.where(direct, value, _behind_sign(y, leverage, carry, 0.0))
 
     low = mean - _SEARCH_WIDTH * sd
     high = mean + _SEARCH_WIDTH * sd
@@ -575,14 +591,15 @@ def prob_shortfall(leverage, sigma, n_days, *, shortfall: float, mu: float = 0.0
         return _result(np.zeros_like(mean))
 
     def g(y):
-        with np.errstate(over="ignore"):
-            return np.exp(leverage * y + carry) - 1.0 - leverage * np.expm1(y) + shortfall
+        with np.errstate(all="ignore"):  # as in _lag_probability: log space where exp overflows
+            value = np.exp(leverage * y + carry) - 1.0 - leverage * np.expm1(y) + shortfall
+            direct = np.isfinite(value) & (np.abs(leverage * y + carry) < _MAX_LOG_VALUE)
+        return np.where(direct, value, _behind_sign(y, leverage, carry, shortfall))
 
     if sigma == 0.0:
         return _result((g(mean) < 0.0).astype(float))
-    limit = _MAX_LOG_VALUE / max(abs(leverage), 1.0)
-    low = np.clip(mean - _SEARCH_WIDTH * sd, -limit, limit)
-    high = np.clip(mean + _SEARCH_WIDTH * sd, -limit, limit)
+    low = mean - _SEARCH_WIDTH * sd
+    high = mean + _SEARCH_WIDTH * sd
     turning = np.clip(-carry / (leverage - 1.0), low, high)
 
     def root_or(a, b, fallback):

@@ -111,3 +111,14 @@ def test_outcome_simulation_checks_what_it_is_given():
             dataclasses.replace(good, **change)
     copy = dataclasses.replace(good, fund=np.ones(100))
     assert not copy.fund.flags.writeable
+
+
+def test_prob_shortfall_keeps_its_mass_for_large_leverage():
+    from lettools.holding import prob_shortfall
+
+    for leverage in (-50, -25, 50):
+        assert prob_shortfall(leverage, 2.0, 2520, shortfall=0.0) == pytest.approx(
+            lt.prob_lag_static(leverage, 2.0, 2520), abs=1e-9
+        )
+    # No volatility, no costs: the fund and L x the index end level, so neither is behind.
+    assert lt.prob_lag_static(3, 0.0, 21) == 0.0 and prob_shortfall(3, 0.0, 21, shortfall=0.0) == 0.0
