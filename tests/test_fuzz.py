@@ -281,3 +281,37 @@ def test_fuzz_quick():
 @pytest.mark.slow
 def test_fuzz_every_public_function():
     assert _run(set(FAMILIES)) > 5000
+
+
+def _numeric_parameters(name):
+    """Parameters whose good value is a real number (they may take arrays that broadcast)."""
+    return [
+        parameter for parameter, value in GOOD[name].items()
+        if isinstance(value, (int, float)) and not isinstance(value, bool)
+    ]
+
+
+def test_mismatched_shapes_name_both_parameters():
+    """Two numeric parameters given arrays of lengths 2 and 3: refused naming both, or a finite result."""
+    failures, count = [], 0
+    for name, function in _callables():
+        parameters = _numeric_parameters(name)
+        for first, second in [(a, b) for a in parameters for b in parameters if a < b]:
+            count += 1
+            arguments = {**GOOD[name], first: [GOOD[name][first]] * 2, second: [GOOD[name][second]] * 3}
+            try:
+                result = _call(function, arguments)
+            except (ValueError, TypeError) as exc:
+                message = str(exc)
+                named = [p for p in (first, second) if re.search(rf"(?<![A-Za-z_]){p}(?![A-Za-z_])", message)]
+                mentions_shapes = "broadcast" in message or "shape" in message or "one value per" in message
+                if len(named) < (2 if mentions_shapes else 1):
+                    failures.append(f"{name}({first}, {second}): {type(exc).__name__}: {message[:160]}")
+                continue
+            except Exception as exc:  # noqa: BLE001
+                failures.append(f"{name}({first}, {second}): {type(exc).__name__}: {str(exc)[:160]}")
+                continue
+            if name not in NONFINITE_OK and not np.all(np.isfinite(_numbers(result))):
+                failures.append(f"{name}({first}, {second}): non-finite result")
+    assert count > 100
+    assert not failures, f"{len(failures)} of {count} pairs failed:\n" + "\n".join(failures)
