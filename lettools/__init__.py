@@ -2,7 +2,9 @@
 
 Conventions: returns are simple decimals (0.01 is 1%); rates, fees and
 volatilities are annual decimals; a year has ``periods_per_year`` trading days
-(252 by default).
+(252 by default). Bad input raises a ValueError or TypeError naming the parameter;
+counts (paths, days, rounds, periods per year) have upper bounds, listed in
+``lettools._validation.COUNT_LIMITS``.
 """
 
 __version__ = "0.1.0"

@@ -5,8 +5,9 @@
   on first use, and :func:`lazy_njit` defers even the decoration to the first call.
 * **Cache.** ``cache=True`` makes numba look for a writable folder when a function is
   decorated; on a read-only install with no writable HOME (some JupyterHubs) it raises
-  instead, and those installs compile in memory, silently (a warning would land in every
-  notebook output). A cache that cannot be read (a truncated index, a file from another
+  instead, and those installs compile in memory: one line on stderr, once per process, says
+  why every new process compiles again and how to give numba a folder (``NUMBA_CACHE_DIR``).
+  A cache that cannot be read (a truncated index, a file from another
   numba) is skipped: the kernel compiles in memory and one line goes to stderr, once per
   process.
 * **Threads.** The kernels release the GIL, which invites threads. numba's default
@@ -41,6 +42,21 @@ def _warn_cache(exc: BaseException) -> None:
         print(
             f"lettools: numba's on-disk cache is unreadable ({type(exc).__name__}: {exc}); "
             "compiling in memory instead (delete the __pycache__ folder next to lettools to repair it)",
+            file=sys.stderr,
+        )
+
+
+_no_cache_warned = False
+
+
+def _warn_no_cache(exc: BaseException) -> None:
+    global _no_cache_warned
+    if not _no_cache_warned:
+        _no_cache_warned = True
+        print(
+            f"lettools: numba found no writable folder for its cache ({exc}); compiling in memory, "
+            "so every new process compiles the kernels again (10-20 s): set NUMBA_CACHE_DIR to a "
+            "writable folder to keep them",
             file=sys.stderr,
         )
 
@@ -117,7 +133,8 @@ def njit(func: F | None = None, **options) -> F:
             warnings.simplefilter("ignore", NumbaWarning)
             dispatcher = numba.njit(cache=True, nogil=True, **options)(func)
         dispatcher._cache = _robust_cache_class()(dispatcher.py_func)
-    except RuntimeError:  # no writable cache folder anywhere
+    except RuntimeError as exc:  # no writable cache folder anywhere
+        _warn_no_cache(exc)
         dispatcher = numba.njit(cache=False, nogil=True, **options)(func)
     return _Locked(dispatcher) if options.get("parallel") else dispatcher  # type: ignore[return-value]
 

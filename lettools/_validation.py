@@ -19,7 +19,23 @@ __all__ = [
     "as_scalar",
     "as_positive_int",
     "as_rate_per_day",
+    "COUNT_LIMITS",
+    "check_finite",
 ]
+
+COUNT_LIMITS = {
+    "n_paths": 10_000_000,
+    "n_days": 100_000,
+    "max_days": 100_000,
+    "n_rounds": 100_000,
+    "periods_per_year": 1_000_000,
+}
+"""Largest value :func:`as_positive_int` accepts for a count of this name (loops and arrays scale
+with it: beyond, a call would run for hours or exhaust memory rather than fail). Other counts are
+bounded by :data:`MAX_WHOLE_NUMBER`."""
+
+MAX_WHOLE_NUMBER = 2**53
+"""Largest whole number any parameter accepts (the last integer a float64 holds exactly)."""
 
 
 def _to_float_array(value, name: str) -> np.ndarray:
@@ -156,7 +172,13 @@ def as_scalar(
 
 
 def as_positive_int(value, name: str, *, maximum: int | None = None) -> int:
-    """A whole number >= 1 (path counts, day counts, periods per year), at most ``maximum``."""
+    """A whole number >= 1 (path counts, day counts, periods per year), at most ``maximum``.
+
+    ``maximum`` defaults to ``COUNT_LIMITS[name]`` for the counts listed there and to
+    :data:`MAX_WHOLE_NUMBER` otherwise.
+    """
+    if maximum is None:
+        maximum = COUNT_LIMITS.get(name, MAX_WHOLE_NUMBER)
     if isinstance(value, bool) or not isinstance(value, (numbers.Integral, float, np.floating)):
         raise TypeError(f"{name} must be a whole number, got {type(value).__name__}: {value!r}")
     if isinstance(value, (float, np.floating)):
@@ -164,8 +186,9 @@ def as_positive_int(value, name: str, *, maximum: int | None = None) -> int:
             raise ValueError(f"{name} must be a whole number, got {value!r}")
     if int(value) < 1:
         raise ValueError(f"{name} must be positive, got {value!r}")
-    if maximum is not None and int(value) > maximum:
-        raise ValueError(f"{name} must be at most {maximum:,}, got {value!r}")
+    if int(value) > maximum:
+        text = f"{value!r}" if int(value) < 10**20 else f"about 10^{int(int(value).bit_length() * 0.30103)}"
+        raise ValueError(f"{name} must be at most {maximum:,}, got {text}")
     return int(value)
 
 
@@ -177,3 +200,16 @@ def as_rate_per_day(rate, n_days: int, periods_per_year: int, name: str = "rate"
             f"{name} must be a scalar or have one value per day ({n_days}), got {rates.shape[0]} values"
         )
     return np.broadcast_to(rates / periods_per_year, (n_days,)).astype(np.float64)
+
+
+def check_finite(value, *names: str):
+    """Return ``value`` if every number in it is finite, else raise a ValueError naming ``names``.
+
+    For results of arithmetic on checked, finite inputs that can still overflow (a leverage of
+    1e300 squared): compute under ``np.errstate(all="ignore")`` and pass the result here.
+    """
+    if not np.all(np.isfinite(np.asarray(value, dtype=np.float64))):
+        raise ValueError(
+            f"the result is not a finite float64 for these values of {', '.join(names)}: they are too extreme"
+        )
+    return value

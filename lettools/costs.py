@@ -32,7 +32,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ._conventions import check_spread_basis, spread_fraction
-from ._validation import as_array, as_positive_int, as_scalar
+from ._validation import as_array, as_positive_int, as_scalar, check_finite
+from .theory import _closed_form
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -91,8 +92,11 @@ def financing_cost(
     rate = as_scalar(rate, "rate")
     spread = as_scalar(spread, "spread", minimum=0.0)
     spread_basis = check_spread_basis(spread_basis)
-    cost = assets * ((leverage - 1.0) * rate + spread_fraction(leverage, spread_basis) * spread)
-    return _scalar_or_array(cost)
+    return _closed_form(
+        lambda assets, leverage, rate, spread: assets
+        * ((leverage - 1.0) * rate + spread_fraction(leverage, spread_basis) * spread),
+        assets=assets, leverage=leverage, rate=rate, spread=spread,
+    )
 
 
 def cost_breakdown(
@@ -154,13 +158,15 @@ def cost_breakdown(
     volatility = as_scalar(volatility, "volatility", minimum=0.0)
     periods_per_year = as_positive_int(periods_per_year, "periods_per_year")
 
-    financing = (leverage - 1.0) * rate + spread_fraction(leverage, spread_basis) * spread
-    mean_abs_daily_return = volatility / math.sqrt(periods_per_year) * math.sqrt(2.0 / math.pi)
-    trading = trading_cost * np.abs(leverage**2 - leverage) * mean_abs_daily_return * periods_per_year
-    expense = np.broadcast_to(expense_ratio, leverage.shape)
-    table = np.stack(
-        np.broadcast_arrays(financing, expense, trading, financing + expense + trading), axis=-1
-    )
+    with np.errstate(all="ignore"):
+        financing = (leverage - 1.0) * rate + spread_fraction(leverage, spread_basis) * spread
+        mean_abs_daily_return = volatility / math.sqrt(periods_per_year) * math.sqrt(2.0 / math.pi)
+        trading = trading_cost * np.abs(leverage**2 - leverage) * mean_abs_daily_return * periods_per_year
+        expense = np.broadcast_to(expense_ratio, leverage.shape)
+        table = np.stack(
+            np.broadcast_arrays(financing, expense, trading, financing + expense + trading), axis=-1
+        )
+    check_finite(table, "leverage", "rate", "expense_ratio", "spread", "trading_cost", "volatility")
     if leverage.ndim == 0:
         return pd.Series(table, index=_COMPONENTS, name=float(leverage))
     return pd.DataFrame(table, columns=_COMPONENTS, index=pd.Index(leverage, name="leverage"))
@@ -197,7 +203,8 @@ def cost_over_horizon(drag, years):
         if "total" not in drag.columns:
             raise ValueError("drag: a DataFrame must be the output of cost_breakdown (a 'total' column)")
         totals = as_array(drag["total"], "drag")
-        lost = 1.0 - np.exp(-np.outer(np.atleast_1d(years_array), totals))
+        with np.errstate(all="ignore"):
+            lost = check_finite(1.0 - np.exp(-np.outer(np.atleast_1d(years_array), totals)), "drag", "years")
         return pd.DataFrame(
             lost, index=pd.Index(np.atleast_1d(years_array), name="years"), columns=drag.index
         )
@@ -206,7 +213,8 @@ def cost_over_horizon(drag, years):
             raise ValueError("drag: a Series must be the output of cost_breakdown (a 'total' entry)")
         drag = drag["total"]
     total = as_scalar(drag, "drag")
-    lost = 1.0 - np.exp(-total * years_array)
+    with np.errstate(all="ignore"):
+        lost = check_finite(1.0 - np.exp(-total * years_array), "drag", "years")
     if years_array.ndim == 0:
         return float(lost)
     return pd.Series(lost, index=pd.Index(years_array, name="years"), name="share_lost")
@@ -233,6 +241,8 @@ def fund_year_pnl(
     * transaction costs ``transaction_cost_rate * |exposure|``;
     * management fee ``management_fee * A``;
     * net gain ``exposure * index_return - costs``; new assets ``A + net gain``;
+      when that is negative the fund is wiped out, as in :func:`lettools.simulate_fund`:
+      new assets 0, net gain ``-A``, return -100%, and the rebalance sells all the exposure;
     * rebalancing trade: new target exposure ``L * new assets`` minus the
       exposure after the move, ``exposure * (1 + index_return)`` (negative: sell).
 
@@ -274,10 +284,16 @@ def fund_year_pnl(
     fee = management_fee * assets
     total_costs = interest + trading + fee
     index_gain = exposure * index_return
-    net_gain = index_gain - total_costs
-    new_assets = assets + net_gain
+    # A loss beyond the assets wipes the fund out, as a day's in simulate_fund does: its
+    # holders lose what they put in and no more (limited liability), and it holds nothing after.
+    new_assets = max(assets + index_gain - total_costs, 0.0)
+    net_gain = new_assets - assets
     exposure_after_move = exposure * (1.0 + index_return)
     new_exposure = leverage * new_assets
+    check_finite(
+        [exposure, total_costs, index_gain, new_exposure - exposure_after_move],
+        "assets", "leverage", "index_return", "borrow_rate", "transaction_cost_rate", "management_fee",
+    )
     return pd.Series(
         {
             "exposure": exposure,

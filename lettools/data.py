@@ -13,6 +13,8 @@ import importlib
 import numbers
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -83,10 +85,10 @@ def index_returns(name: str, start=None, end=None) -> pd.Series:
     ----------
     name : {"sp500", "nasdaq"}
         The index.
-    start, end : str, datetime-like, int or None
-        First and last dates kept (inclusive); the whole history when None. A whole
-        number is a calendar year: ``start=2008`` means 1 January 2008 and ``end=2008``
-        31 December 2008.
+    start, end : str, datetime-like or None
+        First and last dates kept (inclusive); the whole history when None. A number
+        is refused (``index_returns("sp500", 2008)`` does not mean the year 2008: pass
+        ``"2008-01-01", "2008-12-31"``).
 
     Returns
     -------
@@ -99,16 +101,19 @@ def index_returns(name: str, start=None, end=None) -> pd.Series:
     for label, value in (("start", start), ("end", end)):
         if value is None:
             continue
-        if isinstance(value, bool) or isinstance(value, float):
-            raise TypeError(f"{label} must be a date or a whole year, got {value!r}")
-        if isinstance(value, numbers.Integral):  # a year, not nanoseconds since 1970
-            if not 1800 <= value <= 2200:
-                raise ValueError(f"{label} as a whole number is a calendar year, got {value!r}")
-            value = f"{int(value)}-01-01" if label == "start" else f"{int(value)}-12-31"
+        if isinstance(value, (bool, numbers.Number, np.number)):
+            # pandas would read 2008 as 2008 nanoseconds after 1970; a year alone is ambiguous.
+            raise TypeError(
+                f"{label} must be a date (a string such as '2008-01-01', a datetime or a pandas"
+                f" Timestamp), got the number {value!r}; for the calendar year 2008 pass"
+                " start='2008-01-01', end='2008-12-31'"
+            )
         try:
             bounds[label] = pd.Timestamp(value)
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, OverflowError):
             raise ValueError(f"{label} must be a date, got {value!r}") from None
+        if bounds[label] is pd.NaT:
+            raise ValueError(f"{label} must be a date, got {value!r}")
     if "start" in bounds and "end" in bounds and bounds["start"] > bounds["end"]:
         raise ValueError(f"start ({bounds['start'].date()}) is after end ({bounds['end'].date()})")
     window = returns.loc[bounds.get("start") : bounds.get("end")]

@@ -25,8 +25,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_array, as_returns, as_scalar
-from .theory import _result
+from ._validation import as_array, as_positive_int, as_returns, as_scalar, check_finite
+from .theory import _check_broadcast, _closed_form, _result
 
 __all__ = [
     "effective_leverage",
@@ -63,9 +63,14 @@ def effective_leverage(leverage, index_return):
     """
     leverage = as_array(leverage, "leverage")
     index_return = as_array(index_return, "index_return", minimum=-1.0, minimum_inclusive=False)
-    equity = 1.0 + leverage * index_return
-    with np.errstate(divide="ignore", invalid="ignore"):
+    _check_broadcast(leverage=leverage, index_return=index_return)
+    with np.errstate(all="ignore"):
+        equity = 1.0 + leverage * index_return
         value = np.where(equity > 0.0, leverage * (1.0 + index_return) / equity, np.nan)
+    if np.any(np.isinf(value) | (np.isnan(value) & (equity > 0.0))):
+        raise ValueError(
+            "the result is not a finite float64 for these values of leverage, index_return: they are too extreme"
+        )
     return _result(value)
 
 
@@ -92,7 +97,11 @@ def flow_adjusted_trade(assets, leverage, index_return, net_flow):
     leverage = as_array(leverage, "leverage")
     index_return = as_array(index_return, "index_return", minimum=-1.0, minimum_inclusive=False)
     net_flow = as_array(net_flow, "net_flow")
-    return _result(assets * (leverage**2 - leverage) * index_return + leverage * net_flow)
+    return _closed_form(
+        lambda assets, leverage, index_return, net_flow: assets * (leverage**2 - leverage) * index_return
+        + leverage * net_flow,
+        assets=assets, leverage=leverage, index_return=index_return, net_flow=net_flow,
+    )
 
 
 def yardstick_decomposition(index_returns, leverage) -> dict:
@@ -136,7 +145,9 @@ def yardstick_decomposition(index_returns, leverage) -> dict:
     returns = as_returns(index_returns)
     leverage = as_scalar(leverage, "leverage")
     if np.any(1.0 + leverage * returns <= 0.0):
-        raise ValueError("index_returns include a day on which the fund is wiped out (1 + L R_t <= 0)")
+        raise ValueError(
+            "with this leverage, index_returns include a day on which the fund is wiped out (1 + L R_t <= 0)"
+        )
     index_log = np.sum(np.log1p(returns), axis=-1)
     fund_log = np.sum(np.log1p(leverage * returns), axis=-1)
     index_return = np.expm1(index_log)
@@ -185,7 +196,9 @@ def rebalancing_trade_pnl(index_returns, leverage, *, assets: float = 1.0) -> np
     leverage = as_scalar(leverage, "leverage")
     assets = as_scalar(assets, "assets", minimum=0.0, minimum_inclusive=False)
     if np.any(1.0 + leverage * returns <= 0.0):
-        raise ValueError("index_returns include a day on which the fund is wiped out (1 + L R_t <= 0)")
+        raise ValueError(
+            "with this leverage, index_returns include a day on which the fund is wiped out (1 + L R_t <= 0)"
+        )
     fund_before = assets * np.concatenate(([1.0], np.cumprod(1.0 + leverage * returns)[:-1]))
     trades = fund_before * (leverage**2 - leverage) * returns
     index_level = np.cumprod(1.0 + returns)
@@ -209,15 +222,19 @@ def growth_decomposition(leverage, mu, sigma, *, rate=0.0, expense_ratio=0.0) ->
     sigma = as_array(sigma, "sigma", minimum=0.0)
     rate = as_array(rate, "rate")
     expense_ratio = as_array(expense_ratio, "expense_ratio", minimum=0.0)
-    index_term = leverage * (mu - sigma**2 / 2.0)
-    variance_cost = (leverage**2 - leverage) * sigma**2 / 2.0
-    financing = (1.0 - leverage) * rate
+    inputs = {"leverage": leverage, "mu": mu, "sigma": sigma, "rate": rate, "expense_ratio": expense_ratio}
     return {
-        "index_term": _result(index_term),
-        "variance_cost": _result(variance_cost),
-        "financing": _result(financing),
-        "fees": _result(expense_ratio + 0.0 * leverage),
-        "growth": _result(index_term - variance_cost + financing - expense_ratio),
+        "index_term": _closed_form(lambda leverage, mu, sigma, **_: leverage * (mu - sigma**2 / 2.0), **inputs),
+        "variance_cost": _closed_form(
+            lambda leverage, sigma, **_: (leverage**2 - leverage) * sigma**2 / 2.0, **inputs
+        ),
+        "financing": _closed_form(lambda leverage, rate, **_: (1.0 - leverage) * rate, **inputs),
+        "fees": _closed_form(lambda leverage, expense_ratio, **_: expense_ratio + 0.0 * leverage, **inputs),
+        "growth": _closed_form(
+            lambda leverage, mu, sigma, rate, expense_ratio: leverage * (mu - sigma**2 / 2.0)
+            - (leverage**2 - leverage) * sigma**2 / 2.0 + (1.0 - leverage) * rate - expense_ratio,
+            **inputs,
+        ),
     }
 
 
@@ -243,9 +260,13 @@ def excess_drift_to_outgrow(leverage, reference, sigma):
     leverage = as_array(leverage, "leverage")
     reference = as_array(reference, "reference")
     sigma = as_array(sigma, "sigma", minimum=0.0)
+    _check_broadcast(leverage=leverage, reference=reference, sigma=sigma)
     if np.any(leverage <= reference):
         raise ValueError("leverage must be above reference: the comparison is of the higher leverage against the lower")
-    return _result((leverage + reference) * sigma**2 / 2.0)
+    return _closed_form(
+        lambda leverage, reference, sigma: (leverage + reference) * sigma**2 / 2.0,
+        leverage=leverage, reference=reference, sigma=sigma,
+    )
 
 
 def monthly_fund_moments(leverage, monthly_mean, monthly_sd, n_days: int = 21) -> dict:
@@ -266,22 +287,27 @@ def monthly_fund_moments(leverage, monthly_mean, monthly_sd, n_days: int = 21) -
     leverage = as_scalar(leverage, "leverage")
     monthly_mean = as_scalar(monthly_mean, "monthly_mean", minimum=-1.0, minimum_inclusive=False)
     monthly_sd = as_scalar(monthly_sd, "monthly_sd", minimum=0.0)
-    if not isinstance(n_days, (int, np.integer)) or isinstance(n_days, bool) or n_days < 1:
-        raise ValueError(f"n_days must be a positive whole number of days, got {n_days!r}")
-    gross = (1.0 + monthly_mean) ** (1.0 / n_days)
-    second = ((1.0 + monthly_mean) ** 2 + monthly_sd**2) ** (1.0 / n_days)
-    daily_mean, daily_variance = gross - 1.0, second - gross**2
-    fund_gross = 1.0 + leverage * daily_mean
-    fund_mean = fund_gross**n_days
-    fund_second = (fund_gross**2 + leverage**2 * daily_variance) ** n_days
-    return {
-        "daily_mean": daily_mean,
-        "daily_sd": float(np.sqrt(daily_variance)),
-        "fund_mean": fund_mean - 1.0,
-        "fund_sd": float(np.sqrt(fund_second - fund_mean**2)),
-        "target_mean": leverage * monthly_mean,
-        "target_sd": abs(leverage) * monthly_sd,
-    }
+    if isinstance(n_days, (float, np.floating)):
+        raise TypeError(f"n_days must be a positive whole number of days, got {n_days!r}")
+    n_days = as_positive_int(n_days, "n_days")
+    with np.errstate(all="ignore"):
+        gross = np.float64(1.0 + monthly_mean) ** (1.0 / n_days)
+        second = (np.float64(1.0 + monthly_mean) ** 2 + np.float64(monthly_sd) ** 2) ** (1.0 / n_days)
+        # Rounding can leave a zero variance a hair below zero.
+        daily_mean, daily_variance = gross - 1.0, max(second - gross**2, 0.0)
+        fund_gross = 1.0 + leverage * daily_mean
+        fund_mean = fund_gross**n_days
+        fund_second = (fund_gross**2 + np.float64(leverage) ** 2 * daily_variance) ** n_days
+        result = {
+            "daily_mean": float(daily_mean),
+            "daily_sd": float(np.sqrt(daily_variance)),
+            "fund_mean": float(fund_mean - 1.0),
+            "fund_sd": float(np.sqrt(max(fund_second - fund_mean**2, 0.0))),
+            "target_mean": leverage * monthly_mean,
+            "target_sd": abs(leverage) * monthly_sd,
+        }
+    check_finite(list(result.values()), "leverage", "monthly_mean", "monthly_sd", "n_days")
+    return result
 
 
 def implied_volatility(index_return, fund_return, leverage, *, years=1.0):
@@ -310,9 +336,15 @@ def implied_volatility(index_return, fund_return, leverage, *, years=1.0):
     fund_return = as_array(fund_return, "fund_return", minimum=-1.0, minimum_inclusive=False)
     leverage = as_array(leverage, "leverage")
     years = as_array(years, "years", minimum=0.0, minimum_inclusive=False)
+    _check_broadcast(index_return=index_return, fund_return=fund_return, leverage=leverage, years=years)
     if np.any((leverage >= 0.0) & (leverage <= 1.0)):
         raise ValueError("leverage must lie outside [0, 1]: only then does volatility cost the fund anything")
-    cost = leverage * np.log1p(index_return) - np.log1p(fund_return)
-    with np.errstate(invalid="ignore"):
+    with np.errstate(all="ignore"):
+        cost = leverage * np.log1p(index_return) - np.log1p(fund_return)
         value = np.where(cost >= 0.0, np.sqrt(2.0 * np.maximum(cost, 0.0) / ((leverage**2 - leverage) * years)), np.nan)
+    if np.any(np.isinf(value) | (np.isnan(value) & ~(cost < 0.0))):
+        raise ValueError(
+            "the result is not a finite float64 for these values of index_return, fund_return, leverage,"
+            " years: they are too extreme"
+        )
     return _result(value)

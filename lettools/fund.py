@@ -69,7 +69,8 @@ def _run(name: str, matrix: np.ndarray, *args) -> None:
     """Run kernel ``name`` (parallel build for big inputs) and raise on a bad return it found.
 
     The kernel counts the paths holding a return that is not finite or is -1 or
-    less; only then are the returns checked again, in Python, to name the value.
+    less, or whose value overflows; only then are the returns checked again, in
+    Python, to name the value.
     """
     from . import kernels  # deferred: importing numba costs 0.2-0.4 s
 
@@ -77,7 +78,11 @@ def _run(name: str, matrix: np.ndarray, *args) -> None:
     kernel = getattr(kernels, name if parallel else name + "_serial")
     if kernel(matrix, *args):
         as_returns(matrix)  # raises, naming the first offending value
-        raise AssertionError("a kernel flagged returns that the validation accepts")  # pragma: no cover
+        # Valid returns: the value overflowed float64 on some path.
+        raise ValueError(
+            "the fund's value overflows float64 (beyond 1.8e308): index_returns, leverage, rate,"
+            " expense_ratio, spread or start are too extreme"
+        )
 
 
 def simulate_fund(

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ._conventions import check_spread_basis, spread_fraction
-from ._validation import as_array, as_positive_int, as_scalar
+from ._validation import as_array, as_positive_int, as_scalar, check_finite
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -56,8 +56,10 @@ __all__ = [
 # normal mass beyond is below 2e-33.
 _SEARCH_WIDTH = 12.0
 _BISECTION_STEPS = 80
-# exp() overflows above about 709; keep L * ln X below this.
+# Beyond |ln V| of this, exp() nears overflow: the sign of V - static comes from log space.
 _MAX_LOG_VALUE = 700.0
+# n_paths x max_days beyond which simulate_holding_risk refuses (minutes of numpy work).
+_MAX_SIMULATED_DAYS = 10**9
 
 
 def _normal_cdf(x):
@@ -91,10 +93,17 @@ def _inputs(
             f"leverage {leverage.shape}, sigma {sigma.shape} and n_days {n_days.shape} "
             "do not broadcast together"
         ) from None
-    friction = spread_fraction(leverage, spread_basis) * spread + trading_cost * np.abs(
-        leverage**2 - leverage
-    ) * sigma * np.sqrt(2.0 * periods_per_year / np.pi)
-    return leverage, sigma, n_days / periods_per_year, mu, rate, expense_ratio, friction
+    with np.errstate(all="ignore"):
+        friction = spread_fraction(leverage, spread_basis) * spread + trading_cost * np.abs(
+            leverage**2 - leverage
+        ) * sigma * np.sqrt(2.0 * periods_per_year / np.pi)
+        years = n_days / periods_per_year
+        # The log moments and the fund's log carry (see _log_moments) must be finite floats.
+        check_finite(
+            [friction, leverage**2 * sigma**2 * years, (np.abs(mu) + np.abs(rate) * np.abs(1.0 - leverage)) * years],
+            "leverage", "sigma", "n_days", "mu", "rate", "spread", "trading_cost",
+        )
+    return leverage, sigma, years, mu, rate, expense_ratio, friction
 
 
 def _log_moments(leverage, sigma, years, mu, rate, expense_ratio, friction):
@@ -113,6 +122,34 @@ def _log_moments(leverage, sigma, years, mu, rate, expense_ratio, friction):
     return mean, sd, carry
 
 
+def _behind_sign(y, leverage, carry, offset):
+    """A number with the sign of ``V - (1 + L (e^y - 1) - offset)``, with ``V = exp(L y + carry)``.
+
+    Computed in log space, so that nothing overflows however large ``L y`` gets: ``ln V - ln s``
+    with ``s = a + L e^y`` and ``a = 1 - L - offset`` where ``s > 0``, and ``+inf`` where ``s <= 0``
+    (the fund, worth more than zero, is then ahead). Negative means the fund is behind.
+    """
+    a = 1.0 - leverage - offset
+    safe_leverage = np.where(leverage > 0.0, leverage, 1.0)
+    with np.errstate(all="ignore"):
+        # L > 0, a < 0: s = L e^y (1 - t), t = (-a / L) e^-y; a = 0 gives t = 0.
+        t_up = np.maximum(-a, 0.0) / safe_leverage * np.exp(-y)
+        up_low = np.where(
+            t_up < 1.0, (leverage - 1.0) * y + carry - np.log(safe_leverage) - np.log1p(-t_up), np.inf
+        )
+        # L > 0, a > 0: s = a + L e^y.
+        up_high = leverage * y + carry - np.logaddexp(np.log(np.maximum(a, 0.0)), np.log(safe_leverage) + y)
+        # L < 0, a > 0: s = a (1 - t), t = (-L / a) e^y.
+        safe_a = np.where(a > 0.0, a, 1.0)
+        t_down = -leverage / safe_a * np.exp(y)
+        down = np.where(
+            (a > 0.0) & (t_down < 1.0), leverage * y + carry - np.log(safe_a) - np.log1p(-t_down), np.inf
+        )
+        # L = 0: s = a.
+        flat = np.where(a > 0.0, carry - np.log(safe_a), np.inf)
+    return np.select([leverage > 0.0, leverage < 0.0], [np.where(a > 0.0, up_high, up_low), down], flat)
+
+
 def _lag_probability(leverage, sigma, years, mu, rate, expense_ratio, friction):
     """P(V < 1 + L (X - 1)) for broadcast arrays, by locating the roots in y = ln X.
 
@@ -127,14 +164,17 @@ def _lag_probability(leverage, sigma, years, mu, rate, expense_ratio, friction):
     def g(y):
         # Written as e^y (e^((L-1) y + carry) - L) + (L - 1) so that the sign stays
         # right for L = 1 (g = e^y expm1(carry)) even where e^y is below rounding
-        # error; for L = 0, g is the constant expm1(carry).
-        with np.errstate(over="ignore", invalid="ignore"):
+        # error; for L = 0, g is the constant expm1(carry). Where exp overflows, a number
+        # with the same sign from log space (an earlier version clipped y instead, which
+        # dropped the normal mass beyond: 0.17 for L = -50, sigma = 2, ten years, not 0.999).
+        with np.errstate(all="ignore"):
             value = np.exp(y) * (np.expm1((leverage - 1.0) * y + carry) + 1.0 - leverage) + (leverage - 1.0)
-        return np.where(leverage == 0.0, np.expm1(carry), value)
+            value = np.where(leverage == 0.0, np.expm1(carry), value)
+            direct = np.isfinite(value) & (np.abs(leverage * y + carry) < _MAX_LOG_VALUE)
+        return np.where(direct, value, _behind_sign(y, leverage, carry, 0.0))
 
-    limit = _MAX_LOG_VALUE / np.maximum(np.abs(leverage), 1.0)
-    low = np.clip(mean - _SEARCH_WIDTH * sd, -limit, limit)
-    high = np.clip(mean + _SEARCH_WIDTH * sd, -limit, limit)
+    low = mean - _SEARCH_WIDTH * sd
+    high = mean + _SEARCH_WIDTH * sd
     safe_denominator = np.where(leverage == 1.0, 1.0, leverage - 1.0)
     turning = np.where(leverage == 1.0, mean, -carry / safe_denominator)
     turning = np.clip(turning, low, high)
@@ -318,8 +358,10 @@ def fund_value_at_risk(
         leverage, sigma, n_days, mu, rate, expense_ratio, spread, periods_per_year, spread_basis, trading_cost
     )
     mean, sd, carry = _log_moments(leverage, sigma, years, *rest)
-    quantile = leverage * mean + carry + np.abs(leverage) * sd * ndtri(1.0 - confidence)
-    return _result(-np.expm1(quantile))
+    with np.errstate(all="ignore"):
+        quantile = leverage * mean + carry + np.abs(leverage) * sd * ndtri(1.0 - confidence)
+        loss = check_finite(-np.expm1(quantile), "confidence", "leverage", "sigma", "n_days", "mu", "rate")
+    return _result(loss)
 
 
 def admissible_horizon(
@@ -361,7 +403,7 @@ def admissible_horizon(
     mu, rate, expense_ratio, spread, spread_basis, trading_cost
         As in :func:`prob_lag_static`.
     max_days : int, default 2520
-        Longest horizon examined, trading days (2520 is ten years).
+        Longest horizon examined, trading days (2520 is ten years), at most 100,000.
     periods_per_year : int, default 252
         Trading days in a year.
 
@@ -371,7 +413,7 @@ def admissible_horizon(
         Admissible horizon(s) in trading days.
     """
     max_probability = as_scalar(max_probability, "max_probability", minimum=0.0, maximum=1.0)
-    if risk not in ("lag", "loss"):
+    if not isinstance(risk, str) or risk not in ("lag", "loss"):
         raise ValueError(f"risk must be 'lag' or 'loss', got {risk!r}")
     threshold = as_scalar(threshold, "threshold", minimum=0.0, maximum=1.0)
     if threshold == 1.0:
@@ -431,14 +473,14 @@ def simulate_holding_risk(
     leverage : float
         Daily leverage target ``L``.
     sigma : float
-        Index volatility, annual decimal, >= 0.
+        Index volatility, annual decimal, in [0, 5] (the bound of :func:`lettools.gbm_returns`).
     max_days : int
         Longest holding period, trading days; every horizon from 1 is reported.
     threshold : float, default 0.0
         Loss threshold for the ``loss`` column, decimal in [0, 1).
     n_paths : int, default 10000
         Simulated paths; the standard error of each probability is at most
-        ``0.5 / sqrt(n_paths)``.
+        ``0.5 / sqrt(n_paths)``. ``n_paths * max_days`` is at most 1e9.
     seed : int, default 0
         Seed of the random generator: the same seed gives the same table.
     mu, rate, expense_ratio, spread, spread_basis, trading_cost, periods_per_year
@@ -453,15 +495,17 @@ def simulate_holding_risk(
     """
     import pandas as pd  # lazily: keeps `import lettools` fast
     leverage = as_scalar(leverage, "leverage")
-    sigma = as_scalar(sigma, "sigma", minimum=0.0)
+    sigma = as_scalar(sigma, "sigma", minimum=0.0, maximum=5.0)  # the bounds of gbm_returns
     max_days = as_positive_int(max_days, "max_days")
     threshold = as_scalar(threshold, "threshold", minimum=0.0, maximum=1.0)
     if threshold == 1.0:
         raise ValueError("threshold must be < 1 (the fund cannot lose more than 100%)")
     n_paths = as_positive_int(n_paths, "n_paths")
+    if n_paths * max_days > _MAX_SIMULATED_DAYS:
+        raise ValueError(f"n_paths x max_days = {n_paths * max_days:,}; at most {_MAX_SIMULATED_DAYS:,}")
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise TypeError(f"seed must be a non-negative whole number, got {seed!r}")
-    mu = as_scalar(mu, "mu")
+    mu = as_scalar(mu, "mu", minimum=-10.0, maximum=10.0)
     rate = as_scalar(rate, "rate")
     expense_ratio = as_scalar(expense_ratio, "expense_ratio", minimum=0.0)
     spread = as_scalar(spread, "spread", minimum=0.0)
@@ -482,9 +526,14 @@ def simulate_holding_risk(
     for first in range(0, n_paths, block):
         log_returns = drift + volatility * generator.standard_normal((min(block, n_paths - first), max_days))
         index_returns = np.expm1(log_returns)
-        growth = np.maximum(1.0 + leverage * index_returns + carry - trading_drag * np.abs(index_returns), 0.0)
-        fund = np.cumprod(growth, axis=1)
-        static = 1.0 + leverage * np.expm1(np.cumsum(log_returns, axis=1))
+        with np.errstate(all="ignore"):
+            growth = np.maximum(1.0 + leverage * index_returns + carry - trading_drag * np.abs(index_returns), 0.0)
+            fund = np.cumprod(growth, axis=1)
+            static = 1.0 + leverage * np.expm1(np.cumsum(log_returns, axis=1))
+        check_finite(
+            [fund.max(), static.max(), static.min()],
+            "leverage", "sigma", "mu", "rate", "expense_ratio", "spread", "trading_cost",
+        )
         lagging += np.sum(fund < static, axis=0)
         losing += np.sum(fund < 1.0 - threshold, axis=0)
     return pd.DataFrame(
@@ -545,14 +594,15 @@ def prob_shortfall(leverage, sigma, n_days, *, shortfall: float, mu: float = 0.0
         return _result(np.zeros_like(mean))
 
     def g(y):
-        with np.errstate(over="ignore"):
-            return np.exp(leverage * y + carry) - 1.0 - leverage * np.expm1(y) + shortfall
+        with np.errstate(all="ignore"):  # as in _lag_probability: log space where exp overflows
+            value = np.exp(leverage * y + carry) - 1.0 - leverage * np.expm1(y) + shortfall
+            direct = np.isfinite(value) & (np.abs(leverage * y + carry) < _MAX_LOG_VALUE)
+        return np.where(direct, value, _behind_sign(y, leverage, carry, shortfall))
 
     if sigma == 0.0:
         return _result((g(mean) < 0.0).astype(float))
-    limit = _MAX_LOG_VALUE / max(abs(leverage), 1.0)
-    low = np.clip(mean - _SEARCH_WIDTH * sd, -limit, limit)
-    high = np.clip(mean + _SEARCH_WIDTH * sd, -limit, limit)
+    low = mean - _SEARCH_WIDTH * sd
+    high = mean + _SEARCH_WIDTH * sd
     turning = np.clip(-carry / (leverage - 1.0), low, high)
 
     def root_or(a, b, fallback):

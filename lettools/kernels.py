@@ -4,7 +4,7 @@ The public functions in :mod:`lettools.fund` and :mod:`lettools.montecarlo` vali
 their arguments' shapes and scalars and pass C-contiguous float64 arrays and Python
 floats, so each kernel compiles for one signature only. The path kernels check the
 returns themselves as they read them (finite, above -1) and return the number of
-paths with a bad one, which saves the public functions two more passes over the data.
+paths with a bad one (or whose value overflows float64), which saves the public functions two more passes over the data.
 This module imports numba: :mod:`lettools` imports it on first use only.
 Every kernel has a plain-numpy twin in :mod:`lettools.reference` and the tests
 hold the two together.
@@ -76,6 +76,7 @@ def _fund_path(index_returns, leverage, carry, trading_drag, start, out):
         bad += _is_bad(index_return)
         growth = _daily_growth(index_return, leverage, carry[day], trading_drag)
         value = value * growth if growth > 0.0 else 0.0
+        bad += value == math.inf  # overflow past float64: reported as too extreme
         out[day + 1] = value
     return bad == 0
 
@@ -99,7 +100,7 @@ def _fund_final(index_returns, leverage, carry, trading_drag, start, out, path):
             flags += _flag(index_return)
             value *= max(_daily_growth(index_return, leverage, carry[day], trading_drag), 0.0)
     out[path] = value if value > 0.0 else 0.0  # turns -0.0 into 0.0
-    return flags == 0.0
+    return flags == 0.0 and value < math.inf  # inf, or NaN from inf * 0: the product overflowed
 
 
 @njit
@@ -116,6 +117,7 @@ def _static_path(index_returns, leverage, start, out):
         value = start * ((1.0 - leverage) + leverage * index_level)
         if value <= 0.0:
             alive = False
+        bad += abs(value) == math.inf  # overflow past float64: reported as too extreme
         out[day + 1] = value if alive else 0.0
     return bad == 0
 

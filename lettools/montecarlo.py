@@ -15,11 +15,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._conventions import spread_fraction
-from ._validation import as_positive_int, as_scalar
+from ._conventions import check_spread_basis, spread_fraction
+from ._validation import as_array, as_positive_int, as_scalar, check_finite
 from .paths import BLOCK_PATHS, as_seed, gbm_parameters, path_blocks
 
 __all__ = ["OutcomeSimulation", "simulate_outcomes"]
+
+MAX_DRAWS = 10**10
+"""Largest ``n_paths * n_days`` :func:`simulate_outcomes` accepts."""
 
 FUND_ROW = "daily-reset fund"
 STATIC_ROW = "L x index (static)"
@@ -53,6 +56,35 @@ class OutcomeSimulation:
     spread: float = 0.0
     spread_basis: str = "notional"
     trading_cost: float = 0.0
+
+    def __post_init__(self) -> None:
+        """Check the inputs as :func:`simulate_outcomes` does, and the results' shapes and values."""
+        checked = {
+            "leverage": as_scalar(self.leverage, "leverage"),
+            "mu": as_scalar(self.mu, "mu"),
+            "sigma": as_scalar(self.sigma, "sigma", minimum=0.0),
+            "n_days": as_positive_int(self.n_days, "n_days"),
+            "rate": as_scalar(self.rate, "rate"),
+            "expense_ratio": as_scalar(self.expense_ratio, "expense_ratio", minimum=0.0),
+            "periods_per_year": as_positive_int(self.periods_per_year, "periods_per_year"),
+            "seed": as_seed(self.seed),
+            "spread": as_scalar(self.spread, "spread", minimum=0.0),
+            "spread_basis": check_spread_basis(self.spread_basis),
+            "trading_cost": as_scalar(self.trading_cost, "trading_cost", minimum=0.0),
+        }
+        for name in ("fund", "static"):
+            values = as_array(getattr(self, name), name, ndim=(1,), minimum=0.0)
+            if values.flags.writeable:
+                values = values.copy()
+                values.setflags(write=False)
+            checked[name] = values
+        if checked["fund"].shape != checked["static"].shape:
+            raise ValueError(
+                f"fund and static must hold one value per path each, got {checked['fund'].size}"
+                f" and {checked['static'].size}"
+            )
+        for name, value in checked.items():
+            object.__setattr__(self, name, value)
 
     @property
     def years(self) -> float:
@@ -128,11 +160,12 @@ def simulate_outcomes(
     leverage : float
         The fund's daily multiple ``L`` (and the static position's multiple).
     mu, sigma : float
-        The index's arithmetic annual drift and annual volatility (>= 0).
+        The index's arithmetic annual drift, in [-10, 10], and annual volatility, in
+        [0, 5] (the bounds of :func:`lettools.gbm_returns`).
     n_days : int
-        Holding period in trading days.
+        Holding period in trading days, at most 100,000.
     n_paths : int
-        Number of simulated paths.
+        Number of simulated paths, at most 10,000,000; ``n_paths * n_days`` at most 1e10.
     seed : int
         Required; the same seed gives identical results on every run, whatever the
         number of threads.
@@ -158,10 +191,14 @@ def simulate_outcomes(
         Terminal values per unit invested, with a :meth:`~OutcomeSimulation.summary`.
     """
     leverage = as_scalar(leverage, "leverage")
-    mu = as_scalar(mu, "mu")
-    sigma = as_scalar(sigma, "sigma", minimum=0.0)
+    mu = as_scalar(mu, "mu", minimum=-10.0, maximum=10.0)  # the bounds of gbm_returns
+    sigma = as_scalar(sigma, "sigma", minimum=0.0, maximum=5.0)
     n_days = as_positive_int(n_days, "n_days")
     n_paths = as_positive_int(n_paths, "n_paths")
+    if n_paths * n_days > MAX_DRAWS:
+        raise ValueError(
+            f"n_paths x n_days = {n_paths * n_days:,} draws; at most {MAX_DRAWS:,} (minutes of computing)"
+        )
     seed = as_seed(seed)
     rate = as_scalar(rate, "rate")
     expense_ratio = as_scalar(expense_ratio, "expense_ratio", minimum=0.0)
@@ -199,6 +236,8 @@ def simulate_outcomes(
     else:
         for future in [_thread_pool().submit(work) for _ in range(workers)]:
             future.result()  # re-raises any error from a worker
+    check_finite(fund, "leverage", "mu", "sigma", "n_days", "rate", "expense_ratio", "spread", "trading_cost")
+    check_finite(static, "leverage", "mu", "sigma", "n_days")
     fund.setflags(write=False)
     static.setflags(write=False)
     return OutcomeSimulation(

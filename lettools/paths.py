@@ -65,7 +65,8 @@ def gbm_returns(
     Parameters
     ----------
     n_paths, n_days : int
-        Number of paths and of days per path, each >= 1.
+        Number of paths (at most 10,000,000) and of days per path (at most 100,000),
+        each >= 1; ``n_paths * n_days`` at most 250,000,000 (2 GB of float64).
     mu : float
         Arithmetic annual drift (0.08 is 8% a year).
     sigma : float

@@ -32,7 +32,7 @@ import numpy as np
 
 from ._conventions import check_spread_basis, spread_fraction
 from ._numba import lazy_njit
-from ._validation import as_array, as_positive_int, as_returns, as_scalar
+from ._validation import as_array, as_positive_int, as_returns, as_scalar, check_finite
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -54,13 +54,13 @@ def _scalar_or_array(values):
     return float(values) if np.ndim(values) == 0 else np.asarray(values)
 
 
-def _funds(assets, leverages):
-    """Validated 1-D arrays of fund assets and leverages of equal length."""
-    assets = np.atleast_1d(as_array(assets, "assets", ndim=(0, 1), minimum=0.0))
+def _funds(assets, leverages, name: str = "assets"):
+    """Validated 1-D arrays of fund assets and leverages of equal length (``name``: the assets' parameter)."""
+    assets = np.atleast_1d(as_array(assets, name, ndim=(0, 1), minimum=0.0))
     leverages = np.atleast_1d(as_array(leverages, "leverages", ndim=(0, 1)))
     if assets.shape != leverages.shape:
         raise ValueError(
-            f"assets and leverages must have one value per fund, got {assets.size} assets "
+            f"{name} and leverages must have one value per fund, got {assets.size} {name} "
             f"and {leverages.size} leverages"
         )
     return assets, leverages
@@ -117,7 +117,8 @@ def rebalance_sign_table(leverages=(2.0, 3.0, -1.0, -2.0, -3.0), *, move: float 
     import pandas as pd  # lazily: keeps `import lettools` fast
     leverages = np.atleast_1d(as_array(leverages, "leverages", ndim=(0, 1)))
     move = as_scalar(move, "move", minimum=0.0, minimum_inclusive=False, maximum=1.0)
-    sensitivity = leverages**2 - leverages
+    with np.errstate(all="ignore"):
+        sensitivity = check_finite(leverages**2 - leverages, "leverages")
     flow_up, flow_down = sensitivity * move, -sensitivity * move
     words = np.array(["sell", "none", "buy"])
     return pd.DataFrame(
@@ -204,7 +205,8 @@ def instability_assets(leverages, depth, *, weights=None):
         if weights.sum() == 0.0:
             raise ValueError("weights must not all be zero")
         weights = weights / weights.sum()
-    sensitivity = float(np.sum(weights * (leverages**2 - leverages)))
+    with np.errstate(all="ignore"):
+        sensitivity = float(check_finite(np.sum(weights * (leverages**2 - leverages)), "leverages", "weights"))
     return depth / sensitivity if sensitivity > 0.0 else math.inf
 
 
@@ -243,7 +245,7 @@ def simulate_feedback(
     depth : float
         Money of net order flow that moves the index by 100%, > 0.
     n_rounds : int, default 50
-        Rounds of rebalancing after the shock.
+        Rounds of rebalancing after the shock, at most 100,000.
 
     Returns
     -------
@@ -251,7 +253,8 @@ def simulate_feedback(
         Columns ``round``, ``move`` (cumulative index move, decimal), ``flow``
         (money traded in the round, positive = buying) and ``cumulative_flow``.
         ``attrs`` holds ``gain``, ``amplification``, ``fixed_point`` (``None``
-        when ``gain >= 1``) and ``stopped_at_round`` (``None`` if all rounds ran).
+        when ``gain >= 1`` or when ``shock / (1 - gain)`` is a move of -100% or +100% or
+        more, where the simulation stops) and ``stopped_at_round`` (``None`` if all rounds ran).
     """
     import pandas as pd  # lazily: keeps `import lettools` fast
     shock = as_scalar(shock, "shock", minimum=-1.0, minimum_inclusive=False, maximum=1.0)
@@ -264,10 +267,14 @@ def simulate_feedback(
     depth = as_scalar(depth, "depth", minimum=0.0, minimum_inclusive=False)
     n_rounds = as_positive_int(n_rounds, "n_rounds")
 
-    sensitivity = long_assets * (long_leverage**2 - long_leverage) + inverse_assets * (
-        inverse_leverage**2 - inverse_leverage
-    )
-    gain = sensitivity / depth
+    names = ("long_assets", "inverse_assets", "long_leverage", "inverse_leverage", "depth")
+    with np.errstate(all="ignore"):
+        sensitivity = float(check_finite(
+            long_assets * (np.float64(long_leverage) ** 2 - long_leverage)
+            + inverse_assets * (np.float64(inverse_leverage) ** 2 - inverse_leverage),
+            *names,
+        ))
+        gain = float(check_finite(np.float64(sensitivity) / depth, *names))
     rounds, moves, flows = [0], [shock], [0.0]
     stopped_at = None
     for k in range(1, n_rounds + 1):
@@ -279,12 +286,15 @@ def simulate_feedback(
         rounds.append(k)
         moves.append(move)
         flows.append(flow)
+    # The loop's resting point, when it has one inside the model (a move beyond -100% or +100%
+    # is where the simulation stops: the linear model reaches no such point).
+    fixed_point = shock / (1.0 - gain) if gain < 1.0 else math.inf
     frame = pd.DataFrame({"round": rounds, "move": moves, "flow": flows})
     frame["cumulative_flow"] = frame["flow"].cumsum()
     frame.attrs.update(
         gain=gain,
         amplification=float(amplification(gain)),
-        fixed_point=shock / (1.0 - gain) if gain < 1.0 else None,
+        fixed_point=fixed_point if abs(fixed_point) < 1.0 else None,
         stopped_at_round=stopped_at,
     )
     return frame
@@ -430,7 +440,7 @@ def simulate_reflexive_market(
     """
     import pandas as pd  # lazily: keeps `import lettools` fast
     exogenous = as_returns(index_returns, "index_returns", ndim=(1,))
-    assets0, leverages = _funds(fund_assets, leverages)
+    assets0, leverages = _funds(fund_assets, leverages, "fund_assets")
     depth = _depth(depth)
     rate = as_scalar(rate, "rate")
     expense_ratio = as_scalar(expense_ratio, "expense_ratio", minimum=0.0)

@@ -109,3 +109,17 @@ def test_the_kernels_pass_finds_bad_returns(paths, bad, message):
     for function in (lettools.simulate_fund, lettools.terminal_value, lettools.static_leverage_path):
         with pytest.raises(ValueError, match=message):
             function(returns, 2)
+
+
+@pytest.mark.slow
+def test_an_install_with_no_writable_cache_says_once_why_it_compiles():
+    # _ZipCacheLocator finds no folder for a module outside a zip file: numba then has nowhere
+    # to cache, as on a read-only install with no writable HOME.
+    result = run_python("""
+        import lettools
+        assert lettools.simulate_fund([0.1, -0.1], 2, start=100).round(9).tolist() == [100.0, 120.0, 96.0]
+        assert lettools.terminal_value([[0.1, -0.1]] * 3, 2).round(9).tolist() == [0.96] * 3
+    """, NUMBA_CACHE_LOCATOR_CLASSES="_ZipCacheLocator")
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and "no writable folder" in lines[0] and "NUMBA_CACHE_DIR" in lines[0], lines
