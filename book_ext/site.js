@@ -47,6 +47,11 @@
     document.querySelectorAll("mjx-container").forEach(observeFormula);
   }
 
+  // A formula or table in a closed dropdown (a solution) is measured when a reader opens it.
+  document.addEventListener("toggle", event => {
+    if (event.target.open) markOverflow(...event.target.querySelectorAll(`${WIDE}, mjx-container`));
+  }, true);
+
   window.bookSite = {markOverflow, markAll};
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", markAll);
   else markAll();

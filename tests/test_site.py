@@ -90,9 +90,11 @@ id => { const v = document.getElementById(id).querySelector('svg.marks, canvas.m
 # Runs in the page: what is wider than the text column without a visible cue that it scrolls.
 OVERFLOW_JS = """
 async () => {
-  // A section is laid out (and its wide boxes measured) as it nears the viewport: scroll
-  // through the page as a reader would.
+  // A section is laid out (and its wide boxes measured) as it nears the viewport: open every
+  // dropdown (solutions too) and scroll through the page as a reader would.
   const frame = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+  document.querySelectorAll('details:not([open])').forEach(d => { d.open = true; });
+  await frame();
   for (let y = 0; y < document.documentElement.scrollHeight; y += window.innerHeight / 2) {
     window.scrollTo(0, y);
     await frame();
