@@ -24,12 +24,13 @@ Altair's HTML output fetches its three libraries from jsdelivr unless
   Font Awesome script (1.5 MB of JavaScript that swaps a dozen ``<i class="fa-...">`` for
   SVG): ``icons.css`` draws the icons the site uses as CSS masks, cut from that script
   when the build finishes; duplicate viewport meta tags go too;
-* copies the bundles and MathJax from ``node_modules`` into the site's
+* typesets every formula when the build finishes (``prerender_math.js``: MathJax's own TeX
+  and CommonHTML code in Node.js, with a hidden MathML copy for screen readers) and removes
+  MathJax's script from the pages;
+* serves each page's stylesheets as one bundle and the search scripts only on the search page;
+* copies the bundles and MathJax's fonts from ``node_modules`` into the site's
   ``_static/offline/`` when the build finishes (every build, so an incremental
   build never serves stale copies).
-
-Sphinx's MathJax support is pointed at the local copy with ``mathjax_path`` in
-``_config.yml``; Sphinx already loads MathJax only on pages with math.
 """
 
 from __future__ import annotations
@@ -37,8 +38,10 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import os
 import re
 import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +60,7 @@ VEGA_BUNDLES = {
     "vega-embed": ("build/vega-embed.min.js", alt.VEGAEMBED_VERSION, "vegaembed_version"),
 }
 MATHJAX_TREE = "mathjax/es5"
+MATHJAX_FONTS = "output/chtml/fonts/woff-v2"  # under MATHJAX_TREE, and under _static/offline/mathjax/
 HERE = Path(__file__).parent
 CHART_JS = HERE / "charts.js"  # lazy, fitted, themed drawing of Altair charts
 SITE_FILES = (HERE / "site.css", HERE / "site.js")  # every page
@@ -210,7 +214,8 @@ def add_vega_to_chart_pages(
         "window.vegaEmbed = (...call) => new Promise((resolve, reject) =>"
         " window.bookCharts.calls.push([...call.slice(0, 3), resolve, reject]));"
     ))
-    app.builder.add_js_file(f"{VENDOR_DIR}/{CHART_JS.name}", priority=401, loading_method="defer")
+    # The builder's add_js_file takes attributes as they are (``loading_method`` is the app's spelling).
+    app.builder.add_js_file(f"{VENDOR_DIR}/{CHART_JS.name}", priority=401, defer="defer")
 
 
 def describe_page(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
@@ -269,7 +274,8 @@ def copy_vendor_files(app: Sphinx, exception: Exception | None) -> None:
     target.mkdir(parents=True, exist_ok=True)
     for package, (bundle, _, _) in VEGA_BUNDLES.items():
         shutil.copy2(root / package / bundle, target / Path(bundle).name)
-    shutil.copytree(root / MATHJAX_TREE, target / "mathjax", dirs_exist_ok=True)
+    # The formulas are typeset at build time (prerender_math): the pages need only MathJax's fonts.
+    shutil.copytree(root / MATHJAX_TREE / MATHJAX_FONTS, target / "mathjax" / MATHJAX_FONTS, dirs_exist_ok=True)
     for path in (CHART_JS, *SITE_FILES):
         shutil.copy2(path, target / path.name)
 
@@ -369,6 +375,96 @@ def tidy_built_page(text: str) -> str:
     return BLOCKING_SCRIPT.sub(r"<script defer \1>", text)
 
 
+STYLESHEET_LINK = re.compile(r'[ \t]*<link (?=[^>]*\brel="stylesheet")[^>]*\bhref="([^"?#]+)(?:[?#][^"]*)?"[^>]*>\n?')
+CSS_IMPORT = re.compile(r'@import\s+(?:url\()?["\']?([^"\')]+)["\']?\)?\s*;')
+CSS_URL = re.compile(r'url\(\s*(["\']?)(?![a-z][a-z0-9+.-]*:|/|#)([^"\')]+)\1\s*\)', re.IGNORECASE)
+#: The theme's glyph rules for every Font Awesome icon (about 20 KB gzipped): icons.css draws the used ones.
+FONTAWESOME_GLYPH_RULES = re.compile(r'(?:\.fa-[a-z0-9-]+:{1,2}(?:before|after),?)+\{content:"[^"]*"\}')
+SEARCH_SCRIPTS = re.compile(r'\s*<script defer src="[^"]*(?:searchtools|language_data|searchindex)\.js"></script>')
+
+
+def inlined_css(path: Path, target_dir: Path, seen: frozenset[Path] = frozenset()) -> str:
+    """The stylesheet at ``path`` with its ``@import``s inlined and its relative ``url()``s
+    rewritten to hold from ``target_dir``."""
+    text = path.read_text(encoding="utf8").replace("@charset \"UTF-8\";", "")
+
+    def imported(match: re.Match) -> str:
+        child = (path.parent / match.group(1)).resolve()
+        return "" if child in seen else inlined_css(child, target_dir, seen | {path})
+
+    def moved(match: re.Match) -> str:
+        resolved = (path.parent / match.group(2)).resolve()
+        return f'url("{Path(os.path.relpath(resolved, target_dir)).as_posix()}")'
+
+    return FONTAWESOME_GLYPH_RULES.sub("", CSS_URL.sub(moved, CSS_IMPORT.sub(imported, text)))
+
+
+def bundle_stylesheets(app: Sphinx, exception: Exception | None) -> None:
+    """Serve each page's stylesheets as one file, and the search scripts only on the search page.
+
+    A page of this theme links 13-16 stylesheets, each render-blocking: on a phone's network
+    every extra round trip delays the first paint. Pages with the same list share a bundle
+    (``_static/offline/bundle-<hash>.css``), so a reader's cache still works across pages.
+    The bundle leaves out the theme's Font Awesome glyph rules (``icons.css`` draws the icons
+    the site uses).
+    """
+    if exception is not None or app.builder.format != "html":
+        return
+    outdir = Path(app.outdir).resolve()
+    target_dir = outdir / "_static" / VENDOR_DIR
+    written: set[str] = set()
+    for page in outdir.rglob("*.html"):
+        text = page.read_text(encoding="utf8")
+        head_end = text.find("</head>")
+        links = list(STYLESHEET_LINK.finditer(text, 0, head_end))
+        files = [(page.parent / m.group(1)).resolve() for m in links]
+        if len(links) < 2 or not all(f.is_file() and f.is_relative_to(outdir / "_static") for f in files):
+            continue
+        css = "\n".join(f"/* {f.relative_to(outdir).as_posix()} */\n" + inlined_css(f, target_dir) for f in files)
+        name = f"bundle-{hashlib.sha256(css.encode()).hexdigest()[:12]}.css"
+        if name not in written:
+            (target_dir / name).write_text(css, encoding="utf8")
+            written.add(name)
+        href = Path(os.path.relpath(target_dir / name, page.parent)).as_posix()
+        head = text[:head_end]
+        first = links[0]
+        rest = STYLESHEET_LINK.sub("", head[first.end():])
+        head = head[: first.start()] + f'<link rel="stylesheet" href="{href}" />\n' + rest
+        if page.name != "search.html":
+            head = SEARCH_SCRIPTS.sub("", head)
+        page.write_text(head + text[head_end:], encoding="utf8")
+
+
+MATHJAX_SCRIPTS = re.compile(
+    r'\s*<script>window\.MathJax = .*?</script>|\s*<script [^>]*src="[^"]*/mathjax/tex-chtml\.js"></script>')
+
+
+def prerender_math(app: Sphinx, exception: Exception | None) -> None:
+    """Typeset every formula at build time (``prerender_math.js``, MathJax in Node.js) and drop
+    MathJax from the pages: a phone then neither downloads (260 KB) nor runs it, and formulas
+    appear with the first paint. A TeX error fails the build."""
+    if exception is not None or app.builder.format != "html":
+        return
+    outdir = Path(app.outdir).resolve()
+    fonts = outdir / "_static" / VENDOR_DIR / "mathjax" / MATHJAX_FONTS
+    arguments = []
+    for page in sorted(outdir.rglob("*.html")):
+        text = page.read_text(encoding="utf8")
+        if MATHJAX_SCRIPTS.search(text):
+            page.write_text(MATHJAX_SCRIPTS.sub("", text), encoding="utf8")
+        if 'class="math notranslate nohighlight"' in text:
+            arguments += [str(page), Path(os.path.relpath(fonts, page.parent)).as_posix()]
+    if not arguments:
+        return
+    node = shutil.which("node")
+    if node is None:
+        raise ExtensionError("Node.js is needed to typeset the maths at build time (npm installs with it)")
+    result = subprocess.run([node, str(HERE / "prerender_math.js"), *arguments], capture_output=True, text=True,
+                            env={**os.environ, "NODE_PATH": str(_node_modules(app))})
+    if result.returncode:
+        raise ExtensionError(f"typesetting the maths failed:\n{result.stderr.strip()[-2000:]}")
+
+
 def replace_font_awesome(app: Sphinx, exception: Exception | None) -> None:
     """Write ``icons.css`` for the icons the built pages use, and tidy every page (:func:`tidy_built_page`)."""
     if exception is not None or app.builder.format != "html":
@@ -402,6 +498,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("build-finished", copy_vendor_files)
     app.connect("build-finished", replace_font_awesome, priority=300)
     app.connect("build-finished", write_landing_page, priority=400)  # before sphinx-external-toc's redirect
+    app.connect("build-finished", prerender_math, priority=550)  # after MathJax's fonts are copied
+    app.connect("build-finished", bundle_stylesheets, priority=600)  # after the vendor files are copied
     app.add_css_file(f"{VENDOR_DIR}/{ICONS_CSS}")
     for path in SITE_FILES:
         if path.suffix == ".css":

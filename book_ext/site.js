@@ -3,8 +3,9 @@
    An element that overflows gets the class `scrolls-x` (site.css draws a shadow at an edge that
    can still scroll) and becomes a named, focusable region, so a keyboard can scroll it too.
    A ResizeObserver does the measuring (once when observed, again on every size change), in one
-   batch of reads followed by one batch of writes; formulas are typeset lazily (MathJax's
-   ui/lazy), so each new formula box is observed as MathJax inserts it.
+   batch of reads followed by one batch of writes. Formulas are typeset when the site is built;
+   a section off screen is not laid out until it nears the viewport (site.css), and the
+   observer measures its boxes then.
 */
 (() => {
   "use strict";
@@ -41,35 +42,17 @@
   }
 
   const resized = new ResizeObserver(entries => markOverflow(...entries.map(entry => entry.target)));
-  const added = new MutationObserver(records => {
-    for (const record of records) {
-      for (const node of record.addedNodes) {
-        if (node.nodeType !== 1) continue;
-        if (node.tagName === FORMULA) observeFormula(node);
-        else if (node.tagName === "MJX-MATH" && node.parentElement?.tagName === FORMULA) resized.observe(node);
-        // A formula's inner glyph elements (mjx-*) cannot hold another formula: skip the search.
-        else if (!node.tagName.startsWith("MJX")) node.querySelectorAll("mjx-container").forEach(observeFormula);
-      }
-    }
-  });
-
   function markAll() {
     document.querySelectorAll(WIDE).forEach(element => resized.observe(element));
-    document.querySelectorAll("mjx-container").forEach(observeFormula);  // typeset before this script ran
+    document.querySelectorAll("mjx-container").forEach(observeFormula);
   }
 
-  // MathJax typesets formulas as the reader scrolls to them; check the formula boxes again then.
-  let pending = null;
-  window.addEventListener("scroll", () => {
-    if (pending) return;
-    pending = setTimeout(() => {
-      pending = null;
-      markOverflow(...document.querySelectorAll("mjx-container[display='true']"));
-    }, 300);
-  }, {passive: true});
+  // A formula or table in a closed dropdown (a solution) is measured when a reader opens it.
+  document.addEventListener("toggle", event => {
+    if (event.target.open) markOverflow(...event.target.querySelectorAll(`${WIDE}, mjx-container`));
+  }, true);
 
   window.bookSite = {markOverflow, markAll};
-  added.observe(document.querySelector("main") || document.documentElement, {childList: true, subtree: true});
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", markAll);
   else markAll();
 })();

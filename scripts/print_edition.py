@@ -251,8 +251,6 @@ def build_single_page(out_dir: Path = OUT_DIR) -> Path:
 
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
     config["execute"]["execute_notebooks"] = "off"
-    # Paper needs every formula typeset, not only those near the viewport (the site's ui/lazy).
-    config["sphinx"]["config"].get("mathjax3_config", {}).pop("loader", None)
     extensions = config["sphinx"].setdefault("local_extensions", {})
     extensions.update({name: str(ROOT / path) for name, path in extensions.items()})
     extensions["single_page"] = str(ROOT / "book_ext")
@@ -351,7 +349,6 @@ def print_page(html_dir: Path, pdf: Path) -> dict:
                 page.evaluate(DRAW_ALL_JS)
                 page.wait_for_function(CHARTS_DONE_JS, timeout=300_000, polling=500)
                 page.evaluate("() => Promise.all(window.__printViews).then(() => true)")
-                page.evaluate("() => Promise.resolve(window.MathJax?.startup?.promise).then(() => true)")
                 clock.append(("load and render", time.monotonic()))
                 page.add_style_tag(content=PRINT_CSS.read_text())
                 report = page.evaluate(PREPARE_JS, {

@@ -53,7 +53,7 @@ def shoot(site: Path = SITE, out: Path = OUT) -> list[Path]:
                 for path in pages(site):
                     page = context.new_page()
                     page.goto(f"{origin}/{path}", wait_until="networkidle")
-                    page.wait_for_timeout(500)  # MathJax typesets after load
+                    page.wait_for_timeout(500)  # fonts and the first chart settle
                     stem = Path(path).stem if path != "index.html" else "landing"
                     first = out / f"{stem}-{mode}.png"
                     page.screenshot(path=str(first))

@@ -79,3 +79,73 @@ def test_font_awesome_icons_are_read_from_the_script_by_style_and_alias():
     assert icons[("s", "search")] == icons[("s", "magnifying-glass")] == (512, 512, "M3 4z")
     css = offline_vega.icon_css({("b", "github")}, icons)
     assert ":is(.fab, .fa-brands).fa-github" in css and "M1 2z" in css
+
+
+def _site(tmp_path: Path) -> Path:
+    static = tmp_path / "_static"
+    (static / "styles").mkdir(parents=True)
+    (static / "offline").mkdir()
+    (static / "basic.css").write_text("p { margin: 0 }\n")
+    (static / "styles" / "theme.css").write_text('@import "../basic.css";\n')
+    (static / "styles" / "pst.css").write_text(
+        '@font-face{src:url(../vendor/fa.woff2)}.fa-sun:before{content:"\\f185"}.fa-a:before,.fa-b::before{content:"x"}'
+        "h1{color:red}\n")
+    (tmp_path / "chapters").mkdir()
+    return tmp_path
+
+
+def _app(site: Path):
+    from types import SimpleNamespace
+
+    return SimpleNamespace(outdir=str(site), builder=SimpleNamespace(format="html"),
+                           confdir=str(Path(__file__).resolve().parent.parent),
+                           config=SimpleNamespace(offline_vega_node_modules="node_modules"))
+
+
+def test_stylesheets_are_served_as_one_bundle_with_working_urls(tmp_path):
+    site = _site(tmp_path)
+    page = site / "chapters" / "a.html"
+    page.write_text(
+        '<html><head>\n<link href="../_static/styles/theme.css?digest=1" rel="stylesheet" />\n'
+        '<link rel="stylesheet" type="text/css" href="../_static/styles/pst.css?v=2" />\n'
+        '<script defer src="../_static/searchtools.js"></script>\n'
+        '<script defer src="../searchindex.js"></script>\n</head><body></body></html>')
+    offline_vega.bundle_stylesheets(_app(site), None)
+    text = page.read_text()
+    links = [line for line in text.splitlines() if "stylesheet" in line]
+    assert len(links) == 1 and "../_static/offline/bundle-" in links[0]
+    assert "searchtools" not in text and "searchindex" not in text  # only the search page needs them
+    bundle = next((site / "_static" / "offline").glob("bundle-*.css")).read_text()
+    assert "p { margin: 0 }" in bundle and "@import" not in bundle  # imports inlined
+    assert 'url("../vendor/fa.woff2")' in bundle  # still resolves from _static/offline/
+    assert "content:" not in bundle and "h1{color:red}" in bundle  # glyph rules gone, the rest kept
+
+
+NEEDS_MATHJAX = pytest.mark.skipif(
+    not (Path(__file__).resolve().parent.parent / "node_modules" / "mathjax-full").is_dir(),
+    reason="npm ci has not installed mathjax-full")
+
+
+@NEEDS_MATHJAX
+def test_formulas_are_typeset_at_build_time_with_a_mathml_copy(tmp_path):
+    site = _site(tmp_path)
+    page = site / "chapters" / "a.html"
+    page.write_text(
+        '<html><head>\n<script defer="defer" src="../_static/offline/mathjax/tex-chtml.js"></script>\n</head>'
+        '<body><p>Fund <span class="math notranslate nohighlight">\\(L R_t &lt; 1\\)</span>.</p>\n'
+        '<div class="math notranslate nohighlight">\n\\[\ng(L) = \\tfrac12 L^2 \\sigma^2\n\\]</div></body></html>')
+    offline_vega.prerender_math(_app(site), None)
+    text = page.read_text()
+    assert "tex-chtml.js" not in text and "\\(" not in text and "\\[" not in text
+    assert text.count("<mjx-container") == 2 and 'display="true"' in text
+    assert text.count("<mjx-assistive-mml") == 2 and "<mo>&lt;</mo>" in text  # screen readers read MathML
+    assert 'id="MJX-CHTML-styles"' in text and "../_static/offline/mathjax/output/chtml/fonts/woff-v2" in text
+
+
+@NEEDS_MATHJAX
+def test_a_tex_error_fails_the_build(tmp_path):
+    site = _site(tmp_path)
+    (site / "chapters" / "a.html").write_text(
+        '<html><head></head><body><span class="math notranslate nohighlight">\\(\\frac{1}\\)</span></body></html>')
+    with pytest.raises(offline_vega.ExtensionError, match="maths"):
+        offline_vega.prerender_math(_app(site), None)

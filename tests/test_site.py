@@ -90,10 +90,15 @@ id => { const v = document.getElementById(id).querySelector('svg.marks, canvas.m
 # Runs in the page: what is wider than the text column without a visible cue that it scrolls.
 OVERFLOW_JS = """
 async () => {
-  // MathJax typesets formulas as they near the viewport (ui/lazy): typeset them all first.
-  const math = window.MathJax?.startup?.document;
-  if (math?.lazyTypesetAll) await math.lazyTypesetAll();
-  window.dispatchEvent(new Event('scroll'));  // as a reader's scrolling would, let the page re-check
+  // A section is laid out (and its wide boxes measured) as it nears the viewport: open every
+  // dropdown (solutions too) and scroll through the page as a reader would.
+  const frame = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+  document.querySelectorAll('details:not([open])').forEach(d => { d.open = true; });
+  await frame();
+  for (let y = 0; y < document.documentElement.scrollHeight; y += window.innerHeight / 2) {
+    window.scrollTo(0, y);
+    await frame();
+  }
   await new Promise(r => setTimeout(r, 500));
   const column = document.querySelector('main .bd-article') || document.querySelector('main');
   const edge = column.getBoundingClientRect().right + 1;
