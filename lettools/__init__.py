@@ -7,6 +7,8 @@ volatilities are annual decimals; a year has ``periods_per_year`` trading days
 
 __version__ = "0.1.0"
 
+from .alerts import alert_sensitivity, paired_fund_return
+from .calibration import calibrated_inputs, daily_reset_log_moments, market_moments
 from .costs import cost_breakdown, cost_over_horizon, diy_leverage_cost, financing_cost, fund_year_pnl
 from .data import INDEX_NAMES, index_returns, load_index, load_vix
 from .decomposition import (
@@ -110,4 +112,10 @@ __all__ = [
     "fund_value_at_risk",
     "admissible_horizon",
     "simulate_holding_risk",
+    # chapter 2: the alert's sensitivity, calibrated inputs, daily resets vs continuous time
+    "paired_fund_return",
+    "alert_sensitivity",
+    "market_moments",
+    "calibrated_inputs",
+    "daily_reset_log_moments",
 ]
