@@ -751,6 +751,33 @@ register(
 )
 
 
+
+def _alert_index_fit() -> float:
+    """The index return that makes (1 + F_3)^2 / (1 + R)^9 equal the alert's -3x fund exactly."""
+    long_3x, inverse_3x = ALERT_FIGURES["long_3x"], ALERT_FIGURES["inverse_3x"]
+    return float(((1.0 + long_3x) ** 2 / (1.0 + inverse_3x)) ** (1.0 / 9.0) - 1.0)
+
+
+register(
+    NumericExercise(
+        id="compounding-alert-index",
+        expected=_alert_index_fit,
+        unit="decimal",
+        decimals=4,
+        points=2,
+        minutes=15,
+        written="The derivation of the formula, and whether the index return you find fits the alert's wording.",
+        written_points=2,
+        hint="Set (1 + F_3)^2 / (1 + R)^9 equal to 1 + F_-3 = 0.10 and solve for R.",
+        mistakes=(
+            (lambda: ALERT_FIGURES["index_return"],
+             "That is the alert's rounded index return: solve the formula for the R that gives exactly -90%."),
+            (lambda: float((0.47**2 / 0.10) ** (1.0 / 9.0)),
+             "That is 1 + R, the growth factor: subtract 1 to give the return."),
+        ),
+    )
+)
+
 # -- the monthly distribution of a daily-reset fund -------------------------------------------
 
 
