@@ -9,6 +9,8 @@ counts (paths, days, rounds, periods per year) have upper bounds, listed in
 
 __version__ = "0.1.0"
 
+from .alerts import alert_sensitivity, paired_fund_return
+from .calibration import calibrated_inputs, daily_reset_log_moments, market_moments
 from .costs import cost_breakdown, cost_over_horizon, diy_leverage_cost, financing_cost, fund_year_pnl
 from .data import INDEX_NAMES, index_returns, load_index, load_vix
 from .decomposition import (
@@ -116,4 +118,10 @@ __all__ = [
     # holding-period risk by daily-reset simulation (chapter 6)
     "simulate_shortfall_curves",
     "simulate_shortfall_curves_grid",
+    # chapter 2: the alert's sensitivity, calibrated inputs, daily resets vs continuous time
+    "paired_fund_return",
+    "alert_sensitivity",
+    "market_moments",
+    "calibrated_inputs",
+    "daily_reset_log_moments",
 ]

@@ -14,8 +14,12 @@ import altair as alt
 import numpy as np
 import pandas as pd
 from scipy.optimize import brentq
+from scipy.stats import norm
 
+from lettools import facts
 from lettools._validation import as_array, as_positive_int, as_returns, as_scalar
+from lettools.alerts import paired_fund_return
+from lettools.calibration import daily_reset_log_moments
 from lettools.charts import accessible
 from lettools.decomposition import implied_volatility, monthly_fund_moments
 from lettools.exercises import FunctionExercise, NumericExercise, register
@@ -52,6 +56,8 @@ __all__ = [
     "lag_frequency",
     "ALERT_FIGURES",
     "alert_check",
+    "alert_rounding_table",
+    "alert_path_spread",
     "monte_carlo_check",
     "gbm_mean_standard_error",
 ]
@@ -211,8 +217,8 @@ def examples_explorer() -> Explorer:
         description=(
             "Line chart over the days of the chosen pattern of three values starting at 100: the index, "
             "a fund that resets to the chosen leverage every day, and the same leverage bought once and "
-            "held. Labels at the last day give each one's total change. Rises and falls in turn leave "
-            "the daily-reset fund below the held position; a run in one direction leaves it above."
+            "held. Labels at the last day give each one's total change. Rises and falls of the same size "
+            "leave the daily-reset fund below the held position; rises only leave it above."
         ),
     )
 
@@ -696,7 +702,7 @@ register(
         hint="The median is exp(g T) with g = L mu - L^2 sigma^2 / 2.",
         mistakes=(
             (lambda: gbm_mean_median(**_MEAN_MEDIAN_INPUTS)[0],
-             "That is the mean. The median is lower: the variance drag L^2 sigma^2 / 2 comes off the growth rate."),
+             "That is the mean. The median is lower: its growth rate is the mean's less L^2 sigma^2 / 2."),
             (lambda: float(np.exp(3 * 0.10 - 3 * 0.25**2 / 2)),
              "The drag grows with the square of the leverage: L^2 sigma^2 / 2, not L sigma^2 / 2."),
             (lambda: 1 + 3 * 0.10 - 3**2 * 0.25**2 / 2,
@@ -744,6 +750,33 @@ register(
     )
 )
 
+
+
+def _alert_index_fit() -> float:
+    """The index return that makes (1 + F_3)^2 / (1 + R)^9 equal the alert's -3x fund exactly."""
+    long_3x, inverse_3x = ALERT_FIGURES["long_3x"], ALERT_FIGURES["inverse_3x"]
+    return float(((1.0 + long_3x) ** 2 / (1.0 + inverse_3x)) ** (1.0 / 9.0) - 1.0)
+
+
+register(
+    NumericExercise(
+        id="compounding-alert-index",
+        expected=_alert_index_fit,
+        unit="decimal",
+        decimals=4,
+        points=2,
+        minutes=15,
+        written="The derivation of the formula, and whether the index return you find fits the alert's wording.",
+        written_points=2,
+        hint="Set (1 + F_3)^2 / (1 + R)^9 equal to 1 + F_-3 = 0.10 and solve for R.",
+        mistakes=(
+            (lambda: ALERT_FIGURES["index_return"],
+             "That is the alert's rounded index return: solve the formula for the R that gives exactly -90%."),
+            (lambda: float((0.47**2 / 0.10) ** (1.0 / 9.0)),
+             "That is 1 + R, the growth factor: subtract 1 to give the return."),
+        ),
+    )
+)
 
 # -- the monthly distribution of a daily-reset fund -------------------------------------------
 
@@ -900,9 +933,13 @@ def lag_frequency(leverage: float = 3.0, sigmas: Sequence[float] = (0.1, 0.3, 0.
 
 
 #: The SEC and FINRA investor alert of 18 August 2009: 1 December 2008 to 30 April 2009, the Russell
-#: 1000 Financial Services index gained about 8%, a 3x fund on it fell 53% and a -3x fund about 90%
-#: (the alert, as reported by Financial Planning, 18 August 2009).
-ALERT_FIGURES = {"index_return": 0.08, "long_3x": -0.53, "inverse_3x": -0.90}
+#: 1000 Financial Services index gained about 8%, a 3x fund on it fell 53% and a -3x fund 90%. Read
+#: from ``lettools/facts/regulation.json``, which holds them with their source.
+ALERT_FIGURES = {
+    "index_return": float(facts.value("regulation", "alert_index_return")),
+    "long_3x": float(facts.value("regulation", "alert_3x_return")),
+    "inverse_3x": float(facts.value("regulation", "alert_minus3x_return")),
+}
 
 
 def alert_check(n_days: int) -> pd.Series:
@@ -922,30 +959,79 @@ def alert_check(n_days: int) -> pd.Series:
     })
 
 
-def monte_carlo_check(simulation) -> pd.DataFrame:
-    """The daily-reset fund's Monte Carlo mean, median and chance of loss next to the closed forms.
+def alert_rounding_table(index_returns: Sequence[float] = (0.075, 0.08, 0.085, 0.09),
+                         long_returns: Sequence[float] = (-0.535, -0.53, -0.525)) -> pd.DataFrame:
+    """The -3x fund that the 3x fund implies, over the rounding ranges of the alert's figures.
 
-    ``simulation`` is a :class:`lettools.OutcomeSimulation` without costs. Closed forms: the
-    mean ``(1 + L m)^T`` with ``m`` the index's daily mean (exact for daily resets); the median
-    ``exp(g T)`` and the chance of a loss (continuous-time lognormal, :func:`gbm_mean_median`,
-    :func:`lettools.prob_fund_loss`). Standard errors: of the mean, sd / sqrt(n); of a share,
-    sqrt(p (1 - p) / n); of the median, sqrt(1/4 / n) divided by the lognormal density there.
+    :func:`lettools.paired_fund_return` (no costs; volatility drops out): rows are index returns,
+    columns the 3x fund's return, values the predicted -3x return.
+    """
+    index_grid = as_array(index_returns, "index_returns", ndim=(1,), minimum=-1.0, minimum_inclusive=False)
+    long_grid = as_array(long_returns, "long_returns", ndim=(1,), minimum=-1.0, minimum_inclusive=False)
+    values = paired_fund_return(index_grid[:, None], long_grid[None, :], 3.0, -3.0)
+    return pd.DataFrame(values, index=pd.Index(index_grid, name="index return"),
+                        columns=pd.Index(long_grid, name="3x fund return"))
+
+
+def alert_path_spread(n_days: int, seeds: Sequence[int] = tuple(range(1, 11))) -> pd.DataFrame:
+    """The -3x fund, day by day, on index paths that reproduce the alert's index and 3x fund exactly.
+
+    For each seed, :func:`divergence_path` builds a path of ``n_days`` on which the index returns the
+    alert's figure and a 3x daily-reset fund the alert's 3x figure; the table gives the path's
+    annualised volatility and the exact return of a -3x daily-reset fund on it (no costs). The spread
+    over seeds is how much the path's shape, beyond its volatility, moves the -3x result.
+    """
+    n_days = as_positive_int(n_days, "n_days")
+    rows = []
+    for seed in seeds:
+        path = divergence_path(ALERT_FIGURES["index_return"], ALERT_FIGURES["long_3x"], 3.0, n_days, seed=int(seed))
+        rows.append({
+            "seed": int(seed),
+            "volatility": float(np.sqrt(np.sum(path**2) * 252 / n_days)),
+            "-3x fund": terminal_value(path, -3.0) - 1.0,
+        })
+    return pd.DataFrame(rows).set_index("seed")
+
+
+def monte_carlo_check(simulation) -> pd.DataFrame:
+    """The daily-reset fund's Monte Carlo mean, median and chance of loss next to their closed forms.
+
+    ``simulation`` is a :class:`lettools.OutcomeSimulation` without costs. Two sets of closed forms:
+
+    - ``daily resets``: the mean ``(1 + L m)^T`` with ``m`` the index's daily mean (exact); the median
+      ``exp(T E[ln(1 + L R)])`` and the chance of a loss ``Phi(-T E / sqrt(T Var))`` from the exact
+      daily log moments (:func:`lettools.daily_reset_log_moments`; normal approximation of a sum of
+      ``T`` independent days);
+    - ``continuous time``: ``exp(L mu T)``, ``exp(g T)`` (:func:`gbm_mean_median`) and
+      :func:`lettools.prob_fund_loss`.
+
+    Standard errors: of the mean, sd / sqrt(n); of a share, sqrt(p (1 - p) / n); of the median,
+    sqrt(1/4 / n) divided by the lognormal density there. The three estimates come from the same
+    paths, so their errors are correlated.
     """
     fund = np.asarray(simulation.fund)
     n = fund.size
     years = simulation.years
     daily_mean = np.expm1(simulation.mu / simulation.periods_per_year)
-    _, median = gbm_mean_median(simulation.leverage, simulation.mu, simulation.sigma, years)
+    mean, median = gbm_mean_median(simulation.leverage, simulation.mu, simulation.sigma, years)
     log_sd = abs(simulation.leverage) * simulation.sigma * np.sqrt(years)
     density_at_median = 1.0 / (median * log_sd * np.sqrt(2.0 * np.pi))
     loss = float(np.mean(fund < 1.0))
+    daily = daily_reset_log_moments(simulation.leverage, simulation.mu, simulation.sigma,
+                                    periods_per_year=simulation.periods_per_year)
+    log_mean, log_variance = daily["mean"] * years, daily["variance"] * years
     return pd.DataFrame(
         {
             "Monte Carlo": [fund.mean(), float(np.median(fund)), loss],
             "standard error": [fund.std() / np.sqrt(n), np.sqrt(0.25 / n) / density_at_median,
                                np.sqrt(loss * (1.0 - loss) / n)],
-            "closed form": [
+            "daily resets": [
                 expected_growth_factor(simulation.leverage, daily_mean, simulation.n_days),
+                float(np.exp(log_mean)),
+                float(norm.cdf(-log_mean / np.sqrt(log_variance))),
+            ],
+            "continuous time": [
+                mean,
                 median,
                 prob_fund_loss(simulation.leverage, simulation.sigma, simulation.n_days, mu=simulation.mu),
             ],

@@ -1,0 +1,121 @@
+"""Reading a regulator's example of performance divergence: how sensitive its figures are.
+
+The SEC and FINRA investor alert of 18 August 2009 reported, for 1 December 2008 to 30 April 2009,
+an index up about 8%, a 3x daily-reset fund on it down 53% and a -3x fund down 90%. Two reported
+fund returns on one index over one window over-determine the Avellaneda-Zhang relation
+(:func:`lettools.fund_return`): volatility backed out of one fund predicts the other. The functions
+here make that prediction explicit, show that it does not depend on volatility at all, and
+tabulate how strongly each fund's return depends on the volatility one assumes.
+
+Returns are simple decimals over the whole window; volatilities annual decimals; ``years`` the
+window's length in years. No costs unless stated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from lettools._validation import as_array, as_scalar
+from lettools.decomposition import implied_volatility
+from lettools.theory import fund_return
+
+__all__ = ["paired_fund_return", "alert_sensitivity"]
+
+
+def paired_fund_return(index_return, fund_return_observed, leverage, other_leverage, *, cost=0.0,
+                       other_cost=0.0):
+    """The return of a second daily-reset fund predicted from a first one on the same index and window.
+
+    Under the continuous-time relation ``ln(1 + F) = L ln(1 + R) + (L - L^2)/2 * V - c`` with
+    ``V = sigma^2 T`` the index's integrated variance and ``c`` the fund's costs in logs, one fund
+    ``(L, F)`` fixes ``V = 2 [L ln(1 + R) - ln(1 + F) - c] / (L^2 - L)``, and the other fund ``L'``
+    then returns
+
+        ln(1 + F') = L' ln(1 + R) + k [ln(1 + F) + c - L ln(1 + R)] - c',   k = (L'^2 - L') / (L^2 - L).
+
+    Volatility and the window's length have dropped out. For ``L = 3`` and ``L' = -3``,
+    ``k = 2`` and ``1 + F' = (1 + F)^2 / (1 + R)^9`` without costs.
+
+    Parameters
+    ----------
+    index_return, fund_return_observed : array_like
+        The index's and the first fund's returns over the window, each > -1.
+    leverage, other_leverage : float
+        The two funds' daily multiples, each outside ``[0, 1]``.
+    cost, other_cost : array_like
+        Each fund's costs over the window as a log return (e.g. expense ratio x years), >= 0.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The second fund's predicted return, broadcast over the inputs.
+
+    Examples
+    --------
+    >>> round(paired_fund_return(0.08, -0.53, 3, -3), 4)
+    -0.8895
+    """
+    index_return = as_array(index_return, "index_return", minimum=-1.0, minimum_inclusive=False)
+    observed = as_array(fund_return_observed, "fund_return_observed", minimum=-1.0, minimum_inclusive=False)
+    leverage = as_scalar(leverage, "leverage")
+    other_leverage = as_scalar(other_leverage, "other_leverage")
+    for name, value in (("leverage", leverage), ("other_leverage", other_leverage)):
+        if 0.0 <= value <= 1.0:
+            raise ValueError(f"{name} must lie outside [0, 1] (only then does volatility cost a fund), got {value}")
+    cost = as_array(cost, "cost", minimum=0.0)
+    other_cost = as_array(other_cost, "other_cost", minimum=0.0)
+    ratio = (other_leverage**2 - other_leverage) / (leverage**2 - leverage)
+    log_index = np.log1p(index_return)
+    log_other = other_leverage * log_index + ratio * (np.log1p(observed) + cost - leverage * log_index) - other_cost
+    value = np.expm1(log_other)
+    return float(value) if np.ndim(value) == 0 else value
+
+
+def alert_sensitivity(index_return: float, fund_return_observed: float, *, years: float, leverage: float = 3.0,
+                      other_leverage: float = -3.0, volatilities: Sequence[float] = (0.6, 0.7, 0.8, 0.9, 1.0)
+                      ) -> pd.DataFrame:
+    """Each fund's return as a function of the volatility assumed, with the implied volatility's row.
+
+    For each volatility in ``volatilities`` and for the one implied by ``fund_return_observed``
+    (:func:`lettools.implied_volatility`), the two funds' returns under the Avellaneda-Zhang
+    relation (:func:`lettools.fund_return`, no costs). The rows show how steeply a fund's return
+    over a volatile window depends on the volatility, and that the implied row reproduces the
+    observed fund and gives :func:`paired_fund_return` for the other.
+
+    Parameters
+    ----------
+    index_return, fund_return_observed : float
+        The index's and the first fund's returns over the window.
+    years : float
+        The window's length in years, > 0.
+    leverage, other_leverage : float
+        The two funds' daily multiples.
+    volatilities : sequence of float
+        Annual volatilities to tabulate, each >= 0.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``volatility`` (sorted, implied one included) with columns ``implied``
+        (bool), ``fund`` (the ``leverage`` fund's return) and ``other_fund``.
+    """
+    index_return = as_scalar(index_return, "index_return", minimum=-1.0, minimum_inclusive=False)
+    observed = as_scalar(fund_return_observed, "fund_return_observed", minimum=-1.0, minimum_inclusive=False)
+    years = as_scalar(years, "years", minimum=0.0, minimum_inclusive=False)
+    leverage = as_scalar(leverage, "leverage")
+    other_leverage = as_scalar(other_leverage, "other_leverage")
+    grid = as_array(volatilities, "volatilities", ndim=(1,), minimum=0.0)
+    implied = float(implied_volatility(index_return, observed, leverage, years=years))
+    if not np.isfinite(implied):
+        raise ValueError("fund_return_observed is above the fund's no-volatility value: no volatility explains it")
+    sigmas = np.append(grid, implied)
+    table = pd.DataFrame({
+        "volatility": sigmas,
+        "implied": np.append(np.zeros(grid.size, dtype=bool), True),
+        "fund": fund_return(index_return, sigmas, leverage, years=years),
+        "other_fund": fund_return(index_return, sigmas, other_leverage, years=years),
+    })
+    return table.sort_values("volatility", kind="stable").set_index("volatility")
