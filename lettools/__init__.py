@@ -28,6 +28,7 @@ from .holding import (
     simulate_holding_risk,
 )
 from .montecarlo import OutcomeSimulation, simulate_outcomes
+from .oneday import bank_borrowing_leverage, worst_days_table
 from .paths import SCENARIOS, gbm_returns, scenario_returns
 from .reflexivity import (
     aggregate_rebalance_flow,
@@ -110,4 +111,7 @@ __all__ = [
     "fund_value_at_risk",
     "admissible_horizon",
     "simulate_holding_risk",
+    # one day: borrowing limit and worst days (chapter 1)
+    "bank_borrowing_leverage",
+    "worst_days_table",
 ]
