@@ -223,6 +223,7 @@ NUMERIC = [
     "mechanics-two-day-trade",
     "mechanics-worst-day-leverage",
     "mechanics-worst-day-share",
+    "mechanics-intraday-leverage",
     "mechanics-acceleration-move",
 ]
 

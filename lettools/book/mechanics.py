@@ -845,6 +845,27 @@ register(
     )
 )
 
+register(
+    NumericExercise(
+        id="mechanics-intraday-leverage",
+        expected=lambda: float(effective_leverage(2.0, -0.04)),
+        unit="number",
+        decimals=3,
+        quantity="as a leverage (a plain number, 2 for 2x)",
+        points=2,
+        minutes=10,
+        written="Why it is above or below 2, and the -2x fund's leverage.",
+        written_points=1,
+        hint="Per unit of assets at the last close, compare the exposure now with the net assets now.",
+        mistakes=(
+            (lambda: 2.0, "That is the multiple set at the last close. The fund has not traded since: its exposure "
+             "and its assets have moved by different amounts."),
+            (lambda: float(effective_leverage(2.0, 0.04)), "That is the leverage after a 4% rise, not a 4% fall."),
+        ),
+    )
+)
+
+
 def _worst_day_share() -> float:
     """A 3x fund's one-day loss on the S&P 500's worst day of 1999-2018, as a fraction of its assets.
 
