@@ -25,7 +25,8 @@ def bank_borrowing_leverage(asset_coverage=3.0):
 
     Section 18(f)(1) of the US Investment Company Act of 1940 lets an open-end fund borrow only
     from a bank and only with asset coverage of at least 300% (``c = 3``): at most 1.5 times
-    its net assets. That is why 2x and 3x funds get their exposure from derivatives.
+    its net assets. That is why 2x and 3x funds get their exposure from derivatives (whose use
+    is governed separately, by Rule 18f-4).
 
     Parameters
     ----------
