@@ -18,13 +18,13 @@ def bank_borrowing_leverage(asset_coverage=3.0):
     """The largest exposure per unit of net assets that bank borrowing alone allows a fund.
 
     A fund with net assets ``A`` that borrows ``B`` and invests everything holds ``A + B``.
-    An *asset coverage* requirement ``c`` (total assets over borrowings, at least ``c``)
-    gives ``(A + B) / B >= c``, so ``B <= A / (c - 1)`` and the exposure is at most
+    An *asset coverage* requirement ``k`` (total assets over borrowings, at least ``k``)
+    gives ``(A + B) / B >= k``, so ``B <= A / (k - 1)`` and the exposure is at most
 
-        (A + B) / A = c / (c - 1).
+        (A + B) / A = k / (k - 1).
 
     Section 18(f)(1) of the US Investment Company Act of 1940 lets an open-end fund borrow only
-    from a bank and only with asset coverage of at least 300% (``c = 3``): at most 1.5 times
+    from a bank and only with asset coverage of at least 300% (``k = 3``): at most 1.5 times
     its net assets. That is why 2x and 3x funds get their exposure from derivatives (whose use
     is governed separately, by Rule 18f-4).
 
@@ -36,7 +36,7 @@ def bank_borrowing_leverage(asset_coverage=3.0):
     Returns
     -------
     float or numpy.ndarray
-        ``c / (c - 1)``, the largest leverage reachable by borrowing.
+        ``k / (k - 1)``, the largest leverage reachable by borrowing.
 
     Examples
     --------
