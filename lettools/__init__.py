@@ -32,6 +32,7 @@ from .holding import (
     simulate_holding_risk,
 )
 from .montecarlo import OutcomeSimulation, simulate_outcomes
+from .oneday import bank_borrowing_leverage, worst_days_table
 from .paths import SCENARIOS, gbm_returns, scenario_returns
 from .reflexivity import (
     aggregate_rebalance_flow,
@@ -124,4 +125,7 @@ __all__ = [
     "market_moments",
     "calibrated_inputs",
     "daily_reset_log_moments",
+    # one day: borrowing limit and worst days (chapter 1)
+    "bank_borrowing_leverage",
+    "worst_days_table",
 ]

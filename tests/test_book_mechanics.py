@@ -222,6 +222,8 @@ NUMERIC = [
     "mechanics-two-day-assets",
     "mechanics-two-day-trade",
     "mechanics-worst-day-leverage",
+    "mechanics-worst-day-share",
+    "mechanics-intraday-leverage",
     "mechanics-acceleration-move",
 ]
 
@@ -256,6 +258,33 @@ def test_known_mistakes_get_their_targeted_hints():
 def test_worst_day_exercise_uses_the_real_sp500_history():
     returns = pytest.importorskip("arch.data.sp500").load()["Adj Close"].pct_change().dropna()
     assert registered()["mechanics-worst-day-leverage"].expected() == pytest.approx(-1 / returns.min())
+    # the 3x fund's loss that day, which is also the index's fall as a share of the 3x wipeout move
+    assert registered()["mechanics-worst-day-share"].expected() == pytest.approx(-3 * returns.min())
+    assert (-returns.min()) / (1 / 3) == pytest.approx(-3 * returns.min())
+
+
+def test_worst_day_share_catches_the_fund_versus_index_mix_up():
+    share = registered()["mechanics-worst-day-share"].expected()
+    wrong = evaluate("mechanics-worst-day-share", 3 * share)  # fund loss / index wipeout move
+    assert not wrong.correct and "like with like" in wrong.message
+
+
+def test_mechanics_facts_are_sourced_and_cited_keys_exist():
+    import re
+    from pathlib import Path
+
+    from lettools.facts import load
+
+    bib = (Path(__file__).resolve().parents[1] / "references.bib").read_text(encoding="utf-8")
+    keys = set(re.findall(r"^@\w+\{([^,\s]+),", bib, flags=re.MULTILINE))
+    facts = load("mechanics")
+    assert facts
+    for name, record in facts.items():
+        assert {"value", "unit", "source", "basis"} <= set(record), name
+        cited = re.findall(r"[a-z]+\d{4}[a-z0-9]*", record["source"])
+        assert cited and set(cited) <= keys, (name, cited)
+    assert mechanics.XIV_FIGURES["xiv_indicative_2feb"] == facts["xiv_indicative_2feb"]["value"]
+    assert facts["leverage_cuts_2018"]["value"] == {"SVXY": [-1.0, -0.5], "UVXY": [2.0, 1.5]}
 
 
 def test_trade_function_exercise():

@@ -19,6 +19,7 @@ from lettools.charts import accessible
 from lettools.data import index_returns as load_index_returns
 from lettools.decomposition import effective_leverage, flow_adjusted_trade
 from lettools.exercises import FunctionExercise, NumericExercise, register
+from lettools.facts import value as fact
 from lettools.fund import simulate_fund
 from lettools.paths import gbm_returns
 from lettools.theory import rebalance_flow, wipeout_move
@@ -585,16 +586,16 @@ def flow_examples(assets: float = 100.0, leverage: float = 3.0, index_return: fl
 # ---------------------------------------------------------------------------------------------
 # 5 February 2018: which series each figure is
 
-#: Reported figures for XIV on 2 and 5 February 2018, with the series each belongs to and its source.
-#: The closing indicative value of 2 February is Credit Suisse's (acceleration notice, 6 February
-#: 2018); the 5 February closing indicative value and closing price were reported by the Wall Street
-#: Journal (7 February 2018); the index move by Invest In Vol (PRWeb, February 2018); the VIX move by
-#: ETF.com and Cboe.
+#: Reported figures for XIV and its index on 2 and 5 February 2018, read from
+#: ``lettools/facts/mechanics.json`` (each with its source there): the closing indicative value of
+#: 2 February is Credit Suisse's (acceleration notice, 6 February 2018); that of 5 February was
+#: reported by the Wall Street Journal and ETF.com; the index move by Invest In Vol (PRWeb); the VIX
+#: move by ETF.com (checked against Cboe's VIX closes).
 XIV_FIGURES = {
-    "xiv_indicative_2feb": 108.3681,
-    "xiv_indicative_5feb": 4.22,
-    "short_term_futures_index_move_5feb": 0.961,
-    "vix_move_5feb": 1.156,
+    "xiv_indicative_2feb": fact("mechanics", "xiv_indicative_2feb"),
+    "xiv_indicative_5feb": fact("mechanics", "xiv_indicative_5feb"),
+    "short_term_futures_index_move_5feb": fact("mechanics", "short_term_futures_index_move_5feb"),
+    "vix_move_5feb": fact("mechanics", "vix_move_5feb"),
 }
 
 
@@ -703,20 +704,22 @@ def wipeout_chart(max_leverage: float = 5.0) -> alt.LayerChart:
 
 
 #: Lower bound on the assets of all US leveraged ETFs, $ billion: "above $200bn" in the same CNBC
-#: report (3 June 2026; references.md, market size).
-US_LEVERAGED_ETF_ASSETS_FLOOR = 200.0
+#: report (3 June 2026); from ``lettools/facts/mechanics.json``.
+US_LEVERAGED_ETF_ASSETS_FLOOR = float(fact("mechanics", "us_letf_assets_floor_bn"))
 
 
 def market_size_table() -> pd.DataFrame:
     """Assets ($ billion) of the two groups of leveraged ETFs in the CNBC report, April and end-May 2026.
 
-    Inputs are the reported figures (references.md); the growth multiple is computed.
+    Inputs are the reported figures in ``lettools/facts/mechanics.json``; the growth multiple is computed.
     """
+    groups = {
+        "US leveraged ETFs linked to AI and technology": fact("mechanics", "us_ai_tech_letf_assets_bn"),
+        "Leveraged ETFs in South Korea and Taiwan": fact("mechanics", "korea_taiwan_letf_assets_bn"),
+    }
     table = pd.DataFrame(
-        {"april": [39.0, 17.0], "end_may": [84.0, 43.1]},
-        index=pd.Index(
-            ["US leveraged ETFs linked to AI and technology", "Leveraged ETFs in South Korea and Taiwan"], name="group"
-        ),
+        {"april": [float(v[0]) for v in groups.values()], "end_may": [float(v[1]) for v in groups.values()]},
+        index=pd.Index(list(groups), name="group"),
     )
     return table.assign(multiple=table["end_may"] / table["april"])
 
@@ -753,9 +756,11 @@ def market_size_chart() -> alt.Chart:
         title="Two subsets of leveraged ETFs, April and end-May 2026",
         subtitle="As reported by CNBC, citing Goldman Sachs and EPFR data",
         description=(
-            "Horizontal bar chart. US leveraged ETFs linked to AI and technology grew from $39 billion in April "
-            "2026 to $84 billion at the end of May; leveraged ETFs in South Korea and Taiwan from $17 billion to "
-            "$43.1 billion. Both are subsets: all US leveraged ETFs together held more than $200 billion."
+            "Horizontal bar chart. US leveraged ETFs linked to AI and technology grew from "
+            f"${table['april'].iloc[0]:g} billion in April 2026 to ${table['end_may'].iloc[0]:g} billion at the end "
+            f"of May; leveraged ETFs in South Korea and Taiwan from ${table['april'].iloc[1]:g} billion to "
+            f"${table['end_may'].iloc[1]:g} billion. Both are subsets: all US leveraged ETFs together held more "
+            f"than ${US_LEVERAGED_ETF_ASSETS_FLOOR:g} billion."
         ),
     )
 
@@ -836,9 +841,59 @@ register(
         quantity="as a leverage L (a plain number, 2 for 2x)",
         points=3,
         minutes=15,
-        written="How close a 3x fund came to its wipeout move that day.",
-        written_points=1,
         hint="Find the most negative daily return R in the data, then solve 1 + L R = 0 for L.",
+    )
+)
+
+register(
+    NumericExercise(
+        id="mechanics-intraday-leverage",
+        expected=lambda: float(effective_leverage(2.0, -0.04)),
+        unit="number",
+        decimals=3,
+        quantity="as a leverage (a plain number, 2 for 2x)",
+        points=2,
+        minutes=10,
+        written="Why it is above or below 2, and the -2x fund's leverage.",
+        written_points=1,
+        hint="Per unit of assets at the last close, compare the exposure now with the net assets now.",
+        mistakes=(
+            (lambda: 2.0, "That is the multiple set at the last close. The fund has not traded since: its exposure "
+             "and its assets have moved by different amounts."),
+            (lambda: float(effective_leverage(2.0, 0.04)), "That is the leverage after a 4% rise, not a 4% fall."),
+        ),
+    )
+)
+
+
+def _worst_day_share() -> float:
+    """A 3x fund's one-day loss on the S&P 500's worst day of 1999-2018, as a fraction of its assets.
+
+    It equals the index's fall as a share of the 3x wipeout move, ``R / (-1/3) = -3 R``.
+    """
+    return float(-3.0 * load_index_returns("sp500").min())
+
+
+register(
+    NumericExercise(
+        id="mechanics-worst-day-share",
+        expected=_worst_day_share,
+        unit="decimal",
+        decimals=2,
+        points=2,
+        minutes=10,
+        hint="A 3x fund's return on a day is three times the index's. Give the loss as a positive decimal.",
+        mistakes=(
+            (
+                lambda: float(-9.0 * load_index_returns("sp500").min()),
+                "That divides the fund's loss by the index's wipeout move: a fund loss set against an index move. "
+                "Compare like with like: the index's fall with the index's wipeout move, R / (-1/3).",
+            ),
+            (
+                lambda: float(-load_index_returns("sp500").min()),
+                "That is the index's own fall. The fund lost three times as much.",
+            ),
+        ),
     )
 )
 

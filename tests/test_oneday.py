@@ -1,0 +1,61 @@
+"""lettools.oneday: the bank-borrowing limit and the worst-days table, against plain numpy."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from lettools import bank_borrowing_leverage, worst_days_table
+
+
+def test_bank_borrowing_leverage_is_300_percent_coverage_to_one_and_a_half():
+    # Reference: net assets 100, borrow B with (100 + B) / B = 3 exactly -> B = 50, exposure 150.
+    assets = 100.0
+    borrowed = assets / (3.0 - 1.0)
+    assert (assets + borrowed) / borrowed == pytest.approx(3.0)
+    assert bank_borrowing_leverage(3.0) == pytest.approx((assets + borrowed) / assets)
+    coverage = np.array([1.5, 2.0, 3.0, 11.0])
+    np.testing.assert_allclose(bank_borrowing_leverage(coverage), [3.0, 2.0, 1.5, 1.1])
+
+
+@pytest.mark.parametrize("bad", [1.0, 0.5, -3.0])
+def test_bank_borrowing_leverage_rejects_coverage_at_or_below_one(bad):
+    with pytest.raises(ValueError, match="asset_coverage"):
+        bank_borrowing_leverage(bad)
+    with pytest.raises(TypeError, match="asset_coverage"):
+        bank_borrowing_leverage("3")
+
+
+def test_worst_days_table_matches_a_plain_sort():
+    rng = np.random.default_rng(11)
+    returns = rng.normal(0.0, 0.02, size=500)
+    dates = pd.bdate_range("2001-01-01", periods=500, name="date")
+    table = worst_days_table(pd.Series(returns, index=dates), (2.0, 3.0), n=4)
+    expected = np.sort(returns)[:4]
+    np.testing.assert_allclose(table["index_return"], expected)
+    np.testing.assert_allclose(table["leverage_to_wipe_out"], -1.0 / expected)
+    np.testing.assert_allclose(table["3x fund"], 3.0 * expected)
+    assert list(table.index) == [dates[int(np.flatnonzero(returns == r)[0])] for r in expected]
+    assert table.index.name == "date"
+
+
+def test_worst_days_table_rises_and_the_cap_at_minus_one():
+    returns = np.array([0.01, 0.40, -0.02, 0.60, -0.30])
+    rises = worst_days_table(returns, (-1.0, -2.0), n=2, largest="rises")
+    np.testing.assert_allclose(rises["index_return"], [0.60, 0.40])
+    np.testing.assert_allclose(rises["-2x fund"], [-1.0, -0.80])  # -2 x 60% would be -120%: capped
+    np.testing.assert_allclose(rises["leverage_to_wipe_out"], [-1 / 0.6, -1 / 0.4])
+    falls = worst_days_table(returns, 4.0, n=1)
+    assert falls["4x fund"].iloc[0] == pytest.approx(-1.0)
+
+
+def test_worst_days_table_rejects_bad_input_by_name():
+    with pytest.raises(ValueError, match="largest"):
+        worst_days_table([0.01, -0.02], largest="worst")
+    with pytest.raises(ValueError, match="^n "):
+        worst_days_table([0.01, -0.02], n=3)
+    with pytest.raises(ValueError, match="leverages"):
+        worst_days_table([0.01, -0.02], (0.0, 2.0), n=1)
+    with pytest.raises(ValueError, match="index_returns"):
+        worst_days_table([0.01, -1.5], n=1)
