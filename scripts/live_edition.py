@@ -14,7 +14,8 @@ notebook in ``_toc.yml`` this script writes ``live/<name>.ipynb`` in which
 * ``{numref}`` becomes the number the book gives (``Fig. 2.1``, ``Exercise 4.3``: chapter number
   from the numbered part of ``_toc.yml``, then the order on the page), ``{term}`` its text,
   ``{cite:p}``/``{cite:t}`` an author-year citation (with a reference list at the end),
-  ``{doc}`` a link to the live page or the page's title, ``{math}`` inline ``$...$``;
+  ``{doc}`` a link to the live page or the page's title, ``{ref}`` to a section the section's
+  title with a link to its live page, ``{math}`` inline ``$...$``;
 * each exercise is a heading and its text; each solution (prose and code) is folded into a
   ``<details>`` block, closed until the reader opens it, and is not run;
 * each figure cell is followed by its caption, numbered as in the book;
@@ -47,6 +48,7 @@ _OPEN_FENCE = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|:{3,})\s*\{(?P<nam
 _PLAIN_FENCE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})")
 _OPTION = re.compile(r"^\s*:(?P<key>[\w-]+):\s*(?P<value>.*)$")
 _CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.DOTALL)
+_SECTION_LABEL = re.compile(r"^\(([\w-]+)\)=[ \t]*\n#+[ \t]+(.+)$", re.MULTILINE)
 _ROLE_BEFORE = re.compile(r"\{(?P<role>[\w:.-]+)\}$")
 _TITLED = re.compile(r"^(?P<text>.*?)\s*<(?P<target>[^<>]+)>$", re.DOTALL)
 _LABEL_LINE = re.compile(r"^\([\w.:-]+\)=\s*$", re.MULTILINE)
@@ -88,6 +90,7 @@ class Book:
     docs: dict[str, str]  # toc entry without suffix -> title, for {doc}
     figures: dict[str, str]  # figure name -> number
     exercises: dict[str, str]  # exercise label -> number
+    sections: dict[str, tuple[str, str]]  # section label -> (toc entry without suffix, title), for {ref}
     bibliography: dict[str, dict]
     install_ref: str
     repository: str
@@ -171,7 +174,7 @@ def _directive_labels(markdown: str, name: str) -> list[str]:
 
 def load_book(root: Path = REPO_ROOT) -> Book:
     config = yaml.safe_load((root / "_config.yml").read_text())
-    pages, docs, figures, exercises = [], {}, {}, {}
+    pages, docs, figures, exercises, sections = [], {}, {}, {}, {}
     # Sphinx numbers figures and exercises per chapter ("2.3"); pages outside the numbered part
     # share one counter across the whole book, in toc order.
     counters: dict[tuple[str, int | None], int] = {}
@@ -197,6 +200,8 @@ def load_book(root: Path = REPO_ROOT) -> Book:
             source = _text(cell["source"])
             if cell["cell_type"] == "markdown":
                 page.title = page.title or _title(source)
+                for label, title in _SECTION_LABEL.findall(source):
+                    sections[label] = (entry, _plain(title.strip()))
                 for label in _directive_labels(source, "exercise"):
                     page.exercise_numbers.append(next_number("exercise", chapter))
                     if label:
@@ -213,6 +218,7 @@ def load_book(root: Path = REPO_ROOT) -> Book:
         docs=docs,
         figures=figures,
         exercises=exercises,
+        sections=sections,
         bibliography=_read_bibliography(root, config.get("bibtex_bibfiles", [])),
         install_ref=str(config["lettools_install_ref"]),
         repository=config["repository"]["url"],
@@ -297,6 +303,12 @@ class Renderer:
             title = text or self.book.docs[entry]
             live = {p.source.rsplit(".", 1)[0]: p.live_name for p in self.book.pages}
             return f"[{title}]({live[entry]})" if entry in live else f"*{title}*"
+        if name == "ref":
+            if target not in self.book.sections:
+                raise LiveEditionError(f"{where}: {{ref}} to an unknown section label {target!r}")
+            entry, title = self.book.sections[target]
+            live = {p.source.rsplit(".", 1)[0]: p.live_name for p in self.book.pages}
+            return f"[{text or title}]({live[entry]})" if entry in live else f"*{text or title}*"
         if name == "math":
             return f"${content}$"
         raise LiveEditionError(f"{where}: the live edition has no rendering for the role {{{name}}}")

@@ -15,7 +15,7 @@ from conftest import REPO_ROOT, venv_env
 sys.path.insert(0, str(REPO_ROOT / "scripts"))
 import live_edition  # noqa: E402
 
-UNRENDERED = ("{glue", "{numref}", "{term}", "{cite", "{doc}", "{math}", "{exercise}", "{solution")
+UNRENDERED = ("{glue", "{numref}", "{term}", "{cite", "{doc}", "{ref}", "{math}", "{exercise}", "{solution")
 CODE_SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.DOTALL)
 
 
@@ -108,6 +108,16 @@ def test_unknown_markup_stops_the_script(repo_root):
         live_edition.Renderer(book, page).inline("see {foo}`bar`")
     with pytest.raises(live_edition.LiveEditionError, match="unknown figure"):
         live_edition.Renderer(book, page).inline("see {numref}`fig-nothing`")
+    with pytest.raises(live_edition.LiveEditionError, match="unknown section"):
+        live_edition.Renderer(book, page).inline("see {ref}`no-such-section`")
+
+
+def test_a_section_reference_links_the_section_title_to_its_live_page(repo_root):
+    book = live_edition.load_book(repo_root)
+    entry, title = book.sections["mechanics-xiv"]
+    assert entry == "chapters/mechanics" and title
+    page = next(p for p in book.pages if p.source.endswith("regulation.ipynb"))
+    assert live_edition.Renderer(book, page).inline("see {ref}`mechanics-xiv`") == f"see [{title}](mechanics.ipynb)"
 
 
 @pytest.mark.slow
