@@ -3,9 +3,7 @@
    An element that overflows gets the class `scrolls-x` (site.css draws a shadow at an edge that
    can still scroll) and becomes a named, focusable region, so a keyboard can scroll it too.
    A ResizeObserver does the measuring (once when observed, again on every size change), in one
-   batch of reads followed by one batch of writes. Formulas are typeset when the site is built;
-   a section off screen is not laid out until it nears the viewport (site.css), and the
-   observer measures its boxes then.
+   batch of reads followed by one batch of writes. Formulas are typeset when the site is built.
 */
 (() => {
   "use strict";

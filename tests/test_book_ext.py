@@ -131,7 +131,7 @@ def test_formulas_are_typeset_at_build_time_with_a_mathml_copy(tmp_path):
     site = _site(tmp_path)
     page = site / "chapters" / "a.html"
     page.write_text(
-        '<html><head>\n<script defer="defer" src="../_static/offline/mathjax/tex-chtml.js"></script>\n</head>'
+        '<html><head>\n<script defer="defer" src="../_static/offline/mathjax/tex-chtml.js?v=20daa33d"></script>\n</head>'
         '<body><p>Fund <span class="math notranslate nohighlight">\\(L R_t &lt; 1\\)</span>.</p>\n'
         '<div class="math notranslate nohighlight">\n\\[\ng(L) = \\tfrac12 L^2 \\sigma^2\n\\]</div></body></html>')
     offline_vega.prerender_math(_app(site), None)

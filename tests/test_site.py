@@ -371,3 +371,15 @@ if __name__ == "__main__":
 
         wanted = {"vega": alt.VEGA_VERSION, "vega-lite": alt.VEGALITE_VERSION, "vega-embed": alt.VEGAEMBED_VERSION}
     print(json.dumps(check_site(site_arg, artifacts_arg, wanted)))
+
+
+@pytest.mark.book
+def test_formulas_are_typeset_at_build_time_and_pages_load_no_mathjax(site_dir):
+    pages = list(site_dir.rglob("*.html"))
+    with_math = [page for page in pages if "mjx-container" in page.read_text(encoding="utf8")]
+    assert len(with_math) >= 6  # every chapter has formulas
+    for page in pages:
+        text = page.read_text(encoding="utf8")
+        assert "tex-chtml.js" not in text and "window.MathJax" not in text, page
+        assert 'class="math notranslate nohighlight">\\(' not in text, f"{page}: a formula left as TeX"
+        assert text.count("<link rel=\"stylesheet\"") <= 1 or page.name == "search.html", page
