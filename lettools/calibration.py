@@ -67,7 +67,10 @@ def market_moments(total_returns, risk_free, dates) -> dict:
     Raises
     ------
     ValueError
-        If the lengths differ, the dates are not increasing or fewer than two days are given.
+        If the lengths differ, the dates are not increasing, or fewer than two days or two calendar
+        months are given.
+    TypeError
+        If ``dates`` are not dates (numbers, booleans, a scalar or a 2-D array).
     """
     returns = as_array(total_returns, "total_returns", ndim=(1,), minimum=-1.0, minimum_inclusive=False)
     rates = as_array(risk_free, "risk_free", ndim=(1,))
@@ -79,9 +82,12 @@ def market_moments(total_returns, risk_free, dates) -> dict:
         raise ValueError("total_returns needs at least two days")
     if not index.is_monotonic_increasing or index.has_duplicates:
         raise ValueError("dates must be strictly increasing")
+    periods = index.to_period("M")
+    if periods[0] == periods[-1]:
+        raise ValueError("total_returns and dates must span at least two calendar months (for monthly_sd)")
     n_years = index.year.nunique()
     days_per_year = returns.size / n_years
-    months = pd.Series(1.0 + returns, index=index).groupby(index.to_period("M")).prod() - 1.0
+    months = pd.Series(1.0 + returns, index=index).groupby(periods).prod() - 1.0
     growth = float(np.exp(np.sum(np.log1p(returns)) / n_years) - 1.0)
     mu = float(returns.mean() * days_per_year)
     rate = float(rates.mean() * days_per_year)

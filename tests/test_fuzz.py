@@ -90,7 +90,7 @@ GOOD: dict[str, dict] = {
                            "other_leverage": -3.0},
     "alert_sensitivity": {"index_return": 0.08, "fund_return_observed": -0.53, "years": 0.4},
     "market_moments": {"total_returns": RETURNS, "risk_free": [0.0001] * 4,
-                       "dates": np.array(["2008-01-02", "2008-01-03", "2008-01-04", "2008-01-07"],
+                       "dates": np.array(["2008-01-30", "2008-01-31", "2008-02-01", "2008-02-04"],
                                          dtype="datetime64[D]")},
     "calibrated_inputs": {"period": "2008"},
     "daily_reset_log_moments": {"leverage": 3.0, "mu": 0.08, "sigma": 0.2},
