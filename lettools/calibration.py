@@ -164,8 +164,8 @@ def daily_reset_log_moments(leverage, mu, sigma, *, periods_per_year: int = 252)
     with np.errstate(all="ignore"):  # a huge leverage or sigma overflows: refused below, by name
         gross = 1.0 + leverage * np.expm1(x)
     if np.any(gross <= 0.0):
-        raise ValueError("sigma is so large for this leverage that a one-day wipeout has non-negligible "
-                         "probability: the log moments do not exist")
+        raise ValueError("a one-day wipeout (1 + L R <= 0) has non-negligible probability for this leverage, mu, "
+                         "sigma and periods_per_year (sigma too large for the leverage): the log moments do not exist")
     with np.errstate(all="ignore"):
         logs = np.log(gross)
         mean = float(np.sum(_WEIGHTS * logs))
