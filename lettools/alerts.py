@@ -18,9 +18,9 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from lettools._validation import as_array, as_scalar
+from lettools._validation import as_array, as_scalar, check_finite
 from lettools.decomposition import implied_volatility
-from lettools.theory import fund_return
+from lettools.theory import _check_broadcast, fund_return
 
 __all__ = ["paired_fund_return", "alert_sensitivity"]
 
@@ -51,7 +51,15 @@ def paired_fund_return(index_return, fund_return_observed, leverage, other_lever
     Returns
     -------
     float or numpy.ndarray
-        The second fund's predicted return, broadcast over the inputs.
+        The second fund's predicted return, a simple decimal of at least -1, broadcast over the inputs.
+
+    Raises
+    ------
+    ValueError
+        If an input is out of range, the inputs do not broadcast together, or they are so extreme
+        that the prediction is not a finite float64 (the messages name the parameters).
+    TypeError
+        If an input is not numeric.
 
     Examples
     --------
@@ -67,10 +75,15 @@ def paired_fund_return(index_return, fund_return_observed, leverage, other_lever
             raise ValueError(f"{name} must lie outside [0, 1] (only then does volatility cost a fund), got {value}")
     cost = as_array(cost, "cost", minimum=0.0)
     other_cost = as_array(other_cost, "other_cost", minimum=0.0)
-    ratio = (other_leverage**2 - other_leverage) / (leverage**2 - leverage)
-    log_index = np.log1p(index_return)
-    log_other = other_leverage * log_index + ratio * (np.log1p(observed) + cost - leverage * log_index) - other_cost
-    value = np.expm1(log_other)
+    _check_broadcast(index_return=index_return, fund_return_observed=observed, cost=cost, other_cost=other_cost)
+    leverage, other_leverage = np.float64(leverage), np.float64(other_leverage)
+    with np.errstate(all="ignore"):  # extreme but finite inputs can overflow: refused below, by name
+        ratio = (other_leverage**2 - other_leverage) / (leverage**2 - leverage)
+        log_index = np.log1p(index_return)
+        log_other = other_leverage * log_index + ratio * (np.log1p(observed) + cost - leverage * log_index) - other_cost
+        value = np.expm1(log_other)
+    check_finite(value, "index_return", "fund_return_observed", "leverage", "other_leverage", "cost",
+                 "other_cost")
     return float(value) if np.ndim(value) == 0 else value
 
 
@@ -100,7 +113,17 @@ def alert_sensitivity(index_return: float, fund_return_observed: float, *, years
     -------
     pandas.DataFrame
         Indexed by ``volatility`` (sorted, implied one included) with columns ``implied``
-        (bool), ``fund`` (the ``leverage`` fund's return) and ``other_fund``.
+        (bool), ``fund`` (the ``leverage`` fund's return) and ``other_fund``, simple decimal
+        returns of at least -1.
+
+    Raises
+    ------
+    ValueError
+        If an input is out of range, ``fund_return_observed`` is above the fund's no-volatility
+        value, or the inputs are so extreme that a return is not a finite float64 (the messages
+        name the parameters).
+    TypeError
+        If an input is not numeric.
     """
     index_return = as_scalar(index_return, "index_return", minimum=-1.0, minimum_inclusive=False)
     observed = as_scalar(fund_return_observed, "fund_return_observed", minimum=-1.0, minimum_inclusive=False)
@@ -110,12 +133,18 @@ def alert_sensitivity(index_return: float, fund_return_observed: float, *, years
     grid = as_array(volatilities, "volatilities", ndim=(1,), minimum=0.0)
     implied = float(implied_volatility(index_return, observed, leverage, years=years))
     if not np.isfinite(implied):
-        raise ValueError("fund_return_observed is above the fund's no-volatility value: no volatility explains it")
+        raise ValueError(f"fund_return_observed is above the no-volatility value of a fund with this leverage "
+                         f"({leverage:g}) on this index_return: no volatility explains it")
     sigmas = np.append(grid, implied)
+    returns = {}
+    for column, name, value in (("fund", "leverage", leverage), ("other_fund", "other_leverage", other_leverage)):
+        try:
+            returns[column] = fund_return(index_return, sigmas, value, years=years)
+        except ValueError as exc:  # fund_return names its own parameters: say which fund, by our names
+            raise ValueError(f"{name} = {value:g} with index_return, years and volatilities: {exc}") from None
     table = pd.DataFrame({
         "volatility": sigmas,
         "implied": np.append(np.zeros(grid.size, dtype=bool), True),
-        "fund": fund_return(index_return, sigmas, leverage, years=years),
-        "other_fund": fund_return(index_return, sigmas, other_leverage, years=years),
+        **returns,
     })
     return table.sort_values("volatility", kind="stable").set_index("volatility")

@@ -16,9 +16,30 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from lettools._validation import as_array, as_positive_int, as_scalar
+from lettools._validation import as_array, as_positive_int, as_scalar, check_finite
 
 __all__ = ["market_moments", "calibrated_inputs", "daily_reset_log_moments"]
+
+
+def _as_dates(dates) -> pd.DatetimeIndex:
+    """``dates`` as a DatetimeIndex: 1-D dates (datetime64, Timestamps, datetimes or date strings), no gaps."""
+    if isinstance(dates, (str, bytes)):
+        raise TypeError(f"dates must be a 1-D sequence of dates, got a single string: {dates!r}")
+    try:
+        array = np.asarray(dates)
+    except (ValueError, TypeError) as exc:  # ragged nested lists
+        raise TypeError(f"dates must be a 1-D sequence of dates ({exc})") from None
+    if array.ndim != 1:
+        raise TypeError(f"dates must be a 1-D sequence of dates, got a {array.ndim}-D array of shape {array.shape}")
+    if array.dtype.kind in "biufcm":  # numbers are not dates (pandas would read them as nanoseconds since 1970)
+        raise TypeError(f"dates must be dates (datetime64, Timestamps or date strings), got dtype {array.dtype}")
+    try:
+        index = pd.DatetimeIndex(pd.to_datetime(array, format="mixed" if array.dtype.kind in "OUS" else None))
+    except (ValueError, TypeError, OverflowError) as exc:
+        raise ValueError(f"dates could not be read as dates: {exc}") from None
+    if index.hasnans:
+        raise ValueError("dates has missing values (NaT)")
+    return index
 
 
 def market_moments(total_returns, risk_free, dates) -> dict:
@@ -46,11 +67,14 @@ def market_moments(total_returns, risk_free, dates) -> dict:
     Raises
     ------
     ValueError
-        If the lengths differ, the dates are not increasing or fewer than two days are given.
+        If the lengths differ, the dates are not increasing, or fewer than two days or two calendar
+        months are given.
+    TypeError
+        If ``dates`` are not dates (numbers, booleans, a scalar or a 2-D array).
     """
     returns = as_array(total_returns, "total_returns", ndim=(1,), minimum=-1.0, minimum_inclusive=False)
     rates = as_array(risk_free, "risk_free", ndim=(1,))
-    index = pd.DatetimeIndex(pd.to_datetime(np.asarray(dates)))
+    index = _as_dates(dates)
     if not (returns.size == rates.size == index.size):
         raise ValueError(f"total_returns, risk_free and dates must have the same length, got "
                          f"{returns.size}, {rates.size} and {index.size}")
@@ -58,9 +82,12 @@ def market_moments(total_returns, risk_free, dates) -> dict:
         raise ValueError("total_returns needs at least two days")
     if not index.is_monotonic_increasing or index.has_duplicates:
         raise ValueError("dates must be strictly increasing")
+    periods = index.to_period("M")
+    if periods[0] == periods[-1]:
+        raise ValueError("total_returns and dates must span at least two calendar months (for monthly_sd)")
     n_years = index.year.nunique()
     days_per_year = returns.size / n_years
-    months = pd.Series(1.0 + returns, index=index).groupby(index.to_period("M")).prod() - 1.0
+    months = pd.Series(1.0 + returns, index=index).groupby(periods).prod() - 1.0
     growth = float(np.exp(np.sum(np.log1p(returns)) / n_years) - 1.0)
     mu = float(returns.mean() * days_per_year)
     rate = float(rates.mean() * days_per_year)
@@ -134,16 +161,21 @@ def daily_reset_log_moments(leverage, mu, sigma, *, periods_per_year: int = 252)
     periods_per_year = as_positive_int(periods_per_year, "periods_per_year")
     dt = 1.0 / periods_per_year
     x = (mu - sigma**2 / 2.0) * dt + sigma * np.sqrt(dt) * _NODES
-    gross = 1.0 + leverage * np.expm1(x)
+    with np.errstate(all="ignore"):  # a huge leverage or sigma overflows: refused below, by name
+        gross = 1.0 + leverage * np.expm1(x)
     if np.any(gross <= 0.0):
-        raise ValueError("sigma is so large for this leverage that a one-day wipeout has non-negligible "
-                         "probability: the log moments do not exist")
-    logs = np.log(gross)
-    mean = float(np.sum(_WEIGHTS * logs))
-    variance = float(np.sum(_WEIGHTS * (logs - mean) ** 2))
-    return {
-        "mean": mean * periods_per_year,
-        "variance": variance * periods_per_year,
-        "mean_continuous": leverage * mu - leverage**2 * sigma**2 / 2.0,
-        "variance_continuous": leverage**2 * sigma**2,
-    }
+        raise ValueError("a one-day wipeout (1 + L R <= 0) has non-negligible probability for this leverage, mu, "
+                         "sigma and periods_per_year (sigma too large for the leverage): the log moments do not exist")
+    with np.errstate(all="ignore"):
+        logs = np.log(gross)
+        mean = float(np.sum(_WEIGHTS * logs))
+        variance = float(np.sum(_WEIGHTS * (logs - mean) ** 2))
+        exposure = np.float64(leverage)
+        moments = {
+            "mean": mean * periods_per_year,
+            "variance": variance * periods_per_year,
+            "mean_continuous": float(exposure * mu - exposure**2 * sigma**2 / 2.0),
+            "variance_continuous": float(exposure**2 * sigma**2),
+        }
+    check_finite(list(moments.values()), "leverage", "mu", "sigma")
+    return moments

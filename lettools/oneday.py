@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_array, as_positive_int, as_returns
+from ._validation import as_array, as_positive_int, as_returns, check_finite
 from .theory import _result
 
 __all__ = ["bank_borrowing_leverage", "worst_days_table"]
@@ -36,7 +36,7 @@ def bank_borrowing_leverage(asset_coverage=3.0):
     Returns
     -------
     float or numpy.ndarray
-        ``k / (k - 1)``, the largest leverage reachable by borrowing.
+        ``k / (k - 1)``, the largest leverage reachable by borrowing (at least 1).
 
     Examples
     --------
@@ -73,9 +73,10 @@ def worst_days_table(index_returns, leverages=(2.0, 3.0), *, n: int = 5, largest
     """
     import pandas as pd  # lazily: keeps `import lettools` fast
 
-    if largest not in ("falls", "rises"):
+    if not isinstance(largest, str) or largest not in ("falls", "rises"):
         raise ValueError(f"largest must be 'falls' or 'rises', got {largest!r}")
-    labels = getattr(index_returns, "index", None)
+    # Only a Series carries dates (a list's .index is a method, an array has none).
+    labels = index_returns.index if isinstance(index_returns, pd.Series) else None
     returns = as_returns(index_returns, ndim=(1,))
     n = as_positive_int(n, "n", maximum=returns.size)
     leverages = np.atleast_1d(as_array(leverages, "leverages", ndim=(0, 1)))
@@ -88,5 +89,7 @@ def worst_days_table(index_returns, leverages=(2.0, 3.0), *, n: int = 5, largest
     index = pd.Index(np.asarray(labels)[picked], name=getattr(labels, "name", None)) if labels is not None else None
     table = pd.DataFrame({"index_return": worst, "leverage_to_wipe_out": -1.0 / worst}, index=index)
     for leverage in leverages:
-        table[f"{leverage:g}x fund"] = np.maximum(leverage * worst, -1.0)
+        with np.errstate(all="ignore"):  # a huge leverage times a huge return overflows: refused below, by name
+            fund = np.maximum(leverage * worst, -1.0)
+        table[f"{leverage:g}x fund"] = check_finite(fund, "index_returns", "leverages")
     return table

@@ -23,13 +23,17 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ._numba import lazy_njit
-from ._validation import as_positive_int, as_scalar
+from ._validation import as_array, as_positive_int, as_scalar
 
 if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["simulate_shortfall_curves", "simulate_shortfall_curves_grid", "shortfall_curves_reference",
            "standard_normals"]
+
+
+_MAX_DRAWS = 50_000_000
+"""Largest ``n_paths * max_days``: the draws are held in memory at once (400 MB at this bound)."""
 
 
 @functools.lru_cache(maxsize=4)
@@ -81,16 +85,19 @@ def _curves_kernel(normals, leverages, drift, volatility, shortfall, loss_level)
 
 def _checked(leverage, sigma, max_days, shortfall, loss, n_paths, seed, mu, periods_per_year):
     leverage = as_scalar(leverage, "leverage")
-    sigma = as_scalar(sigma, "sigma", minimum=0.0)
+    sigma = as_scalar(sigma, "sigma", minimum=0.0, maximum=5.0)  # the bounds of gbm_returns
     max_days = as_positive_int(max_days, "max_days")
     shortfall = as_scalar(shortfall, "shortfall", minimum=0.0)
     loss = as_scalar(loss, "loss", minimum=0.0, maximum=1.0)
     if loss == 1.0:
         raise ValueError("loss must be < 1 (the fund cannot lose more than 100%)")
     n_paths = as_positive_int(n_paths, "n_paths")
+    if n_paths * max_days > _MAX_DRAWS:
+        raise ValueError(f"n_paths x max_days = {n_paths * max_days:,}; at most {_MAX_DRAWS:,} (the draws are held in"
+                         " memory at once)")
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise TypeError(f"seed must be a non-negative whole number, got {seed!r}")
-    mu = as_scalar(mu, "mu")
+    mu = as_scalar(mu, "mu", minimum=-10.0, maximum=10.0)
     periods_per_year = as_positive_int(periods_per_year, "periods_per_year")
     drift = (mu - 0.5 * sigma**2) / periods_per_year
     volatility = sigma / np.sqrt(periods_per_year)
@@ -131,7 +138,7 @@ def simulate_shortfall_curves(
     leverage : float
         Daily leverage target ``L`` (negative for an inverse fund).
     sigma : float
-        Index volatility, annual decimal, >= 0.
+        Index volatility, annual decimal, in [0, 5] (the bounds of :func:`lettools.gbm_returns`).
     max_days : int
         Longest holding period, trading days; every horizon from 1 is reported.
     shortfall : float, default 0.05
@@ -141,12 +148,13 @@ def simulate_shortfall_curves(
         Loss threshold, decimal in [0, 1).
     n_paths : int, default 10000
         Simulated paths; the standard error of each probability is at most
-        ``0.5 / sqrt(n_paths)`` (0.5 percentage points for 10,000).
+        ``0.5 / sqrt(n_paths)`` (0.5 percentage points for 10,000). ``n_paths * max_days``
+        is at most 5e7 (the draws are held in memory at once).
     seed : int, default 0
         Seed of the standard normal draws (:func:`standard_normals`): the same seed gives
         the same table, and every setting uses the same draws.
     mu : float, default 0.0
-        Index drift, annual decimal (``E[S_t / S_0] = exp(mu t)``).
+        Index drift, annual decimal (``E[S_t / S_0] = exp(mu t)``), in [-10, 10].
     periods_per_year : int, default 252
         Trading days in a year (``P``).
 
@@ -200,9 +208,7 @@ def simulate_shortfall_curves_grid(
     dict of float to pandas.DataFrame
         One table per leverage, keyed by the leverage as a float.
     """
-    values = np.atleast_1d(np.asarray(leverages, dtype=np.float64))
-    if values.ndim != 1 or values.size == 0 or not np.all(np.isfinite(values)):
-        raise ValueError(f"leverages must be a non-empty 1-D array of finite numbers, got {leverages!r}")
+    values = np.atleast_1d(as_array(leverages, "leverages", ndim=(0, 1)))
     _, max_days, shortfall, loss, n_paths, seed, drift, volatility = _checked(
         float(values[0]), sigma, max_days, shortfall, loss, n_paths, seed, mu, periods_per_year)
     normals = standard_normals(n_paths, max_days, seed)

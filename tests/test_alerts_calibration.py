@@ -51,6 +51,19 @@ def test_paired_fund_return_broadcasts_and_validates():
         paired_fund_return(0.08, -0.53, "3", -3)
 
 
+def test_paired_fund_return_names_the_parameters_when_shapes_or_sizes_fail():
+    with pytest.raises(ValueError, match="index_return.*fund_return_observed"):
+        paired_fund_return([0.08, 0.09], [-0.53, -0.5, -0.4], 3, -3)
+    for kwargs in (dict(cost=1e300), dict(fund_return_observed=1e300)):
+        arguments = dict(index_return=0.08, fund_return_observed=-0.53, leverage=3.0, other_leverage=-3.0) | kwargs
+        name = next(iter(kwargs))
+        with pytest.raises(ValueError, match=name):  # once an overflow warning and inf
+            paired_fund_return(**arguments)
+    # A huge leverage's L^2 once raised OverflowError; now the limits: k -> 0 and a wiped-out other fund.
+    assert paired_fund_return(0.08, -0.53, 1e300, -3.0) == pytest.approx(1.08**-3 - 1)
+    assert paired_fund_return(0.08, -0.53, 3.0, -1e300) == -1.0
+
+
 # -- alert_sensitivity --------------------------------------------------------------------------
 
 def test_alert_sensitivity_rows_follow_the_relation_and_include_the_implied_volatility():
@@ -71,6 +84,13 @@ def test_alert_sensitivity_rejects_a_fund_above_its_no_volatility_value():
         alert_sensitivity(0.08, 0.30, years=0.4)
     with pytest.raises(ValueError, match="years"):
         alert_sensitivity(0.08, -0.53, years=0)
+
+
+def test_alert_sensitivity_names_the_leverage_that_fails():
+    with pytest.raises(ValueError, match="(?<!_)leverage"):
+        alert_sensitivity(0.08, -0.53, years=0.4, leverage=-1e300)
+    with pytest.raises(ValueError, match="other_leverage"):
+        alert_sensitivity(0.08, -0.53, years=0.4, other_leverage=1e300)
 
 
 # -- market_moments -----------------------------------------------------------------------------
@@ -99,6 +119,32 @@ def test_market_moments_validates():
         market_moments([0.01, 0.02], [0, 0, 0], dates)
     with pytest.raises(ValueError, match="increasing"):
         market_moments([0.01, 0.02, 0.0], [0, 0, 0], dates[::-1])
+
+
+@pytest.mark.parametrize("dates, error", [
+    ("2001-01-01", TypeError), (np.datetime64("2001-01-02"), TypeError), (np.arange(3), TypeError),
+    (np.arange(3, dtype="timedelta64[D]"), TypeError), (np.array([True, False, True]), TypeError),
+    (pd.DataFrame({"date": pd.bdate_range("2001-01-01", periods=3)}), TypeError),
+    ([["2001-01-01"], ["2001-01-02", "2001-01-03"]], TypeError),
+    (["2001-01-01", "not a date", "2001-01-03"], ValueError), (["2001-01-01", None, "2001-01-03"], ValueError),
+])
+def test_market_moments_names_dates_that_are_not_dates(dates, error):
+    with pytest.raises(error, match="dates"):
+        market_moments([0.01, 0.02, 0.0], [0, 0, 0], dates)
+
+
+def test_market_moments_reads_dates_in_any_of_the_usual_forms():
+    dates = pd.DatetimeIndex(["2001-01-30", "2001-01-31", "2001-02-01"])
+    expected = market_moments([0.01, 0.02, 0.0], [0, 0, 0], dates)
+    for form in (dates.to_numpy(), list(dates), [d.date() for d in dates], [d.strftime("%Y-%m-%d") for d in dates],
+                 pd.Series(dates)):
+        assert market_moments([0.01, 0.02, 0.0], [0, 0, 0], form) == expected
+
+
+def test_market_moments_needs_two_calendar_months_for_the_monthly_sd():
+    # One month's returns have no standard deviation (monthly_sd was NaN).
+    with pytest.raises(ValueError, match="dates"):
+        market_moments([0.01, 0.02, 0.0], [0, 0, 0], pd.bdate_range("2001-01-01", periods=3))
 
 
 def test_calibrated_inputs_reads_the_facts_file():
@@ -145,3 +191,5 @@ def test_daily_reset_log_moments_approach_the_continuous_limit_and_validate():
         daily_reset_log_moments(3, 0.0, 4.0)
     with pytest.raises(ValueError, match="sigma"):
         daily_reset_log_moments(3, 0.0, -0.1)
+    with pytest.raises(ValueError, match="leverage"):  # L^2 once overflowed (OverflowError)
+        daily_reset_log_moments(1e300, 0.05, 0.0)

@@ -84,6 +84,18 @@ GOOD: dict[str, dict] = {
     "fund_value_at_risk": {"leverage": 3.0, "sigma": 0.2, "n_days": 21},
     "admissible_horizon": {"leverage": 3.0, "sigma": 0.2, "max_probability": 0.6, "max_days": 60},
     "simulate_holding_risk": {"leverage": 3.0, "sigma": 0.2, "max_days": 5, "n_paths": 200},
+    "simulate_shortfall_curves": {"leverage": 3.0, "sigma": 0.2, "max_days": 5, "n_paths": 200},
+    "simulate_shortfall_curves_grid": {"leverages": [2.0, -3.0], "sigma": 0.2, "max_days": 5, "n_paths": 200},
+    "paired_fund_return": {"index_return": 0.08, "fund_return_observed": -0.53, "leverage": 3.0,
+                           "other_leverage": -3.0},
+    "alert_sensitivity": {"index_return": 0.08, "fund_return_observed": -0.53, "years": 0.4},
+    "market_moments": {"total_returns": RETURNS, "risk_free": [0.0001] * 4,
+                       "dates": np.array(["2008-01-30", "2008-01-31", "2008-02-01", "2008-02-04"],
+                                         dtype="datetime64[D]")},
+    "calibrated_inputs": {"period": "2008"},
+    "daily_reset_log_moments": {"leverage": 3.0, "mu": 0.08, "sigma": 0.2},
+    "bank_borrowing_leverage": {"asset_coverage": 3.0},
+    "worst_days_table": {"index_returns": RETURNS, "leverages": [2.0, 3.0], "n": 2},
 }
 
 _GOOD_OUTCOMES = lt.simulate_outcomes(3.0, 0.05, 0.2, 21, n_paths=50, seed=1)
@@ -152,6 +164,11 @@ RANGES = {
     "cost_over_horizon": (-math.inf, 1.0),
     "flow_share_of_volume": (0.0, math.inf),
     "admissible_horizon": (0.0, math.inf),
+    "simulate_shortfall_curves": (0.0, 1.0),
+    "simulate_shortfall_curves_grid": (0.0, 1.0),
+    "paired_fund_return": (-1.0, math.inf),
+    "alert_sensitivity": (-1.0, math.inf),
+    "bank_borrowing_leverage": (1.0, math.inf),
 }
 
 # (function, parameter, family) cases that still fail, with the reason. Keep it short.

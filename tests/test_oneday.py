@@ -59,3 +59,22 @@ def test_worst_days_table_rejects_bad_input_by_name():
         worst_days_table([0.01, -0.02], (0.0, 2.0), n=1)
     with pytest.raises(ValueError, match="index_returns"):
         worst_days_table([0.01, -1.5], n=1)
+
+
+def test_worst_days_table_takes_a_plain_list():
+    # A list has an .index method: it once became the table's labels and failed.
+    table = worst_days_table([0.01, -0.02, 0.005, -0.03], (2.0, 3.0), n=2)
+    np.testing.assert_allclose(table["index_return"], [-0.03, -0.02])
+    assert list(table.index) == [0, 1]
+    np.testing.assert_allclose(worst_days_table(np.array([0.01, -0.02]), 3.0, n=1)["3x fund"], [-0.06])
+
+
+@pytest.mark.parametrize("largest", [np.array([]), np.array(["falls", "rises"]), pd.Series(["falls"]), 1.0, None])
+def test_worst_days_table_names_largest_when_it_is_not_a_word(largest):
+    with pytest.raises(ValueError, match="largest"):
+        worst_days_table([0.01, -0.02], n=1, largest=largest)
+
+
+def test_worst_days_table_refuses_an_overflowing_fund_return_by_name():
+    with pytest.raises(ValueError, match="leverages"):
+        worst_days_table([1e300, -0.02], (1e10,), n=1, largest="rises")

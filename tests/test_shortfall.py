@@ -64,7 +64,24 @@ def test_standard_normals_are_cached_and_read_only():
     (dict(leverage=2, sigma=0.2, max_days=5, shortfall=-0.01), ValueError, "shortfall"),
     (dict(leverage=2, sigma=0.2, max_days=5, seed=-1), TypeError, "seed"),
     (dict(leverage=2, sigma=0.2, max_days=5, n_paths=0), ValueError, "n_paths"),
+    (dict(leverage=2, sigma=1e300, max_days=5), ValueError, "sigma"),  # sigma^2 once overflowed
+    (dict(leverage=2, sigma=0.2, max_days=5, mu=1e300), ValueError, "mu"),
+    (dict(leverage=2, sigma=0.2, max_days=100_000, n_paths=10_000), ValueError, "n_paths x max_days"),
 ])
 def test_bad_input_names_the_parameter(kwargs, error, name):
     with pytest.raises(error, match=name):
         simulate_shortfall_curves(**kwargs)
+
+
+@pytest.mark.parametrize("leverages, error", [
+    ([[1.0], [1.0, 2.0]], TypeError), ([2.0, "a"], TypeError), (1 + 1j, TypeError), (object(), TypeError),
+    (10**400, ValueError), ([2.0, np.nan], ValueError), (np.full((2, 2), 2.0), ValueError),
+])
+def test_grid_names_leverages_whatever_is_wrong_with_them(leverages, error):
+    with pytest.raises(error, match="leverages"):
+        simulate_shortfall_curves_grid(leverages, 0.2, 5, n_paths=10)
+
+
+def test_grid_takes_a_scalar_leverage():
+    grid = simulate_shortfall_curves_grid(3, 0.2, 5, n_paths=50, seed=1)
+    assert list(grid) == [3.0] and grid[3.0].equals(simulate_shortfall_curves(3, 0.2, 5, n_paths=50, seed=1))
