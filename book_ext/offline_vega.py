@@ -436,7 +436,8 @@ def bundle_stylesheets(app: Sphinx, exception: Exception | None) -> None:
 
 
 MATHJAX_SCRIPTS = re.compile(
-    r'\s*<script>window\.MathJax = .*?</script>|\s*<script [^>]*src="[^"]*/mathjax/tex-chtml\.js(?:\?[^"]*)?"></script>')
+    r'\s*<script>window\.MathJax = .*?</script>'
+    r'|\s*<script [^>]*src="[^"]*/mathjax/tex-chtml\.js(?:\?[^"]*)?"></script>')
 
 
 def prerender_math(app: Sphinx, exception: Exception | None) -> None:
