@@ -27,7 +27,7 @@ def test_regime_table_covers_the_six_jurisdictions_with_sourced_figures():
     table = page.regime_table()
     assert list(table.index) == ["United States", "South Korea", "Hong Kong", "India", "European Union",
                                  "United Kingdom"]
-    assert "100% of its net assets" in table.loc["India", "Leverage limit"]
+    assert "100% of net assets" in table.loc["India", "Leverage limit"]
     assert "28 Apr 2026" in table.loc["South Korea", "Since"]
     assert "200%" in table.loc["United States", "Leverage limit"]
     assert "20 trading days" in table.loc["United States", "Leverage limit"]
@@ -44,7 +44,30 @@ def test_proposal_vs_rule_table_reads_the_facts():
     assert table.loc["Relative VaR limit (share of the reference portfolio's VaR)"].tolist() == ["150%", "200%"]
     assert table.loc["Absolute VaR limit (share of net assets)"].tolist() == ["15%", "20%"]
     assert "up to 3x" in table.loc["Leveraged and inverse funds", "Proposed, Nov 2019"]
-    assert table.loc["Sales-practices rules 15l-2 and 211(h)-1", "Adopted, Oct 2020"] == "not adopted"
+    assert table.loc["Sales practices rules 15l-2 and 211(h)-1", "Adopted, Oct 2020"] == "not adopted"
+
+
+def test_finra_2012_sanctions_add_up_to_the_reported_totals():
+    table = page.finra_2012_table()
+    assert len(table) == 5 and table.index[-1] == "All four"
+    four = table.iloc[:4]
+    assert table.loc["All four"].tolist() == four.sum().tolist()
+    fines, restitution, total = table.loc["All four", ["fine", "restitution", "total"]]
+    assert 7.3e6 < fines < 7.4e6 and 1.8e6 < restitution < 1.85e6 and 9.1e6 < total < 9.2e6  # as reported
+    assert (four["total"] == four["fine"] + four["restitution"]).all()
+
+
+def test_india_row_names_the_hedging_only_rule():
+    row = page.regime_table().loc["India"]
+    assert "hedging and portfolio balancing only" in row["Leverage limit"]
+    assert "2000" in row["Rule or body"] and "100% of net assets" in row["Leverage limit"]
+
+
+def test_simulation_uses_enough_paths_for_its_stated_precision():
+    assert page.SIMULATED_PATHS >= 50_000
+    # 3x at 40% volatility: the chance of losing over 20% passes 5% on day 3 (about 5.4% with 400,000 paths)
+    curve = page.holding_risk(3, 0.4, risk="loss", threshold=0.2)
+    assert page.admissible_days(curve, 0.05) == 2
 
 
 def test_leverage_cuts_push_the_wipeout_move_away():
