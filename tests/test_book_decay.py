@@ -387,3 +387,14 @@ def test_real_fund_check_reports_both_funds_in_points():
         assert row["sd of miss, relation"] < row["sd of miss, target"] < 10
         assert row["sd of miss, relation"] < row["sd of miss, no-decay value"]
         assert -1.0 < row["mean miss, relation"] < 0.0  # costs: a fraction of a point a quarter, a shortfall
+        # the relation's miss splits into higher-order decay and the exact model's miss
+        assert abs(row["mean miss, relation"] + row["mean higher-order decay"]
+                   - row["mean miss, exact daily model"]) < 0.002
+        assert row["mean miss, exact daily model"] < row["mean miss, exact, distributions added"] < 0.0
+        assert row["sd of miss, relation"] < row["sd of miss, fixed variance"] / 2
+
+
+def test_real_fund_miss_ratio_lies_between_the_bases():
+    ratio = decay.real_fund_miss_ratio()
+    assert 0.3 < ratio["ratio_distributions_added"] < ratio["ratio_nav"] < 1.0
+    assert 0 < ratio["ratio_nav_standard_error"] < 0.2

@@ -75,7 +75,7 @@ def calibrate(first: str, last: str) -> dict:
     }
 
 
-def quarterly_check(column: str, leverage: float, expense_ratio: float, base: str) -> dict:
+def quarterly_misses(column: str, leverage: float, expense_ratio: float, base: str) -> tuple[dict, dict]:
     """Each calendar quarter's real log growth against three predictions, all with the same carry.
 
     Carry: the bill rate on the borrowed part and the expense ratio, ``sum[(1 - L) r_t - f / 252]``. The
@@ -83,14 +83,25 @@ def quarterly_check(column: str, leverage: float, expense_ratio: float, base: st
     the no-decay value, the same without the variance term; the target, ``ln(1 + L R) + carry``. Also the
     daily model itself, ``sum ln(1 + L R_t + (1 - L) r_t - f/252)``, whose gap to Avellaneda-Zhang is what
     discrete daily resets add (the higher-order terms). Errors are real minus predicted, in log points.
+    Also: the exact daily model's mean miss, on NAV and with the distributions added back (the NAV gaps on
+    the ex-dates in ``lettools/facts/costs.json``, measured as the chapter on costs measures them); and the
+    spread of the misses of a fixed-variance forecast (the sample's mean squared daily return every day).
+    Returns the summary record and the two series of exact-model misses, one value a quarter.
     """
     frame = pd.read_csv(FUNDS_FILE, parse_dates=["Date"]).set_index("Date").sort_index()
     frame["bill_accrued"] = frame["RF_daily"].fillna(0.0).cumsum()  # interest accrues on every row
     frame = frame.loc[base:LAST_DAY].dropna(subset=[column, "SPXTR_close", "RF_daily"])
+    # Distributions, measured as the chapter on costs measures them: on each listed ex-date, the day's
+    # shortfall against the daily model beyond the fund's median daily shortfall, clipped at zero.
+    index_all = frame["SPXTR_close"].pct_change()
+    bill_all = frame["bill_accrued"].diff()
+    shortfall = leverage * index_all + (1.0 - leverage) * bill_all - expense_ratio / 252.0 - frame[column].pct_change()
+    ex_dates = pd.DatetimeIndex(load("costs")["distribution_ex_dates"]["value"])
+    gap = (shortfall - shortfall.median()).clip(lower=0.0).where(frame.index.isin(ex_dates), 0.0).fillna(0.0)
     quarter = frame.index.to_period("Q")
     ends = frame.groupby(quarter).tail(1)  # the last close of each quarter, the base first
-    errors = {"avellaneda_zhang": [], "no_decay": [], "target": []}
-    discrete, labels = [], []
+    errors = {"avellaneda_zhang": [], "no_decay": [], "target": [], "exact": [], "exact_adjusted": []}
+    discrete, labels, squares, days, without_variance = [], [], [], [], []
     for start, end in zip(ends.index[:-1], ends.index[1:], strict=True):
         window = frame.loc[start:end]
         returns = window["SPXTR_close"].pct_change().to_numpy()[1:]
@@ -102,13 +113,22 @@ def quarterly_check(column: str, leverage: float, expense_ratio: float, base: st
         variance_cost = (leverage**2 - leverage) / 2.0 * np.sum(returns**2)
         az = leverage * index_log + carry - variance_cost
         daily = np.sum(np.log1p(leverage * returns + (1.0 - leverage) * bill - expense_ratio / 252.0))
+        real_adjusted = np.sum(np.log1p(np.diff(nav) / nav[:-1] + gap.loc[window.index].to_numpy()[1:]))
         errors["avellaneda_zhang"].append(real - az)
         errors["no_decay"].append(real - (leverage * index_log + carry))
         errors["target"].append(real - (np.log1p(leverage * np.expm1(index_log)) + carry))
+        errors["exact"].append(real - daily)
+        errors["exact_adjusted"].append(real_adjusted - daily)
         discrete.append(az - daily)
         labels.append(str(end.to_period("Q")))
+        squares.append(np.sum(returns**2))
+        days.append(returns.size)
+        without_variance.append(real - (leverage * index_log + carry))
     az_errors = np.asarray(errors["avellaneda_zhang"])
     worst = int(np.argmax(np.abs(discrete)))
+    # A fixed-variance forecast: the sample's mean squared daily return on every day, not the quarter's own.
+    fixed = np.asarray(without_variance) + (leverage**2 - leverage) / 2.0 * np.sum(squares) / np.sum(days) * np.asarray(days)
+    quarters = len(labels)
     return {
         "leverage": leverage,
         "expense_ratio": expense_ratio,
@@ -121,7 +141,37 @@ def quarterly_check(column: str, leverage: float, expense_ratio: float, base: st
         "sd_error_target": round(float(np.std(errors["target"], ddof=1)), 5),
         "largest_discrete_reset_term": round(float(discrete[worst]), 5),
         "largest_discrete_reset_quarter": labels[worst],
-    }
+        "sd_error_fixed_variance": round(float(np.std(fixed, ddof=1)), 5),
+        "mean_higher_order_terms": round(float(np.mean(discrete)), 5),
+        "mean_error_exact": round(float(np.mean(errors["exact"])), 5),
+        "distributions_per_quarter": round(float(gap.iloc[1:].sum() / quarters), 5),
+        "mean_error_exact_distributions_added": round(float(np.mean(errors["exact_adjusted"])), 5),
+    }, {key: np.asarray(errors[key]) for key in ("exact", "exact_adjusted")}
+
+
+def quarterly_check(column: str, leverage: float, expense_ratio: float, base: str) -> dict:
+    """The summary record of :func:`quarterly_misses` (what ``lettools/facts/decay.json`` stores)."""
+    return quarterly_misses(column, leverage, expense_ratio, base)[0]
+
+
+def miss_ratio() -> dict:
+    """SSO's mean quarterly miss of the exact daily model over UPRO's, on NAV and with distributions added.
+
+    A cost charged on ``k`` times the assets predicts the ratio ``k_SSO / k_UPRO``: 2/3 for a spread on the
+    whole notional ``|L|``, 1/2 for one on the borrowed part ``L - 1``, 1/3 for trading costs ``L^2 - L``.
+    The standard error treats the 62 quarters as independent pairs (the two funds share each quarter):
+    the ratio estimator's residual ``x - ratio * y``, its standard error over the mean of ``y``.
+    """
+    sso = quarterly_misses(*FUNDS["az_real_sso"])[1]
+    upro = quarterly_misses(*FUNDS["az_real_upro"])[1]
+    record = {}
+    for key, name in (("exact", "nav"), ("exact_adjusted", "distributions_added")):
+        x, y = sso[key], upro[key]
+        ratio = x.mean() / y.mean()
+        se = np.std(x - ratio * y, ddof=1) / np.sqrt(x.size) / abs(y.mean())
+        record[f"ratio_{name}"] = round(float(ratio), 3)
+        record[f"ratio_{name}_standard_error"] = round(float(se), 3)
+    return record
 
 
 needs_factors = pytest.mark.skipif(not FACTORS.exists(), reason=f"French factors not found at {FACTORS}")
@@ -145,6 +195,15 @@ def test_the_chapter_quotes_the_real_fund_check(key):
     # The relation explains the quarters far better than either yardstick without the variance term.
     assert computed["sd_error_avellaneda_zhang"] < computed["sd_error_no_decay"] / 2
     assert computed["sd_error_avellaneda_zhang"] < computed["sd_error_target"]
+    # Realised variance, not a fixed forecast of it, is what the relation needs.
+    assert computed["sd_error_avellaneda_zhang"] < computed["sd_error_fixed_variance"] / 2
+
+
+@needs_funds
+def test_the_chapter_quotes_the_ratio_of_the_two_funds_misses():
+    computed = miss_ratio()
+    print(f"\naz_real_sso_over_upro: {computed}")
+    assert load("decay")["az_real_sso_over_upro"]["value"] == computed
 
 
 if __name__ == "__main__":  # print the records, to paste into lettools/facts/decay.json
@@ -152,3 +211,4 @@ if __name__ == "__main__":  # print the records, to paste into lettools/facts/de
 
     print(json.dumps({key: calibrate(*period) for key, period in PERIODS.items()}, indent=2))
     print(json.dumps({key: quarterly_check(*spec) for key, spec in FUNDS.items()}, indent=2))
+    print(json.dumps(miss_ratio(), indent=2))

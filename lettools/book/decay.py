@@ -79,6 +79,7 @@ __all__ = [
     "market_inputs",
     "calibration_table",
     "real_fund_check",
+    "real_fund_miss_ratio",
 ]
 
 #: Real episodes replayed in the chapter: label -> (index name, first day, last day).
@@ -1063,7 +1064,7 @@ def market_inputs(period: str = "1926-2024") -> dict:
     Measured from Kenneth French's daily factors (``Mkt-RF + RF``) and stored with their source in
     ``lettools/facts/decay.json`` (``tests/test_decay_real_data.py`` recomputes them). Returns a dict with
     ``mu``, ``sigma``, ``rate`` and ``excess_se``, the standard error of the mean of ``mu - r`` (annual
-    decimals), and ``first``, ``last`` and ``years``.
+    decimals), and ``first``, ``last``, ``years`` and ``trading_days``.
     """
     if period not in MARKET_PERIODS:
         raise ValueError(f"period must be one of {list(MARKET_PERIODS)}, got {period!r}")
@@ -1078,6 +1079,7 @@ def market_inputs(period: str = "1926-2024") -> dict:
         "first": fact["first"],
         "last": fact["last"],
         "years": fact["years"],
+        "trading_days": fact["trading_days"],
     }
 
 
@@ -1110,8 +1112,10 @@ def real_fund_check() -> pd.DataFrame:
     Summary figures from ``lettools/facts/decay.json`` (computed by ``tests/test_decay_real_data.py`` from
     data that stays outside the repository). One row per fund: the quarters checked and, in log points per
     quarter, the mean and standard deviation of the real log growth minus the relation's prediction, the
-    standard deviations of the misses of the no-decay value and of the target (each with the same carry),
-    and the largest gap between the relation and the exact daily model, with its quarter.
+    standard deviations of the misses of the no-decay value, of the target and of a fixed-variance forecast
+    (each with the same carry), and the largest gap between the relation and the exact daily model, with its
+    quarter; then the mean of that gap (the higher-order decay the relation leaves out), the exact daily
+    model's mean miss, the distributions paid a quarter and the exact model's mean miss with them added back.
     """
     from lettools.facts import value
 
@@ -1124,7 +1128,24 @@ def real_fund_check() -> pd.DataFrame:
             "sd of miss, relation": 100 * fact["sd_error_avellaneda_zhang"],
             "sd of miss, no-decay value": 100 * fact["sd_error_no_decay"],
             "sd of miss, target": 100 * fact["sd_error_target"],
+            "sd of miss, fixed variance": 100 * fact["sd_error_fixed_variance"],
             "largest discrete-reset term": 100 * fact["largest_discrete_reset_term"],
             "in quarter": fact["largest_discrete_reset_quarter"],
+            "mean higher-order decay": 100 * fact["mean_higher_order_terms"],
+            "mean miss, exact daily model": 100 * fact["mean_error_exact"],
+            "distributions": 100 * fact["distributions_per_quarter"],
+            "mean miss, exact, distributions added": 100 * fact["mean_error_exact_distributions_added"],
         }
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("fund")
+
+
+def real_fund_miss_ratio() -> pd.Series:
+    """SSO's mean quarterly miss of the exact daily model over UPRO's, with standard errors.
+
+    From ``lettools/facts/decay.json`` (computed by ``tests/test_decay_real_data.py``): the ratio on NAV and
+    with the funds' distributions added back. A cost charged on ``k`` times the assets predicts
+    ``k_SSO / k_UPRO``: 2/3 for a spread on the whole notional, 1/2 on the borrowed part, 1/3 for trading.
+    """
+    from lettools.facts import value
+
+    return pd.Series(value("decay", "az_real_sso_over_upro"), name="SSO / UPRO")
