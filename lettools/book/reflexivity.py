@@ -45,6 +45,7 @@ __all__ = [
     "halving_ratio",
     "replay_scenarios",
     "replay_table",
+    "depth_scaling_table",
     "replay_chart",
     "growth_amplification_table",
     "korea_taiwan_calibration",
@@ -328,24 +329,24 @@ def feedback_explorer() -> Explorer:
         params=[
             Param(
                 "long_assets",
-                [0, 10, 20, 30, 40],
+                [0, 10, 20, 30, 70],
                 default=20,
                 label="3x long funds' assets ($bn)",
-                live=(0.0, 80.0, 1.0),
+                live=(0.0, 120.0, 1.0),
             ),
             Param(
                 "inverse_assets",
-                [0, 5, 10, 15, 20],
+                [0, 5, 10, 15, 25],
                 default=5,
                 label="-3x inverse funds' assets ($bn)",
                 live=(0.0, 40.0, 1.0),
             ),
             Param(
                 "depth_per_pct",
-                [2, 4, 6, 8, 10],
+                [2, 4, 10, 40, 100],
                 default=4,
                 label="Market depth ($bn per 1% move)",
-                live=(0.5, 20.0, 0.5),
+                live=(0.5, 150.0, 0.5),
             ),
             Param(
                 "shock",
@@ -661,6 +662,30 @@ def _replays(shocks: pd.Series) -> dict[str, pd.DataFrame]:
                                         depth=_depth(setting["depth_per_pct"]), reversal=setting["reversal"])
         for name, setting in replay_scenarios().items()
     }
+
+
+def depth_scaling_table(shocks: pd.Series) -> pd.DataFrame:
+    """The permanent-impact replays with depth fixed in dollars and with depth scaled to the index level.
+
+    Depth set from a price-impact multiplier is proportional to the market's value,
+    so a market that falls 40% is 40% thinner; the replay table keeps the starting
+    dollar depth. Returns, for each setting without reversal, the trough and the
+    daily volatility ratio both ways.
+    """
+    rows = {}
+    for name, setting in replay_scenarios().items():
+        if setting["reversal"] != 0.0:
+            continue
+        row = {}
+        for label, scaled in (("fixed", False), ("scaled", True)):
+            market = simulate_reflexive_market(
+                shocks, fund_assets=setting["fund_assets"], leverages=list(REPLAY_LEVERAGES),
+                depth=_depth(setting["depth_per_pct"]), depth_scales_with_level=scaled)
+            summary = replay_summary(market, REPLAY_LEVERAGES)
+            row[f"trough, depth {label}"] = summary["trough with feedback"]
+            row[f"volatility ratio, depth {label}"] = summary["daily volatility ratio"]
+        rows[name] = row
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("setting")
 
 
 def replay_table(shocks: pd.Series) -> pd.DataFrame:
