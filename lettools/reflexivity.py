@@ -546,3 +546,45 @@ def depth_from_multiplier(market_value, multiplier):
     market_value = as_array(market_value, "market_value", minimum=0.0, minimum_inclusive=False)
     multiplier = as_array(multiplier, "multiplier", minimum=0.0, minimum_inclusive=False)
     return _scalar_or_array(market_value / multiplier)
+
+
+def sqrt_impact_fixed_point(shock, flow_per_unit_move, daily_volume, daily_vol, y: float = 1.0):
+    """Where a move settles when the funds' trade has square-root rather than linear impact.
+
+    The funds trade ``K R`` on a move ``R`` (``K = flow_per_unit_move``, the money
+    traded per 100% move, :math:`\\sum_i A_i (L_i^2 - L_i)`), and a trade of size
+    ``q`` moves the price by ``Y sigma_d sqrt(q / V_d)`` in the direction of the
+    trade (the square-root law). The settled size ``x = |R|`` solves
+    ``x = |R0| + Y sigma_d sqrt(K x / V_d)``; with ``u = sqrt(x)`` and
+    ``c = Y sigma_d / sqrt(V_d)`` it is a quadratic in ``u`` whose positive root is
+    ``u = (c sqrt(K) + sqrt(c^2 K + 4 |R0|)) / 2``. A fixed point exists for every
+    ``K``: the loop never runs away, unlike the linear model at gain 1.
+
+    Parameters
+    ----------
+    shock : float or array_like
+        The exogenous move ``R0``, simple decimal.
+    flow_per_unit_move : float
+        ``K``, money traded per 100% move, >= 0.
+    daily_volume : float
+        ``V_d``, money traded in a day in the same units, > 0.
+    daily_vol : float
+        ``sigma_d``, the daily volatility, decimal, >= 0.
+    y : float, default 1.0
+        The constant ``Y`` of the square-root law (of order one), >= 0.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The settled move, with the shock's sign.
+    """
+    shock = as_array(shock, "shock")
+    k = as_scalar(flow_per_unit_move, "flow_per_unit_move", minimum=0.0)
+    volume = as_scalar(daily_volume, "daily_volume", minimum=0.0)
+    if volume <= 0.0:
+        raise ValueError(f"daily_volume must be > 0, got {volume}")
+    sigma = as_scalar(daily_vol, "daily_vol", minimum=0.0)
+    y = as_scalar(y, "y", minimum=0.0)
+    c_root_k = y * sigma * np.sqrt(k / volume)
+    root = 0.5 * (c_root_k + np.sqrt(c_root_k**2 + 4.0 * np.abs(shock)))
+    return _scalar_or_array(np.sign(shock) * root**2)

@@ -268,3 +268,22 @@ def test_depth_scaling_with_the_level_matches_a_plain_loop():
     with pytest.raises(TypeError, match="depth_scales_with_level"):
         simulate_reflexive_market(shocks, fund_assets=assets, leverages=leverages, depth=depth,
                                   depth_scales_with_level=1)
+
+
+@pytest.mark.parametrize("y", [0.5, 1.0])
+def test_sqrt_impact_fixed_point_solves_the_iteration(y):
+    """Against plain fixed-point iteration of x = |R0| + Y sigma sqrt(K x / V)."""
+    from lettools.reflexivity import sqrt_impact_fixed_point
+    k, volume, sigma, shock = 2 * 10.32, 4.599, 0.03, -0.05
+    x = abs(shock)
+    for _ in range(200):
+        x = abs(shock) + y * sigma * np.sqrt(k * x / volume)
+    settled = sqrt_impact_fixed_point(shock, k, volume, sigma, y)
+    assert settled == pytest.approx(-x, rel=1e-12)
+    assert sqrt_impact_fixed_point(0.0, k, volume, sigma, y) == 0.0
+    assert sqrt_impact_fixed_point(0.03, 0.0, volume, sigma, y) == pytest.approx(0.03)
+    np.testing.assert_allclose(sqrt_impact_fixed_point(np.array([-0.05, 0.05]), k, volume, sigma, y), [-x, x])
+    with pytest.raises(ValueError, match="daily_volume"):
+        sqrt_impact_fixed_point(shock, k, 0.0, sigma, y)
+    with pytest.raises(ValueError, match="flow_per_unit_move"):
+        sqrt_impact_fixed_point(shock, -1.0, volume, sigma, y)

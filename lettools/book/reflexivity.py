@@ -34,6 +34,7 @@ from lettools.reflexivity import (
     rebalance_sign_table,
     simulate_feedback,
     simulate_reflexive_market,
+    sqrt_impact_fixed_point,
 )
 from lettools.twin import Explorer, Param
 
@@ -42,6 +43,7 @@ __all__ = [
     "calibration_table",
     "present_day_calibration",
     "single_stock_sale",
+    "single_stock_sqrt_check",
     "halving_ratio",
     "replay_scenarios",
     "replay_table",
@@ -984,6 +986,28 @@ def single_stock_sale(move: float = _SINGLE_STOCK_MOVE) -> dict[str, float]:
     daily = fact("reflexivity", "samsung_hynix_daily_value_krw_tn")
     trade = aggregate_rebalance_flow(sum(aum.values()), _SINGLE_STOCK_LEVERAGE, move)
     return {"trade": trade, "daily_value": daily, "share": float(flow_share_of_volume(trade, daily))}
+
+
+#: Assumed daily volatility of the two Korean chipmakers for the square-root cross-check (not a sourced figure).
+SINGLE_STOCK_DAILY_VOL = 0.03
+
+
+def single_stock_sqrt_check(move: float = _SINGLE_STOCK_MOVE, daily_vol: float = SINGLE_STOCK_DAILY_VOL,
+                            ys=(0.5, 1.0)) -> pd.DataFrame:
+    """The single-stock exercise's move settled under square-root impact, treating the two stocks as one market.
+
+    The products trade ``2 A`` trillion won per 100% move (``A`` their combined assets)
+    against the two stocks' daily trading value; ``daily_vol`` is an assumption.
+    Returns, for each ``Y``, the ``settled_move`` and the ``amplification`` (settled over ``move``).
+    """
+    aum = sum(fact("reflexivity", "hk_single_stock_2x_aum_krw_tn").values())
+    daily = fact("reflexivity", "samsung_hynix_daily_value_krw_tn")
+    k = aum * (_SINGLE_STOCK_LEVERAGE**2 - _SINGLE_STOCK_LEVERAGE)
+    rows = {}
+    for y in ys:
+        settled = float(sqrt_impact_fixed_point(move, k, daily, daily_vol, y))
+        rows[float(y)] = {"settled_move": settled, "amplification": settled / move}
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("Y")
 
 
 register(
