@@ -310,7 +310,7 @@ _STATUS_TEXT = {
 
 
 @lazy_njit
-def _reflexive_market_kernel(exogenous, assets0, leverages, inverse_depth, daily_carry, reversal):
+def _reflexive_market_kernel(exogenous, assets0, leverages, inverse_depth, daily_carry, reversal, scale_depth):
     n_days, n_funds = exogenous.shape[0], assets0.shape[0]
     index_return = np.zeros(n_days)
     gain = np.zeros(n_days)
@@ -318,11 +318,12 @@ def _reflexive_market_kernel(exogenous, assets0, leverages, inverse_depth, daily
     assets = np.zeros((n_days, n_funds))
     current = assets0.copy()
     carried = 0.0  # the share of yesterday's feedback move that reverses at today's open
+    level = 1.0  # the index at the previous close; depth is proportional to it when scale_depth
     for t in range(n_days):
         sensitivity = 0.0
         for i in range(n_funds):
             sensitivity += current[i] * (leverages[i] * leverages[i] - leverages[i])
-        day_gain = sensitivity * inverse_depth
+        day_gain = sensitivity * inverse_depth / level if scale_depth else sensitivity * inverse_depth
         shock = exogenous[t] + carried
         if shock == 0.0:
             move = 0.0
@@ -337,13 +338,15 @@ def _reflexive_market_kernel(exogenous, assets0, leverages, inverse_depth, daily
             current[i] = current[i] * growth if growth > 0.0 else 0.0
             assets[t, i] = current[i]
         carried = -reversal * (move - shock)
+        level = level * (1.0 + move)
         index_return[t] = move
         gain[t] = day_gain
         flow[t] = sensitivity * move
     return index_return, gain, flow, assets, n_days, _COMPLETED
 
 
-def _reflexive_market_reference(exogenous, assets0, leverages, inverse_depth, daily_carry, reversal=0.0):
+def _reflexive_market_reference(exogenous, assets0, leverages, inverse_depth, daily_carry, reversal=0.0,
+                                scale_depth=False):
     """Plain numpy twin of ``_reflexive_market_kernel``, for tests."""
     n_days = exogenous.shape[0]
     index_return, gain, flow = np.zeros(n_days), np.zeros(n_days), np.zeros(n_days)
@@ -351,10 +354,11 @@ def _reflexive_market_reference(exogenous, assets0, leverages, inverse_depth, da
     current = assets0.copy()
     sensitivities = leverages**2 - leverages
     carried = 0.0
+    level = 1.0
     for t, news in enumerate(exogenous):
         shock = news + carried
         sensitivity = float(current @ sensitivities)
-        day_gain = sensitivity * inverse_depth
+        day_gain = sensitivity * inverse_depth / (level if scale_depth else 1.0)
         if shock == 0.0:
             move = 0.0
         elif day_gain >= 1.0:
@@ -366,6 +370,7 @@ def _reflexive_market_reference(exogenous, assets0, leverages, inverse_depth, da
         current = current * np.maximum(1.0 + leverages * move + daily_carry, 0.0)
         assets[t] = current
         carried = -reversal * (move - shock)
+        level *= 1.0 + move
         index_return[t], gain[t], flow[t] = move, day_gain, sensitivity * move
     return index_return, gain, flow, assets, n_days, _COMPLETED
 
@@ -382,6 +387,7 @@ def simulate_reflexive_market(
     spread_basis: str = "notional",
     periods_per_year: int = 252,
     reversal: float = 0.0,
+    depth_scales_with_level: bool = False,
 ) -> pd.DataFrame:
     """Many days of an index whose leveraged funds' closing trades move it.
 
@@ -398,6 +404,11 @@ def simulate_reflexive_market(
     a share ``rho`` of each day's feedback move ``R - R0`` reverses at the next
     day's open: it is added to the next day's exogenous return, and that day's
     loop amplifies it like any other move.
+
+    With ``depth_scales_with_level`` the depth on each day is ``depth`` times
+    the index level at the previous close (1 at the start): depth proportional
+    to the market's value, as when it is set from a price-impact multiplier
+    (:func:`depth_from_multiplier`), so a falling market is thinner.
 
     The simulation stops, keeping only the days before, on a day whose loop
     has no finite resting point (``gain >= 1`` with a nonzero ``R0``: a
@@ -427,6 +438,9 @@ def simulate_reflexive_market(
         Trading days in a year.
     reversal : float, default 0.0
         Share of each day's feedback move that reverses at the next open, in [0, 1].
+    depth_scales_with_level : bool, default False
+        Scale the depth with the index level (see above); by default it stays
+        at its starting money value.
 
     Returns
     -------
@@ -448,12 +462,15 @@ def simulate_reflexive_market(
     spread_basis = check_spread_basis(spread_basis)
     periods_per_year = as_positive_int(periods_per_year, "periods_per_year")
     reversal = as_scalar(reversal, "reversal", minimum=0.0, maximum=1.0)
+    if not isinstance(depth_scales_with_level, (bool, np.bool_)):
+        raise TypeError(f"depth_scales_with_level must be a bool, got {type(depth_scales_with_level).__name__}")
 
     daily_carry = (
         (1.0 - leverages) * rate - expense_ratio - spread_fraction(leverages, spread_basis) * spread
     ) / periods_per_year
     index_return, gain, flow, assets, n_done, status = _reflexive_market_kernel(
-        exogenous, assets0, leverages, 1.0 / depth, np.asarray(daily_carry, dtype=np.float64), reversal
+        exogenous, assets0, leverages, 1.0 / depth, np.asarray(daily_carry, dtype=np.float64), reversal,
+        bool(depth_scales_with_level),
     )
     labels = index_returns.index if isinstance(index_returns, pd.Series) else pd.RangeIndex(len(exogenous))
     frame = pd.DataFrame(
@@ -510,7 +527,7 @@ def depth_from_multiplier(market_value, multiplier):
 
     A multiplier ``M`` says that a net flow ``Q`` into a market worth ``W``
     raises its value by ``M Q`` (Gabaix and Koijen estimate ``M`` of about 5 for
-    the US stock market), a return of ``M Q / W``. Linear impact ``F / depth``
+    the US stock market), a return of ``M Q / W``. Linear impact ``Q / depth``
     then has ``depth = W / M``: the flow per 1% move is ``W / (100 M)``.
 
     Parameters
@@ -529,3 +546,45 @@ def depth_from_multiplier(market_value, multiplier):
     market_value = as_array(market_value, "market_value", minimum=0.0, minimum_inclusive=False)
     multiplier = as_array(multiplier, "multiplier", minimum=0.0, minimum_inclusive=False)
     return _scalar_or_array(market_value / multiplier)
+
+
+def sqrt_impact_fixed_point(shock, flow_per_unit_move, daily_volume, daily_vol, y: float = 1.0):
+    """Where a move settles when the funds' trade has square-root rather than linear impact.
+
+    The funds trade ``K R`` on a move ``R`` (``K = flow_per_unit_move``, the money
+    traded per 100% move, :math:`\\sum_i A_i (L_i^2 - L_i)`), and a trade of size
+    ``q`` moves the price by ``Y sigma_d sqrt(q / V_d)`` in the direction of the
+    trade (the square-root law). The settled size ``x = |R|`` solves
+    ``x = |R0| + Y sigma_d sqrt(K x / V_d)``; with ``u = sqrt(x)`` and
+    ``c = Y sigma_d / sqrt(V_d)`` it is a quadratic in ``u`` whose positive root is
+    ``u = (c sqrt(K) + sqrt(c^2 K + 4 |R0|)) / 2``. A fixed point exists for every
+    ``K``: the loop never runs away, unlike the linear model at gain 1.
+
+    Parameters
+    ----------
+    shock : float or array_like
+        The exogenous move ``R0``, simple decimal.
+    flow_per_unit_move : float
+        ``K``, money traded per 100% move, >= 0.
+    daily_volume : float
+        ``V_d``, money traded in a day in the same units, > 0.
+    daily_vol : float
+        ``sigma_d``, the daily volatility, decimal, >= 0.
+    y : float, default 1.0
+        The constant ``Y`` of the square-root law (of order one), >= 0.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The settled move, with the shock's sign.
+    """
+    shock = as_array(shock, "shock")
+    k = as_scalar(flow_per_unit_move, "flow_per_unit_move", minimum=0.0)
+    volume = as_scalar(daily_volume, "daily_volume", minimum=0.0)
+    if volume <= 0.0:
+        raise ValueError(f"daily_volume must be > 0, got {volume}")
+    sigma = as_scalar(daily_vol, "daily_vol", minimum=0.0)
+    y = as_scalar(y, "y", minimum=0.0)
+    c_root_k = y * sigma * np.sqrt(k / volume)
+    root = 0.5 * (c_root_k + np.sqrt(c_root_k**2 + 4.0 * np.abs(shock)))
+    return _scalar_or_array(np.sign(shock) * root**2)

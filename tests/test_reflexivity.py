@@ -109,9 +109,10 @@ def _random_case(seed, n_days=300, n_funds=4):
 @pytest.mark.parametrize("seed", [0, 1, 2, 3])
 @pytest.mark.parametrize("depth", [math.inf, 3e12, 4e11])
 @pytest.mark.parametrize("reversal", [0.0, 0.5])
-def test_numba_kernel_matches_numpy_reference(seed, depth, reversal):
+@pytest.mark.parametrize("scale_depth", [False, True])
+def test_numba_kernel_matches_numpy_reference(seed, depth, reversal, scale_depth):
     args = _random_case(seed)
-    args = (args[0], args[1], args[2], 1.0 / depth, args[3], reversal)
+    args = (args[0], args[1], args[2], 1.0 / depth, args[3], reversal, scale_depth)
     fast = _reflexive_market_kernel(*args)
     slow = _reflexive_market_reference(*args)
     assert fast[4] == slow[4] and fast[5] == slow[5]
@@ -120,7 +121,7 @@ def test_numba_kernel_matches_numpy_reference(seed, depth, reversal):
 
 
 def test_kernel_matches_reference_on_a_collapse():
-    args = (np.array([0.01, -0.5, 0.01]), np.array([10e9]), np.array([3.0]), 1.0 / 100e9, np.zeros(1), 0.0)
+    args = (np.array([0.01, -0.5, 0.01]), np.array([10e9]), np.array([3.0]), 1.0 / 100e9, np.zeros(1), 0.0, False)
     fast, slow = _reflexive_market_kernel(*args), _reflexive_market_reference(*args)
     assert fast[4:] == slow[4:] == (1, 2)
     for a, b in zip(fast[:4], slow[:4], strict=False):
@@ -246,3 +247,43 @@ def test_depth_from_multiplier_is_value_over_multiplier():
         depth_from_multiplier(100.0, 0.0)
     with pytest.raises(ValueError, match="market_value"):
         depth_from_multiplier(-1.0, 5.0)
+
+
+def test_depth_scaling_with_the_level_matches_a_plain_loop():
+    """Depth proportional to the index's previous close, against a hand-written loop."""
+    shocks = np.array([-0.05, -0.04, 0.02, -0.06, 0.03])
+    assets, leverages, depth = np.array([10.0, 3.0]), np.array([3.0, -3.0]), 500.0
+    market = simulate_reflexive_market(shocks, fund_assets=assets, leverages=leverages, depth=depth,
+                                       depth_scales_with_level=True)
+    level, current, moves = 1.0, assets.copy(), []
+    for r0 in shocks:
+        gain = float(current @ (leverages**2 - leverages)) / (depth * level)
+        move = r0 / (1.0 - gain)
+        current = current * (1.0 + leverages * move)
+        level *= 1.0 + move
+        moves.append(move)
+    np.testing.assert_allclose(market["index_return"], moves, rtol=1e-12)
+    fixed = simulate_reflexive_market(shocks, fund_assets=assets, leverages=leverages, depth=depth)
+    assert market["index_level"].min() < fixed["index_level"].min()  # a thinner falling market falls further
+    with pytest.raises(TypeError, match="depth_scales_with_level"):
+        simulate_reflexive_market(shocks, fund_assets=assets, leverages=leverages, depth=depth,
+                                  depth_scales_with_level=1)
+
+
+@pytest.mark.parametrize("y", [0.5, 1.0])
+def test_sqrt_impact_fixed_point_solves_the_iteration(y):
+    """Against plain fixed-point iteration of x = |R0| + Y sigma sqrt(K x / V)."""
+    from lettools.reflexivity import sqrt_impact_fixed_point
+    k, volume, sigma, shock = 2 * 10.32, 4.599, 0.03, -0.05
+    x = abs(shock)
+    for _ in range(200):
+        x = abs(shock) + y * sigma * np.sqrt(k * x / volume)
+    settled = sqrt_impact_fixed_point(shock, k, volume, sigma, y)
+    assert settled == pytest.approx(-x, rel=1e-12)
+    assert sqrt_impact_fixed_point(0.0, k, volume, sigma, y) == 0.0
+    assert sqrt_impact_fixed_point(0.03, 0.0, volume, sigma, y) == pytest.approx(0.03)
+    np.testing.assert_allclose(sqrt_impact_fixed_point(np.array([-0.05, 0.05]), k, volume, sigma, y), [-x, x])
+    with pytest.raises(ValueError, match="daily_volume"):
+        sqrt_impact_fixed_point(shock, k, 0.0, sigma, y)
+    with pytest.raises(ValueError, match="flow_per_unit_move"):
+        sqrt_impact_fixed_point(shock, -1.0, volume, sigma, y)

@@ -34,6 +34,7 @@ from lettools.reflexivity import (
     rebalance_sign_table,
     simulate_feedback,
     simulate_reflexive_market,
+    sqrt_impact_fixed_point,
 )
 from lettools.twin import Explorer, Param
 
@@ -42,9 +43,11 @@ __all__ = [
     "calibration_table",
     "present_day_calibration",
     "single_stock_sale",
+    "single_stock_sqrt_check",
     "halving_ratio",
     "replay_scenarios",
     "replay_table",
+    "depth_scaling_table",
     "replay_chart",
     "growth_amplification_table",
     "korea_taiwan_calibration",
@@ -328,24 +331,24 @@ def feedback_explorer() -> Explorer:
         params=[
             Param(
                 "long_assets",
-                [0, 10, 20, 30, 40],
+                [0, 10, 20, 30, 70],
                 default=20,
                 label="3x long funds' assets ($bn)",
-                live=(0.0, 80.0, 1.0),
+                live=(0.0, 120.0, 1.0),
             ),
             Param(
                 "inverse_assets",
-                [0, 5, 10, 15, 20],
+                [0, 5, 10, 15, 25],
                 default=5,
                 label="-3x inverse funds' assets ($bn)",
                 live=(0.0, 40.0, 1.0),
             ),
             Param(
                 "depth_per_pct",
-                [2, 4, 6, 8, 10],
+                [2, 4, 10, 40, 100],
                 default=4,
                 label="Market depth ($bn per 1% move)",
-                live=(0.5, 20.0, 0.5),
+                live=(0.5, 150.0, 0.5),
             ),
             Param(
                 "shock",
@@ -663,6 +666,30 @@ def _replays(shocks: pd.Series) -> dict[str, pd.DataFrame]:
     }
 
 
+def depth_scaling_table(shocks: pd.Series) -> pd.DataFrame:
+    """The permanent-impact replays with depth fixed in dollars and with depth scaled to the index level.
+
+    Depth set from a price-impact multiplier is proportional to the market's value,
+    so a market that falls 40% is 40% thinner; the replay table keeps the starting
+    dollar depth. Returns, for each setting without reversal, the trough and the
+    daily volatility ratio both ways.
+    """
+    rows = {}
+    for name, setting in replay_scenarios().items():
+        if setting["reversal"] != 0.0:
+            continue
+        row = {}
+        for label, scaled in (("fixed", False), ("scaled", True)):
+            market = simulate_reflexive_market(
+                shocks, fund_assets=setting["fund_assets"], leverages=list(REPLAY_LEVERAGES),
+                depth=_depth(setting["depth_per_pct"]), depth_scales_with_level=scaled)
+            summary = replay_summary(market, REPLAY_LEVERAGES)
+            row[f"trough, depth {label}"] = summary["trough with feedback"]
+            row[f"volatility ratio, depth {label}"] = summary["daily volatility ratio"]
+        rows[name] = row
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("setting")
+
+
 def replay_table(shocks: pd.Series) -> pd.DataFrame:
     """Each replay scenario summarised: trough, end, volatility ratio and first-day gain (one column each)."""
     rows = {}
@@ -959,6 +986,28 @@ def single_stock_sale(move: float = _SINGLE_STOCK_MOVE) -> dict[str, float]:
     daily = fact("reflexivity", "samsung_hynix_daily_value_krw_tn")
     trade = aggregate_rebalance_flow(sum(aum.values()), _SINGLE_STOCK_LEVERAGE, move)
     return {"trade": trade, "daily_value": daily, "share": float(flow_share_of_volume(trade, daily))}
+
+
+#: Assumed daily volatility of the two Korean chipmakers for the square-root cross-check (not a sourced figure).
+SINGLE_STOCK_DAILY_VOL = 0.03
+
+
+def single_stock_sqrt_check(move: float = _SINGLE_STOCK_MOVE, daily_vol: float = SINGLE_STOCK_DAILY_VOL,
+                            ys=(0.5, 1.0)) -> pd.DataFrame:
+    """The single-stock exercise's move settled under square-root impact, treating the two stocks as one market.
+
+    The products trade ``2 A`` trillion won per 100% move (``A`` their combined assets)
+    against the two stocks' daily trading value; ``daily_vol`` is an assumption.
+    Returns, for each ``Y``, the ``settled_move`` and the ``amplification`` (settled over ``move``).
+    """
+    aum = sum(fact("reflexivity", "hk_single_stock_2x_aum_krw_tn").values())
+    daily = fact("reflexivity", "samsung_hynix_daily_value_krw_tn")
+    k = aum * (_SINGLE_STOCK_LEVERAGE**2 - _SINGLE_STOCK_LEVERAGE)
+    rows = {}
+    for y in ys:
+        settled = float(sqrt_impact_fixed_point(move, k, daily, daily_vol, y))
+        rows[float(y)] = {"settled_move": settled, "amplification": settled / move}
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("Y")
 
 
 register(
