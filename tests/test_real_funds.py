@@ -30,8 +30,11 @@ from lettools.book.costs import (
     REAL_FUND_LAGS,
     REAL_FUND_PERIODS,
     REAL_FUND_RATE_SLOPE,
+    REAL_FUND_RATE_SLOPE_SE,
+    REAL_FUND_STOCK_SHARE,
     REAL_UPRO_2009_2018,
     UPRO_MODEL_COSTS,
+    ZERO_RATE_YEARS,
 )
 from lettools.facts import load as load_facts
 
@@ -112,6 +115,10 @@ def test_the_book_quotes_the_measured_lag_and_residual(measured, fund):
     assert figures["lag"] == pytest.approx(quoted["lag"], abs=5e-5)
     assert figures["residual_sd_bp"] == pytest.approx(quoted["residual_sd_bp"], abs=0.05)
     assert figures["robust_sd_bp"] == pytest.approx(quoted["robust_sd_bp"], abs=0.05)
+    residual = figures["residual"]
+    keep = np.ones(residual.size, dtype=bool)
+    keep[np.argsort(-np.abs(residual - np.median(residual)))[:10]] = False
+    assert float(np.std(residual[keep], ddof=1)) * 1e4 == pytest.approx(quoted["residual_sd_drop10_bp"], abs=0.005)
     assert figures["correlation"] == pytest.approx(quoted["correlation"], abs=5e-6)
     assert figures["tracking_difference_bp"] == pytest.approx(quoted["tracking_difference_bp"], abs=0.005)
     assert figures["tracking_error_bp"] == pytest.approx(quoted["tracking_error_bp"], abs=0.005)
@@ -209,6 +216,41 @@ def test_the_book_quotes_how_the_lag_moves_with_the_rate(measured, fund):
     intercept, slope = np.linalg.lstsq(design, -figures["adjusted"] * 252, rcond=None)[0]
     print(f"\n{fund}: shortfall {intercept:.3%} + {slope:.3f} r")
     assert (intercept, slope) == pytest.approx(REAL_FUND_RATE_SLOPE[fund], abs=5e-4)
+    # Newey-West (5 lags) standard error of the slope: the daily shortfalls reverse the next day.
+    errors = -figures["adjusted"] * 252 - design @ np.array([intercept, slope])
+    n, scores = errors.size, design * errors[:, None]
+    meat = scores.T @ scores / n
+    for lag in range(1, 6):
+        cross = scores[lag:].T @ scores[:-lag] / n
+        meat += (1 - lag / 6) * (cross + cross.T)
+    bread = np.linalg.inv(design.T @ design / n)
+    slope_se = float(np.sqrt((bread @ meat @ bread / n)[1, 1]))
+    print(f"{fund}: slope se {slope_se:.3f}")
+    assert slope_se == pytest.approx(REAL_FUND_RATE_SLOPE_SE[fund], abs=5e-4)
+
+
+@pytest.mark.parametrize("fund", sorted(FUNDS))
+def test_the_book_quotes_the_stock_share_inferred_from_distributions(history, measured, fund):
+    leverage, expense_ratio = FUNDS[fund]
+    figures = measured[fund]
+    years = history.index[1:].year
+    total, price = history["SPXTR_close"].to_numpy(), history["SPX_close"].to_numpy()
+    dividend = np.log(total[1:] / total[:-1]) - np.log(price[1:] / price[:-1])
+    shares = []
+    for year in ZERO_RATE_YEARS:
+        in_year = years == year
+        rate = figures["rate"][in_year].mean()
+        assert rate < 0.001, year  # a zero-rate year
+        paid = figures["distribution"][in_year].sum()
+        shares.append((paid + expense_ratio - rate) / (dividend[in_year].sum() - rate))
+    shares = np.array(shares)
+    quoted = REAL_FUND_STOCK_SHARE[fund]
+    figures_k = {"stock_share": shares.mean(), "stock_share_se": shares.std(ddof=1) / np.sqrt(shares.size),
+                 "spread_on_swaps": figures["lag_adjusted"] / (leverage - shares.mean())}
+    print(f"\n{fund}: k by year {np.round(shares, 3)}; {figures_k}")
+    assert figures_k["stock_share"] == pytest.approx(quoted["stock_share"], abs=5e-4)
+    assert figures_k["stock_share_se"] == pytest.approx(quoted["stock_share_se"], abs=5e-4)
+    assert figures_k["spread_on_swaps"] == pytest.approx(quoted["spread_on_swaps"], abs=5e-6)
 
 
 def test_the_book_quotes_upro_2009_to_2018():
@@ -238,10 +280,12 @@ def test_the_book_quotes_upro_2009_to_2018():
         "model_return_no_costs": np.prod(1 + 3 * total) - 1,
         "mean_rate": rate.mean(),
         "dividend_yield": (np.log1p(total).sum() - np.log1p(price).sum()) / total.size * 252,
+        "nav_lag": -float(np.mean(residual)) * 252,
+        "model_frictions": 3 * s + 6 * c * float(np.mean(np.abs(total))) * 252,
     }
     print(f"\nUPRO {quoted['first']}..{quoted['last']}: {figures}")
     for key, value in figures.items():
-        tolerance = 5e-6 if key in ("mean_rate",) else 5e-5 if key == "dividend_yield" else 5e-4
+        tolerance = 5e-6 if key in ("mean_rate", "nav_lag", "model_frictions") else 5e-5 if key == "dividend_yield" else 5e-4
         assert value == pytest.approx(quoted[key], abs=tolerance), key
     # The simulator agrees with the numpy model.
     simulated = simulate_fund(total, 3, rate=rate, **UPRO_MODEL_COSTS)

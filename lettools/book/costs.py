@@ -53,6 +53,9 @@ __all__ = [
     "REAL_FUND_JOINT",
     "REAL_FUND_PERIODS",
     "REAL_FUND_RATE_SLOPE",
+    "REAL_FUND_RATE_SLOPE_SE",
+    "REAL_FUND_STOCK_SHARE",
+    "ZERO_RATE_YEARS",
     "REAL_UPRO_2009_2018",
     "UPRO_MODEL_COSTS",
     "real_fund_periods",
@@ -101,16 +104,19 @@ EXPENSE_RATIOS = pd.DataFrame(
 #: deviation of the daily tracking difference in the strict sense, the fund's NAV return minus ``L R_TR``
 #: (basis points; the mean includes the financing and the fee).
 #: NAV falls on each distribution's ex-date by the amount paid, which the holder receives in cash, so ``lag``
-#: counts distributions as shortfall. ``distributions``: the NAV gaps on the ex-dates listed in
+#: counts distributions as shortfall. ``residual_sd_drop10_bp``: the residual's standard deviation without the ten
+#: days farthest from its median (basis points). ``distributions``: the NAV gaps on the ex-dates listed in
 #: ``lettools/facts/costs.json`` (the day's shortfall beyond the fund's median daily shortfall, clipped at
 #: zero), summed and annualised; ``lag_adjusted``: the lag with them added back (annual decimals).
 #: The data may not be redistributed, so the book quotes these figures and the test recomputes them.
 REAL_FUND_LAGS = {
     "UPRO": {"leverage": 3.0, "expense_ratio": 0.0091, "lag": 0.01738, "residual_sd_bp": 6.07,
-             "robust_sd_bp": 1.15, "correlation": 0.99981, "tracking_difference_bp": -1.92,
+             "robust_sd_bp": 1.15, "residual_sd_drop10_bp": 3.51, "correlation": 0.99981,
+             "tracking_difference_bp": -1.92,
              "tracking_error_bp": 6.28, "distributions": 0.00350, "lag_adjusted": 0.01388},
     "SSO": {"leverage": 2.0, "expense_ratio": 0.0089, "lag": 0.01222, "residual_sd_bp": 4.23,
-            "robust_sd_bp": 1.32, "correlation": 0.99980, "tracking_difference_bp": -1.27,
+            "robust_sd_bp": 1.32, "residual_sd_drop10_bp": 2.58, "correlation": 0.99980,
+            "tracking_difference_bp": -1.27,
             "tracking_error_bp": 4.30, "distributions": 0.00525, "lag_adjusted": 0.00697},
 }
 
@@ -153,6 +159,24 @@ REAL_FUND_PERIODS = {
 #: ``tests/test_real_funds.py``.
 REAL_FUND_RATE_SLOPE = {"UPRO": (0.01148, 0.219), "SSO": (0.00588, 0.099)}
 
+#: Standard errors of the slopes of :data:`REAL_FUND_RATE_SLOPE`, Newey-West with 5 lags (which allows for the
+#: one-day reversals of the shortfall). Measured by ``tests/test_real_funds.py``.
+REAL_FUND_RATE_SLOPE_SE = {"UPRO": 0.050, "SSO": 0.032}
+
+#: An inference, not a filing: the share ``k`` of assets each fund holds in index stocks, from its distributions
+#: in the years when the bill rate was about zero (:data:`ZERO_RATE_YEARS`). A fund with stocks worth ``k A`` and
+#: the rest in cash earns net income ``k q + (1 - k) r - f`` (``q`` the index's dividend yield, from the
+#: total-return and price indices), so ``k = (d + f - r) / (q - r)`` with ``d`` the year's distributions; this
+#: assumes all net income is paid out and none of the distributions is a capital gain. ``stock_share`` is the
+#: mean over those years and ``stock_share_se`` its standard error (from the spread across years);
+#: ``spread_on_swaps`` is the whole-sample distribution-adjusted lag divided by the remaining notional ``L - k``
+#: (annual decimal). Measured by ``tests/test_real_funds.py``.
+ZERO_RATE_YEARS = (2011, 2012, 2013, 2014, 2015, 2021)
+REAL_FUND_STOCK_SHARE = {
+    "UPRO": {"stock_share": 0.560, "stock_share_se": 0.040, "spread_on_swaps": 0.00569},
+    "SSO": {"stock_share": 0.680, "stock_share_se": 0.027, "spread_on_swaps": 0.00528},
+}
+
 #: UPRO from 25 June 2009 to 31 December 2018 (2,395 daily returns), measured by ``tests/test_real_funds.py``
 #: from its NAVs, the S&P 500 total-return and price indices and the one-month Treasury-bill rate. Returns over
 #: the whole window, decimals: ``fund_return`` (the real fund's NAV); ``fund_total_return`` (NAV with its
@@ -161,16 +185,19 @@ REAL_FUND_RATE_SLOPE = {"UPRO": (0.01148, 0.219), "SSO": (0.00588, 0.099)}
 #: ``1 + 3 R_TR - 2 r/P - f/P - 3 s/P - 6 c |R_TR|`` day by day with the realised bill rate, ``f = 0.0091``,
 #: ``s = 0.005`` and ``c = 0.0002`` (:data:`UPRO_MODEL_COSTS`); ``model_return_no_costs``, the same with every
 #: cost and the rate at zero. ``mean_rate`` and ``dividend_yield`` (the total-return index's mean log return
-#: minus the price index's, times 252) are annual decimals.
+#: minus the price index's, times 252) are annual decimals. ``nav_lag``: the real NAV's mean daily shortfall against
+#: ``3 R_TR - 2 r - f`` (the model before any spread or trading cost), times 252; ``model_frictions``: the model's
+#: spread and trading cost a year, ``3 s + 6 c`` times the index's mean absolute daily return times 252.
 REAL_UPRO_2009_2018 = {
     "first": "2009-06-25", "last": "2018-12-31", "days": 2395,
     "fund_return": 13.402, "fund_total_return": 13.726, "target_return": 6.969, "price_target_return": 5.172,
     "model_return": 12.924, "model_return_no_costs": 17.978,
     "mean_rate": 0.00325, "dividend_yield": 0.0209,
+    "nav_lag": 0.01337, "model_frictions": 0.01699,
 }
 
 #: The costs of the model in :data:`REAL_UPRO_2009_2018` (and of the chapter's simulated fund): UPRO's expense
-#: ratio, an illustrative spread on the notional near the N-PORT filing's, an illustrative trading cost.
+#: ratio, an illustrative spread on the notional near the one inferred for UPRO and SSO, an illustrative trading cost.
 UPRO_MODEL_COSTS = {"expense_ratio": 0.0091, "spread": 0.005, "trading_cost": 0.0002}
 
 
