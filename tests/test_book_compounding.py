@@ -396,3 +396,12 @@ def test_alert_path_spread_reproduces_the_alert_and_computes_the_inverse_fund():
     assert np.prod(1 + 3 * path) - 1 == pytest.approx(-0.53)
     assert spread.loc[8, "-3x fund"] == pytest.approx(np.prod(1 - 3 * path) - 1)
     assert spread.loc[8, "volatility"] == pytest.approx(np.sqrt(np.mean(path**2) * 252))
+
+
+def test_lag_frequency_second_order_share_is_students_t():
+    from scipy import stats
+
+    lags = page.lag_frequency(3, sigmas=(0.1,), horizons=(21,), n_paths=2000, seed=3)
+    expected = stats.t.cdf(1, 20) - stats.t.cdf(-1, 20)
+    assert abs(lags["second_order_t"].iloc[0] - expected) < 1e-12
+    assert abs(lags["rule_share"].iloc[0] - expected) < 4 * np.sqrt(expected * (1 - expected) / 2000)

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import brentq
 from scipy.stats import norm
+from scipy.stats import t as student_t
 
 from lettools import facts
 from lettools._validation import as_array, as_positive_int, as_returns, as_scalar
@@ -907,6 +908,8 @@ def lag_frequency(leverage: float = 3.0, sigmas: Sequence[float] = (0.1, 0.3, 0.
     and the target (leverage bought once and held), no costs. Per volatility and horizon:
     ``lag_share`` (share of paths where the fund ends behind) and its standard error,
     ``rule_share`` (share where ``(sum R_t)^2 < sum R_t^2``, the second-order rule's verdict),
+    ``second_order_t`` (that share's exact value for i.i.d. normal zero-mean days, ``P(|t| < 1)``
+    with ``t`` Student's t on ``n_days - 1`` degrees of freedom),
     ``continuous`` (the continuous-time probability, :func:`lettools.prob_lag_static`), and the
     mean of fund minus target with its standard error (zero in expectation: both have mean 1).
     """
@@ -925,6 +928,7 @@ def lag_frequency(leverage: float = 3.0, sigmas: Sequence[float] = (0.1, 0.3, 0.
                 "lag_share": lag.mean(),
                 "lag_se": np.sqrt(lag.mean() * (1.0 - lag.mean()) / n_paths),
                 "rule_share": np.mean(np.sum(returns, axis=1) ** 2 < np.sum(returns**2, axis=1)),
+                "second_order_t": float(student_t.cdf(1.0, horizon - 1) - student_t.cdf(-1.0, horizon - 1)),
                 "continuous": prob_lag_static(leverage, sigma, horizon),
                 "mean_gap": gap.mean(),
                 "mean_gap_se": gap.std() / np.sqrt(n_paths),
