@@ -983,7 +983,9 @@ def alert_path_spread(n_days: int, seeds: Sequence[int] = tuple(range(1, 11))) -
     For each seed, :func:`divergence_path` builds a path of ``n_days`` on which the index returns the
     alert's figure and a 3x daily-reset fund the alert's 3x figure; the table gives the path's
     annualised volatility and the exact return of a -3x daily-reset fund on it (no costs). The spread
-    over seeds is how much the path's shape, beyond its volatility, moves the -3x result.
+    over seeds is how much the path's shape, beyond its volatility, moves the -3x result. ``sum R^3``
+    is the path's realised third moment and ``paired, with -24 sum R^3`` the paired prediction
+    ``(1 + R3)^2 / (1 + R)^9`` corrected by the third-order term, ``exp(-24 sum R^3)``.
     """
     n_days = as_positive_int(n_days, "n_days")
     rows = []
@@ -993,8 +995,42 @@ def alert_path_spread(n_days: int, seeds: Sequence[int] = tuple(range(1, 11))) -
             "seed": int(seed),
             "volatility": float(np.sqrt(np.sum(path**2) * 252 / n_days)),
             "-3x fund": terminal_value(path, -3.0) - 1.0,
+            "sum R^3": float(np.sum(path**3)),
+            "paired, with -24 sum R^3": float(np.exp(2.0 * np.log(terminal_value(path, 3.0))
+                                                     - 9.0 * np.log1p(ALERT_FIGURES["index_return"])
+                                                     - 24.0 * np.sum(path**3)) - 1.0),
         })
     return pd.DataFrame(rows).set_index("seed")
+
+
+def alert_fat_tail_spread(n_days: int, dof: float = 3.0, n_seeds: int = 200,
+                          quantiles: Sequence[float] = (0.05, 0.5, 0.95)) -> pd.Series:
+    """Quantiles of the -3x fund over fat-tailed paths that reproduce the alert's index and 3x fund.
+
+    Each seeded path has daily log returns ``a + k z_t`` with ``z_t`` Student's t draws on ``dof``
+    degrees of freedom (demeaned, scaled to unit standard deviation, in the order drawn); ``a``
+    makes the index return the alert's figure exactly and ``k`` is solved so that a 3x daily-reset
+    fund returns the alert's 3x figure (no costs). A -3x fund that a single rise of a third wipes
+    out counts as -100%. Unlike :func:`alert_path_spread`, large one-sided days are allowed.
+    """
+    n_days = as_positive_int(n_days, "n_days")
+    dof = as_scalar(dof, "dof", minimum=2.0, minimum_inclusive=False)
+    n_seeds = as_positive_int(n_seeds, "n_seeds")
+    drift = np.log1p(ALERT_FIGURES["index_return"]) / n_days
+    results = np.empty(n_seeds)
+    for seed in range(n_seeds):
+        shocks = np.random.default_rng(seed).standard_t(dof, n_days)
+        shocks = (shocks - shocks.mean()) / shocks.std()
+
+        def excess(scale: float, shocks=shocks) -> float:
+            return terminal_value(np.expm1(drift + scale * shocks), 3.0) - (1.0 + ALERT_FIGURES["long_3x"])
+
+        high = 0.01
+        while excess(high) > 0.0:
+            high *= 2.0
+        path = np.expm1(drift + brentq(excess, 0.0, high, xtol=1e-12) * shocks)
+        results[seed] = terminal_value(path, -3.0) - 1.0
+    return pd.Series(np.quantile(results, quantiles), index=[f"q{round(100 * q):02d}" for q in quantiles])
 
 
 def monte_carlo_check(simulation) -> pd.DataFrame:
