@@ -396,3 +396,26 @@ def test_alert_path_spread_reproduces_the_alert_and_computes_the_inverse_fund():
     assert np.prod(1 + 3 * path) - 1 == pytest.approx(-0.53)
     assert spread.loc[8, "-3x fund"] == pytest.approx(np.prod(1 - 3 * path) - 1)
     assert spread.loc[8, "volatility"] == pytest.approx(np.sqrt(np.mean(path**2) * 252))
+
+
+def test_lag_frequency_second_order_share_is_students_t():
+    from scipy import stats
+
+    lags = page.lag_frequency(3, sigmas=(0.1,), horizons=(21,), n_paths=2000, seed=3)
+    expected = stats.t.cdf(1, 20) - stats.t.cdf(-1, 20)
+    assert abs(lags["second_order_t"].iloc[0] - expected) < 1e-12
+    assert abs(lags["rule_share"].iloc[0] - expected) < 4 * np.sqrt(expected * (1 - expected) / 2000)
+
+
+def test_alert_path_spread_third_order_term_closes_most_of_the_gap():
+    spread = page.alert_path_spread(104, seeds=(1, 3))
+    paired = (1 + page.ALERT_FIGURES["long_3x"]) ** 2 / (1 + page.ALERT_FIGURES["index_return"]) ** 9 - 1
+    for _, row in spread.iterrows():
+        assert abs(row["paired, with -24 sum R^3"] - row["-3x fund"]) < abs(paired - row["-3x fund"])
+
+
+def test_alert_fat_tail_spread_is_wider_than_the_symmetric_paths():
+    fat = page.alert_fat_tail_spread(104, dof=3, n_seeds=40)
+    assert fat["q05"] < -0.92 and fat["q95"] > -0.87
+    with pytest.raises(ValueError, match="dof"):
+        page.alert_fat_tail_spread(104, dof=2)

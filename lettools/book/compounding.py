@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import brentq
 from scipy.stats import norm
+from scipy.stats import t as student_t
 
 from lettools import facts
 from lettools._validation import as_array, as_positive_int, as_returns, as_scalar
@@ -907,6 +908,8 @@ def lag_frequency(leverage: float = 3.0, sigmas: Sequence[float] = (0.1, 0.3, 0.
     and the target (leverage bought once and held), no costs. Per volatility and horizon:
     ``lag_share`` (share of paths where the fund ends behind) and its standard error,
     ``rule_share`` (share where ``(sum R_t)^2 < sum R_t^2``, the second-order rule's verdict),
+    ``second_order_t`` (that share's exact value for i.i.d. normal zero-mean days, ``P(|t| < 1)``
+    with ``t`` Student's t on ``n_days - 1`` degrees of freedom),
     ``continuous`` (the continuous-time probability, :func:`lettools.prob_lag_static`), and the
     mean of fund minus target with its standard error (zero in expectation: both have mean 1).
     """
@@ -925,6 +928,7 @@ def lag_frequency(leverage: float = 3.0, sigmas: Sequence[float] = (0.1, 0.3, 0.
                 "lag_share": lag.mean(),
                 "lag_se": np.sqrt(lag.mean() * (1.0 - lag.mean()) / n_paths),
                 "rule_share": np.mean(np.sum(returns, axis=1) ** 2 < np.sum(returns**2, axis=1)),
+                "second_order_t": float(student_t.cdf(1.0, horizon - 1) - student_t.cdf(-1.0, horizon - 1)),
                 "continuous": prob_lag_static(leverage, sigma, horizon),
                 "mean_gap": gap.mean(),
                 "mean_gap_se": gap.std() / np.sqrt(n_paths),
@@ -979,7 +983,9 @@ def alert_path_spread(n_days: int, seeds: Sequence[int] = tuple(range(1, 11))) -
     For each seed, :func:`divergence_path` builds a path of ``n_days`` on which the index returns the
     alert's figure and a 3x daily-reset fund the alert's 3x figure; the table gives the path's
     annualised volatility and the exact return of a -3x daily-reset fund on it (no costs). The spread
-    over seeds is how much the path's shape, beyond its volatility, moves the -3x result.
+    over seeds is how much the path's shape, beyond its volatility, moves the -3x result. ``sum R^3``
+    is the path's realised third moment and ``paired, with -24 sum R^3`` the paired prediction
+    ``(1 + R3)^2 / (1 + R)^9`` corrected by the third-order term, ``exp(-24 sum R^3)``.
     """
     n_days = as_positive_int(n_days, "n_days")
     rows = []
@@ -989,8 +995,42 @@ def alert_path_spread(n_days: int, seeds: Sequence[int] = tuple(range(1, 11))) -
             "seed": int(seed),
             "volatility": float(np.sqrt(np.sum(path**2) * 252 / n_days)),
             "-3x fund": terminal_value(path, -3.0) - 1.0,
+            "sum R^3": float(np.sum(path**3)),
+            "paired, with -24 sum R^3": float(np.exp(2.0 * np.log(terminal_value(path, 3.0))
+                                                     - 9.0 * np.log1p(ALERT_FIGURES["index_return"])
+                                                     - 24.0 * np.sum(path**3)) - 1.0),
         })
     return pd.DataFrame(rows).set_index("seed")
+
+
+def alert_fat_tail_spread(n_days: int, dof: float = 3.0, n_seeds: int = 200,
+                          quantiles: Sequence[float] = (0.05, 0.5, 0.95)) -> pd.Series:
+    """Quantiles of the -3x fund over fat-tailed paths that reproduce the alert's index and 3x fund.
+
+    Each seeded path has daily log returns ``a + k z_t`` with ``z_t`` Student's t draws on ``dof``
+    degrees of freedom (demeaned, scaled to unit standard deviation, in the order drawn); ``a``
+    makes the index return the alert's figure exactly and ``k`` is solved so that a 3x daily-reset
+    fund returns the alert's 3x figure (no costs). A -3x fund that a single rise of a third wipes
+    out counts as -100%. Unlike :func:`alert_path_spread`, large one-sided days are allowed.
+    """
+    n_days = as_positive_int(n_days, "n_days")
+    dof = as_scalar(dof, "dof", minimum=2.0, minimum_inclusive=False)
+    n_seeds = as_positive_int(n_seeds, "n_seeds")
+    drift = np.log1p(ALERT_FIGURES["index_return"]) / n_days
+    results = np.empty(n_seeds)
+    for seed in range(n_seeds):
+        shocks = np.random.default_rng(seed).standard_t(dof, n_days)
+        shocks = (shocks - shocks.mean()) / shocks.std()
+
+        def excess(scale: float, shocks=shocks) -> float:
+            return terminal_value(np.expm1(drift + scale * shocks), 3.0) - (1.0 + ALERT_FIGURES["long_3x"])
+
+        high = 0.01
+        while excess(high) > 0.0:
+            high *= 2.0
+        path = np.expm1(drift + brentq(excess, 0.0, high, xtol=1e-12) * shocks)
+        results[seed] = terminal_value(path, -3.0) - 1.0
+    return pd.Series(np.quantile(results, quantiles), index=[f"q{round(100 * q):02d}" for q in quantiles])
 
 
 def monte_carlo_check(simulation) -> pd.DataFrame:
