@@ -68,7 +68,7 @@ def worst_days_table(index_returns, leverages=(2.0, 3.0), *, n: int = 5, largest
         One row per day, worst first: ``index_return``; ``leverage_to_wipe_out``, ``-1 / R``,
         the smallest leverage in size (of the sign at risk) that the day would have taken to
         zero; and for each ``L`` a column ``"<L>x fund"`` with the fund's one-day return,
-        ``max(L R, -1)`` (a fund cannot lose more than its assets). The index's move as a share
+        ``max(L R, -1)`` (shareholders cannot lose more than they put in). The index's move as a share
         of the fund's wipeout move, ``R / (-1 / L)``, is the fund's loss ``-L R``.
     """
     import pandas as pd  # lazily: keeps `import lettools` fast

@@ -332,7 +332,7 @@ def days_explorer(sequences: Mapping[str, Sequence[float]] | None = None) -> Exp
 _STAGES = ("Before the move", "After the move", "After the rebalance")
 _ITEMS = {
     "cash": ("Holdings", "Cash and T-bills (collateral)"),
-    "swap_value": ("Holdings", "Swap gain owed to the fund"),
+    "swap_value": ("Holdings", "Swap gain (+) or loss (-) owed to the fund"),
     "swap_notional": ("Exposure", "Swap exposure"),
     "futures_notional": ("Exposure", "Futures exposure"),
 }
@@ -472,7 +472,7 @@ def balance_sheet_explorer() -> Explorer:
         description=(
             "Three panels: before the index moves, after it moves, and after the rebalance at the close. In each, "
             "one stacked bar shows the fund's holdings (cash and T-bills, plus any swap gain owed to it) and a "
-            "second its index exposure (swap and futures notional; negative for an inverse fund). Black ticks "
+            "second its index exposure (swap and futures exposure; negative for an inverse fund). Black ticks "
             "mark net assets and the target exposure, leverage times net assets. After the move the exposure no "
             "longer matches the target; the rebalance closes the gap."
         ),
@@ -703,8 +703,8 @@ def wipeout_chart(max_leverage: float = 5.0) -> alt.LayerChart:
 # The market: figures reported by CNBC (3 June 2026), citing Goldman Sachs and EPFR data
 
 
-#: Lower bound on the assets of all US leveraged ETFs, $ billion: "above $200bn" in the same CNBC
-#: report (3 June 2026); from ``lettools/facts/mechanics.json``.
+#: Lower bound on the assets of all US leveraged ETFs, $ billion: "more than $200 billion in the U.S."
+#: in a later news report (Weston 2026), not in the CNBC report; from ``lettools/facts/mechanics.json``.
 US_LEVERAGED_ETF_ASSETS_FLOOR = float(fact("mechanics", "us_letf_assets_floor_bn"))
 
 
@@ -759,8 +759,8 @@ def market_size_chart() -> alt.Chart:
             "Horizontal bar chart. US leveraged ETFs linked to AI and technology grew from "
             f"${table['april'].iloc[0]:g} billion in April 2026 to ${table['end_may'].iloc[0]:g} billion at the end "
             f"of May; leveraged ETFs in South Korea and Taiwan from ${table['april'].iloc[1]:g} billion to "
-            f"${table['end_may'].iloc[1]:g} billion. Both are subsets: all US leveraged ETFs together held more "
-            f"than ${US_LEVERAGED_ETF_ASSETS_FLOOR:g} billion."
+            f"${table['end_may'].iloc[1]:g} billion. Both are subsets: a later news report puts all US leveraged "
+            f"ETFs together above ${US_LEVERAGED_ETF_ASSETS_FLOOR:g} billion."
         ),
     )
 
