@@ -50,6 +50,7 @@ def call_public_functions() -> None:
         lettools.static_leverage_path(paths, 2.0)
     lettools.simulate_outcomes(2.0, 0.05, 0.2, 5, n_paths=10, seed=1)
     simulate_reflexive_market(np.full(5, 0.0001), fund_assets=[1.0], leverages=[2.0], depth=100.0)
+    lettools.simulate_shortfall_curves(3.0, 0.2, 5, n_paths=10, seed=1)
 
 
 def main() -> int:

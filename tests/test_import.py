@@ -57,4 +57,5 @@ def test_import_and_first_call_on_a_read_only_install(tmp_path):
             path.chmod(path.stat().st_mode | stat.S_IWUSR)
     assert result.returncode == 0, result.stderr
     assert result.stdout == ""
-    assert result.stderr == ""
+    # One line says why every process compiles again and how to keep the kernels; nothing else.
+    assert result.stderr.count("\n") == 1 and "set NUMBA_CACHE_DIR" in result.stderr, result.stderr
