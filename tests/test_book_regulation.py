@@ -57,10 +57,12 @@ def test_finra_2012_sanctions_add_up_to_the_reported_totals():
     assert (four["total"] == four["fine"] + four["restitution"]).all()
 
 
-def test_india_row_names_the_hedging_only_rule():
+def test_india_row_rests_on_the_exposure_cap_not_the_lifted_hedging_rule():
     row = page.regime_table().loc["India"]
-    assert "hedging and portfolio balancing only" in row["Leverage limit"]
-    assert "2000" in row["Rule or body"] and "100% of net assets" in row["Leverage limit"]
+    # the 2000 hedging-only rule was widened in 2005 (DNPD/Cir-29/2005): it must not carry the argument
+    assert "hedging and portfolio balancing only" not in row["Leverage limit"]
+    assert "2005" in row["Rule or body"] and "2005" in row["Since"]
+    assert "100% of net assets" in row["Leverage limit"] and "not established" in row["Leverage limit"]
 
 
 def test_simulation_uses_enough_paths_for_its_stated_precision():
