@@ -223,6 +223,7 @@ NUMERIC = [
     "mechanics-two-day-trade",
     "mechanics-worst-day-leverage",
     "mechanics-worst-day-share",
+    "mechanics-worst-day-wipeout-share",
     "mechanics-intraday-leverage",
     "mechanics-acceleration-move",
 ]
@@ -260,6 +261,7 @@ def test_worst_day_exercise_uses_the_real_sp500_history():
     assert registered()["mechanics-worst-day-leverage"].expected() == pytest.approx(-1 / returns.min())
     # the 3x fund's loss that day, which is also the index's fall as a share of the 3x wipeout move
     assert registered()["mechanics-worst-day-share"].expected() == pytest.approx(-3 * returns.min())
+    assert registered()["mechanics-worst-day-wipeout-share"].expected() == pytest.approx(returns.min() / (-1 / 3))
     assert (-returns.min()) / (1 / 3) == pytest.approx(-3 * returns.min())
 
 
