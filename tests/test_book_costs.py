@@ -142,7 +142,9 @@ def test_sp500_history_tiny_tracking_error_large_divergence():
 def test_diy_comparison_splits_benchmark_and_extra():
     table = costs.diy_comparison([2, 3], benchmark_rate=0.04, fund_spread=0.005, expense_ratio=0.0091,
                                  fund_trading_cost=0.0, volatility=0.2, futures_basis=0.0025, margin_rate=0.07)
-    assert table.loc[(3.0, "Index futures"), "total"] == pytest.approx(2 * 0.0425)
+    # the futures basis falls on the whole notional L, the benchmark on the borrowed part L - 1
+    assert table.loc[(3.0, "Index futures"), "total"] == pytest.approx(2 * 0.04 + 3 * 0.0025)
+    assert table.loc[(2.0, "Index futures"), "extra"] == pytest.approx(2 * 0.0025)
     assert table.loc[(3.0, "Margin loan"), "total"] == pytest.approx(2 * 0.07)
     assert table.loc[(2.0, "Leveraged ETF"), "total"] == pytest.approx(0.04 + 2 * 0.005 + 0.0091)
     assert np.allclose(table["benchmark"] + table["extra"], table["total"])

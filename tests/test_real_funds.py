@@ -32,6 +32,7 @@ from lettools.book.costs import (
     REAL_FUND_RATE_SLOPE,
     REAL_FUND_RATE_SLOPE_SE,
     REAL_FUND_STOCK_SHARE,
+    REAL_FUND_SWAP_SPREAD_GAP,
     REAL_UPRO_2009_2018,
     UPRO_MODEL_COSTS,
     ZERO_RATE_YEARS,
@@ -177,6 +178,17 @@ def test_the_book_quotes_the_joint_figures(measured, spread_basis):
     assert upro["rate"].mean() == pytest.approx(REAL_FUND_JOINT["mean_rate"], abs=5e-6)
 
 
+def test_the_book_quotes_the_gap_of_the_spreads_on_the_swaps(measured):
+    # The two funds' adjusted shortfalls, each divided by its remaining notional L - k (k as quoted).
+    upro, sso = measured["UPRO"], measured["SSO"]
+    daily_gap = (-upro["adjusted"] / (FUNDS["UPRO"][0] - REAL_FUND_STOCK_SHARE["UPRO"]["stock_share"])
+                 + sso["adjusted"] / (FUNDS["SSO"][0] - REAL_FUND_STOCK_SHARE["SSO"]["stock_share"]))
+    gap, error = daily_gap.mean() * 252, daily_gap.std(ddof=1) / np.sqrt(daily_gap.size) * 252
+    print(f"\nspread on the swaps, UPRO minus SSO: {gap:+.4%}, standard error {error:.4%}")
+    assert gap == pytest.approx(REAL_FUND_SWAP_SPREAD_GAP["gap"], abs=5e-5)
+    assert error == pytest.approx(REAL_FUND_SWAP_SPREAD_GAP["se_days"], abs=5e-5)
+
+
 def spread_gap(measured: dict, spread_basis: str, key: str = "residual") -> tuple[float, float]:
     """UPRO's spread minus SSO's and its standard error, from the daily shortfalls (annual decimals).
 
@@ -236,14 +248,18 @@ def test_the_book_quotes_the_stock_share_inferred_from_distributions(history, me
     years = history.index[1:].year
     total, price = history["SPXTR_close"].to_numpy(), history["SPX_close"].to_numpy()
     dividend = np.log(total[1:] / total[:-1]) - np.log(price[1:] / price[:-1])
-    shares = []
+    shares, fee_parts, shares_095 = [], [], []
     for year in ZERO_RATE_YEARS:
         in_year = years == year
         rate = figures["rate"][in_year].mean()
         assert rate < 0.001, year  # a zero-rate year
         paid = figures["distribution"][in_year].sum()
         shares.append((paid + expense_ratio - rate) / (dividend[in_year].sum() - rate))
+        fee_parts.append((expense_ratio - rate) / (dividend[in_year].sum() - rate))
+        shares_095.append((paid + 0.0095 - rate) / (dividend[in_year].sum() - rate))
     shares = np.array(shares)
+    assert np.mean(fee_parts) == pytest.approx(REAL_FUND_STOCK_SHARE[fund]["fee_share"], abs=0.005)
+    assert np.mean(shares_095) == pytest.approx(REAL_FUND_STOCK_SHARE[fund]["stock_share_fee_095"], abs=0.005)
     quoted = REAL_FUND_STOCK_SHARE[fund]
     figures_k = {"stock_share": shares.mean(), "stock_share_se": shares.std(ddof=1) / np.sqrt(shares.size),
                  "spread_on_swaps": figures["lag_adjusted"] / (leverage - shares.mean())}

@@ -51,6 +51,7 @@ __all__ = [
     "MEASURES",
     "REAL_FUND_LAGS",
     "REAL_FUND_JOINT",
+    "REAL_FUND_SWAP_SPREAD_GAP",
     "REAL_FUND_PERIODS",
     "REAL_FUND_RATE_SLOPE",
     "REAL_FUND_RATE_SLOPE_SE",
@@ -170,12 +171,21 @@ REAL_FUND_RATE_SLOPE_SE = {"UPRO": 0.050, "SSO": 0.032}
 #: assumes all net income is paid out and none of the distributions is a capital gain. ``stock_share`` is the
 #: mean over those years and ``stock_share_se`` its standard error (from the spread across years);
 #: ``spread_on_swaps`` is the whole-sample distribution-adjusted lag divided by the remaining notional ``L - k``
-#: (annual decimal). Measured by ``tests/test_real_funds.py``.
+#: (annual decimal). Measured by ``tests/test_real_funds.py``. ``fee_share``: the mean over those years of
+#: ``(f - r) / (q - r)``, the part of ``k`` needed only for dividends to cover the fee; ``stock_share_fee_095``:
+#: ``k`` with a 0.95% fee in every year instead of ``expense_ratio`` (the fees charged then were not verified).
+#: ``REAL_FUND_SWAP_SPREAD_GAP``: UPRO's ``spread_on_swaps`` minus SSO's, as the mean of the daily differences
+#: of the two adjusted shortfalls, each divided by its ``L - k``, with the standard error of that mean treating
+#: the days as independent (the uncertainty in ``k`` is added in the chapter). Measured with plain numpy by the
+#: round-3 review's scratch script, from the same data.
 ZERO_RATE_YEARS = (2011, 2012, 2013, 2014, 2015, 2021)
 REAL_FUND_STOCK_SHARE = {
-    "UPRO": {"stock_share": 0.560, "stock_share_se": 0.040, "spread_on_swaps": 0.00569},
-    "SSO": {"stock_share": 0.680, "stock_share_se": 0.027, "spread_on_swaps": 0.00528},
+    "UPRO": {"stock_share": 0.560, "stock_share_se": 0.040, "spread_on_swaps": 0.00569,
+             "fee_share": 0.46, "stock_share_fee_095": 0.58},
+    "SSO": {"stock_share": 0.680, "stock_share_se": 0.027, "spread_on_swaps": 0.00528,
+            "fee_share": 0.45, "stock_share_fee_095": 0.71},
 }
+REAL_FUND_SWAP_SPREAD_GAP = {"gap": 0.00041, "se_days": 0.00048}
 
 #: UPRO from 25 June 2009 to 31 December 2018 (2,395 daily returns), measured by ``tests/test_real_funds.py``
 #: from its NAVs, the S&P 500 total-return and price indices and the one-month Treasury-bill rate. Returns over
@@ -693,10 +703,11 @@ def diy_comparison(
     """Annual drag of L x exposure through a leveraged ETF, index futures or a margin loan.
 
     The ETF's drag is :func:`lettools.cost_breakdown` (its spread on
-    ``fund_spread_basis``, the swap notional by default); futures finance the
-    borrowed part at ``benchmark_rate + futures_basis`` and a margin loan at
-    ``margin_rate`` (:func:`lettools.diy_leverage_cost`, no further costs). All
-    inputs are annual decimals; none is a market fact.
+    ``fund_spread_basis``, the swap notional by default); futures pay the
+    benchmark on the borrowed part and the futures basis on the whole notional
+    ``L`` (like a swap spread: nothing offsets it), and a margin loan pays
+    ``margin_rate`` on the borrowed part only (:func:`lettools.diy_leverage_cost`,
+    no further costs). All inputs are annual decimals; none is a market fact.
 
     Returns
     -------
@@ -710,7 +721,8 @@ def diy_comparison(
         raise ValueError("leverage: the comparison covers long leverage above 1")
     etf = cost_breakdown(leverages, rate=benchmark_rate, expense_ratio=expense_ratio, spread=fund_spread,
                          spread_basis=fund_spread_basis, trading_cost=fund_trading_cost, volatility=volatility)["total"]
-    futures = diy_leverage_cost(leverages, borrow_rate=benchmark_rate + futures_basis)["total"]
+    futures = diy_leverage_cost(leverages, borrow_rate=benchmark_rate)["total"]
+    futures = futures + pd.Series(leverages * futures_basis, index=futures.index)
     margin = diy_leverage_cost(leverages, borrow_rate=margin_rate)["total"]
     rows = []
     for lev in leverages:
