@@ -84,8 +84,10 @@ def two_day_explorer() -> Explorer:
         description=(
             "Line chart over days 0 to 2 of three values starting at 100: the index, a fund that resets "
             "to the chosen leverage every day, and the same leverage bought once and held. Labels at "
-            "day 2 give each one's total change. After a rise and a fall of the same size the daily-reset "
-            "fund ends below the held position."
+            "day 2 give each one's total change. At the default setting, a 10% rise then a 10% fall at 2x, "
+            "the daily-reset fund ends below the held position, as it does whenever the two days go in "
+            "opposite directions and the leverage is above 1 or negative; it ends above it when they go the "
+            "same way. At a leverage of 0 or 1, or when either day is 0%, the two coincide."
         ),
     )
 
