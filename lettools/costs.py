@@ -318,9 +318,13 @@ def diy_leverage_cost(leverage, *, borrow_rate: float, other_costs: float = 0.0)
     """Annual drag of building ``L`` x exposure yourself, as decimals of your own capital.
 
     Holding ``L`` times your capital in the index means borrowing ``L - 1``
-    times it: through a broker's margin loan (``borrow_rate`` is the margin
-    rate) or implicitly through futures (``borrow_rate`` is the financing rate
-    priced into the futures, roughly the benchmark rate plus a basis). On the
+    times it. Through a broker's margin loan, ``borrow_rate`` is the margin
+    rate, charged on the borrowed part only. Through futures, ``borrow_rate``
+    is the benchmark rate, and the futures basis ``b`` (the financing rate
+    implied by the futures price minus the benchmark) must be added as
+    ``other_costs = L * b``: the future's price carries the implied rate on the
+    whole notional ``L``, so the basis, like a swap spread, falls on all of it
+    (a 3x position with ``b = 0.0025`` pays ``0.0075``, not ``0.0050``). On the
     same yardstick as :func:`cost_breakdown` (against ``L`` times the index's
     total return, dividends included) the drag is ``(L - 1) * borrow_rate + other_costs``. Compare it
     with a fund's ``total``. Unlike the fund, a position you do not rebalance has
@@ -334,8 +338,9 @@ def diy_leverage_cost(leverage, *, borrow_rate: float, other_costs: float = 0.0)
         Your financing rate, annual decimal. No market rate is assumed: pass the
         one you would actually pay.
     other_costs : float, default 0.0
-        Any further annual costs (commissions, futures roll, your own
-        rebalancing), annual decimal of capital, >= 0.
+        Any further annual costs (the futures basis on the whole notional,
+        ``L * b``; commissions, futures roll, your own rebalancing), annual
+        decimal of capital, >= 0.
 
     Returns
     -------

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lettools import cost_breakdown, fund_year_pnl, simulate_fund
+from lettools import cost_breakdown, diy_leverage_cost, fund_year_pnl, simulate_fund
 from lettools.book import costs
 from lettools.charts import check_accessible
 from lettools.exercises import evaluate, registered
@@ -148,6 +148,10 @@ def test_diy_comparison_splits_benchmark_and_extra():
     assert table.loc[(3.0, "Margin loan"), "total"] == pytest.approx(2 * 0.07)
     assert table.loc[(2.0, "Leveraged ETF"), "total"] == pytest.approx(0.04 + 2 * 0.005 + 0.0091)
     assert np.allclose(table["benchmark"] + table["extra"], table["total"])
+    # the engine's documented futures recipe (basis as other_costs = L * b) gives the same row
+    for lev in (2.0, 3.0):
+        documented = diy_leverage_cost(lev, borrow_rate=0.04, other_costs=lev * 0.0025)["total"]
+        assert table.loc[(lev, "Index futures"), "total"] == pytest.approx(documented)
     check_accessible(costs.diy_chart(table))
     with pytest.raises(ValueError, match="leverage"):
         costs.diy_comparison(1, benchmark_rate=0.04, fund_spread=0.0, expense_ratio=0.0, fund_trading_cost=0.0,

@@ -33,6 +33,7 @@ from lettools.book.costs import (
     REAL_FUND_RATE_SLOPE_SE,
     REAL_FUND_STOCK_SHARE,
     REAL_FUND_SWAP_SPREAD_GAP,
+    REAL_FUND_TAX_BOUND,
     REAL_UPRO_2009_2018,
     UPRO_MODEL_COSTS,
     ZERO_RATE_YEARS,
@@ -176,6 +177,10 @@ def test_the_book_quotes_the_joint_figures(measured, spread_basis):
     turnover = np.abs(upro["index_returns"]).mean() * 252
     assert turnover == pytest.approx(REAL_FUND_JOINT["abs_index_return_per_year"], abs=5e-4)
     assert upro["rate"].mean() == pytest.approx(REAL_FUND_JOINT["mean_rate"], abs=5e-6)
+    index_returns = upro["index_returns"]
+    ratio = np.abs(index_returns).mean() / np.std(index_returns, ddof=1)
+    assert ratio == pytest.approx(REAL_FUND_JOINT["abs_to_sd_ratio"], abs=5e-4)
+    assert ratio < 0.9 * np.sqrt(2 / np.pi)  # fatter tails than the normal
 
 
 def test_the_book_quotes_the_gap_of_the_spreads_on_the_swaps(measured):
@@ -269,6 +274,30 @@ def test_the_book_quotes_the_stock_share_inferred_from_distributions(history, me
     assert figures_k["spread_on_swaps"] == pytest.approx(quoted["spread_on_swaps"], abs=5e-6)
 
 
+def test_the_book_quotes_the_bounds_on_the_tax_treatment(history, measured):
+    years = history.index[1:].year
+    total, price = history["SPXTR_close"].to_numpy(), history["SPX_close"].to_numpy()
+    index_returns = total[1:] / total[:-1] - 1
+    dividend = np.log(total[1:] / total[:-1]) - np.log(price[1:] / price[:-1])
+    in_2013 = years == 2013
+    quoted = REAL_FUND_TAX_BOUND
+    assert np.prod(1 + index_returns[in_2013]) - 1 == pytest.approx(quoted["index_total_return_2013"], abs=5e-4)
+    assert measured["UPRO"]["distribution"][in_2013].sum() == pytest.approx(quoted["upro_distributions_2013"], abs=5e-5)
+    for fund, (leverage, expense_ratio) in FUNDS.items():
+        figures = measured[fund]
+        per_year = [(figures["distribution"][years == year].sum(), dividend[years == year].sum(),
+                     figures["rate"][years == year].mean()) for year in ZERO_RATE_YEARS]
+        # Net income k q + (1 - k) r - f - (L - k)(r + s) = d, with s = lag / (L - k): a fixed point in k.
+        share = 0.6
+        for _ in range(200):
+            spread = figures["lag_adjusted"] / (leverage - share)
+            share = np.mean([(paid + expense_ratio + leverage * (rate + spread) - rate) / (dividend_yield + spread)
+                             for paid, dividend_yield, rate in per_year])
+        print(f"\n{fund}: k with the financing leg deducted {share:.3f}")
+        assert share == pytest.approx(quoted["stock_share_financing_deducted"][fund], abs=0.005)
+        assert share > 1.0
+
+
 def test_the_book_quotes_upro_2009_to_2018():
     quoted = REAL_UPRO_2009_2018
     frame = load("2009-06-01", quoted["last"])
@@ -298,10 +327,11 @@ def test_the_book_quotes_upro_2009_to_2018():
         "dividend_yield": (np.log1p(total).sum() - np.log1p(price).sum()) / total.size * 252,
         "nav_lag": -float(np.mean(residual)) * 252,
         "model_frictions": 3 * s + 6 * c * float(np.mean(np.abs(total))) * 252,
+        "nav_lag_adjusted": -float(np.mean(residual + distribution)) * 252,
     }
     print(f"\nUPRO {quoted['first']}..{quoted['last']}: {figures}")
     for key, value in figures.items():
-        tolerance = 5e-6 if key in ("mean_rate", "nav_lag", "model_frictions") else 5e-5 if key == "dividend_yield" else 5e-4
+        tolerance = 5e-6 if key in ("mean_rate", "nav_lag", "model_frictions", "nav_lag_adjusted") else 5e-5 if key == "dividend_yield" else 5e-4
         assert value == pytest.approx(quoted[key], abs=tolerance), key
     # The simulator agrees with the numpy model.
     simulated = simulate_fund(total, 3, rate=rate, **UPRO_MODEL_COSTS)

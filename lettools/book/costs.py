@@ -56,6 +56,7 @@ __all__ = [
     "REAL_FUND_RATE_SLOPE",
     "REAL_FUND_RATE_SLOPE_SE",
     "REAL_FUND_STOCK_SHARE",
+    "REAL_FUND_TAX_BOUND",
     "ZERO_RATE_YEARS",
     "REAL_UPRO_2009_2018",
     "UPRO_MODEL_COSTS",
@@ -127,12 +128,15 @@ REAL_FUND_LAGS = {
 #: funds' shortfalls, each divided by its spread fraction), on NAV (``spread_gap``) and with distributions
 #: added back (``spread_gap_adjusted``); ``abs_index_return_per_year``, the sum of the index's absolute daily
 #: returns per year, which sizes the rebalancing trades in a two-fund fit; and ``mean_rate``, the
-#: Treasury-bill rate's mean over the sample, annual decimal.
+#: Treasury-bill rate's mean over the sample, annual decimal; ``abs_to_sd_ratio``, the index's mean absolute daily
+#: total return divided by its standard deviation (``sqrt(2/pi)``, about 0.80, for normal returns; fat tails make it
+#: smaller, so the normal formula for the trading drag overstates it at a given volatility).
 REAL_FUND_JOINT = {
     "spread_gap": {"notional": (-0.00032, 0.00045), "borrowed": (-0.00353, 0.00091)},
     "spread_gap_adjusted": {"notional": (0.00114, 0.00033), "borrowed": (-0.00003, 0.00065)},
     "abs_index_return_per_year": 1.828,
     "mean_rate": 0.01093,
+    "abs_to_sd_ratio": 0.669,
 }
 
 #: The lags of :data:`REAL_FUND_LAGS` and the spread gaps of :data:`REAL_FUND_JOINT` in two sub-periods, the
@@ -187,6 +191,19 @@ REAL_FUND_STOCK_SHARE = {
 }
 REAL_FUND_SWAP_SPREAD_GAP = {"gap": 0.00041, "se_days": 0.00048}
 
+#: What the distributions say about the tax treatment that :data:`REAL_FUND_STOCK_SHARE` assumes (that the swaps'
+#: payments stayed out of the funds' net investment income). ``index_total_return_2013``: the S&P 500's total return
+#: in 2013; ``upro_distributions_2013``: UPRO's distributions that year (the NAV gaps on the ex-dates, as a fraction
+#: of assets), both decimals. ``stock_share_financing_deducted``: ``k`` if instead the swaps' financing payments
+#: (benchmark plus spread on the swap notional ``L - k``) had been deducted from net income while their index
+#: returns stayed out of it: the mean over :data:`ZERO_RATE_YEARS` of ``(d + f + L (r + s) - r) / (q + s)``, with
+#: ``s = lag_adjusted / (L - k)`` solved jointly. Above 1 means more stock than assets, so that treatment cannot
+#: have held. Measured by ``tests/test_real_funds.py``.
+REAL_FUND_TAX_BOUND = {
+    "index_total_return_2013": 0.324, "upro_distributions_2013": 0.0033,
+    "stock_share_financing_deducted": {"UPRO": 1.27, "SSO": 1.04},
+}
+
 #: UPRO from 25 June 2009 to 31 December 2018 (2,395 daily returns), measured by ``tests/test_real_funds.py``
 #: from its NAVs, the S&P 500 total-return and price indices and the one-month Treasury-bill rate. Returns over
 #: the whole window, decimals: ``fund_return`` (the real fund's NAV); ``fund_total_return`` (NAV with its
@@ -197,17 +214,20 @@ REAL_FUND_SWAP_SPREAD_GAP = {"gap": 0.00041, "se_days": 0.00048}
 #: cost and the rate at zero. ``mean_rate`` and ``dividend_yield`` (the total-return index's mean log return
 #: minus the price index's, times 252) are annual decimals. ``nav_lag``: the real NAV's mean daily shortfall against
 #: ``3 R_TR - 2 r - f`` (the model before any spread or trading cost), times 252; ``model_frictions``: the model's
-#: spread and trading cost a year, ``3 s + 6 c`` times the index's mean absolute daily return times 252.
+#: spread and trading cost a year, ``3 s + 6 c`` times the index's mean absolute daily return times 252;
+#: ``nav_lag_adjusted``: ``nav_lag`` with the distributions added back (the NAV gaps on the listed ex-dates).
 REAL_UPRO_2009_2018 = {
     "first": "2009-06-25", "last": "2018-12-31", "days": 2395,
     "fund_return": 13.402, "fund_total_return": 13.726, "target_return": 6.969, "price_target_return": 5.172,
     "model_return": 12.924, "model_return_no_costs": 17.978,
     "mean_rate": 0.00325, "dividend_yield": 0.0209,
-    "nav_lag": 0.01337, "model_frictions": 0.01699,
+    "nav_lag": 0.01337, "model_frictions": 0.01699, "nav_lag_adjusted": 0.01098,
 }
 
 #: The costs of the model in :data:`REAL_UPRO_2009_2018` (and of the chapter's simulated fund): UPRO's expense
-#: ratio, an illustrative spread on the notional near the one inferred for UPRO and SSO, an illustrative trading cost.
+#: ratio, an illustrative spread of 0.5% on the whole notional ``|L|`` (above the 0.46% and 0.35% that UPRO's and SSO's
+#: distribution-adjusted lags imply on that basis, and near the 0.53% to 0.57% they imply on the swap notional
+#: ``L - k`` of :data:`REAL_FUND_STOCK_SHARE`), an illustrative trading cost.
 UPRO_MODEL_COSTS = {"expense_ratio": 0.0091, "spread": 0.005, "trading_cost": 0.0002}
 
 
