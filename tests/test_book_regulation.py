@@ -45,6 +45,9 @@ def test_proposal_vs_rule_table_reads_the_facts():
     assert table.loc["Absolute VaR limit (share of net assets)"].tolist() == ["15%", "20%"]
     assert "up to 3x" in table.loc["Leveraged and inverse funds", "Proposed, Nov 2019"]
     assert table.loc["Sales practices rules 15l-2 and 211(h)-1", "Adopted, Oct 2020"] == "not adopted"
+    # only new funds are held to about 2x; the funds above 200% on 28 October 2020 keep their multiple
+    adopted = table.loc["Leveraged and inverse funds", "Adopted, Oct 2020"]
+    assert adopted.startswith("new funds") and "28 Oct 2020 grandfathered" in adopted
 
 
 def test_finra_2012_sanctions_add_up_to_the_reported_totals():
@@ -122,6 +125,10 @@ def test_rule_var_of_the_current_portfolio_on_the_nasdaq():
     twenty = np.array([np.prod(1 + returns[i:i + 20]) - 1 for i in range(756 - 19)])
     expected = 2 * np.quantile(twenty, 0.99) / -np.quantile(twenty, 0.01)
     assert table.loc[-2.0, "ratio"] == pytest.approx(expected, rel=1e-9)
+    # The chapter says the 99% quantile of the 737 scenarios lies between the 8th and 9th worst:
+    # numpy's linear interpolation puts it at 0-based position 0.01 x 736 = 7.36 of the sorted values.
+    worst = np.sort(twenty)
+    assert len(twenty) == 737 and worst[7] <= np.quantile(twenty, 0.01) <= worst[8]
     assert table.attrs["first"] < table.attrs["last"]
     history = page.rule_var_history("nasdaq", -2.0)
     assert len(history) > 100 and history["ratio"].between(0.5, 3.5).all()
