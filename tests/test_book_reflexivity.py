@@ -250,3 +250,31 @@ def test_single_stock_ratio_exercise_uses_the_reported_won_figures():
     assert evaluate("reflexivity-single-stock-ratio", round(expected, 3)).correct
     assert "2 A R" in evaluate("reflexivity-single-stock-ratio", expected / 2).message
     assert not evaluate("reflexivity-single-stock-ratio", expected * 100).correct
+
+
+def test_desk_flow_per_pct_divides_each_estimate_by_that_days_sp500_move():
+    # Plain arithmetic on the closes: -15.5 / (100 x (3932.69 / 4110.41 - 1)) = 3.58 per 1%, etc.
+    table = page.desk_flow_per_pct()
+    closes = {"2022-09-13": (4110.41, 3932.69), "2025-04-03": (5670.97, 5396.52),
+              "2025-04-04": (5396.52, 5074.08), "2025-04-09": (4982.77, 5456.90),
+              "2025-10-10": (6735.11, 6552.51)}
+    flows = {"2022-09-13": -15.5, "2025-04-03": -28.0, "2025-04-04": -23.0, "2025-04-09": 34.3, "2025-10-10": -26.0}
+    for day, (before, after) in closes.items():
+        row = table.loc[pd.Timestamp(day)]
+        assert row["sp500_move"] == pytest.approx(after / before - 1)
+        assert row["flow_per_pct"] == pytest.approx(flows[day] / (100 * (after / before - 1)))
+    assert table["flow_per_pct"].min() == pytest.approx(3.585, abs=1e-3)
+    assert table.loc[pd.Timestamp("2025-10-10"), "flow_per_pct"] == pytest.approx(9.59, abs=1e-2)
+    assert (table["flow_per_pct"] > 0).all()  # every estimate trades with the day's move
+
+
+def test_korea_taiwan_calibration_can_use_koreas_value_after_the_rally():
+    # 2 x 43.1 / 100 = 0.862 per 1% against (3760 + 3000) / (100 M): 0.038, 0.064, 0.102.
+    table = page.korea_taiwan_calibration(korea_value_tn=3.76)
+    np.testing.assert_allclose(table["gain_may"], [0.862 / (6760 / (100 * m)) for m in (3, 5, 8)])
+    base = page.korea_taiwan_calibration()
+    np.testing.assert_allclose(base["gain_may"], [0.862 / (5760 / (100 * m)) for m in (3, 5, 8)])
+    with pytest.raises(ValueError, match="korea_value_tn"):
+        page.korea_taiwan_calibration(korea_value_tn=0.0)
+    with pytest.raises((TypeError, ValueError), match="korea_value_tn"):
+        page.korea_taiwan_calibration(korea_value_tn="big")

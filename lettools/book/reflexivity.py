@@ -52,6 +52,7 @@ __all__ = [
     "growth_amplification_table",
     "korea_taiwan_calibration",
     "korea_concentration",
+    "desk_flow_per_pct",
     "explorer_steps",
     "replay_summary",
     "LONG_LEVERAGE",
@@ -741,13 +742,15 @@ def replay_chart(shocks: pd.Series) -> alt.Chart:
     )
 
 
-def korea_taiwan_calibration(leverage: float = 2.0) -> pd.DataFrame:
+def korea_taiwan_calibration(leverage: float = 2.0, korea_value_tn: float | None = None) -> pd.DataFrame:
     """The US calibration applied to Korea and Taiwan: gain of the funds' flow on both markets together.
 
     The funds' assets in April and at the end of May 2026 (all taken as ``leverage``
     x long) trade ``A (L² − L) / 100`` per 1% move; the depth per 1% is the two
-    markets' combined value at the end of 2025 over ``100 M``, for the low, central
-    and high price-impact multipliers, which were estimated for the US market.
+    markets' combined value over ``100 M``, for the low, central and high
+    price-impact multipliers, which were estimated for the US market. The markets'
+    values are those of the end of 2025 unless ``korea_value_tn`` ($tn) replaces
+    Korea's (for example its value after the 2026 rally).
 
     Returns
     -------
@@ -756,7 +759,11 @@ def korea_taiwan_calibration(leverage: float = 2.0) -> pd.DataFrame:
         ``gain_may``, ``amplification_april`` and ``amplification_may``.
     """
     facts = load_facts("reflexivity")
-    value_bn = 1000.0 * (facts["korea_market_cap_2025_tn"]["value"] + facts["taiwan_market_cap_2025_tn"]["value"])
+    korea_tn = facts["korea_market_cap_2025_tn"]["value"] if korea_value_tn is None else as_scalar(
+        korea_value_tn, "korea_value_tn", minimum=0.0)
+    if korea_tn <= 0.0:
+        raise ValueError(f"korea_value_tn must be > 0, got {korea_tn}")
+    value_bn = 1000.0 * (korea_tn + facts["taiwan_market_cap_2025_tn"]["value"])
     multiplier = facts["price_impact_multiplier"]
     flows = [aggregate_rebalance_flow(assets, leverage, 0.01) for assets in KOREA_TAIWAN_ASSETS]
     rows = {}
@@ -1030,3 +1037,30 @@ register(
         ),
     )
 )
+
+
+def desk_flow_per_pct() -> pd.DataFrame:
+    """Banks' desk estimates of the funds' closing flow, per 1% of that day's S&P 500 move.
+
+    Each estimate (``tariff_days_close_flow_bn``, $bn, negative for a sale) is divided
+    by a hundred times the S&P 500's return that day, from its closes on the day and
+    on the trading day before (``sp500_close_desk_days``). The estimates count every
+    US leveraged fund, single-stock and sector funds included.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``date``: ``flow`` ($bn), ``sp500_move`` (decimal) and
+        ``flow_per_pct`` ($bn per 1% move).
+    """
+    flows = fact("reflexivity", "tariff_days_close_flow_bn")
+    closes = pd.Series(fact("reflexivity", "sp500_close_desk_days"), dtype=float)
+    closes.index = pd.to_datetime(closes.index)
+    closes = closes.sort_index()
+    moves = closes.pct_change()
+    rows = {}
+    for day, flow in flows.items():
+        move = float(moves.loc[pd.Timestamp(day)])
+        rows[pd.Timestamp(day)] = {"flow": float(flow), "sp500_move": move,
+                                   "flow_per_pct": float(flow) / (100.0 * move)}
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("date")
