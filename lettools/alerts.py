@@ -30,7 +30,7 @@ def paired_fund_return(index_return, fund_return_observed, leverage, other_lever
     """The return of a second daily-reset fund predicted from a first one on the same index and window.
 
     Under the continuous-time relation ``ln(1 + F) = L ln(1 + R) + (L - L^2)/2 * V - c`` with
-    ``V = sigma^2 T`` the index's integrated variance and ``c`` the fund's costs in logs, one fund
+    ``V = sigma^2 T`` the index's integrated variance and ``c`` the fund's net costs in logs, one fund
     ``(L, F)`` fixes ``V = 2 [L ln(1 + R) - ln(1 + F) - c] / (L^2 - L)``, and the other fund ``L'``
     then returns
 
@@ -39,6 +39,11 @@ def paired_fund_return(index_return, fund_return_observed, leverage, other_lever
     Volatility and the window's length have dropped out. For ``L = 3`` and ``L' = -3``,
     ``k = 2`` and ``1 + F' = (1 + F)^2 / (1 + R)^9`` without costs.
 
+    Costs are signed. Under the book's financing model a fund earns ``(1 - L) r`` on its assets
+    (``r`` the bill rate), so a 3x fund pays ``2 r`` and a -3x fund *earns* ``4 r``: its net cost is
+    the expense ratio minus ``4 r``, negative when the interest exceeds the fees. For the 3x/-3x pair
+    financing adds ``2 (2 r) + 4 r = 8 r`` a year to the predicted log return of the -3x fund.
+
     Parameters
     ----------
     index_return, fund_return_observed : array_like
@@ -46,7 +51,9 @@ def paired_fund_return(index_return, fund_return_observed, leverage, other_lever
     leverage, other_leverage : float
         The two funds' daily multiples, each outside ``[0, 1]``.
     cost, other_cost : array_like
-        Each fund's costs over the window as a log return (e.g. expense ratio x years), >= 0.
+        Each fund's net costs over the window in logs (e.g. (expense ratio - (1 - L) r) x years).
+        Negative for net income, such as an inverse fund's interest on its collateral, down to -1
+        (income of more than one log unit, a factor e, over the window is refused as implausible).
 
     Returns
     -------
@@ -73,8 +80,9 @@ def paired_fund_return(index_return, fund_return_observed, leverage, other_lever
     for name, value in (("leverage", leverage), ("other_leverage", other_leverage)):
         if 0.0 <= value <= 1.0:
             raise ValueError(f"{name} must lie outside [0, 1] (only then does volatility cost a fund), got {value}")
-    cost = as_array(cost, "cost", minimum=0.0)
-    other_cost = as_array(other_cost, "other_cost", minimum=0.0)
+    reason = " (a net income of more than 1 in logs, a factor e, over the window is not a fund's carry)"
+    cost = as_array(cost, "cost", minimum=-1.0, minimum_reason=reason)
+    other_cost = as_array(other_cost, "other_cost", minimum=-1.0, minimum_reason=reason)
     _check_broadcast(index_return=index_return, fund_return_observed=observed, cost=cost, other_cost=other_cost)
     leverage, other_leverage = np.float64(leverage), np.float64(other_leverage)
     with np.errstate(all="ignore"):  # extreme but finite inputs can overflow: refused below, by name

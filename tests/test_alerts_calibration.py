@@ -40,6 +40,18 @@ def test_paired_fund_return_costs_move_the_prediction_up_for_minus_3x():
     assert np.log1p(with_costs) - np.log1p(base) == pytest.approx(0.004)
 
 
+def test_paired_fund_return_takes_signed_costs_for_an_inverse_fund_s_interest_income():
+    # Financing at rate r: the 3x fund pays 2r, the -3x fund earns 4r; the pair gains 8r in logs.
+    rate = 0.05
+    base = paired_fund_return(0.08, -0.53, 3, -3)
+    financed = paired_fund_return(0.08, -0.53, 3, -3, cost=2 * rate, other_cost=-4 * rate)
+    assert np.log1p(financed) - np.log1p(base) == pytest.approx(8 * rate)
+    assert paired_fund_return(0.08, -0.53, 3, -3, other_cost=-1.0) == pytest.approx(np.expm1(np.log(0.47**2 / 1.08**9) + 1))
+    for name in ("cost", "other_cost"):
+        with pytest.raises(ValueError, match=rf"{name} must be >= -1.0 \(a net income"):
+            paired_fund_return(0.08, -0.53, 3, -3, **{name: -1.5})
+
+
 def test_paired_fund_return_broadcasts_and_validates():
     grid = paired_fund_return(np.array([[0.07], [0.09]]), np.array([-0.54, -0.52]), 3, -3)
     assert grid.shape == (2, 2)
@@ -149,8 +161,9 @@ def test_market_moments_needs_two_calendar_months_for_the_monthly_sd():
 
 def test_calibrated_inputs_reads_the_facts_file():
     facts = load("compounding")
-    for record in facts.values():
-        assert record["source"].startswith("french2025datalibrary") and record["basis"] == "derived"
+    for key, record in facts.items():
+        if key.startswith("us_market_"):  # the calibrations (the file also holds the chapter's other facts)
+            assert record["source"].startswith("french2025datalibrary") and record["basis"] == "derived"
     assert calibrated_inputs("1999-2018") == facts["us_market_1999_2018"]["value"]
     with pytest.raises(ValueError, match="period"):
         calibrated_inputs("1850-1900")
@@ -160,6 +173,8 @@ def test_calibrated_inputs_reads_the_facts_file():
 def test_calibration_facts_recompute_from_the_french_data():
     frame = pd.read_csv(FF_DAILY, parse_dates=["Date"], index_col="Date") / 100.0
     for key, record in load("compounding").items():
+        if not key.startswith("us_market_"):
+            continue
         first, last = record["value"]["first"][:4], record["value"]["last"][:4]
         window = frame.loc[first:last]
         moments = market_moments((window["Mkt-RF"] + window["RF"]).to_numpy(), window["RF"].to_numpy(), window.index)

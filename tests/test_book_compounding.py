@@ -417,5 +417,16 @@ def test_alert_path_spread_third_order_term_closes_most_of_the_gap():
 def test_alert_fat_tail_spread_is_wider_than_the_symmetric_paths():
     fat = page.alert_fat_tail_spread(104, dof=3, n_seeds=40)
     assert fat["q05"] < -0.92 and fat["q95"] > -0.87
+    assert 0.0 < fat["wiped"] < 0.5  # the share of paths whose -3x fund a one-day rise of a third wipes out
+
+
+def test_direxion_pairing_and_the_financing_table_follow_the_formulas():
+    dx = page.direxion_pairing()
+    assert dx["FAZ, paired"] == pytest.approx((1 - 0.3446) ** 2 / (1 - 0.0904) ** 9 - 1)
+    assert dx["implied sum R^3"] == pytest.approx(-(np.log(1.0632) - np.log1p(dx["FAZ, paired"])) / 24)
+    table = page.pairing_financing_table()
+    row = table.loc[2022]
+    assert abs(row["SQQQ, paired with financing"] - row["SQQQ (-3x), actual"]) < abs(
+        row["SQQQ, paired"] - row["SQQQ (-3x), actual"])
     with pytest.raises(ValueError, match="dof"):
         page.alert_fat_tail_spread(104, dof=2)

@@ -259,10 +259,12 @@ def test_known_mistakes_get_their_targeted_hints():
 def test_worst_day_exercise_uses_the_real_sp500_history():
     returns = pytest.importorskip("arch.data.sp500").load()["Adj Close"].pct_change().dropna()
     assert registered()["mechanics-worst-day-leverage"].expected() == pytest.approx(-1 / returns.min())
-    # the 3x fund's loss that day, which is also the index's fall as a share of the 3x wipeout move
+    # the 3x fund's loss that day; part (b) asks for the 2x wipeout move, so R / (-1/L) = -L R must be used
     assert registered()["mechanics-worst-day-share"].expected() == pytest.approx(-3 * returns.min())
-    assert registered()["mechanics-worst-day-wipeout-share"].expected() == pytest.approx(returns.min() / (-1 / 3))
-    assert (-returns.min()) / (1 / 3) == pytest.approx(-3 * returns.min())
+    assert registered()["mechanics-worst-day-wipeout-share"].expected() == pytest.approx(returns.min() / (-1 / 2))
+    assert (-returns.min()) / (1 / 2) == pytest.approx(-2 * returns.min())
+    wrong = evaluate("mechanics-worst-day-wipeout-share", -3 * returns.min())  # the 3x answer copied
+    assert not wrong.correct and "2x" in wrong.message
 
 
 def test_worst_day_share_catches_the_fund_versus_index_mix_up():

@@ -33,6 +33,8 @@ def _shared_data() -> Path:
 DATA = _shared_data()
 FACTORS = DATA / "ff_research_factors_daily_1926_2024_percent.csv.gz"
 FUNDS_FILE = DATA / "sp500_sso_upro_nav_spxtr_rf.csv"
+VIX_FILE = DATA / "vix_daily_cboe_1990_2026.csv"
+NEWEY_WEST_LAGS = 4  # a year of quarters, for the autocorrelation-robust standard error of the ratio
 
 #: Calibration periods: fact key -> (first day, last day).
 PERIODS = {"us_market_1926_2024": ("1926-07-01", "2024-12-31"), "us_market_1999_2018": ("1999-01-01", "2018-12-31")}
@@ -85,10 +87,19 @@ def quarterly_misses(column: str, leverage: float, expense_ratio: float, base: s
     discrete daily resets add (the higher-order terms). Errors are real minus predicted, in log points.
     Also: the exact daily model's mean miss, on NAV and with the distributions added back (the NAV gaps on
     the ex-dates in ``lettools/facts/costs.json``, measured as the chapter on costs measures them); and the
-    spread of the misses of a fixed-variance forecast (the sample's mean squared daily return every day).
+    spread of the misses of a fixed-variance forecast (the sample's mean squared daily return every day);
+    and two real forecasts of the quarter's variance, known at its start: the previous quarter's realised
+    variance per day times the quarter's days, and the VIX at the previous quarter's last close, squared,
+    times days/252 (the spread of their misses, and the VIX forecast's mean miss).
     Returns the summary record and the two series of exact-model misses, one value a quarter.
     """
     frame = pd.read_csv(FUNDS_FILE, parse_dates=["Date"]).set_index("Date").sort_index()
+    # Forecasts known at each quarter's start: the previous quarter's mean squared daily index return,
+    # and the VIX (percent a year) at the previous quarter's last close.
+    index_daily = frame["SPXTR_close"].dropna().pct_change().dropna()
+    per_day_variance = (index_daily**2).groupby(index_daily.index.to_period("Q")).mean()
+    vix = pd.read_csv(VIX_FILE, parse_dates=["DATE"]).set_index("DATE")["CLOSE"].sort_index()
+    vix_quarter_end = vix.groupby(vix.index.to_period("Q")).last()
     frame["bill_accrued"] = frame["RF_daily"].fillna(0.0).cumsum()  # interest accrues on every row
     frame = frame.loc[base:LAST_DAY].dropna(subset=[column, "SPXTR_close", "RF_daily"])
     # Distributions, measured as the chapter on costs measures them: on each listed ex-date, the day's
@@ -102,6 +113,7 @@ def quarterly_misses(column: str, leverage: float, expense_ratio: float, base: s
     ends = frame.groupby(quarter).tail(1)  # the last close of each quarter, the base first
     errors = {"avellaneda_zhang": [], "no_decay": [], "target": [], "exact": [], "exact_adjusted": []}
     discrete, labels, squares, days, without_variance = [], [], [], [], []
+    lagged_variance, vix_variance = [], []
     for start, end in zip(ends.index[:-1], ends.index[1:], strict=True):
         window = frame.loc[start:end]
         returns = window["SPXTR_close"].pct_change().to_numpy()[1:]
@@ -124,10 +136,16 @@ def quarterly_misses(column: str, leverage: float, expense_ratio: float, base: s
         squares.append(np.sum(returns**2))
         days.append(returns.size)
         without_variance.append(real - (leverage * index_log + carry))
+        previous = start.to_period("Q")  # the quarter that ends at this window's base close
+        lagged_variance.append(per_day_variance.loc[previous] * returns.size)
+        vix_variance.append((vix_quarter_end.loc[previous] / 100.0) ** 2 * returns.size / 252.0)
     az_errors = np.asarray(errors["avellaneda_zhang"])
     worst = int(np.argmax(np.abs(discrete)))
     # A fixed-variance forecast: the sample's mean squared daily return on every day, not the quarter's own.
     fixed = np.asarray(without_variance) + (leverage**2 - leverage) / 2.0 * np.sum(squares) / np.sum(days) * np.asarray(days)
+    half = (leverage**2 - leverage) / 2.0
+    lagged = np.asarray(without_variance) + half * np.asarray(lagged_variance)
+    implied = np.asarray(without_variance) + half * np.asarray(vix_variance)
     quarters = len(labels)
     return {
         "leverage": leverage,
@@ -146,6 +164,9 @@ def quarterly_misses(column: str, leverage: float, expense_ratio: float, base: s
         "mean_error_exact": round(float(np.mean(errors["exact"])), 5),
         "distributions_per_quarter": round(float(gap.iloc[1:].sum() / quarters), 5),
         "mean_error_exact_distributions_added": round(float(np.mean(errors["exact_adjusted"])), 5),
+        "sd_error_lagged_variance": round(float(np.std(lagged, ddof=1)), 5),
+        "sd_error_vix_forecast": round(float(np.std(implied, ddof=1)), 5),
+        "mean_error_vix_forecast": round(float(np.mean(implied)), 5),
     }, {key: np.asarray(errors[key]) for key in ("exact", "exact_adjusted")}
 
 
@@ -160,7 +181,9 @@ def miss_ratio() -> dict:
     A cost charged on ``k`` times the assets predicts the ratio ``k_SSO / k_UPRO``: 2/3 for a spread on the
     whole notional ``|L|``, 1/2 for one on the borrowed part ``L - 1``, 1/3 for trading costs ``L^2 - L``.
     The standard error treats the 62 quarters as independent pairs (the two funds share each quarter):
-    the ratio estimator's residual ``x - ratio * y``, its standard error over the mean of ``y``.
+    the ratio estimator's residual ``x - ratio * y``, its standard error over the mean of ``y``. A second,
+    Newey-West standard error (Bartlett weights, ``NEWEY_WEST_LAGS`` quarters) allows for the residual's
+    autocorrelation: the exact model's misses move with the rate level from quarter to quarter.
     """
     sso = quarterly_misses(*FUNDS["az_real_sso"])[1]
     upro = quarterly_misses(*FUNDS["az_real_upro"])[1]
@@ -168,14 +191,22 @@ def miss_ratio() -> dict:
     for key, name in (("exact", "nav"), ("exact_adjusted", "distributions_added")):
         x, y = sso[key], upro[key]
         ratio = x.mean() / y.mean()
-        se = np.std(x - ratio * y, ddof=1) / np.sqrt(x.size) / abs(y.mean())
+        residual = x - ratio * y
+        se = np.std(residual, ddof=1) / np.sqrt(x.size) / abs(y.mean())
+        centred = residual - residual.mean()
+        long_run = np.sum(centred**2) / x.size
+        for lag in range(1, NEWEY_WEST_LAGS + 1):
+            long_run += 2.0 * (1.0 - lag / (NEWEY_WEST_LAGS + 1)) * np.sum(centred[lag:] * centred[:-lag]) / x.size
+        se_nw = np.sqrt(long_run / x.size) / abs(y.mean())
         record[f"ratio_{name}"] = round(float(ratio), 3)
         record[f"ratio_{name}_standard_error"] = round(float(se), 3)
+        record[f"ratio_{name}_standard_error_newey_west"] = round(float(se_nw), 3)
     return record
 
 
 needs_factors = pytest.mark.skipif(not FACTORS.exists(), reason=f"French factors not found at {FACTORS}")
-needs_funds = pytest.mark.skipif(not FUNDS_FILE.exists(), reason=f"real fund data not found at {FUNDS_FILE}")
+needs_funds = pytest.mark.skipif(not FUNDS_FILE.exists() or not VIX_FILE.exists(),
+                                 reason=f"real fund data or the VIX not found at {FUNDS_FILE.parent}")
 
 
 @needs_factors
@@ -197,6 +228,9 @@ def test_the_chapter_quotes_the_real_fund_check(key):
     assert computed["sd_error_avellaneda_zhang"] < computed["sd_error_target"]
     # Realised variance, not a fixed forecast of it, is what the relation needs.
     assert computed["sd_error_avellaneda_zhang"] < computed["sd_error_fixed_variance"] / 2
+    # Forecasts known at the quarter's start do worse than charging no variance at all.
+    assert computed["sd_error_lagged_variance"] > computed["sd_error_no_decay"]
+    assert computed["sd_error_vix_forecast"] > computed["sd_error_no_decay"]
 
 
 @needs_funds

@@ -61,6 +61,8 @@ __all__ = [
     "alert_path_spread",
     "monte_carlo_check",
     "gbm_mean_standard_error",
+    "pairing_financing_table",
+    "direxion_pairing",
 ]
 
 #: Value columns of the explorers' tables and the names shown for them.
@@ -754,7 +756,7 @@ register(
 
 
 def _alert_index_fit() -> float:
-    """The index return that makes (1 + F_3)^2 / (1 + R)^9 equal the alert's -3x fund exactly."""
+    """The index return that makes (1 + R^(3))^2 / (1 + R)^9 equal the alert's -3x fund exactly."""
     long_3x, inverse_3x = ALERT_FIGURES["long_3x"], ALERT_FIGURES["inverse_3x"]
     return float(((1.0 + long_3x) ** 2 / (1.0 + inverse_3x)) ** (1.0 / 9.0) - 1.0)
 
@@ -769,7 +771,7 @@ register(
         minutes=15,
         written="The derivation of the formula, and whether the index return you find fits the alert's wording.",
         written_points=2,
-        hint="Set (1 + F_3)^2 / (1 + R)^9 equal to 1 + F_-3 = 0.10 and solve for R.",
+        hint="Set (1 + R^(3))^2 / (1 + R)^9 equal to 1 + R^(-3) = 0.10 and solve for R.",
         mistakes=(
             (lambda: ALERT_FIGURES["index_return"],
              "That is the alert's rounded index return: solve the formula for the R that gives exactly -90%."),
@@ -1011,7 +1013,9 @@ def alert_fat_tail_spread(n_days: int, dof: float = 3.0, n_seeds: int = 200,
     degrees of freedom (demeaned, scaled to unit standard deviation, in the order drawn); ``a``
     makes the index return the alert's figure exactly and ``k`` is solved so that a 3x daily-reset
     fund returns the alert's 3x figure (no costs). A -3x fund that a single rise of a third wipes
-    out counts as -100%. Unlike :func:`alert_path_spread`, large one-sided days are allowed.
+    out counts as -100%. Unlike :func:`alert_path_spread`, large one-sided days are allowed. The
+    last entry, ``wiped``, is the share of paths on which the -3x fund is wiped out (a one-day index
+    rise of a third or more), the tail event that sets the lower quantiles.
     """
     n_days = as_positive_int(n_days, "n_days")
     dof = as_scalar(dof, "dof", minimum=2.0, minimum_inclusive=False)
@@ -1030,7 +1034,9 @@ def alert_fat_tail_spread(n_days: int, dof: float = 3.0, n_seeds: int = 200,
             high *= 2.0
         path = np.expm1(drift + brentq(excess, 0.0, high, xtol=1e-12) * shocks)
         results[seed] = terminal_value(path, -3.0) - 1.0
-    return pd.Series(np.quantile(results, quantiles), index=[f"q{round(100 * q):02d}" for q in quantiles])
+    summary = pd.Series(np.quantile(results, quantiles), index=[f"q{round(100 * q):02d}" for q in quantiles])
+    summary["wiped"] = float(np.mean(results <= -1.0))
+    return summary
 
 
 def monte_carlo_check(simulation) -> pd.DataFrame:
@@ -1090,3 +1096,37 @@ def gbm_mean_standard_error(leverage, mu, sigma, years, n_paths: int):
     variance = np.exp(2.0 * leverage * mu * years) * np.expm1(leverage**2 * sigma**2 * years)
     value = np.sqrt(variance / n_paths)
     return float(value) if value.ndim == 0 else value
+
+
+# -- the pairing with financing, and an issuer's own four-day example (lettools/facts/compounding.json) --
+
+
+def pairing_financing_table() -> pd.DataFrame:
+    """TQQQ/SQQQ calendar years: the actual -3x fund against the pairing without and with financing.
+
+    From ``lettools/facts/compounding.json`` (``pairing_financing``, recomputed by
+    ``tests/test_compounding_real_data.py`` from the shared data files): the paired prediction
+    ``2 ln(1 + R^(3)) - 9 ln(1 + R) - 24 sum R_t^3``, and the same plus ``8 sum ln(1 + r_t)`` and the
+    expense ratio (``2 f - f``). Rows are years; returns simple decimals.
+    """
+    years = facts.value("compounding", "pairing_financing")["years"]
+    table = pd.DataFrame(years).set_index("year")
+    return table.rename(columns={"index": "Nasdaq-100", "tqqq": "TQQQ (3x)", "sqqq_actual": "SQQQ (-3x), actual",
+                                 "sqqq_paired": "SQQQ, paired", "sqqq_paired_financed": "SQQQ, paired with financing",
+                                 "bills_log": "bills, sum ln(1 + r)"}).drop(columns="days")
+
+
+def direxion_pairing() -> pd.Series:
+    """Direxion's FAS/FAZ example (15-21 January 2009) against the pairing, and the third moment it implies.
+
+    The reported index, 3x and -3x returns come from ``lettools/facts/compounding.json``
+    (``direxion_fas_faz_2009``). ``paired`` is ``(1 + R^(3))^2 / (1 + R)^9 - 1``; ``implied_sum_cubes``
+    is the ``sum R_t^3`` that closes the gap through the term ``-24 sum R_t^3`` (costs over four days
+    are negligible).
+    """
+    figures = facts.value("compounding", "direxion_fas_faz_2009")
+    paired = paired_fund_return(figures["index"], figures["bull_3x"], 3, -3)
+    gap = np.log1p(figures["bear_3x"]) - np.log1p(paired)
+    return pd.Series({"index": figures["index"], "FAS (3x)": figures["bull_3x"], "FAZ (-3x), reported":
+                      figures["bear_3x"], "FAZ, paired": paired, "gap in logs": gap,
+                      "implied sum R^3": -gap / 24.0})

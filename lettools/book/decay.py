@@ -1115,7 +1115,10 @@ def real_fund_check() -> pd.DataFrame:
     standard deviations of the misses of the no-decay value, of the target and of a fixed-variance forecast
     (each with the same carry), and the largest gap between the relation and the exact daily model, with its
     quarter; then the mean of that gap (the higher-order decay the relation leaves out), the exact daily
-    model's mean miss, the distributions paid a quarter and the exact model's mean miss with them added back.
+    model's mean miss, the distributions paid a quarter and the exact model's mean miss with them added back;
+    last, the relation fed a forecast of the quarter's variance known at its start instead of the variance
+    it realised (the previous quarter's, or the VIX at the previous quarter's close): the spread of its
+    misses, and the VIX forecast's mean miss.
     """
     from lettools.facts import value
 
@@ -1135,6 +1138,9 @@ def real_fund_check() -> pd.DataFrame:
             "mean miss, exact daily model": 100 * fact["mean_error_exact"],
             "distributions": 100 * fact["distributions_per_quarter"],
             "mean miss, exact, distributions added": 100 * fact["mean_error_exact_distributions_added"],
+            "sd of miss, last quarter's variance": 100 * fact["sd_error_lagged_variance"],
+            "sd of miss, VIX forecast": 100 * fact["sd_error_vix_forecast"],
+            "mean miss, VIX forecast": 100 * fact["mean_error_vix_forecast"],
         }
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("fund")
 

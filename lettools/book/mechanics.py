@@ -898,8 +898,8 @@ register(
 )
 
 def _worst_day_wipeout_share() -> float:
-    """How far the S&P 500's worst day of 1999-2018 went towards the 3x wipeout move, R / (-1/3)."""
-    return float(load_index_returns("sp500").min() / (-1.0 / 3.0))
+    """How far the S&P 500's worst day of 1999-2018 went towards a 2x fund's wipeout move, R / (-1/2)."""
+    return float(load_index_returns("sp500").min() / (-1.0 / 2.0))
 
 
 register(
@@ -910,19 +910,24 @@ register(
         decimals=2,
         points=1,
         minutes=5,
-        hint="Divide the index's fall R by the 3x wipeout move, -1/3: an index move set against an index move.",
+        hint="Divide the index's fall R by the 2x wipeout move, -1/2: an index move set against an index move.",
         mistakes=(
             (
-                lambda: float(-load_index_returns("sp500").min()),
-                "That is the index's fall itself. Divide it by the size of the wipeout move, 1/3.",
+                lambda: float(-3.0 * load_index_returns("sp500").min()),
+                "That is the share of the 3x fund's wipeout move, -1/3. A 2x fund is wiped out by -1/2.",
             ),
             (
-                lambda: float(-9.0 * load_index_returns("sp500").min()),
-                "That divides the fund's loss by the index's wipeout move. Use the index's own fall.",
+                lambda: float(-load_index_returns("sp500").min()),
+                "That is the index's fall itself. Divide it by the size of the 2x wipeout move, 1/2.",
+            ),
+            (
+                lambda: float(-4.0 * load_index_returns("sp500").min()),
+                "That divides the 2x fund's loss by the index's wipeout move. Use the index's own fall.",
             ),
         ),
     )
 )
+
 
 register(
     NumericExercise(
