@@ -18,6 +18,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from lettools._typing import ArrayLike, FloatOrArray
 from lettools._validation import as_array, as_scalar, check_finite
 from lettools.decomposition import implied_volatility
 from lettools.theory import _check_broadcast, fund_return
@@ -25,8 +26,15 @@ from lettools.theory import _check_broadcast, fund_return
 __all__ = ["paired_fund_return", "alert_sensitivity"]
 
 
-def paired_fund_return(index_return, fund_return_observed, leverage, other_leverage, *, cost=0.0,
-                       other_cost=0.0):
+def paired_fund_return(
+    index_return: ArrayLike,
+    fund_return_observed: ArrayLike,
+    leverage: ArrayLike,
+    other_leverage: ArrayLike,
+    *,
+    cost: ArrayLike = 0.0,
+    other_cost: ArrayLike = 0.0,
+) -> FloatOrArray:
     """The return of a second daily-reset fund predicted from a first one on the same index and window.
 
     Under the continuous-time relation ``ln(1 + F) = L ln(1 + R) + (L - L^2)/2 * V - c`` with

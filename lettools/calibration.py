@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from lettools._typing import ArrayLike
 from lettools._validation import as_array, as_positive_int, as_scalar, check_finite
 
 __all__ = ["market_moments", "calibrated_inputs", "daily_reset_log_moments"]
@@ -42,7 +43,7 @@ def _as_dates(dates) -> pd.DatetimeIndex:
     return index
 
 
-def market_moments(total_returns, risk_free, dates) -> dict:
+def market_moments(total_returns: ArrayLike, risk_free: ArrayLike, dates: ArrayLike | None) -> dict:
     """Annual drift, volatility and rate of an index from its daily total returns.
 
     Parameters
@@ -132,7 +133,13 @@ _NODES, _WEIGHTS = np.polynomial.hermite_e.hermegauss(96)
 _WEIGHTS = _WEIGHTS / _WEIGHTS.sum()
 
 
-def daily_reset_log_moments(leverage, mu, sigma, *, periods_per_year: int = 252) -> dict:
+def daily_reset_log_moments(
+    leverage: ArrayLike,
+    mu: ArrayLike,
+    sigma: ArrayLike,
+    *,
+    periods_per_year: int = 252,
+) -> dict:
     """Mean and variance per year of a daily-reset fund's log growth on a GBM index sampled daily.
 
     The index's daily simple return is ``R = exp(x) - 1`` with ``x`` normal, mean

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ._conventions import check_spread_basis, spread_fraction
+from ._typing import ArrayLike, FloatOrArray
 from ._validation import as_array, as_positive_int, as_scalar, check_finite
 from .theory import _closed_form
 
@@ -54,8 +55,8 @@ def _scalar_or_array(values: np.ndarray):
 
 
 def financing_cost(
-    assets, leverage, rate: float, *, spread: float = 0.0, spread_basis: str = "notional"
-):
+    assets: ArrayLike, leverage: ArrayLike, rate: float, *, spread: float = 0.0, spread_basis: str = "notional"
+) -> FloatOrArray:
     """Money a fund pays for its leverage in a year (negative: interest it earns).
 
     A long fund (``L > 1``) pays ``rate`` on the borrowed ``(L - 1) * assets``. A
@@ -100,7 +101,7 @@ def financing_cost(
 
 
 def cost_breakdown(
-    leverage,
+    leverage: ArrayLike,
     *,
     rate: float,
     expense_ratio: float,
@@ -109,7 +110,7 @@ def cost_breakdown(
     trading_cost: float = 0.0,
     volatility: float = 0.0,
     periods_per_year: int = 252,
-):
+) -> pd.Series | pd.DataFrame:
     """Annual drag of a daily-reset fund, by source, as decimals of its assets.
 
     The drag is measured against ``L`` times the index's total return (see the
@@ -172,7 +173,7 @@ def cost_breakdown(
     return pd.DataFrame(table, columns=_COMPONENTS, index=pd.Index(leverage, name="leverage"))
 
 
-def cost_over_horizon(drag, years):
+def cost_over_horizon(drag: ArrayLike, years: ArrayLike) -> float | pd.Series | pd.DataFrame:
     """Share of a holding's final value lost to an annual drag over a holding period.
 
     The drag is treated as a continuously compounded rate: the holding ends at
@@ -314,7 +315,7 @@ def fund_year_pnl(
     )
 
 
-def diy_leverage_cost(leverage, *, borrow_rate: float, other_costs: float = 0.0):
+def diy_leverage_cost(leverage: ArrayLike, *, borrow_rate: float, other_costs: float = 0.0) -> pd.Series | pd.DataFrame:
     """Annual drag of building ``L`` x exposure yourself, as decimals of your own capital.
 
     Holding ``L`` times your capital in the index means borrowing ``L - 1``

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
+    from datetime import date
+
     import pandas as pd
 
 
@@ -78,7 +80,7 @@ def load_vix() -> pd.DataFrame:
     return frame
 
 
-def index_returns(name: str, start=None, end=None) -> pd.Series:
+def index_returns(name: str, start: str | date | None = None, end: str | date | None = None) -> pd.Series:
     """Daily simple returns of an index over a window of dates.
 
     Parameters

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._typing import ArrayLike, FloatOrArray
 from ._validation import as_array, as_positive_int, as_returns, as_scalar, check_finite
 from .theory import _check_broadcast, _closed_form, _result
 
@@ -40,7 +41,7 @@ __all__ = [
 ]
 
 
-def effective_leverage(leverage, index_return):
+def effective_leverage(leverage: ArrayLike, index_return: ArrayLike) -> FloatOrArray:
     """Leverage of a position set to ``L`` times assets and left alone while the index moves by ``index_return``.
 
     ``L (1 + R) / (1 + L R)``: the exposure has moved with the index, the assets with ``L`` times
@@ -74,7 +75,12 @@ def effective_leverage(leverage, index_return):
     return _result(value)
 
 
-def flow_adjusted_trade(assets, leverage, index_return, net_flow):
+def flow_adjusted_trade(
+    assets: ArrayLike,
+    leverage: ArrayLike,
+    index_return: ArrayLike,
+    net_flow: ArrayLike,
+) -> FloatOrArray:
     """The day's rebalancing trade with creations and redemptions: ``A (L^2 - L) R + L F``.
 
     ``F`` is the net cash that authorised participants put into the fund at the close (creations
@@ -104,7 +110,7 @@ def flow_adjusted_trade(assets, leverage, index_return, net_flow):
     )
 
 
-def yardstick_decomposition(index_returns, leverage) -> dict:
+def yardstick_decomposition(index_returns: ArrayLike, leverage: ArrayLike) -> dict:
     """A daily-reset fund over a path against its two yardsticks, with every term named.
 
     Parameters
@@ -170,7 +176,7 @@ def yardstick_decomposition(index_returns, leverage) -> dict:
     }
 
 
-def rebalancing_trade_pnl(index_returns, leverage, *, assets: float = 1.0) -> np.ndarray:
+def rebalancing_trade_pnl(index_returns: ArrayLike, leverage: ArrayLike, *, assets: float = 1.0) -> np.ndarray:
     """Profit of each close's rebalancing trade, marked from that close to the end of the path.
 
     The trade at close ``s`` buys ``A_{s-1} (L^2 - L) R_s`` of exposure, which then earns
@@ -205,7 +211,14 @@ def rebalancing_trade_pnl(index_returns, leverage, *, assets: float = 1.0) -> np
     return trades * (index_level[-1] / index_level - 1.0)
 
 
-def growth_decomposition(leverage, mu, sigma, *, rate=0.0, expense_ratio=0.0) -> dict:
+def growth_decomposition(
+    leverage: ArrayLike,
+    mu: ArrayLike,
+    sigma: ArrayLike,
+    *,
+    rate: ArrayLike = 0.0,
+    expense_ratio: ArrayLike = 0.0,
+) -> dict:
     """The fund's long-run log growth rate ``g(L)`` split into named parts (annual decimals).
 
     Under geometric Brownian motion with arithmetic drift ``mu`` and volatility ``sigma``:
@@ -238,7 +251,7 @@ def growth_decomposition(leverage, mu, sigma, *, rate=0.0, expense_ratio=0.0) ->
     }
 
 
-def excess_drift_to_outgrow(leverage, reference, sigma):
+def excess_drift_to_outgrow(leverage: ArrayLike, reference: ArrayLike, sigma: ArrayLike) -> FloatOrArray:
     """The excess drift ``mu - r`` above which a fund at ``leverage`` grows faster than one at ``reference``.
 
     From :func:`growth_decomposition`, ``g(L) - g(M) = (L - M) [(mu - r) - (L + M) sigma^2 / 2]``
@@ -269,7 +282,7 @@ def excess_drift_to_outgrow(leverage, reference, sigma):
     )
 
 
-def monthly_fund_moments(leverage, monthly_mean, monthly_sd, n_days: int = 21) -> dict:
+def monthly_fund_moments(leverage: ArrayLike, monthly_mean: ArrayLike, monthly_sd: ArrayLike, n_days: int = 21) -> dict:
     """Exact mean and standard deviation of a daily-reset fund's month, for independent days.
 
     The index's ``n_days`` daily returns are independent and identically distributed, with the
@@ -310,7 +323,13 @@ def monthly_fund_moments(leverage, monthly_mean, monthly_sd, n_days: int = 21) -
     return result
 
 
-def implied_volatility(index_return, fund_return, leverage, *, years=1.0):
+def implied_volatility(
+    index_return: ArrayLike,
+    fund_return: ArrayLike,
+    leverage: ArrayLike,
+    *,
+    years: ArrayLike = 1.0,
+) -> FloatOrArray:
     """The realised volatility that the Avellaneda-Zhang relation needs to turn an index return into a fund return.
 
     Solving ``1 + F = (1 + R)^L exp((L - L^2)/2 sigma^2 T)`` for ``sigma`` (no financing, no fees):

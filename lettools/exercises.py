@@ -27,7 +27,7 @@ import numbers
 import textwrap
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
@@ -500,7 +500,7 @@ def export() -> dict[str, dict]:
     """
     exported = {}
     for exercise_id, exercise in sorted(registered().items()):
-        entry = {
+        entry: dict[str, Any] = {
             "kind": "function" if isinstance(exercise, FunctionExercise) else "number",
             "precision": exercise.precision,
             "hint": exercise.hint,

@@ -20,6 +20,7 @@ import numpy as np
 
 from ._conventions import check_spread_basis, spread_fraction
 from ._numba import PARALLEL_MIN_SIZE
+from ._typing import ArrayLike, FloatOrArray
 from ._validation import as_positive_int, as_rate_per_day, as_returns, as_scalar
 
 __all__ = ["simulate_fund", "terminal_value", "static_leverage_path"]
@@ -86,11 +87,11 @@ def _run(name: str, matrix: np.ndarray, *args) -> None:
 
 
 def simulate_fund(
-    index_returns,
+    index_returns: ArrayLike,
     leverage: float,
     *,
     expense_ratio: float = 0.0,
-    rate=0.0,
+    rate: ArrayLike = 0.0,
     spread: float = 0.0,
     spread_basis: str = "notional",
     trading_cost: float = 0.0,
@@ -157,18 +158,18 @@ def simulate_fund(
 
 
 def terminal_value(
-    index_returns,
+    index_returns: ArrayLike,
     leverage: float,
     *,
     expense_ratio: float = 0.0,
-    rate=0.0,
+    rate: ArrayLike = 0.0,
     spread: float = 0.0,
     spread_basis: str = "notional",
     trading_cost: float = 0.0,
     start: float = 1.0,
     periods_per_year: int = 252,
     out: np.ndarray | None = None,
-):
+) -> FloatOrArray:
     """Final NAV of each path of :func:`simulate_fund`, without storing the paths.
 
     Takes the same arguments as :func:`simulate_fund`. Returns a float for 1-D
@@ -188,7 +189,7 @@ def terminal_value(
     return float(result[0]) if one_path else result
 
 
-def static_leverage_path(index_returns, leverage: float, *, start: float = 1.0) -> np.ndarray:
+def static_leverage_path(index_returns: ArrayLike, leverage: float, *, start: float = 1.0) -> np.ndarray:
     """Value of ``leverage`` times the index bought once and held ("borrow once and hold").
 
     The value after day ``t`` is ``start * (1 + L (S_t / S_0 - 1))`` with ``S`` the

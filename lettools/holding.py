@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ._conventions import check_spread_basis, spread_fraction
+from ._typing import ArrayLike, FloatOrArray
 from ._validation import as_array, as_positive_int, as_scalar, check_finite
 
 if TYPE_CHECKING:
@@ -71,7 +72,7 @@ def _normal_cdf(x):
 def _inputs(
     leverage, sigma, n_days, mu, rate, expense_ratio, spread, periods_per_year,
     spread_basis="notional", trading_cost=0.0,
-):
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, float, float, float, np.ndarray]:
     """Validated, broadcast inputs; ``n_days`` becomes years and ``spread`` the annual
     friction charge: ``spread_fraction(L, spread_basis) * spread`` plus the expected
     yearly cost of the daily rebalance, ``trading_cost |L^2 - L| sigma sqrt(2 ppy / pi)``
@@ -221,9 +222,9 @@ def _result(values):
 
 
 def prob_lag_static(
-    leverage,
-    sigma,
-    n_days,
+    leverage: ArrayLike,
+    sigma: ArrayLike,
+    n_days: ArrayLike,
     *,
     mu: float = 0.0,
     rate: float = 0.0,
@@ -232,7 +233,7 @@ def prob_lag_static(
     spread_basis: str = "notional",
     trading_cost: float = 0.0,
     periods_per_year: int = 252,
-):
+) -> FloatOrArray:
     """Chance that the fund ends behind ``L`` times the index's return over the period.
 
     The comparison is with the static position ``1 + L (S_t / S_0 - 1)`` per unit
@@ -278,9 +279,9 @@ def prob_lag_static(
 
 
 def prob_fund_loss(
-    leverage,
-    sigma,
-    n_days,
+    leverage: ArrayLike,
+    sigma: ArrayLike,
+    n_days: ArrayLike,
     *,
     threshold: float = 0.0,
     mu: float = 0.0,
@@ -290,7 +291,7 @@ def prob_fund_loss(
     spread_basis: str = "notional",
     trading_cost: float = 0.0,
     periods_per_year: int = 252,
-):
+) -> FloatOrArray:
     """Chance that the fund has lost more than ``threshold`` after ``n_days``.
 
     Parameters
@@ -318,9 +319,9 @@ def prob_fund_loss(
 
 
 def fund_value_at_risk(
-    leverage,
-    sigma,
-    n_days,
+    leverage: ArrayLike,
+    sigma: ArrayLike,
+    n_days: ArrayLike,
     *,
     confidence: float = 0.95,
     mu: float = 0.0,
@@ -330,7 +331,7 @@ def fund_value_at_risk(
     spread_basis: str = "notional",
     trading_cost: float = 0.0,
     periods_per_year: int = 252,
-):
+) -> FloatOrArray:
     """Value at risk of a holding in the fund: the loss exceeded with probability ``1 - confidence``.
 
     Parameters
@@ -365,8 +366,8 @@ def fund_value_at_risk(
 
 
 def admissible_horizon(
-    leverage,
-    sigma,
+    leverage: ArrayLike,
+    sigma: ArrayLike,
     *,
     max_probability: float,
     risk: str = "lag",
@@ -379,7 +380,7 @@ def admissible_horizon(
     trading_cost: float = 0.0,
     max_days: int = 2520,
     periods_per_year: int = 252,
-):
+) -> int | np.ndarray:
     """Longest holding period, in trading days, for which a risk stays within a limit.
 
     The horizon is the largest ``h`` in ``0 .. max_days`` such that the risk is at

@@ -12,6 +12,7 @@ import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -59,7 +60,7 @@ class OutcomeSimulation:
 
     def __post_init__(self) -> None:
         """Check the inputs as :func:`simulate_outcomes` does, and the results' shapes and values."""
-        checked = {
+        checked: dict[str, Any] = {
             "leverage": as_scalar(self.leverage, "leverage"),
             "mu": as_scalar(self.mu, "mu"),
             "sigma": as_scalar(self.sigma, "sigma", minimum=0.0),

@@ -32,6 +32,7 @@ import numpy as np
 
 from ._conventions import check_spread_basis, spread_fraction
 from ._numba import lazy_njit
+from ._typing import ArrayLike, FloatOrArray
 from ._validation import as_array, as_positive_int, as_returns, as_scalar, check_finite
 
 if TYPE_CHECKING:
@@ -54,7 +55,7 @@ def _scalar_or_array(values):
     return float(values) if np.ndim(values) == 0 else np.asarray(values)
 
 
-def _funds(assets, leverages, name: str = "assets"):
+def _funds(assets, leverages, name: str = "assets") -> tuple[np.ndarray, np.ndarray]:
     """Validated 1-D arrays of fund assets and leverages of equal length (``name``: the assets' parameter)."""
     assets = np.atleast_1d(as_array(assets, name, ndim=(0, 1), minimum=0.0))
     leverages = np.atleast_1d(as_array(leverages, "leverages", ndim=(0, 1)))
@@ -73,7 +74,7 @@ def _depth(depth) -> float:
     return as_scalar(depth, "depth", minimum=0.0, minimum_inclusive=False)
 
 
-def aggregate_rebalance_flow(assets, leverages, index_return):
+def aggregate_rebalance_flow(assets: ArrayLike, leverages: ArrayLike, index_return: ArrayLike) -> FloatOrArray:
     """Net money all the funds on one index trade at the close after a move.
 
     ``sum_i A_i (L_i^2 - L_i) R``: positive means buying.
@@ -97,7 +98,7 @@ def aggregate_rebalance_flow(assets, leverages, index_return):
     return _scalar_or_array(float(np.sum(assets * (leverages**2 - leverages))) * index_return)
 
 
-def rebalance_sign_table(leverages=(2.0, 3.0, -1.0, -2.0, -3.0), *, move: float = 0.01) -> pd.DataFrame:
+def rebalance_sign_table(leverages: ArrayLike = (2.0, 3.0, -1.0, -2.0, -3.0), *, move: float = 0.01) -> pd.DataFrame:
     """Which way each kind of fund trades on an up day and a down day.
 
     Parameters
@@ -133,7 +134,7 @@ def rebalance_sign_table(leverages=(2.0, 3.0, -1.0, -2.0, -3.0), *, move: float 
     )
 
 
-def feedback_gain(assets, leverages, depth) -> float:
+def feedback_gain(assets: ArrayLike, leverages: ArrayLike, depth: ArrayLike) -> float:
     """Feedback gain ``sum_i A_i (L_i^2 - L_i) / depth`` of the rebalancing loop.
 
     Parameters
@@ -153,7 +154,7 @@ def feedback_gain(assets, leverages, depth) -> float:
     return float(np.sum(assets * (leverages**2 - leverages))) / _depth(depth)
 
 
-def amplification(gain):
+def amplification(gain: ArrayLike) -> FloatOrArray:
     """Total move per unit of exogenous move, ``1 / (1 - gain)``.
 
     Parameters
@@ -173,7 +174,7 @@ def amplification(gain):
     return _scalar_or_array(result)
 
 
-def instability_assets(leverages, depth, *, weights=None):
+def instability_assets(leverages: ArrayLike, depth: ArrayLike, *, weights: ArrayLike | None = None) -> float:
     """Total fund assets at which the feedback gain reaches 1 and the loop runs away.
 
     Parameters
@@ -376,10 +377,10 @@ def _reflexive_market_reference(exogenous, assets0, leverages, inverse_depth, da
 
 
 def simulate_reflexive_market(
-    index_returns,
+    index_returns: ArrayLike,
     *,
-    fund_assets,
-    leverages,
+    fund_assets: ArrayLike,
+    leverages: ArrayLike,
     depth: float,
     rate: float = 0.0,
     expense_ratio: float = 0.0,
@@ -495,7 +496,7 @@ def simulate_reflexive_market(
     return frame
 
 
-def flow_share_of_volume(flow, closing_volume):
+def flow_share_of_volume(flow: ArrayLike, closing_volume: ArrayLike) -> FloatOrArray:
     """Rebalancing flow as a share of the closing auction's volume.
 
     Parameters

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ._numba import lazy_njit
+from ._typing import ArrayLike
 from ._validation import as_array, as_positive_int, as_scalar
 
 if TYPE_CHECKING:
@@ -179,7 +180,7 @@ def simulate_shortfall_curves(
 
 
 def simulate_shortfall_curves_grid(
-    leverages,
+    leverages: ArrayLike,
     sigma: float,
     max_days: int,
     *,

@@ -10,9 +10,15 @@ rate, ``f`` the expense ratio.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
+from ._typing import ArrayLike, FloatOrArray
 from ._validation import as_array, as_returns, as_scalar
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "fund_return",
@@ -60,7 +66,15 @@ def _closed_form(formula, **inputs):
     return _result(value)
 
 
-def fund_return(index_return, volatility, leverage, *, years=1.0, rate=0.0, expense_ratio=0.0):
+def fund_return(
+    index_return: ArrayLike,
+    volatility: ArrayLike,
+    leverage: ArrayLike,
+    *,
+    years: ArrayLike = 1.0,
+    rate: ArrayLike = 0.0,
+    expense_ratio: ArrayLike = 0.0,
+) -> FloatOrArray:
     """Return of a daily-reset fund over a period, given the index's return and volatility.
 
     The continuous-time relation of Avellaneda and Zhang (2010):
@@ -110,14 +124,14 @@ def fund_return(index_return, volatility, leverage, *, years=1.0, rate=0.0, expe
 
 
 def estimated_returns_table(
-    leverage,
-    index_returns=(-0.6, -0.5, -0.4, -0.3, -0.2, -0.1, 0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6),
-    volatilities=(0.10, 0.25, 0.50, 0.75, 1.00),
+    leverage: ArrayLike,
+    index_returns: ArrayLike = (-0.6, -0.5, -0.4, -0.3, -0.2, -0.1, 0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6),
+    volatilities: ArrayLike = (0.10, 0.25, 0.50, 0.75, 1.00),
     *,
-    years=1.0,
-    rate=0.0,
-    expense_ratio=0.0,
-):
+    years: ArrayLike = 1.0,
+    rate: ArrayLike = 0.0,
+    expense_ratio: ArrayLike = 0.0,
+) -> pd.DataFrame:
     """An issuer-style table of estimated fund returns, from :func:`fund_return`.
 
     Parameters
@@ -151,7 +165,14 @@ def estimated_returns_table(
     )
 
 
-def log_growth_rate(leverage, mu, sigma, *, rate=0.0, expense_ratio=0.0):
+def log_growth_rate(
+    leverage: ArrayLike,
+    mu: ArrayLike,
+    sigma: ArrayLike,
+    *,
+    rate: ArrayLike = 0.0,
+    expense_ratio: ArrayLike = 0.0,
+) -> FloatOrArray:
     """Annual log growth rate of a daily-reset fund on a geometric Brownian motion index.
 
     ``g = L mu + (1 - L) r - f - L^2 sigma^2 / 2``: the fund's median value after
@@ -171,7 +192,7 @@ def log_growth_rate(leverage, mu, sigma, *, rate=0.0, expense_ratio=0.0):
     )
 
 
-def decay_rate(leverage, sigma):
+def decay_rate(leverage: ArrayLike, sigma: ArrayLike) -> FloatOrArray:
     """Volatility decay per year, ``(L^2 - L) sigma^2 / 2``.
 
     The gap between ``L`` times the index's log growth rate and the fund's, in
@@ -184,7 +205,7 @@ def decay_rate(leverage, sigma):
     )
 
 
-def kelly_leverage(mu, sigma, *, rate=0.0):
+def kelly_leverage(mu: ArrayLike, sigma: ArrayLike, *, rate: ArrayLike = 0.0) -> FloatOrArray:
     """Leverage that maximises the fund's log growth rate, ``(mu - r) / sigma^2`` (Kelly)."""
     mu = as_array(mu, "mu")
     sigma = as_array(sigma, "sigma", minimum=0.0, minimum_inclusive=False)
@@ -192,7 +213,7 @@ def kelly_leverage(mu, sigma, *, rate=0.0):
     return _closed_form(lambda mu, sigma, rate: (mu - rate) / sigma**2, mu=mu, sigma=sigma, rate=rate)
 
 
-def cash_breakeven_leverage(mu, sigma, *, rate=0.0):
+def cash_breakeven_leverage(mu: ArrayLike, sigma: ArrayLike, *, rate: ArrayLike = 0.0) -> FloatOrArray:
     """Leverage beyond which the fund grows more slowly than cash, ``2 (mu - r) / sigma^2``.
 
     Costs aside, ``g(L) - r = L (mu - r) - L^2 sigma^2 / 2``, which is negative
@@ -201,7 +222,7 @@ def cash_breakeven_leverage(mu, sigma, *, rate=0.0):
     return _result(2.0 * np.asarray(kelly_leverage(mu, sigma, rate=rate)))
 
 
-def wipeout_move(leverage):
+def wipeout_move(leverage: ArrayLike) -> FloatOrArray:
     """The single-day index return that takes a fund's NAV to zero, ``-1 / L``.
 
     -0.5 for 2x, about -0.333 for 3x, +1.0 for -1x. Raises ValueError for ``L = 0``
@@ -213,7 +234,7 @@ def wipeout_move(leverage):
     return _closed_form(lambda leverage: -1.0 / leverage, leverage=leverage)
 
 
-def rebalance_flow(assets, leverage, index_return):
+def rebalance_flow(assets: ArrayLike, leverage: ArrayLike, index_return: ArrayLike) -> FloatOrArray:
     """Exposure a daily-reset fund must buy (positive) or sell after a day: ``A (L^2 - L) R``.
 
     ``assets`` is the fund's assets at the previous close (any currency unit); the
@@ -229,7 +250,7 @@ def rebalance_flow(assets, leverage, index_return):
     )
 
 
-def expected_growth_factor(leverage, daily_mean, n_days):
+def expected_growth_factor(leverage: ArrayLike, daily_mean: ArrayLike, n_days: ArrayLike) -> FloatOrArray:
     """Expected value of the fund per unit invested after ``n_days``, ``(1 + L m)^T``.
 
     Exact for independent daily index returns with mean ``daily_mean`` and no
@@ -252,7 +273,7 @@ def expected_growth_factor(leverage, daily_mean, n_days):
     )
 
 
-def realized_variance(index_returns):
+def realized_variance(index_returns: ArrayLike) -> FloatOrArray:
     """Sum of squared daily simple returns, per path (the last axis is days).
 
     Dividing by the number of years gives the annualised realised variance whose
@@ -263,7 +284,7 @@ def realized_variance(index_returns):
     return _result(np.sum(returns**2, axis=-1))
 
 
-def buy_and_hold_gap(first_return, second_return, leverage):
+def buy_and_hold_gap(first_return: ArrayLike, second_return: ArrayLike, leverage: ArrayLike) -> FloatOrArray:
     """Two-day gap between static ``L`` x exposure and a daily-reset fund: ``(L - L^2) R1 R2``.
 
     Static leverage ends at ``1 + L ((1 + R1)(1 + R2) - 1)``, the daily-reset fund at
@@ -278,7 +299,7 @@ def buy_and_hold_gap(first_return, second_return, leverage):
     )
 
 
-def breakeven_return(cumulative_return):
+def breakeven_return(cumulative_return: ArrayLike) -> FloatOrArray:
     """Return needed to get back to the starting value after ``cumulative_return``.
 
     ``1 / (1 + c) - 1``: after a 50% loss a 100% gain is needed. For example a
