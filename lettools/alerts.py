@@ -69,6 +69,11 @@ def paired_fund_return(
     TypeError
         If an input is not numeric.
 
+    References
+    ----------
+    .. [1] M. Avellaneda and S. Zhang, "Path-dependence of leveraged ETF returns", SIAM Journal on Financial
+           Mathematics 1 (2010), 586-603 (``avellaneda2010path`` in references.bib).
+
     Examples
     --------
     >>> round(paired_fund_return(0.08, -0.53, 3, -3), 4)
@@ -132,6 +137,17 @@ def alert_sensitivity(index_return: float, fund_return_observed: float, *, years
         name the parameters).
     TypeError
         If an input is not numeric.
+
+    References
+    ----------
+    .. [1] M. Avellaneda and S. Zhang, "Path-dependence of leveraged ETF returns", SIAM Journal on Financial
+           Mathematics 1 (2010), 586-603 (``avellaneda2010path`` in references.bib).
+
+    Examples
+    --------
+    >>> t = alert_sensitivity(0.08, -0.53, years=1.0)
+    >>> t.shape, list(t.columns)
+    ((6, 3), ['implied', 'fund', 'other_fund'])
     """
     index_return = as_scalar(index_return, "index_return", minimum=-1.0, minimum_inclusive=False)
     observed = as_scalar(fund_return_observed, "fund_return_observed", minimum=-1.0, minimum_inclusive=False)

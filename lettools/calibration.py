@@ -72,6 +72,16 @@ def market_moments(total_returns: ArrayLike, risk_free: ArrayLike, dates: ArrayL
         months are given.
     TypeError
         If ``dates`` are not dates (numbers, booleans, a scalar or a 2-D array).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> dates = pd.bdate_range("2020-01-01", periods=504)
+    >>> rng = np.random.default_rng(0)
+    >>> m = market_moments(rng.normal(0.0004, 0.01, 504), np.full(504, 0.0001), dates)
+    >>> round(m["mu"], 4), round(m["sigma"], 4), round(m["rate"], 4)
+    (0.0302, 0.1612, 0.0252)
     """
     returns = as_array(total_returns, "total_returns", ndim=(1,), minimum=-1.0, minimum_inclusive=False)
     rates = as_array(risk_free, "risk_free", ndim=(1,))
@@ -114,10 +124,27 @@ def calibrated_inputs(period: str = "1927-2024") -> dict:
     data library's daily market factor plus the risk-free rate; the test suite recomputes it when the
     data file is present). Periods: ``"1927-2024"``, ``"1999-2018"``, ``"2008"`` and ``"1932"``.
 
+    Parameters
+    ----------
+    period : {"1927-2024", "1999-2018", "2008", "1932"}
+        The stored period.
+
+    Returns
+    -------
+    dict
+        ``mu`` (arithmetic annual drift), ``sigma`` (annual volatility) and ``rate`` (annual
+        risk-free rate), decimals, with the period's source and dates.
+
     Raises
     ------
     ValueError
         If the period is not stored.
+
+    Examples
+    --------
+    >>> inputs = calibrated_inputs("1927-2024")
+    >>> {"mu", "sigma", "rate"} <= set(inputs)
+    True
     """
     from lettools.facts import load
 
@@ -150,6 +177,17 @@ def daily_reset_log_moments(
     of ``T x periods_per_year`` such terms, so (central limit) its median is close to
     ``exp(mean T)`` and the chance of a loss to ``Phi(-mean T / sqrt(variance T))``.
 
+    Parameters
+    ----------
+    leverage : array_like
+        The daily multiple ``L``.
+    mu : array_like
+        The index's arithmetic annual drift (decimal).
+    sigma : array_like
+        The index's annual volatility, >= 0.
+    periods_per_year : int
+        Trading days per year.
+
     Returns
     -------
     dict
@@ -161,6 +199,17 @@ def daily_reset_log_moments(
     ValueError
         If a day's loss of 100% or more has non-negligible probability (``1 + L R <= 0`` at the
         quadrature's nodes, which span about +-13 daily standard deviations).
+
+    References
+    ----------
+    .. [1] M. Avellaneda and S. Zhang, "Path-dependence of leveraged ETF returns", SIAM Journal on Financial
+           Mathematics 1 (2010), 586-603 (``avellaneda2010path`` in references.bib).
+
+    Examples
+    --------
+    >>> m = daily_reset_log_moments(3, 0.08, 0.2)
+    >>> {k: round(v, 4) for k, v in m.items()}
+    {'mean': 0.0599, 'variance': 0.3603, 'mean_continuous': 0.06, 'variance_continuous': 0.36}
     """
     leverage = as_scalar(leverage, "leverage")
     mu = as_scalar(mu, "mu", minimum=-10.0, maximum=10.0)

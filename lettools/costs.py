@@ -87,6 +87,11 @@ def financing_cost(
     float or numpy.ndarray
         Financing cost per year, money. Example 4.1: ``financing_cost(100e6, 3, 0.07)``
         is 14 million, a 14% drag on assets.
+
+    Examples
+    --------
+    >>> round(financing_cost(100.0, 3, 0.05, spread=0.005), 4)
+    11.5
     """
     assets = as_array(assets, "assets", minimum=0.0)
     leverage = as_array(leverage, "leverage")
@@ -148,6 +153,11 @@ def cost_breakdown(
         ``expense_ratio``, ``trading``, ``total`` (annual decimals of assets);
         for an array, a DataFrame with those columns and one row per leverage
         (index named ``leverage``).
+
+    Examples
+    --------
+    >>> cost_breakdown(3, rate=0.05, expense_ratio=0.0095).round(4).to_dict()
+    {'financing': 0.1, 'expense_ratio': 0.0095, 'trading': 0.0, 'total': 0.1095}
     """
     import pandas as pd  # lazily: keeps `import lettools` fast
     leverage = as_array(leverage, "leverage", ndim=(0, 1))
@@ -197,6 +207,11 @@ def cost_over_horizon(drag: ArrayLike, years: ArrayLike) -> float | pd.Series | 
         A float for a scalar drag and scalar ``years``; otherwise indexed by
         ``years`` (named ``years``), one column per leverage when ``drag`` is a
         DataFrame from :func:`cost_breakdown`.
+
+    Examples
+    --------
+    >>> round(cost_over_horizon(0.05, 10), 4)
+    0.3935
     """
     import pandas as pd  # lazily: keeps `import lettools` fast
     years_array = as_array(years, "years", ndim=(0, 1), minimum=0.0)
@@ -269,6 +284,14 @@ def fund_year_pnl(
         ``management_fee``, ``total_costs``, ``index_gain``, ``net_gain`` (money),
         ``return_on_assets`` (decimal), ``new_assets``, ``exposure_after_move``,
         ``new_exposure``, ``rebalance_trade`` (money).
+
+    Examples
+    --------
+    >>> pnl = fund_year_pnl(
+    ...     100.0, 3, 0.10, borrow_rate=0.05, transaction_cost_rate=0.001, management_fee=0.0095
+    ... )
+    >>> pnl[["interest", "total_costs", "net_gain", "rebalance_trade"]].round(4).tolist()
+    [10.0, 11.25, 18.75, 26.25]
     """
     import pandas as pd  # lazily: keeps `import lettools` fast
     assets = as_scalar(assets, "assets", minimum=0.0, minimum_inclusive=False)
@@ -343,6 +366,11 @@ def diy_leverage_cost(leverage: ArrayLike, *, borrow_rate: float, other_costs: f
     pandas.Series or pandas.DataFrame
         ``financing``, ``other``, ``total``: a Series for a scalar leverage, a
         DataFrame indexed by ``leverage`` otherwise.
+
+    Examples
+    --------
+    >>> diy_leverage_cost(2, borrow_rate=0.06).round(4).to_dict()
+    {'financing': 0.06, 'other': 0.0, 'total': 0.06}
     """
     import pandas as pd  # lazily: keeps `import lettools` fast
     leverage = as_array(leverage, "leverage", ndim=(0, 1), minimum=1.0)

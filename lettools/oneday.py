@@ -78,6 +78,12 @@ def worst_days_table(
         zero; and for each ``L`` a column ``"<L>x fund"`` with the fund's one-day return,
         ``max(L R, -1)`` (shareholders cannot lose more than they put in). The index's move as a share
         of the fund's wipeout move, ``R / (-1 / L)``, is the fund's loss ``-L R``.
+
+    Examples
+    --------
+    >>> t = worst_days_table([0.01, -0.05, 0.02, -0.10], n=2)
+    >>> t["index_return"].tolist()
+    [-0.1, -0.05]
     """
     import pandas as pd  # lazily: keeps `import lettools` fast
 

@@ -81,6 +81,14 @@ def gbm_returns(
     -------
     numpy.ndarray
         Shape ``(n_paths, n_days)``.
+
+    Examples
+    --------
+    >>> r = gbm_returns(2, 3, 0.08, 0.2, seed=42)
+    >>> r.shape
+    (2, 3)
+    >>> r.round(4).tolist()
+    [[0.0055, 0.0079, 0.0006], [-0.0133, 0.0189, 0.0039]]
     """
     n_paths = as_positive_int(n_paths, "n_paths")
     n_days = as_positive_int(n_days, "n_days")
@@ -142,6 +150,14 @@ def scenario_returns(kind: str, *, n_days: int = 30, seed: int, periods_per_year
     numpy.ndarray
         ``n_days`` daily simple returns (the first path of :func:`gbm_returns`
         with the scenario's drift and volatility).
+
+    Examples
+    --------
+    >>> r = scenario_returns("flat", n_days=10, seed=0)
+    >>> r.shape
+    (10,)
+    >>> r[:3].round(4).tolist()
+    [0.0091, -0.0056, 0.0046]
     """
     if not isinstance(kind, str):
         raise TypeError(f"kind must be a string naming a scenario, got {kind!r}")
