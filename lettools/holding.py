@@ -36,7 +36,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ._conventions import check_spread_basis, spread_fraction
-from ._typing import ArrayLike, FloatOrArray
+from ._seeds import generator as seeded_generator
+from ._typing import ArrayLike, FloatOrArray, SeedLike
 from ._validation import as_array, as_positive_int, as_scalar, check_finite
 
 if TYPE_CHECKING:
@@ -500,7 +501,7 @@ def simulate_holding_risk(
     *,
     threshold: float = 0.0,
     n_paths: int = 10_000,
-    seed: int = 0,
+    seed: SeedLike = 0,
     mu: float = 0.0,
     rate: float = 0.0,
     expense_ratio: float = 0.0,
@@ -528,8 +529,10 @@ def simulate_holding_risk(
     n_paths : int, default 10000
         Simulated paths; the standard error of each probability is at most
         ``0.5 / sqrt(n_paths)``. ``n_paths * max_days`` is at most 1e9.
-    seed : int, default 0
-        Seed of the random generator: the same seed gives the same table.
+    seed : int, numpy.random.SeedSequence or numpy.random.Generator, default 0
+        Seed of the random generator, ``numpy.random.default_rng(seed)``: the same seed gives
+        the same table (a SeedSequence that of the int it was made from). A Generator is drawn
+        from directly, so it is consumed (:mod:`lettools._seeds`).
     mu, rate, expense_ratio, spread, spread_basis, trading_cost, periods_per_year
         As in :func:`prob_lag_static`.
 
@@ -563,8 +566,7 @@ def simulate_holding_risk(
     n_paths = as_positive_int(n_paths, "n_paths")
     if n_paths * max_days > _MAX_SIMULATED_DAYS:
         raise ValueError(f"n_paths x max_days = {n_paths * max_days:,}; at most {_MAX_SIMULATED_DAYS:,}")
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise TypeError(f"seed must be a non-negative whole number, got {seed!r}")
+    rng = seeded_generator(seed, negative=TypeError)
     mu = as_scalar(mu, "mu", minimum=-10.0, maximum=10.0)
     rate = as_scalar(rate, "rate")
     expense_ratio = as_scalar(expense_ratio, "expense_ratio", minimum=0.0)
@@ -579,7 +581,7 @@ def simulate_holding_risk(
     trading_drag = trading_cost * abs(leverage * (leverage - 1.0))
     drift = (mu - 0.5 * sigma**2) / periods_per_year
     volatility = sigma / np.sqrt(periods_per_year)
-    generator = np.random.default_rng(seed)
+    generator = rng
     lagging = np.zeros(max_days)
     losing = np.zeros(max_days)
     block = max(1, 2_000_000 // max_days)  # paths per block: bounded memory for long horizons
@@ -690,7 +692,7 @@ def simulate_shortfall(
     *,
     shortfall: float,
     n_paths: int = 10_000,
-    seed: int = 0,
+    seed: SeedLike = 0,
     mu: float = 0.0,
     periods_per_year: int = 252,
 ):
@@ -708,8 +710,8 @@ def simulate_shortfall(
         Longest holding period, trading days; every horizon from 1 is reported.
     n_paths : int, default 10000
         Simulated paths.
-    seed : int, default 0
-        Seed of the random generator.
+    seed : int, numpy.random.SeedSequence or numpy.random.Generator, default 0
+        Seed of the random generator, as in :func:`simulate_holding_risk`.
 
     Returns
     -------
@@ -721,12 +723,11 @@ def simulate_shortfall(
     max_days = as_positive_int(max_days, "max_days")
     shortfall = as_scalar(shortfall, "shortfall", minimum=0.0)
     n_paths = as_positive_int(n_paths, "n_paths")
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise TypeError(f"seed must be a non-negative whole number, got {seed!r}")
+    rng = seeded_generator(seed, negative=TypeError)
     mu = as_scalar(mu, "mu")
     periods_per_year = as_positive_int(periods_per_year, "periods_per_year")
 
-    generator = np.random.default_rng(seed)
+    generator = rng
     drift = (mu - 0.5 * sigma**2) / periods_per_year
     volatility = sigma / np.sqrt(periods_per_year)
     behind = np.zeros(max_days)

@@ -17,8 +17,10 @@ from typing import Any
 import numpy as np
 
 from ._conventions import check_spread_basis, spread_fraction
+from ._seeds import stream_seed
+from ._typing import SeedLike
 from ._validation import as_array, as_positive_int, as_scalar, check_finite
-from .paths import BLOCK_PATHS, as_seed, gbm_parameters, path_blocks
+from .paths import BLOCK_PATHS, gbm_parameters, path_blocks
 
 __all__ = ["OutcomeSimulation", "simulate_outcomes"]
 
@@ -36,8 +38,8 @@ class OutcomeSimulation:
     Parameters
     ----------
     leverage, mu, sigma, n_days, rate, expense_ratio, periods_per_year, seed, spread, spread_basis, trading_cost
-        The inputs of :func:`simulate_outcomes` (annual decimals; ``seed`` as it was passed
-        there, an int).
+        The inputs of :func:`simulate_outcomes` (annual decimals; ``seed`` the int passed
+        there, or the SeedSequence that a SeedSequence or Generator seed resolved to).
     fund : numpy.ndarray
         Final NAV of the daily-reset fund on each path, per unit invested, >= 0 (1-D).
     static : numpy.ndarray
@@ -70,7 +72,7 @@ class OutcomeSimulation:
     rate: float
     expense_ratio: float
     periods_per_year: int
-    seed: int
+    seed: int | np.random.SeedSequence
     fund: np.ndarray = field(repr=False)
     static: np.ndarray = field(repr=False)
     spread: float = 0.0
@@ -87,7 +89,7 @@ class OutcomeSimulation:
             "rate": as_scalar(self.rate, "rate"),
             "expense_ratio": as_scalar(self.expense_ratio, "expense_ratio", minimum=0.0),
             "periods_per_year": as_positive_int(self.periods_per_year, "periods_per_year"),
-            "seed": as_seed(self.seed),
+            "seed": stream_seed(self.seed),
             "spread": as_scalar(self.spread, "spread", minimum=0.0),
             "spread_basis": check_spread_basis(self.spread_basis),
             "trading_cost": as_scalar(self.trading_cost, "trading_cost", minimum=0.0),
@@ -160,7 +162,7 @@ def simulate_outcomes(
     n_days: int,
     *,
     n_paths: int = 100_000,
-    seed: int,
+    seed: SeedLike,
     rate: float = 0.0,
     expense_ratio: float = 0.0,
     spread: float = 0.0,
@@ -186,9 +188,12 @@ def simulate_outcomes(
         Holding period in trading days, at most 100,000.
     n_paths : int
         Number of simulated paths, at most 10,000,000; ``n_paths * n_days`` at most 1e10.
-    seed : int
+    seed : int, numpy.random.SeedSequence or numpy.random.Generator
         Required; the same seed gives identical results on every run, whatever the
-        number of threads.
+        number of threads, and the paths of :func:`lettools.gbm_returns` with that seed. A
+        SeedSequence gives the results of the int it was made from; a Generator is consumed
+        (128 bits drawn from it seed the streams, and the result's ``seed`` records the
+        SeedSequence they made, which repeats the run).
     rate, expense_ratio : float
         Annual financing rate (constant) and expense ratio, charged to the fund
         as in :func:`lettools.simulate_fund`; the static position pays neither.
@@ -228,7 +233,7 @@ def simulate_outcomes(
         raise ValueError(
             f"n_paths x n_days = {n_paths * n_days:,} draws; at most {MAX_DRAWS:,} (minutes of computing)"
         )
-    seed = as_seed(seed)
+    seed = stream_seed(seed)
     rate = as_scalar(rate, "rate")
     expense_ratio = as_scalar(expense_ratio, "expense_ratio", minimum=0.0)
     spread = as_scalar(spread, "spread", minimum=0.0)
