@@ -95,6 +95,8 @@ test: system-test setup
 	done_stage() { echo "   ($$1: $$((SECONDS - stage)) s)"; stage=$$SECONDS; }; \
 	echo "== lint (ruff)"; \
 	$(BIN)/ruff check . || failed="$$failed lint"; done_stage lint; \
+	echo "== types (mypy on the engine; config in pyproject.toml)"; \
+	$(BIN)/python -m mypy || failed="$$failed types"; done_stage types; \
 	echo "== unit, property and tooling tests ($(JOBS) processes)"; \
 	$(BIN)/python -m pytest -q -n $(JOBS) --durations=6 -m "not book and not browser" tests || failed="$$failed unit"; \
 	done_stage unit; \
@@ -124,11 +126,11 @@ test: system-test setup
 	if [ -n "$$failed" ]; then echo "FAILED:$$failed"; exit 1; fi; \
 	echo "all checks passed"
 
-# The developer loop: lint and every test not marked slow, book or browser, on both cores (< 60 s).
+# The developer loop: lint, types and every test not marked slow, book or browser, on both cores (< 60 s).
 # Before a commit that touches a notebook or its page module, also run nbval on that notebook.
 quick: setup
 	@SECONDS=0; status=0; \
-	{ $(BIN)/ruff check . && $(BIN)/python -m pytest -q -n $(JOBS) -m "not slow and not book and not browser" tests; } \
+	{ $(BIN)/ruff check . && $(BIN)/python -m mypy && $(BIN)/python -m pytest -q -n $(JOBS) -m "not slow and not book and not browser" tests; } \
 	  || status=$$?; \
 	echo "quick checks: $$SECONDS s"; exit $$status
 

@@ -145,7 +145,7 @@ class _Lazy:
     def __init__(self, func: Callable, options: dict[str, Any]) -> None:
         self.py_func = func
         self.options = options
-        self.compiled: Callable | None = None
+        self.compiled: Any = None  # the numba dispatcher, once compiled
         self.__doc__ = func.__doc__
         self.__name__ = func.__name__
         self.__wrapped__ = func

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from lettools._typing import ArrayLike, FloatOrArray
 from lettools._validation import as_array, as_scalar, check_finite
 from lettools.decomposition import implied_volatility
 from lettools.theory import _check_broadcast, fund_return
@@ -25,8 +26,15 @@ from lettools.theory import _check_broadcast, fund_return
 __all__ = ["paired_fund_return", "alert_sensitivity"]
 
 
-def paired_fund_return(index_return, fund_return_observed, leverage, other_leverage, *, cost=0.0,
-                       other_cost=0.0):
+def paired_fund_return(
+    index_return: ArrayLike,
+    fund_return_observed: ArrayLike,
+    leverage: ArrayLike,
+    other_leverage: ArrayLike,
+    *,
+    cost: ArrayLike = 0.0,
+    other_cost: ArrayLike = 0.0,
+) -> FloatOrArray:
     """The return of a second daily-reset fund predicted from a first one on the same index and window.
 
     Under the continuous-time relation ``ln(1 + F) = L ln(1 + R) + (L - L^2)/2 * V - c`` with
@@ -67,6 +75,11 @@ def paired_fund_return(index_return, fund_return_observed, leverage, other_lever
         that the prediction is not a finite float64 (the messages name the parameters).
     TypeError
         If an input is not numeric.
+
+    References
+    ----------
+    .. [1] M. Avellaneda and S. Zhang, "Path-dependence of leveraged ETF returns", SIAM Journal on Financial
+           Mathematics 1 (2010), 586-603 (``avellaneda2010path`` in references.bib).
 
     Examples
     --------
@@ -132,6 +145,17 @@ def alert_sensitivity(index_return: float, fund_return_observed: float, *, years
         name the parameters).
     TypeError
         If an input is not numeric.
+
+    References
+    ----------
+    .. [1] M. Avellaneda and S. Zhang, "Path-dependence of leveraged ETF returns", SIAM Journal on Financial
+           Mathematics 1 (2010), 586-603 (``avellaneda2010path`` in references.bib).
+
+    Examples
+    --------
+    >>> t = alert_sensitivity(0.08, -0.53, years=1.0)
+    >>> t.shape, list(t.columns)
+    ((6, 3), ['implied', 'fund', 'other_fund'])
     """
     index_return = as_scalar(index_return, "index_return", minimum=-1.0, minimum_inclusive=False)
     observed = as_scalar(fund_return_observed, "fund_return_observed", minimum=-1.0, minimum_inclusive=False)

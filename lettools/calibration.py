@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from lettools._typing import ArrayLike
 from lettools._validation import as_array, as_positive_int, as_scalar, check_finite
 
 __all__ = ["market_moments", "calibrated_inputs", "daily_reset_log_moments"]
@@ -42,7 +43,7 @@ def _as_dates(dates) -> pd.DatetimeIndex:
     return index
 
 
-def market_moments(total_returns, risk_free, dates) -> dict:
+def market_moments(total_returns: ArrayLike, risk_free: ArrayLike, dates: ArrayLike | None) -> dict:
     """Annual drift, volatility and rate of an index from its daily total returns.
 
     Parameters
@@ -71,6 +72,16 @@ def market_moments(total_returns, risk_free, dates) -> dict:
         months are given.
     TypeError
         If ``dates`` are not dates (numbers, booleans, a scalar or a 2-D array).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> dates = pd.bdate_range("2020-01-01", periods=504)
+    >>> rng = np.random.default_rng(0)
+    >>> m = market_moments(rng.normal(0.0004, 0.01, 504), np.full(504, 0.0001), dates)
+    >>> round(m["mu"], 4), round(m["sigma"], 4), round(m["rate"], 4)
+    (0.0302, 0.1612, 0.0252)
     """
     returns = as_array(total_returns, "total_returns", ndim=(1,), minimum=-1.0, minimum_inclusive=False)
     rates = as_array(risk_free, "risk_free", ndim=(1,))
@@ -113,10 +124,27 @@ def calibrated_inputs(period: str = "1927-2024") -> dict:
     data library's daily market factor plus the risk-free rate; the test suite recomputes it when the
     data file is present). Periods: ``"1927-2024"``, ``"1999-2018"``, ``"2008"`` and ``"1932"``.
 
+    Parameters
+    ----------
+    period : {"1927-2024", "1999-2018", "2008", "1932"}
+        The stored period.
+
+    Returns
+    -------
+    dict
+        ``mu`` (arithmetic annual drift), ``sigma`` (annual volatility) and ``rate`` (annual
+        risk-free rate), decimals, with the period's source and dates.
+
     Raises
     ------
     ValueError
         If the period is not stored.
+
+    Examples
+    --------
+    >>> inputs = calibrated_inputs("1927-2024")
+    >>> {"mu", "sigma", "rate"} <= set(inputs)
+    True
     """
     from lettools.facts import load
 
@@ -132,7 +160,13 @@ _NODES, _WEIGHTS = np.polynomial.hermite_e.hermegauss(96)
 _WEIGHTS = _WEIGHTS / _WEIGHTS.sum()
 
 
-def daily_reset_log_moments(leverage, mu, sigma, *, periods_per_year: int = 252) -> dict:
+def daily_reset_log_moments(
+    leverage: ArrayLike,
+    mu: ArrayLike,
+    sigma: ArrayLike,
+    *,
+    periods_per_year: int = 252,
+) -> dict:
     """Mean and variance per year of a daily-reset fund's log growth on a GBM index sampled daily.
 
     The index's daily simple return is ``R = exp(x) - 1`` with ``x`` normal, mean
@@ -142,6 +176,17 @@ def daily_reset_log_moments(leverage, mu, sigma, *, periods_per_year: int = 252)
     ``g = L mu - L^2 sigma^2 / 2`` and ``L^2 sigma^2``. Over ``T`` years the fund's log value is a sum
     of ``T x periods_per_year`` such terms, so (central limit) its median is close to
     ``exp(mean T)`` and the chance of a loss to ``Phi(-mean T / sqrt(variance T))``.
+
+    Parameters
+    ----------
+    leverage : array_like
+        The daily multiple ``L``.
+    mu : array_like
+        The index's arithmetic annual drift (decimal).
+    sigma : array_like
+        The index's annual volatility, >= 0.
+    periods_per_year : int
+        Trading days per year.
 
     Returns
     -------
@@ -154,6 +199,17 @@ def daily_reset_log_moments(leverage, mu, sigma, *, periods_per_year: int = 252)
     ValueError
         If a day's loss of 100% or more has non-negligible probability (``1 + L R <= 0`` at the
         quadrature's nodes, which span about +-13 daily standard deviations).
+
+    References
+    ----------
+    .. [1] M. Avellaneda and S. Zhang, "Path-dependence of leveraged ETF returns", SIAM Journal on Financial
+           Mathematics 1 (2010), 586-603 (``avellaneda2010path`` in references.bib).
+
+    Examples
+    --------
+    >>> m = daily_reset_log_moments(3, 0.08, 0.2)
+    >>> {k: round(v, 4) for k, v in m.items()}
+    {'mean': 0.0599, 'variance': 0.3603, 'mean_continuous': 0.06, 'variance_continuous': 0.36}
     """
     leverage = as_scalar(leverage, "leverage")
     mu = as_scalar(mu, "mu", minimum=-10.0, maximum=10.0)

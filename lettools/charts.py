@@ -21,6 +21,7 @@ test verify any chart.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 import altair as alt
 import numpy as np
@@ -81,9 +82,9 @@ def book_theme() -> alt.theme.ThemeConfig:
             "range": {
                 "category": list(PALETTE),
                 # Blue-orange and viridis stay distinguishable for the common colour-vision deficiencies.
-                "diverging": {"scheme": "blueorange"},
-                "heatmap": {"scheme": "viridis"},
-                "ramp": {"scheme": "viridis"},
+                "diverging": {"scheme": "blueorange"},  # type: ignore[typeddict-item]
+                "heatmap": {"scheme": "viridis"},  # type: ignore[typeddict-item]
+                "ramp": {"scheme": "viridis"},  # type: ignore[typeddict-item]
             },
             "title": {"fontSize": 15, "anchor": "start", "subtitleFontSize": 12},
             "axis": {"labelFontSize": 12, "titleFontSize": 12, "gridColor": "#e6e6e6"},
@@ -232,7 +233,7 @@ def line_chart(
     """
     y_axis = alt.Axis(format=y_format) if y_format else alt.Axis()
     y_scale = alt.Scale(domain=y_domain, zero=False) if y_domain is not None else alt.Scale(zero=False)
-    encoding = {
+    encoding: dict[str, Any] = {
         "x": alt.X(x, title=x_title),
         "y": alt.Y(y, title=y_title, axis=y_axis, scale=y_scale),
     }

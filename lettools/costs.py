@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ._conventions import check_spread_basis, spread_fraction
+from ._typing import ArrayLike, FloatOrArray
 from ._validation import as_array, as_positive_int, as_scalar, check_finite
 from .theory import _closed_form
 
@@ -54,8 +55,8 @@ def _scalar_or_array(values: np.ndarray):
 
 
 def financing_cost(
-    assets, leverage, rate: float, *, spread: float = 0.0, spread_basis: str = "notional"
-):
+    assets: ArrayLike, leverage: ArrayLike, rate: float, *, spread: float = 0.0, spread_basis: str = "notional"
+) -> FloatOrArray:
     """Money a fund pays for its leverage in a year (negative: interest it earns).
 
     A long fund (``L > 1``) pays ``rate`` on the borrowed ``(L - 1) * assets``. A
@@ -86,6 +87,11 @@ def financing_cost(
     float or numpy.ndarray
         Financing cost per year, money. Example 4.1: ``financing_cost(100e6, 3, 0.07)``
         is 14 million, a 14% drag on assets.
+
+    Examples
+    --------
+    >>> round(financing_cost(100.0, 3, 0.05, spread=0.005), 4)
+    11.5
     """
     assets = as_array(assets, "assets", minimum=0.0)
     leverage = as_array(leverage, "leverage")
@@ -100,7 +106,7 @@ def financing_cost(
 
 
 def cost_breakdown(
-    leverage,
+    leverage: ArrayLike,
     *,
     rate: float,
     expense_ratio: float,
@@ -109,7 +115,7 @@ def cost_breakdown(
     trading_cost: float = 0.0,
     volatility: float = 0.0,
     periods_per_year: int = 252,
-):
+) -> pd.Series | pd.DataFrame:
     """Annual drag of a daily-reset fund, by source, as decimals of its assets.
 
     The drag is measured against ``L`` times the index's total return (see the
@@ -147,6 +153,11 @@ def cost_breakdown(
         ``expense_ratio``, ``trading``, ``total`` (annual decimals of assets);
         for an array, a DataFrame with those columns and one row per leverage
         (index named ``leverage``).
+
+    Examples
+    --------
+    >>> cost_breakdown(3, rate=0.05, expense_ratio=0.0095).round(4).to_dict()
+    {'financing': 0.1, 'expense_ratio': 0.0095, 'trading': 0.0, 'total': 0.1095}
     """
     import pandas as pd  # lazily: keeps `import lettools` fast
     leverage = as_array(leverage, "leverage", ndim=(0, 1))
@@ -172,7 +183,7 @@ def cost_breakdown(
     return pd.DataFrame(table, columns=_COMPONENTS, index=pd.Index(leverage, name="leverage"))
 
 
-def cost_over_horizon(drag, years):
+def cost_over_horizon(drag: ArrayLike, years: ArrayLike) -> float | pd.Series | pd.DataFrame:
     """Share of a holding's final value lost to an annual drag over a holding period.
 
     The drag is treated as a continuously compounded rate: the holding ends at
@@ -196,6 +207,11 @@ def cost_over_horizon(drag, years):
         A float for a scalar drag and scalar ``years``; otherwise indexed by
         ``years`` (named ``years``), one column per leverage when ``drag`` is a
         DataFrame from :func:`cost_breakdown`.
+
+    Examples
+    --------
+    >>> round(cost_over_horizon(0.05, 10), 4)
+    0.3935
     """
     import pandas as pd  # lazily: keeps `import lettools` fast
     years_array = as_array(years, "years", ndim=(0, 1), minimum=0.0)
@@ -268,6 +284,14 @@ def fund_year_pnl(
         ``management_fee``, ``total_costs``, ``index_gain``, ``net_gain`` (money),
         ``return_on_assets`` (decimal), ``new_assets``, ``exposure_after_move``,
         ``new_exposure``, ``rebalance_trade`` (money).
+
+    Examples
+    --------
+    >>> pnl = fund_year_pnl(
+    ...     100.0, 3, 0.10, borrow_rate=0.05, transaction_cost_rate=0.001, management_fee=0.0095
+    ... )
+    >>> pnl[["interest", "total_costs", "net_gain", "rebalance_trade"]].round(4).tolist()
+    [10.0, 11.25, 18.75, 26.25]
     """
     import pandas as pd  # lazily: keeps `import lettools` fast
     assets = as_scalar(assets, "assets", minimum=0.0, minimum_inclusive=False)
@@ -314,7 +338,7 @@ def fund_year_pnl(
     )
 
 
-def diy_leverage_cost(leverage, *, borrow_rate: float, other_costs: float = 0.0):
+def diy_leverage_cost(leverage: ArrayLike, *, borrow_rate: float, other_costs: float = 0.0) -> pd.Series | pd.DataFrame:
     """Annual drag of building ``L`` x exposure yourself, as decimals of your own capital.
 
     Holding ``L`` times your capital in the index means borrowing ``L - 1``
@@ -347,6 +371,11 @@ def diy_leverage_cost(leverage, *, borrow_rate: float, other_costs: float = 0.0)
     pandas.Series or pandas.DataFrame
         ``financing``, ``other``, ``total``: a Series for a scalar leverage, a
         DataFrame indexed by ``leverage`` otherwise.
+
+    Examples
+    --------
+    >>> diy_leverage_cost(2, borrow_rate=0.06).round(4).to_dict()
+    {'financing': 0.06, 'other': 0.0, 'total': 0.06}
     """
     import pandas as pd  # lazily: keeps `import lettools` fast
     leverage = as_array(leverage, "leverage", ndim=(0, 1), minimum=1.0)

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
+    from datetime import date
+
     import pandas as pd
 
 
@@ -53,6 +55,12 @@ def load_index(name: str) -> pd.DataFrame:
         adjusted close) and ``return`` (simple daily return, decimal, from the
         previous close). The first day, which has no previous close, is dropped.
         S&P 500: 1999-01-05 to 2018-12-31, 5,030 days.
+
+    Examples
+    --------
+    >>> sp = load_index("sp500")
+    >>> list(sp.columns)
+    ['close', 'return']
     """
     import pandas as pd  # lazily: keeps `import lettools` fast
     raw = _load_arch_dataset(_check_name(name))
@@ -70,6 +78,12 @@ def load_vix() -> pd.DataFrame:
     pandas.DataFrame
         Indexed by ``date``, one column ``vix`` (index points, an annualised
         volatility in percent). Days the source leaves blank are dropped.
+
+    Examples
+    --------
+    >>> vix = load_vix()
+    >>> list(vix.columns)
+    ['vix']
     """
     import pandas as pd  # lazily: keeps `import lettools` fast
     raw = _load_arch_dataset("vix")
@@ -78,7 +92,7 @@ def load_vix() -> pd.DataFrame:
     return frame
 
 
-def index_returns(name: str, start=None, end=None) -> pd.Series:
+def index_returns(name: str, start: str | date | None = None, end: str | date | None = None) -> pd.Series:
     """Daily simple returns of an index over a window of dates.
 
     Parameters
@@ -94,6 +108,12 @@ def index_returns(name: str, start=None, end=None) -> pd.Series:
     -------
     pandas.Series
         Simple daily returns (decimals) indexed by ``date``, named ``name``.
+
+    Examples
+    --------
+    >>> r = index_returns("sp500", "2008-01-01", "2008-12-31")
+    >>> bool(len(r) > 200)
+    True
     """
     import pandas as pd  # lazily: keeps `import lettools` fast
     returns = load_index(name)["return"].rename(_check_name(name))

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._typing import ArrayLike, FloatOrArray
 from ._validation import as_array, as_positive_int, as_returns, as_scalar, check_finite
 from .theory import _check_broadcast, _closed_form, _result
 
@@ -40,7 +41,7 @@ __all__ = [
 ]
 
 
-def effective_leverage(leverage, index_return):
+def effective_leverage(leverage: ArrayLike, index_return: ArrayLike) -> FloatOrArray:
     """Leverage of a position set to ``L`` times assets and left alone while the index moves by ``index_return``.
 
     ``L (1 + R) / (1 + L R)``: the exposure has moved with the index, the assets with ``L`` times
@@ -55,6 +56,16 @@ def effective_leverage(leverage, index_return):
         The multiple ``L`` set at the last reset.
     index_return : array_like
         The index's simple return since that reset, greater than -1.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The position's leverage ``L (1 + R) / (1 + L R)``; NaN where it has been wiped out.
+
+    References
+    ----------
+    .. [1] M. Cheng and A. Madhavan, "The dynamics of leveraged and inverse exchange-traded funds", Journal
+           of Investment Management 7 (2009), 43-62 (``cheng2009dynamics`` in references.bib).
 
     Examples
     --------
@@ -74,7 +85,12 @@ def effective_leverage(leverage, index_return):
     return _result(value)
 
 
-def flow_adjusted_trade(assets, leverage, index_return, net_flow):
+def flow_adjusted_trade(
+    assets: ArrayLike,
+    leverage: ArrayLike,
+    index_return: ArrayLike,
+    net_flow: ArrayLike,
+) -> FloatOrArray:
     """The day's rebalancing trade with creations and redemptions: ``A (L^2 - L) R + L F``.
 
     ``F`` is the net cash that authorised participants put into the fund at the close (creations
@@ -92,6 +108,21 @@ def flow_adjusted_trade(assets, leverage, index_return, net_flow):
         The index's return on the day, greater than -1.
     net_flow : array_like
         Net creations (+) or redemptions (-) at the close, in the unit of ``assets``.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Index exposure to buy (positive) or sell at the close, in the unit of ``assets``.
+
+    References
+    ----------
+    .. [1] M. Cheng and A. Madhavan, "The dynamics of leveraged and inverse exchange-traded funds", Journal
+           of Investment Management 7 (2009), 43-62 (``cheng2009dynamics`` in references.bib).
+
+    Examples
+    --------
+    >>> round(flow_adjusted_trade(100.0, 3, 0.01, -2.0), 4)   # redemptions of 2 offset the buy of 6
+    0.0
     """
     assets = as_array(assets, "assets", minimum=0.0)
     leverage = as_array(leverage, "leverage")
@@ -104,7 +135,7 @@ def flow_adjusted_trade(assets, leverage, index_return, net_flow):
     )
 
 
-def yardstick_decomposition(index_returns, leverage) -> dict:
+def yardstick_decomposition(index_returns: ArrayLike, leverage: ArrayLike) -> dict:
     """A daily-reset fund over a path against its two yardsticks, with every term named.
 
     Parameters
@@ -141,6 +172,12 @@ def yardstick_decomposition(index_returns, leverage) -> dict:
             ``(L - L^3)/3 sum R_t^3``, the next term of ``variance_cost``.
         ``realized_variance``
             ``sum R_t^2``.
+
+    Examples
+    --------
+    >>> parts = yardstick_decomposition([0.10, -0.10], 2)
+    >>> round(parts["fund_return"], 4), round(parts["target_return"], 4)   # 2x over +10%, -10%
+    (-0.04, -0.02)
     """
     returns = as_returns(index_returns)
     leverage = as_scalar(leverage, "leverage")
@@ -170,7 +207,7 @@ def yardstick_decomposition(index_returns, leverage) -> dict:
     }
 
 
-def rebalancing_trade_pnl(index_returns, leverage, *, assets: float = 1.0) -> np.ndarray:
+def rebalancing_trade_pnl(index_returns: ArrayLike, leverage: ArrayLike, *, assets: float = 1.0) -> np.ndarray:
     """Profit of each close's rebalancing trade, marked from that close to the end of the path.
 
     The trade at close ``s`` buys ``A_{s-1} (L^2 - L) R_s`` of exposure, which then earns
@@ -191,6 +228,11 @@ def rebalancing_trade_pnl(index_returns, leverage, *, assets: float = 1.0) -> np
     -------
     numpy.ndarray
         One profit per day, in the unit of ``assets``.
+
+    Examples
+    --------
+    >>> rebalancing_trade_pnl([0.10, -0.10], 2).round(6).tolist()
+    [-0.02, -0.0]
     """
     returns = as_returns(index_returns, ndim=(1,))
     leverage = as_scalar(leverage, "leverage")
@@ -205,7 +247,14 @@ def rebalancing_trade_pnl(index_returns, leverage, *, assets: float = 1.0) -> np
     return trades * (index_level[-1] / index_level - 1.0)
 
 
-def growth_decomposition(leverage, mu, sigma, *, rate=0.0, expense_ratio=0.0) -> dict:
+def growth_decomposition(
+    leverage: ArrayLike,
+    mu: ArrayLike,
+    sigma: ArrayLike,
+    *,
+    rate: ArrayLike = 0.0,
+    expense_ratio: ArrayLike = 0.0,
+) -> dict:
     """The fund's long-run log growth rate ``g(L)`` split into named parts (annual decimals).
 
     Under geometric Brownian motion with arithmetic drift ``mu`` and volatility ``sigma``:
@@ -216,6 +265,34 @@ def growth_decomposition(leverage, mu, sigma, *, rate=0.0, expense_ratio=0.0) ->
     (entered with a minus sign), ``financing`` the rate paid on the borrowed part (or earned on
     the cash of an inverse fund), ``fees`` the expense ratio. ``growth`` is their sum. The
     financing spread is left to the chapter on costs.
+
+    Parameters
+    ----------
+    leverage : array_like
+        The daily multiple ``L``.
+    mu : array_like
+        The index's arithmetic annual drift (decimal).
+    sigma : array_like
+        The index's annual volatility, >= 0.
+    rate, expense_ratio : array_like
+        Annual financing rate and expense ratio (decimals).
+
+    Returns
+    -------
+    dict
+        ``index_term``, ``variance_cost``, ``financing``, ``fees`` and ``growth`` (annual log
+        growth, decimals): floats for scalar inputs, arrays of the broadcast shape otherwise.
+
+    References
+    ----------
+    .. [1] M. Avellaneda and S. Zhang, "Path-dependence of leveraged ETF returns", SIAM Journal on Financial
+           Mathematics 1 (2010), 586-603 (``avellaneda2010path`` in references.bib).
+
+    Examples
+    --------
+    >>> parts = growth_decomposition(3, 0.08, 0.2, rate=0.02)
+    >>> {k: round(v, 4) for k, v in parts.items()}
+    {'index_term': 0.18, 'variance_cost': 0.12, 'financing': -0.04, 'fees': 0.0, 'growth': 0.02}
     """
     leverage = as_array(leverage, "leverage")
     mu = as_array(mu, "mu")
@@ -238,7 +315,7 @@ def growth_decomposition(leverage, mu, sigma, *, rate=0.0, expense_ratio=0.0) ->
     }
 
 
-def excess_drift_to_outgrow(leverage, reference, sigma):
+def excess_drift_to_outgrow(leverage: ArrayLike, reference: ArrayLike, sigma: ArrayLike) -> FloatOrArray:
     """The excess drift ``mu - r`` above which a fund at ``leverage`` grows faster than one at ``reference``.
 
     From :func:`growth_decomposition`, ``g(L) - g(M) = (L - M) [(mu - r) - (L + M) sigma^2 / 2]``
@@ -256,6 +333,16 @@ def excess_drift_to_outgrow(leverage, reference, sigma):
     -------
     float or numpy.ndarray
         The threshold for ``mu - r``, annual decimal.
+
+    References
+    ----------
+    .. [1] M. Avellaneda and S. Zhang, "Path-dependence of leveraged ETF returns", SIAM Journal on Financial
+           Mathematics 1 (2010), 586-603 (``avellaneda2010path`` in references.bib).
+
+    Examples
+    --------
+    >>> round(excess_drift_to_outgrow(3, 1, 0.2), 4)
+    0.08
     """
     leverage = as_array(leverage, "leverage")
     reference = as_array(reference, "reference")
@@ -269,7 +356,7 @@ def excess_drift_to_outgrow(leverage, reference, sigma):
     )
 
 
-def monthly_fund_moments(leverage, monthly_mean, monthly_sd, n_days: int = 21) -> dict:
+def monthly_fund_moments(leverage: ArrayLike, monthly_mean: ArrayLike, monthly_sd: ArrayLike, n_days: int = 21) -> dict:
     """Exact mean and standard deviation of a daily-reset fund's month, for independent days.
 
     The index's ``n_days`` daily returns are independent and identically distributed, with the
@@ -278,11 +365,28 @@ def monthly_fund_moments(leverage, monthly_mean, monthly_sd, n_days: int = 21) -
     month has mean ``(1 + L m)^n - 1`` and second moment ``((1 + L m)^2 + L^2 v)^n``, whatever the
     shape of the daily distribution. No costs.
 
+    Parameters
+    ----------
+    leverage : array_like
+        The daily multiple ``L``.
+    monthly_mean : array_like
+        The index's mean simple return over a month (decimal), greater than -1.
+    monthly_sd : array_like
+        Standard deviation of the index's monthly simple return (decimal), >= 0.
+    n_days : int
+        Trading days in a month.
+
     Returns
     -------
     dict
         ``daily_mean``, ``daily_sd``, ``fund_mean``, ``fund_sd`` and, for comparison, ``target_mean``
         and ``target_sd`` (``L`` times the index's month: ``L M`` and ``|L| S``).
+
+    Examples
+    --------
+    >>> m = monthly_fund_moments(3, 0.01, 0.05)   # 3x, index +1% a month with a 5% sd
+    >>> round(m["fund_mean"], 4), round(m["fund_sd"], 4), round(m["target_sd"], 4)
+    (0.0303, 0.1536, 0.15)
     """
     leverage = as_scalar(leverage, "leverage")
     monthly_mean = as_scalar(monthly_mean, "monthly_mean", minimum=-1.0, minimum_inclusive=False)
@@ -310,7 +414,13 @@ def monthly_fund_moments(leverage, monthly_mean, monthly_sd, n_days: int = 21) -
     return result
 
 
-def implied_volatility(index_return, fund_return, leverage, *, years=1.0):
+def implied_volatility(
+    index_return: ArrayLike,
+    fund_return: ArrayLike,
+    leverage: ArrayLike,
+    *,
+    years: ArrayLike = 1.0,
+) -> FloatOrArray:
     """The realised volatility that the Avellaneda-Zhang relation needs to turn an index return into a fund return.
 
     Solving ``1 + F = (1 + R)^L exp((L - L^2)/2 sigma^2 T)`` for ``sigma`` (no financing, no fees):
@@ -331,6 +441,18 @@ def implied_volatility(index_return, fund_return, leverage, *, years=1.0):
     float or numpy.ndarray
         Annualised volatility; NaN where the fund did *better* than the no-decay value, which no
         volatility explains.
+
+    References
+    ----------
+    .. [1] M. Avellaneda and S. Zhang, "Path-dependence of leveraged ETF returns", SIAM Journal on Financial
+           Mathematics 1 (2010), 586-603 (``avellaneda2010path`` in references.bib).
+
+    Examples
+    --------
+    >>> from lettools import fund_return
+    >>> observed = fund_return(0.1, 0.25, 3)
+    >>> round(implied_volatility(0.1, observed, 3), 6)
+    0.25
     """
     index_return = as_array(index_return, "index_return", minimum=-1.0, minimum_inclusive=False)
     fund_return = as_array(fund_return, "fund_return", minimum=-1.0, minimum_inclusive=False)

@@ -21,13 +21,14 @@ hints) or a :class:`FunctionExercise` (a reference function and test cases).
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 import math
 import numbers
 import textwrap
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
@@ -238,13 +239,68 @@ _MISSING = object()
 
 
 def register(exercise: Exercise) -> Exercise:
-    """Add an exercise to the registry (ids must be unique)."""
+    """Add an exercise to the registry (ids must be unique).
+
+    Registering an identical exercise again (what ``importlib.reload`` of a page module does:
+    same type, same values, functions with the same code, wherever their lines moved) is a
+    no-op that returns the exercise already registered; a *different* exercise under an id that
+    is taken raises a ValueError.
+    """
     if not isinstance(exercise, (NumericExercise, FunctionExercise)):
         raise TypeError(f"expected a NumericExercise or FunctionExercise, got {type(exercise).__name__}")
-    if exercise.id in _REGISTRY:
-        raise ValueError(f"an exercise with id {exercise.id!r} is already registered")
+    existing = _REGISTRY.get(exercise.id)
+    if existing is not None:
+        if _same_exercise(existing, exercise):
+            return existing
+        raise ValueError(
+            f"an exercise with id {exercise.id!r} is already registered (a different one: restart the"
+            " kernel to load an edited exercise)"
+        )
     _REGISTRY[exercise.id] = exercise
     return exercise
+
+
+def _code_key(code: Any) -> tuple:
+    """A code object's behaviour, without its line numbers (a reload may shift them)."""
+    constants = tuple(_code_key(c) if hasattr(c, "co_code") else c for c in code.co_consts)
+    return (code.co_name, code.co_code, code.co_names, code.co_varnames, code.co_freevars, constants)
+
+
+def _same_value(first: Any, second: Any) -> bool:
+    """Equality for exercise fields: functions by their code (and bound values), containers item by item."""
+    if first is second:
+        return True
+    if type(first) is not type(second):
+        return False
+    if isinstance(first, functools.partial):
+        return (_same_value(first.func, second.func) and _same_value(first.args, second.args)
+                and _same_value(first.keywords, second.keywords))
+    if hasattr(first, "__wrapped__") and hasattr(second, "__wrapped__"):
+        return _same_value(first.__wrapped__, second.__wrapped__)
+    if hasattr(first, "__code__"):
+        cells = [_same_value(a.cell_contents, b.cell_contents) for a, b in
+                 zip(first.__closure__ or (), second.__closure__ or (), strict=False)]
+        return (first.__module__ == second.__module__ and first.__qualname__ == second.__qualname__
+                and _code_key(first.__code__) == _code_key(second.__code__)
+                and _same_value(first.__defaults__, second.__defaults__) and all(cells))
+    if isinstance(first, Mapping):
+        return first.keys() == second.keys() and all(_same_value(first[k], second[k]) for k in first)
+    if isinstance(first, (tuple, list)):
+        return len(first) == len(second) and all(_same_value(a, b) for a, b in zip(first, second, strict=True))
+    try:
+        equal = first == second
+        return bool(equal) if not hasattr(equal, "shape") else bool(equal.all())
+    except (TypeError, ValueError):
+        return repr(first) == repr(second)
+
+
+def _same_exercise(first: Exercise, second: Exercise) -> bool:
+    """Whether two exercises are the same registration (see :func:`register`)."""
+    import dataclasses
+
+    return type(first) is type(second) and all(
+        _same_value(getattr(first, f.name), getattr(second, f.name)) for f in dataclasses.fields(first)
+    )
 
 
 def registered() -> dict[str, Exercise]:
@@ -500,7 +556,7 @@ def export() -> dict[str, dict]:
     """
     exported = {}
     for exercise_id, exercise in sorted(registered().items()):
-        entry = {
+        entry: dict[str, Any] = {
             "kind": "function" if isinstance(exercise, FunctionExercise) else "number",
             "precision": exercise.precision,
             "hint": exercise.hint,

@@ -20,6 +20,7 @@ import numpy as np
 
 from ._conventions import check_spread_basis, spread_fraction
 from ._numba import PARALLEL_MIN_SIZE
+from ._typing import ArrayLike, FloatOrArray
 from ._validation import as_positive_int, as_rate_per_day, as_returns, as_scalar
 
 __all__ = ["simulate_fund", "terminal_value", "static_leverage_path"]
@@ -86,11 +87,11 @@ def _run(name: str, matrix: np.ndarray, *args) -> None:
 
 
 def simulate_fund(
-    index_returns,
+    index_returns: ArrayLike,
     leverage: float,
     *,
     expense_ratio: float = 0.0,
-    rate=0.0,
+    rate: ArrayLike = 0.0,
     spread: float = 0.0,
     spread_basis: str = "notional",
     trading_cost: float = 0.0,
@@ -157,18 +158,18 @@ def simulate_fund(
 
 
 def terminal_value(
-    index_returns,
+    index_returns: ArrayLike,
     leverage: float,
     *,
     expense_ratio: float = 0.0,
-    rate=0.0,
+    rate: ArrayLike = 0.0,
     spread: float = 0.0,
     spread_basis: str = "notional",
     trading_cost: float = 0.0,
     start: float = 1.0,
     periods_per_year: int = 252,
     out: np.ndarray | None = None,
-):
+) -> FloatOrArray:
     """Final NAV of each path of :func:`simulate_fund`, without storing the paths.
 
     Takes the same arguments as :func:`simulate_fund`. Returns a float for 1-D
@@ -176,6 +177,31 @@ def terminal_value(
     a float64 array with one element per path, when given). The
     product over days is multiplied out in a different order from :func:`simulate_fund`
     (for speed), so the two agree to rounding (about 1e-15 relative), not bit for bit.
+
+    Parameters
+    ----------
+    index_returns : array_like
+        The index's daily simple returns, 1-D (days) or 2-D (paths x days), each greater than -1.
+    leverage : float
+        Daily multiple ``L``.
+    expense_ratio, rate, spread, spread_basis, trading_cost, start, periods_per_year
+        As in :func:`simulate_fund` (annual decimals; ``start`` the NAV before the first day).
+    out : numpy.ndarray, optional
+        A float64 array with one element per path to write the result into (2-D input only).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Final NAV: a float for 1-D ``index_returns``, one value per path for 2-D input (``out``
+        when given). Agrees with ``simulate_fund(...)[..., -1]`` to rounding (about 1e-15
+        relative), not bit for bit: the product is multiplied out in a different order.
+
+    Examples
+    --------
+    >>> round(terminal_value([0.10, -0.10], 2, start=100), 6)
+    96.0
+    >>> terminal_value([[0.10, -0.10], [0.0, 0.05]], 3).round(4).tolist()
+    [0.91, 1.15]
     """
     matrix, one_path, leverage, carry, trading_drag, start = _prepare(
         index_returns, leverage, expense_ratio, rate, spread, spread_basis, trading_cost, start,
@@ -188,7 +214,7 @@ def terminal_value(
     return float(result[0]) if one_path else result
 
 
-def static_leverage_path(index_returns, leverage: float, *, start: float = 1.0) -> np.ndarray:
+def static_leverage_path(index_returns: ArrayLike, leverage: float, *, start: float = 1.0) -> np.ndarray:
     """Value of ``leverage`` times the index bought once and held ("borrow once and hold").
 
     The value after day ``t`` is ``start * (1 + L (S_t / S_0 - 1))`` with ``S`` the
@@ -211,6 +237,11 @@ def static_leverage_path(index_returns, leverage: float, *, start: float = 1.0) 
     numpy.ndarray
         Same shape convention as :func:`simulate_fund`: ``days + 1`` values per
         path, the first equal to ``start``.
+
+    Examples
+    --------
+    >>> static_leverage_path([0.10, -0.10], 2).round(6).tolist()
+    [1.0, 1.2, 0.98]
     """
     returns = as_returns(index_returns, check_values=False)
     leverage = as_scalar(leverage, "leverage")

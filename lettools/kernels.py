@@ -225,7 +225,7 @@ def _expm1(x):
     series = series * r + 1.0 / 6.0
     series = series * r + 0.5
     series = series * r + 1.0
-    scale = _float_from_bits((np.int64(k) + 1023) << 52)  # 2^k
+    scale = _float_from_bits((np.int64(k) + 1023) << 52)  # type: ignore[call-arg,var-annotated]  # 2^k
     return (series * r) * scale + (scale - 1.0)
 
 
@@ -248,7 +248,7 @@ def _gbm_day(log_returns, count, leverage, carry, trading_drag, direction, fund,
             extreme[path] = max(extreme[path], direction * level)
     else:
         for path in range(count):
-            index_return = _expm1(log_returns[path])
+            index_return = _expm1(log_returns[path])  # type: ignore[var-annotated]
             growth = 1.0 + leverage * index_return + carry - trading_drag * abs(index_return)
             fund[path] = fund[path] * growth if growth > 0.0 else 0.0
             level = cumulative[path] + log_returns[path]

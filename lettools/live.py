@@ -105,7 +105,7 @@ def _control(p: Param, continuous_update: bool) -> widgets.Widget:
     if p.live is not None:
         low, high, step = (p.shown(float(v)) for v in p.live)
     elif p.evenly_spaced:
-        low, high, step = p.shown(p.grid[0]), p.shown(p.grid[-1]), p.shown(p.step)
+        low, high, step = p.shown(p.grid[0]), p.shown(p.grid[-1]), p.shown(p.step)  # type: ignore[arg-type]
     else:
         options = [(f"{p.shown(v):g}", v) for v in p.grid]
         return widgets.Dropdown(options=options, value=p.default, **label)
@@ -113,7 +113,9 @@ def _control(p: Param, continuous_update: bool) -> widgets.Widget:
     # A fixed width (within the cell) leaves the track room after a long label; by default the
     # label eats into a 300 px slider and a long one leaves almost no track in JupyterLab.
     label["layout"] = widgets.Layout(width="34em", max_width="100%")
-    common = dict(min=low, max=high, step=step, value=shown_default, continuous_update=continuous_update, **label)
+    common: dict[str, Any] = dict(
+        min=low, max=high, step=step, value=shown_default, continuous_update=continuous_update, **label
+    )
     if all(float(v).is_integer() for v in (low, high, step)):
         return widgets.IntSlider(
             **{k: int(v) if k in ("min", "max", "step", "value") else v for k, v in common.items()}
@@ -135,7 +137,7 @@ class RenderedSpec:
         self.spec = spec
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        return alt.renderers.get()(self.spec)
+        return alt.renderers.get()(self.spec)  # type: ignore[misc]
 
 
 def explorer_widget(explorer: Explorer, *, continuous_update: bool = False) -> widgets.VBox:

@@ -12,12 +12,15 @@ import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
 from ._conventions import check_spread_basis, spread_fraction
+from ._seeds import stream_seed
+from ._typing import SeedLike
 from ._validation import as_array, as_positive_int, as_scalar, check_finite
-from .paths import BLOCK_PATHS, as_seed, gbm_parameters, path_blocks
+from .paths import BLOCK_PATHS, gbm_parameters, path_blocks
 
 __all__ = ["OutcomeSimulation", "simulate_outcomes"]
 
@@ -32,6 +35,16 @@ STATIC_ROW = "L x index (static)"
 class OutcomeSimulation:
     """Terminal values of a Monte Carlo run, per unit invested.
 
+    Parameters
+    ----------
+    leverage, mu, sigma, n_days, rate, expense_ratio, periods_per_year, seed, spread, spread_basis, trading_cost
+        The inputs of :func:`simulate_outcomes` (annual decimals; ``seed`` the int passed
+        there, or the SeedSequence that a SeedSequence or Generator seed resolved to).
+    fund : numpy.ndarray
+        Final NAV of the daily-reset fund on each path, per unit invested, >= 0 (1-D).
+    static : numpy.ndarray
+        Final value of ``L`` times the index bought once and held, same shape, >= 0.
+
     Attributes
     ----------
     fund : numpy.ndarray
@@ -41,6 +54,15 @@ class OutcomeSimulation:
         absorbed at zero (read-only).
     leverage, mu, sigma, n_days, rate, expense_ratio, periods_per_year, seed, spread, spread_basis, trading_cost
         The inputs, for reference.
+
+    Examples
+    --------
+    >>> from lettools import simulate_outcomes
+    >>> sim = simulate_outcomes(2, 0.05, 0.2, 21, n_paths=100, seed=0)
+    >>> type(sim).__name__, sim.leverage, sim.n_days, sim.fund.size
+    ('OutcomeSimulation', 2.0, 21, 100)
+    >>> round(sim.years, 4)
+    0.0833
     """
 
     leverage: float
@@ -50,7 +72,7 @@ class OutcomeSimulation:
     rate: float
     expense_ratio: float
     periods_per_year: int
-    seed: int
+    seed: int | np.random.SeedSequence
     fund: np.ndarray = field(repr=False)
     static: np.ndarray = field(repr=False)
     spread: float = 0.0
@@ -59,7 +81,7 @@ class OutcomeSimulation:
 
     def __post_init__(self) -> None:
         """Check the inputs as :func:`simulate_outcomes` does, and the results' shapes and values."""
-        checked = {
+        checked: dict[str, Any] = {
             "leverage": as_scalar(self.leverage, "leverage"),
             "mu": as_scalar(self.mu, "mu"),
             "sigma": as_scalar(self.sigma, "sigma", minimum=0.0),
@@ -67,7 +89,7 @@ class OutcomeSimulation:
             "rate": as_scalar(self.rate, "rate"),
             "expense_ratio": as_scalar(self.expense_ratio, "expense_ratio", minimum=0.0),
             "periods_per_year": as_positive_int(self.periods_per_year, "periods_per_year"),
-            "seed": as_seed(self.seed),
+            "seed": stream_seed(self.seed),
             "spread": as_scalar(self.spread, "spread", minimum=0.0),
             "spread_basis": check_spread_basis(self.spread_basis),
             "trading_cost": as_scalar(self.trading_cost, "trading_cost", minimum=0.0),
@@ -140,7 +162,7 @@ def simulate_outcomes(
     n_days: int,
     *,
     n_paths: int = 100_000,
-    seed: int,
+    seed: SeedLike,
     rate: float = 0.0,
     expense_ratio: float = 0.0,
     spread: float = 0.0,
@@ -166,9 +188,12 @@ def simulate_outcomes(
         Holding period in trading days, at most 100,000.
     n_paths : int
         Number of simulated paths, at most 10,000,000; ``n_paths * n_days`` at most 1e10.
-    seed : int
+    seed : int, numpy.random.SeedSequence or numpy.random.Generator
         Required; the same seed gives identical results on every run, whatever the
-        number of threads.
+        number of threads, and the paths of :func:`lettools.gbm_returns` with that seed. A
+        SeedSequence gives the results of the int it was made from; a Generator is consumed
+        (128 bits drawn from it seed the streams, and the result's ``seed`` records the
+        SeedSequence they made, which repeats the run).
     rate, expense_ratio : float
         Annual financing rate (constant) and expense ratio, charged to the fund
         as in :func:`lettools.simulate_fund`; the static position pays neither.
@@ -189,6 +214,15 @@ def simulate_outcomes(
     -------
     OutcomeSimulation
         Terminal values per unit invested, with a :meth:`~OutcomeSimulation.summary`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> sim = simulate_outcomes(3, 0.08, 0.2, 252, n_paths=1000, seed=1)
+    >>> sim.fund.shape, sim.static.shape
+    ((1000,), (1000,))
+    >>> round(float(np.median(sim.fund)), 4), round(float(np.median(sim.static)), 4)
+    (1.0184, 1.1393)
     """
     leverage = as_scalar(leverage, "leverage")
     mu = as_scalar(mu, "mu", minimum=-10.0, maximum=10.0)  # the bounds of gbm_returns
@@ -199,7 +233,7 @@ def simulate_outcomes(
         raise ValueError(
             f"n_paths x n_days = {n_paths * n_days:,} draws; at most {MAX_DRAWS:,} (minutes of computing)"
         )
-    seed = as_seed(seed)
+    seed = stream_seed(seed)
     rate = as_scalar(rate, "rate")
     expense_ratio = as_scalar(expense_ratio, "expense_ratio", minimum=0.0)
     spread = as_scalar(spread, "spread", minimum=0.0)

@@ -6,15 +6,21 @@ Returns are simple decimals (0.01 is +1%); leverage ``L`` is the fund's daily mu
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
+from ._typing import ArrayLike, FloatOrArray
 from ._validation import as_array, as_positive_int, as_returns, check_finite
 from .theory import _result
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["bank_borrowing_leverage", "worst_days_table"]
 
 
-def bank_borrowing_leverage(asset_coverage=3.0):
+def bank_borrowing_leverage(asset_coverage: ArrayLike = 3.0) -> FloatOrArray:
     """The largest exposure per unit of net assets that bank borrowing alone allows a fund.
 
     A fund with net assets ``A`` that borrows ``B`` and invests everything holds ``A + B``.
@@ -47,7 +53,9 @@ def bank_borrowing_leverage(asset_coverage=3.0):
     return _result(coverage / (coverage - 1.0))
 
 
-def worst_days_table(index_returns, leverages=(2.0, 3.0), *, n: int = 5, largest: str = "falls"):
+def worst_days_table(
+    index_returns: ArrayLike, leverages: ArrayLike = (2.0, 3.0), *, n: int = 5, largest: str = "falls"
+) -> pd.DataFrame:
     """The index's ``n`` largest one-day falls (or rises), and what each did to daily-reset funds.
 
     Parameters
@@ -70,6 +78,12 @@ def worst_days_table(index_returns, leverages=(2.0, 3.0), *, n: int = 5, largest
         zero; and for each ``L`` a column ``"<L>x fund"`` with the fund's one-day return,
         ``max(L R, -1)`` (shareholders cannot lose more than they put in). The index's move as a share
         of the fund's wipeout move, ``R / (-1 / L)``, is the fund's loss ``-L R``.
+
+    Examples
+    --------
+    >>> t = worst_days_table([0.01, -0.05, 0.02, -0.10], n=2)
+    >>> t["index_return"].tolist()
+    [-0.1, -0.05]
     """
     import pandas as pd  # lazily: keeps `import lettools` fast
 

@@ -16,6 +16,8 @@ from collections.abc import Iterator
 
 import numpy as np
 
+from ._seeds import seed_sequence, stream_seed
+from ._typing import SeedLike
 from ._validation import as_positive_int, as_scalar
 
 __all__ = ["BLOCK_PATHS", "SCENARIOS", "gbm_returns", "scenario_returns"]
@@ -38,10 +40,14 @@ def as_seed(seed) -> int:
     return int(seed)
 
 
-def path_blocks(seed: int, n_paths: int) -> Iterator[tuple[int, int, np.random.Generator]]:
-    """``(first_path, stop_path, generator)`` for each block of ``BLOCK_PATHS`` paths."""
+def path_blocks(seed: SeedLike, n_paths: int) -> Iterator[tuple[int, int, np.random.Generator]]:
+    """``(first_path, stop_path, generator)`` for each block of ``BLOCK_PATHS`` paths.
+
+    The blocks' streams are the children of ``SeedSequence(seed)`` for an int seed; see
+    :mod:`lettools._seeds` for a SeedSequence (copied, never mutated) or a Generator (consumed).
+    """
     n_blocks = math.ceil(n_paths / BLOCK_PATHS)
-    children = np.random.SeedSequence(seed).spawn(n_blocks)
+    children = seed_sequence(seed).spawn(n_blocks)
     for block, child in enumerate(children):
         first = block * BLOCK_PATHS
         yield first, min(first + BLOCK_PATHS, n_paths), np.random.Generator(np.random.PCG64(child))
@@ -53,7 +59,7 @@ def gbm_parameters(mu: float, sigma: float, periods_per_year: int) -> tuple[floa
 
 
 def gbm_returns(
-    n_paths: int, n_days: int, mu: float, sigma: float, *, seed: int, periods_per_year: int = 252
+    n_paths: int, n_days: int, mu: float, sigma: float, *, seed: SeedLike, periods_per_year: int = 252
 ) -> np.ndarray:
     """Daily simple returns of an index following geometric Brownian motion.
 
@@ -72,8 +78,10 @@ def gbm_returns(
     sigma : float
         Annual volatility, between 0 and 5 (500% a year; beyond it a day's simple return
         rounds to exactly -1 in float64 and the paths stop meaning anything).
-    seed : int
-        Required; the same seed gives the same paths (see the module notes).
+    seed : int, numpy.random.SeedSequence or numpy.random.Generator
+        Required; the same seed gives the same paths (see the module notes). A SeedSequence
+        gives the paths of the int it was made from (it is not mutated); a Generator is
+        consumed: 128 bits drawn from it seed the blocks' streams (:mod:`lettools._seeds`).
     periods_per_year : int
         Trading days per year.
 
@@ -81,6 +89,14 @@ def gbm_returns(
     -------
     numpy.ndarray
         Shape ``(n_paths, n_days)``.
+
+    Examples
+    --------
+    >>> r = gbm_returns(2, 3, 0.08, 0.2, seed=42)
+    >>> r.shape
+    (2, 3)
+    >>> r.round(4).tolist()
+    [[0.0055, 0.0079, 0.0006], [-0.0133, 0.0189, 0.0039]]
     """
     n_paths = as_positive_int(n_paths, "n_paths")
     n_days = as_positive_int(n_days, "n_days")
@@ -91,7 +107,7 @@ def gbm_returns(
         )
     mu = as_scalar(mu, "mu", minimum=-10.0, maximum=10.0)
     sigma = as_scalar(sigma, "sigma", minimum=0.0, maximum=5.0)
-    seed = as_seed(seed)
+    seed = stream_seed(seed)
     periods_per_year = as_positive_int(periods_per_year, "periods_per_year")
     drift, volatility = gbm_parameters(mu, sigma, periods_per_year)
     out = np.empty((n_paths, n_days))
@@ -123,7 +139,7 @@ SCENARIOS: dict[str, dict] = {
 _ALIASES = {"volatile": "choppy"}
 
 
-def scenario_returns(kind: str, *, n_days: int = 30, seed: int, periods_per_year: int = 252) -> np.ndarray:
+def scenario_returns(kind: str, *, n_days: int = 30, seed: SeedLike, periods_per_year: int = 252) -> np.ndarray:
     """One seeded path of daily index returns for a teaching scenario.
 
     Parameters
@@ -132,8 +148,8 @@ def scenario_returns(kind: str, *, n_days: int = 30, seed: int, periods_per_year
         Which market (see ``SCENARIOS``); "volatile" is another name for "choppy".
     n_days : int
         Length of the path in trading days.
-    seed : int
-        Required; the same seed gives the same path.
+    seed : int, numpy.random.SeedSequence or numpy.random.Generator
+        Required; the same seed gives the same path (as in :func:`gbm_returns`).
     periods_per_year : int
         Trading days per year.
 
@@ -142,6 +158,14 @@ def scenario_returns(kind: str, *, n_days: int = 30, seed: int, periods_per_year
     numpy.ndarray
         ``n_days`` daily simple returns (the first path of :func:`gbm_returns`
         with the scenario's drift and volatility).
+
+    Examples
+    --------
+    >>> r = scenario_returns("flat", n_days=10, seed=0)
+    >>> r.shape
+    (10,)
+    >>> r[:3].round(4).tolist()
+    [0.0091, -0.0056, 0.0046]
     """
     if not isinstance(kind, str):
         raise TypeError(f"kind must be a string naming a scenario, got {kind!r}")

@@ -32,6 +32,7 @@ import numpy as np
 
 from ._conventions import check_spread_basis, spread_fraction
 from ._numba import lazy_njit
+from ._typing import ArrayLike, FloatOrArray
 from ._validation import as_array, as_positive_int, as_returns, as_scalar, check_finite
 
 if TYPE_CHECKING:
@@ -54,7 +55,7 @@ def _scalar_or_array(values):
     return float(values) if np.ndim(values) == 0 else np.asarray(values)
 
 
-def _funds(assets, leverages, name: str = "assets"):
+def _funds(assets, leverages, name: str = "assets") -> tuple[np.ndarray, np.ndarray]:
     """Validated 1-D arrays of fund assets and leverages of equal length (``name``: the assets' parameter)."""
     assets = np.atleast_1d(as_array(assets, name, ndim=(0, 1), minimum=0.0))
     leverages = np.atleast_1d(as_array(leverages, "leverages", ndim=(0, 1)))
@@ -73,7 +74,7 @@ def _depth(depth) -> float:
     return as_scalar(depth, "depth", minimum=0.0, minimum_inclusive=False)
 
 
-def aggregate_rebalance_flow(assets, leverages, index_return):
+def aggregate_rebalance_flow(assets: ArrayLike, leverages: ArrayLike, index_return: ArrayLike) -> FloatOrArray:
     """Net money all the funds on one index trade at the close after a move.
 
     ``sum_i A_i (L_i^2 - L_i) R``: positive means buying.
@@ -91,13 +92,23 @@ def aggregate_rebalance_flow(assets, leverages, index_return):
     -------
     float or numpy.ndarray
         Rebalancing flow in money, shaped like ``index_return``.
+
+    References
+    ----------
+    .. [1] M. Cheng and A. Madhavan, "The dynamics of leveraged and inverse exchange-traded funds", Journal
+           of Investment Management 7 (2009), 43-62 (``cheng2009dynamics`` in references.bib).
+
+    Examples
+    --------
+    >>> round(aggregate_rebalance_flow([100.0, 50.0], [3, -3], -0.02), 4)
+    -24.0
     """
     assets, leverages = _funds(assets, leverages)
     index_return = as_array(index_return, "index_return", minimum=-1.0, minimum_inclusive=False)
     return _scalar_or_array(float(np.sum(assets * (leverages**2 - leverages))) * index_return)
 
 
-def rebalance_sign_table(leverages=(2.0, 3.0, -1.0, -2.0, -3.0), *, move: float = 0.01) -> pd.DataFrame:
+def rebalance_sign_table(leverages: ArrayLike = (2.0, 3.0, -1.0, -2.0, -3.0), *, move: float = 0.01) -> pd.DataFrame:
     """Which way each kind of fund trades on an up day and a down day.
 
     Parameters
@@ -113,6 +124,19 @@ def rebalance_sign_table(leverages=(2.0, 3.0, -1.0, -2.0, -3.0), *, move: float 
         Indexed by ``leverage``: ``L^2 - L``; ``flow_up`` and ``flow_down``, the
         trade per unit of assets after a ``+move`` and a ``-move`` day; and
         ``up_day`` / ``down_day``: ``"buy"``, ``"sell"`` or ``"none"``.
+
+    References
+    ----------
+    .. [1] M. Cheng and A. Madhavan, "The dynamics of leveraged and inverse exchange-traded funds", Journal
+           of Investment Management 7 (2009), 43-62 (``cheng2009dynamics`` in references.bib).
+
+    Examples
+    --------
+    >>> t = rebalance_sign_table([2, -1])
+    >>> list(t.columns)
+    ['L^2 - L', 'flow_up', 'flow_down', 'up_day', 'down_day']
+    >>> t["L^2 - L"].tolist()
+    [2.0, 2.0]
     """
     import pandas as pd  # lazily: keeps `import lettools` fast
     leverages = np.atleast_1d(as_array(leverages, "leverages", ndim=(0, 1)))
@@ -133,7 +157,7 @@ def rebalance_sign_table(leverages=(2.0, 3.0, -1.0, -2.0, -3.0), *, move: float 
     )
 
 
-def feedback_gain(assets, leverages, depth) -> float:
+def feedback_gain(assets: ArrayLike, leverages: ArrayLike, depth: ArrayLike) -> float:
     """Feedback gain ``sum_i A_i (L_i^2 - L_i) / depth`` of the rebalancing loop.
 
     Parameters
@@ -148,12 +172,22 @@ def feedback_gain(assets, leverages, depth) -> float:
     -------
     float
         The share of any move that the funds' own trades add in one round.
+
+    References
+    ----------
+    .. [1] M. Cheng and A. Madhavan, "The dynamics of leveraged and inverse exchange-traded funds", Journal
+           of Investment Management 7 (2009), 43-62 (``cheng2009dynamics`` in references.bib).
+
+    Examples
+    --------
+    >>> round(feedback_gain([100.0, 50.0], [3, -3], 10_000.0), 6)
+    0.12
     """
     assets, leverages = _funds(assets, leverages)
     return float(np.sum(assets * (leverages**2 - leverages))) / _depth(depth)
 
 
-def amplification(gain):
+def amplification(gain: ArrayLike) -> FloatOrArray:
     """Total move per unit of exogenous move, ``1 / (1 - gain)``.
 
     Parameters
@@ -166,6 +200,11 @@ def amplification(gain):
     float or numpy.ndarray
         ``1 / (1 - gain)`` where ``gain < 1``; ``inf`` where ``gain >= 1`` (the
         loop has no finite resting point and runs away).
+
+    Examples
+    --------
+    >>> round(amplification(0.2), 4)   # 1 / (1 - g)
+    1.25
     """
     gain = as_array(gain, "gain")
     stable = gain < 1.0
@@ -173,7 +212,7 @@ def amplification(gain):
     return _scalar_or_array(result)
 
 
-def instability_assets(leverages, depth, *, weights=None):
+def instability_assets(leverages: ArrayLike, depth: ArrayLike, *, weights: ArrayLike | None = None) -> float:
     """Total fund assets at which the feedback gain reaches 1 and the loop runs away.
 
     Parameters
@@ -191,6 +230,11 @@ def instability_assets(leverages, depth, *, weights=None):
     float
         ``depth / sum_i w_i (L_i^2 - L_i)``, money; ``inf`` when that sum is not
         positive (the funds' trades do not reinforce moves).
+
+    Examples
+    --------
+    >>> round(instability_assets([3, -3], 10_000.0), 2)
+    1111.11
     """
     leverages = np.atleast_1d(as_array(leverages, "leverages", ndim=(0, 1)))
     depth = as_scalar(depth, "depth", minimum=0.0, minimum_inclusive=False)
@@ -255,6 +299,12 @@ def simulate_feedback(
         ``attrs`` holds ``gain``, ``amplification``, ``fixed_point`` (``None``
         when ``gain >= 1`` or when ``shock / (1 - gain)`` is a move of -100% or +100% or
         more, where the simulation stops) and ``stopped_at_round`` (``None`` if all rounds ran).
+
+    Examples
+    --------
+    >>> path = simulate_feedback(-0.05, long_assets=100.0, inverse_assets=50.0, depth=10_000.0, n_rounds=5)
+    >>> path.round(5).iloc[-1].tolist()
+    [5.0, -0.05682, -0.01244, -68.18012]
     """
     import pandas as pd  # lazily: keeps `import lettools` fast
     shock = as_scalar(shock, "shock", minimum=-1.0, minimum_inclusive=False, maximum=1.0)
@@ -376,10 +426,10 @@ def _reflexive_market_reference(exogenous, assets0, leverages, inverse_depth, da
 
 
 def simulate_reflexive_market(
-    index_returns,
+    index_returns: ArrayLike,
     *,
-    fund_assets,
-    leverages,
+    fund_assets: ArrayLike,
+    leverages: ArrayLike,
     depth: float,
     rate: float = 0.0,
     expense_ratio: float = 0.0,
@@ -451,6 +501,12 @@ def simulate_reflexive_market(
         ``assets_1``, ... (each fund's assets at the close). ``attrs`` holds
         ``leverages``, ``completed`` (bool), ``stopped_on`` (the label of the
         day that stopped it, or ``None``) and ``reason``.
+
+    Examples
+    --------
+    >>> out = simulate_reflexive_market([0.01, -0.02, 0.005], fund_assets=[100.0], leverages=[3.0], depth=10_000.0)
+    >>> list(out.columns)
+    ['exogenous_return', 'index_return', 'exogenous_level', 'index_level', 'gain', 'flow', 'assets_0']
     """
     import pandas as pd  # lazily: keeps `import lettools` fast
     exogenous = as_returns(index_returns, "index_returns", ndim=(1,))
@@ -495,7 +551,7 @@ def simulate_reflexive_market(
     return frame
 
 
-def flow_share_of_volume(flow, closing_volume):
+def flow_share_of_volume(flow: ArrayLike, closing_volume: ArrayLike) -> FloatOrArray:
     """Rebalancing flow as a share of the closing auction's volume.
 
     Parameters
@@ -509,6 +565,11 @@ def flow_share_of_volume(flow, closing_volume):
     -------
     float or numpy.ndarray
         ``|flow| / closing_volume``, decimal (0.168 for 16.8%).
+
+    Examples
+    --------
+    >>> round(flow_share_of_volume(6.0, 60.0), 4)
+    0.1
     """
     flow = as_array(flow, "flow")
     closing_volume = as_array(closing_volume, "closing_volume", minimum=0.0, minimum_inclusive=False)

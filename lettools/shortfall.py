@@ -23,6 +23,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ._numba import lazy_njit
+from ._seeds import check_seed
+from ._seeds import generator as seeded_generator
+from ._typing import ArrayLike, SeedLike
 from ._validation import as_array, as_positive_int, as_scalar
 
 if TYPE_CHECKING:
@@ -44,6 +47,16 @@ def standard_normals(n_paths: int, max_days: int, seed: int) -> np.ndarray:
     so curves for neighbouring settings differ by the model, not by sampling noise.
     """
     draws = np.random.default_rng(seed).standard_normal((n_paths, max_days))
+    draws.flags.writeable = False
+    return draws
+
+
+def _normals(n_paths: int, max_days: int, seed: SeedLike) -> np.ndarray:
+    """:func:`standard_normals` (cached) for an int seed; fresh draws from ``default_rng`` of a
+    SeedSequence (the same draws as its int) or from a Generator itself (consumed)."""
+    if isinstance(seed, (int, np.integer)) and not isinstance(seed, bool):
+        return standard_normals(n_paths, max_days, int(seed))
+    draws = seeded_generator(seed, negative=TypeError).standard_normal((n_paths, max_days))
     draws.flags.writeable = False
     return draws
 
@@ -95,13 +108,12 @@ def _checked(leverage, sigma, max_days, shortfall, loss, n_paths, seed, mu, peri
     if n_paths * max_days > _MAX_DRAWS:
         raise ValueError(f"n_paths x max_days = {n_paths * max_days:,}; at most {_MAX_DRAWS:,} (the draws are held in"
                          " memory at once)")
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise TypeError(f"seed must be a non-negative whole number, got {seed!r}")
+    seed = check_seed(seed, negative=TypeError)
     mu = as_scalar(mu, "mu", minimum=-10.0, maximum=10.0)
     periods_per_year = as_positive_int(periods_per_year, "periods_per_year")
     drift = (mu - 0.5 * sigma**2) / periods_per_year
     volatility = sigma / np.sqrt(periods_per_year)
-    return leverage, max_days, shortfall, loss, n_paths, int(seed), drift, volatility
+    return leverage, max_days, shortfall, loss, n_paths, seed, drift, volatility
 
 
 def _frame(lag, short, loss, n_paths) -> pd.DataFrame:
@@ -121,7 +133,7 @@ def simulate_shortfall_curves(
     shortfall: float = 0.05,
     loss: float = 0.2,
     n_paths: int = 10_000,
-    seed: int = 0,
+    seed: SeedLike = 0,
     mu: float = 0.0,
     periods_per_year: int = 252,
 ) -> pd.DataFrame:
@@ -150,9 +162,11 @@ def simulate_shortfall_curves(
         Simulated paths; the standard error of each probability is at most
         ``0.5 / sqrt(n_paths)`` (0.5 percentage points for 10,000). ``n_paths * max_days``
         is at most 5e7 (the draws are held in memory at once).
-    seed : int, default 0
-        Seed of the standard normal draws (:func:`standard_normals`): the same seed gives
-        the same table, and every setting uses the same draws.
+    seed : int, numpy.random.SeedSequence or numpy.random.Generator, default 0
+        Seed of the standard normal draws (:func:`standard_normals`, cached for an int): the
+        same seed gives the same table, and every setting uses the same draws. A SeedSequence
+        gives the draws of the int it was made from; a Generator is drawn from directly, so it
+        is consumed (:mod:`lettools._seeds`).
     mu : float, default 0.0
         Index drift, annual decimal (``E[S_t / S_0] = exp(mu t)``), in [-10, 10].
     periods_per_year : int, default 252
@@ -170,23 +184,31 @@ def simulate_shortfall_curves(
         If a parameter is out of range (the message names it).
     TypeError
         If ``seed`` is not a non-negative whole number.
+
+    Examples
+    --------
+    >>> curves = simulate_shortfall_curves(3, 0.2, 21, n_paths=1000, seed=0)
+    >>> curves.shape
+    (21, 3)
+    >>> curves.round(3).iloc[-1].tolist()
+    [0.661, 0.0, 0.114]
     """
     leverage, max_days, shortfall, loss, n_paths, seed, drift, volatility = _checked(
         leverage, sigma, max_days, shortfall, loss, n_paths, seed, mu, periods_per_year)
-    normals = standard_normals(n_paths, max_days, seed)
+    normals = _normals(n_paths, max_days, seed)
     counts = _curves_kernel(normals, np.array([leverage]), drift, volatility, shortfall, 1.0 - loss)
     return _frame(counts[0, 0], counts[1, 0], counts[2, 0], n_paths)
 
 
 def simulate_shortfall_curves_grid(
-    leverages,
+    leverages: ArrayLike,
     sigma: float,
     max_days: int,
     *,
     shortfall: float = 0.05,
     loss: float = 0.2,
     n_paths: int = 10_000,
-    seed: int = 0,
+    seed: SeedLike = 0,
     mu: float = 0.0,
     periods_per_year: int = 252,
 ) -> dict[float, pd.DataFrame]:
@@ -207,11 +229,17 @@ def simulate_shortfall_curves_grid(
     -------
     dict of float to pandas.DataFrame
         One table per leverage, keyed by the leverage as a float.
+
+    Examples
+    --------
+    >>> grid = simulate_shortfall_curves_grid([2, 3], 0.2, 21, n_paths=1000, seed=0)
+    >>> sorted(grid)
+    [2.0, 3.0]
     """
     values = np.atleast_1d(as_array(leverages, "leverages", ndim=(0, 1)))
     _, max_days, shortfall, loss, n_paths, seed, drift, volatility = _checked(
         float(values[0]), sigma, max_days, shortfall, loss, n_paths, seed, mu, periods_per_year)
-    normals = standard_normals(n_paths, max_days, seed)
+    normals = _normals(n_paths, max_days, seed)
     counts = _curves_kernel(normals, values, drift, volatility, shortfall, 1.0 - loss)
     return {float(value): _frame(counts[0, k], counts[1, k], counts[2, k], n_paths)
             for k, value in enumerate(values)}
@@ -225,14 +253,14 @@ def shortfall_curves_reference(
     shortfall: float = 0.05,
     loss: float = 0.2,
     n_paths: int = 10_000,
-    seed: int = 0,
+    seed: SeedLike = 0,
     mu: float = 0.0,
     periods_per_year: int = 252,
 ) -> pd.DataFrame:
     """Plain-numpy twin of :func:`simulate_shortfall_curves` (same draws, same table), for tests."""
     leverage, max_days, shortfall, loss, n_paths, seed, drift, volatility = _checked(
         leverage, sigma, max_days, shortfall, loss, n_paths, seed, mu, periods_per_year)
-    normals = standard_normals(n_paths, max_days, seed)
+    normals = _normals(n_paths, max_days, seed)
     factors = np.exp(drift + volatility * normals)
     growth = factors if leverage == 1.0 else 1.0 + leverage * (factors - 1.0)
     fund = np.cumprod(np.maximum(growth, 0.0), axis=1)

@@ -125,7 +125,7 @@ class Param:
         if not self.categorical:
             if not isinstance(default, numbers.Real) or isinstance(default, bool):
                 raise TypeError(f"Param {self.name!r}: default must be a number")
-            default = _rounder(grid)(default)
+            default = _rounder(grid)(default)  # type: ignore[arg-type]
         if default not in grid:
             raise ValueError(f"Param {self.name!r}: default {default!r} is not one of the grid values")
         object.__setattr__(self, "default", default)
@@ -373,7 +373,7 @@ class Explorer:
                     f"abs(datum[{json.dumps(p.name)}] - {signal} / {p.scale!r}) <= {p.tolerance!r}"
                 )
         base = alt.Chart(self._records(data)).transform_filter(" && ".join(conditions))
-        chart = self._finish(self.draw(base, self.domains())).add_params(*bound)
+        chart = self._finish(self.draw(base, self.domains())).add_params(*bound)  # type: ignore[attr-defined]
         size = len(json.dumps(chart.to_dict(validate=False)))
         if size > budget_bytes:
             raise ValueError(
@@ -404,7 +404,7 @@ def _numeric_spans(frame: pd.DataFrame) -> dict[str, list[float]]:
 def _binding(p: Param):
     if p.kind == "range":
         low, high = p.shown(p.grid[0]), p.shown(p.grid[-1])
-        return alt.binding_range(min=low, max=high, step=p.shown(p.step), name=p.title)
+        return alt.binding_range(min=low, max=high, step=p.shown(p.step), name=p.title)  # type: ignore[arg-type]
     options = list(p.grid) if p.categorical else [p.shown(v) for v in p.grid]
     if p.kind == "radio":
         return alt.binding_radio(options=options, name=p.title)

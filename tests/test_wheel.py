@@ -73,7 +73,7 @@ def test_the_wheel_installs_every_page_into_a_fresh_environment(repo_root, tmp_p
     package_files = {
         path.relative_to(source).as_posix()
         for path in (source / "lettools").rglob("*")
-        if path.is_file() and path.suffix in (".py", ".json", ".csv")
+        if path.is_file() and (path.suffix in (".py", ".json", ".csv") or path.name == "py.typed")
     }
     assert package_files, "no package files in the clean copy"
     missing = sorted(package_files - in_wheel)
