@@ -420,7 +420,12 @@ def _one_level_copy(obj, by_ref):
 
 @contextmanager
 def _one_level_copies():
-    """Make Altair's deep copies one level deep while building a live template (one thread at a time)."""
+    """Make Altair's deep copies one level deep while building a live template.
+
+    The switch is process-wide while it lasts: template builds take turns (a lock), and another
+    thread building Altair charts at the same moment would get one-level copies too. lettools builds
+    live charts on the kernel's main thread only (widget callbacks run there).
+    """
     with _COPY_LOCK:
         original = schemapi._deep_copy
         schemapi._deep_copy = _one_level_copy
