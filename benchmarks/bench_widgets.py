@@ -14,7 +14,8 @@ cache is warmed once beforehand, as a Binder or Colab image does.
 
 Reported per explorer: the twin's grid precompute (target < 1 s), the first draw, and the
 median and worst update with the setting that was worst (target < 100 ms for every setting,
-the first draw included).
+the first draw included); "cold" is the worst first visit of a setting, before the explorer's
+caches (chart templates, simulated curves) hold it: the best of several rounds hides that cost.
 
 Run: ``python benchmarks/bench_widgets.py [--sample N] [--rounds R]``
 """
@@ -88,15 +89,20 @@ def time_explorer(factory, sample: int, rounds: int) -> dict:
     first_ms = (time.perf_counter() - start) * 1000.0
     settings = sweep(explorer, sample)
     best = [float("inf")] * len(settings)
-    for _ in range(rounds):  # the best of a few rounds per setting: the least disturbed by other work
+    cold = [0.0] * len(settings)
+    for round_ in range(rounds):  # the best of a few rounds per setting: the least disturbed by other work
         for i, setting in enumerate(settings):
             start = time.perf_counter()
             explorer.update(**setting)
-            best[i] = min(best[i], (time.perf_counter() - start) * 1000.0)
+            elapsed = (time.perf_counter() - start) * 1000.0
+            best[i] = min(best[i], elapsed)
+            if round_ == 0:  # the first visit: nothing the explorer caches (templates, simulations) helps yet
+                cold[i] = elapsed
     worst = int(np.argmax(best))
     return {
         "grid_s": grid_s, "first_ms": first_ms, "median_ms": statistics.median(best), "worst_ms": best[worst],
-        "worst_setting": settings[worst], "count": len(settings),
+        "worst_setting": settings[worst], "count": len(settings), "cold_worst_ms": max(cold),
+        "cold_setting": settings[int(np.argmax(cold))],
     }
 
 
@@ -114,14 +120,18 @@ def main(argv: list[str] | None = None) -> int:
     lettools.simulate_outcomes(2, 0.05, 0.2, 5, n_paths=10, seed=0)  # load the numba cache once, as an image does
     lettools.simulate_fund(np.zeros((200, 200)), 2)
     print(f"load average at start {os.getloadavg()[0]:.2f}; best of {args.rounds} rounds per setting")
-    print(f"{'explorer':<38} {'grid s':>7} {'first ms':>9} {'median ms':>10} {'worst ms':>9} {'settings':>9}  worst at")
+    print(f"{'explorer':<38} {'grid s':>7} {'first ms':>9} {'median ms':>10} {'worst ms':>9} {'cold ms':>8} "
+          f"{'settings':>9}  worst at")
     slow = []
     for name, factory in found.items():
         r = time_explorer(factory, args.sample, args.rounds)
-        over = r["grid_s"] > GRID_TARGET_S or max(r["first_ms"], r["worst_ms"]) > TARGET_MS
+        over = r["grid_s"] > GRID_TARGET_S or max(r["first_ms"], r["worst_ms"], r["cold_worst_ms"]) > TARGET_MS
         shown = ", ".join(f"{k}={v:g}" if not isinstance(v, str) else f"{k}={v}" for k, v in r["worst_setting"].items())
+        if r["cold_worst_ms"] > TARGET_MS:
+            shown += "; cold worst at " + ", ".join(
+                f"{k}={v:g}" if not isinstance(v, str) else f"{k}={v}" for k, v in r["cold_setting"].items())
         print(f"{name:<38} {r['grid_s']:>7.2f} {r['first_ms']:>9.1f} {r['median_ms']:>10.1f} {r['worst_ms']:>9.1f} "
-              f"{r['count']:>9}  {shown}{'  OVER TARGET' if over else ''}")
+              f"{r['cold_worst_ms']:>8.1f} {r['count']:>9}  {shown}{'  OVER TARGET' if over else ''}")
         if over:
             slow.append(name)
     print(f"targets: every update and first draw under {TARGET_MS:.0f} ms, grid under {GRID_TARGET_S:.0f} s; "

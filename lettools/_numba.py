@@ -139,6 +139,9 @@ def njit(func: F | None = None, **options) -> F:
     return _Locked(dispatcher) if options.get("parallel") else dispatcher  # type: ignore[return-value]
 
 
+_LAZY_LOCK = threading.Lock()
+
+
 class _Lazy:
     """A kernel decorated with :func:`njit` on its first call, so that importing it costs nothing."""
 
@@ -157,7 +160,9 @@ class _Lazy:
 
     def __call__(self, *args):
         if self.compiled is None:
-            self.compiled = njit(self.py_func, **self.options)
+            with _LAZY_LOCK:  # two threads' first calls compile (or load) the kernel once
+                if self.compiled is None:
+                    self.compiled = njit(self.py_func, **self.options)
         return self.compiled(*args)
 
 

@@ -14,14 +14,17 @@ window's length in years. No costs unless stated.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from lettools._typing import ArrayLike, FloatOrArray
 from lettools._validation import as_array, as_scalar, check_finite
 from lettools.decomposition import implied_volatility
 from lettools.theory import _check_broadcast, fund_return
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["paired_fund_return", "alert_sensitivity"]
 
@@ -174,6 +177,8 @@ def alert_sensitivity(index_return: float, fund_return_observed: float, *, years
             returns[column] = fund_return(index_return, sigmas, value, years=years)
         except ValueError as exc:  # fund_return names its own parameters: say which fund, by our names
             raise ValueError(f"{name} = {value:g} with index_return, years and volatilities: {exc}") from None
+    import pandas as pd  # lazily: keeps `import lettools` fast
+
     table = pd.DataFrame({
         "volatility": sigmas,
         "implied": np.append(np.zeros(grid.size, dtype=bool), True),

@@ -13,11 +13,15 @@ daily-reset values and the gap between them measured rather than asserted.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import pandas as pd
 
 from lettools._typing import ArrayLike
 from lettools._validation import as_array, as_positive_int, as_scalar, check_finite
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["market_moments", "calibrated_inputs", "daily_reset_log_moments"]
 
@@ -34,6 +38,7 @@ def _as_dates(dates) -> pd.DatetimeIndex:
         raise TypeError(f"dates must be a 1-D sequence of dates, got a {array.ndim}-D array of shape {array.shape}")
     if array.dtype.kind in "biufcm":  # numbers are not dates (pandas would read them as nanoseconds since 1970)
         raise TypeError(f"dates must be dates (datetime64, Timestamps or date strings), got dtype {array.dtype}")
+    import pandas as pd  # lazily: keeps `import lettools` fast
     try:
         index = pd.DatetimeIndex(pd.to_datetime(array, format="mixed" if array.dtype.kind in "OUS" else None))
     except (ValueError, TypeError, OverflowError) as exc:
@@ -98,6 +103,8 @@ def market_moments(total_returns: ArrayLike, risk_free: ArrayLike, dates: ArrayL
         raise ValueError("total_returns and dates must span at least two calendar months (for monthly_sd)")
     n_years = index.year.nunique()
     days_per_year = returns.size / n_years
+    import pandas as pd  # lazily: keeps `import lettools` fast
+
     months = pd.Series(1.0 + returns, index=index).groupby(periods).prod() - 1.0
     growth = float(np.exp(np.sum(np.log1p(returns)) / n_years) - 1.0)
     mu = float(returns.mean() * days_per_year)

@@ -61,38 +61,62 @@ def _normals(n_paths: int, max_days: int, seed: SeedLike) -> np.ndarray:
     return draws
 
 
+_BLOCK = 64
+"""Paths advanced together, day by day, in :func:`_curves_kernel` (the counts vectorise over them)."""
+
+
 @lazy_njit
 def _curves_kernel(normals, leverages, drift, volatility, shortfall, loss_level):
     """Counts, per leverage and day, of paths lagging ``1 + L (S/S0 - 1)``, trailing it by more than
     ``shortfall``, and below ``loss_level``: an array of shape ``(3, len(leverages), n_days)``.
 
-    The index's growth factor is drawn once per day and shared by every leverage (one ``exp`` per
-    path and day, whatever the number of leverages).
+    The index's growth factor is drawn once per path and day and shared by every leverage (one
+    ``exp`` per path and day, whatever the number of leverages). Paths advance in blocks of
+    ``_BLOCK``, day by day, and each day's counts are integer sums over the block, so the
+    comparisons vectorise; the arithmetic of each path is the same, so are the counts.
     """
     n_paths, n_days = normals.shape
     n_leverages = leverages.size
     counts = np.zeros((3, n_leverages, n_days))
-    fund = np.empty(n_leverages)
-    for path in range(n_paths):
-        fund[:] = 1.0
-        index = 1.0
+    fund = np.empty((n_leverages, _BLOCK))
+    index = np.empty(_BLOCK)
+    factor = np.empty(_BLOCK)
+    for first in range(0, n_paths, _BLOCK):
+        width = min(n_paths - first, _BLOCK)
+        fund[:, :] = 1.0
+        index[:] = 1.0
         for day in range(n_days):
-            factor = np.exp(drift + volatility * normals[path, day])  # the index's growth factor 1 + R
-            index = index * factor
+            for p in range(width):
+                growth = np.exp(drift + volatility * normals[first + p, day])  # the index's growth factor 1 + R
+                factor[p] = growth
+                index[p] = index[p] * growth
             for k in range(n_leverages):
                 leverage = leverages[k]
-                # 1 + L R, written so that on day 1 it equals the static position's value bit for bit
-                # (no spurious lag from rounding); for L = 1 the fund is the index itself.
-                growth = factor if leverage == 1.0 else 1.0 + leverage * (factor - 1.0)
-                value = fund[k] * (growth if growth > 0.0 else 0.0)
-                fund[k] = value
-                static = index if leverage == 1.0 else 1.0 + leverage * (index - 1.0)
-                if value < static:
-                    counts[0, k, day] += 1.0
-                    if value < static - shortfall:
-                        counts[1, k, day] += 1.0
-                if value < loss_level:
-                    counts[2, k, day] += 1.0
+                row = fund[k]
+                lag = 0
+                short = 0
+                lost = 0
+                if leverage == 1.0:  # the fund is the index itself
+                    for p in range(width):
+                        value = row[p] * (factor[p] if factor[p] > 0.0 else 0.0)
+                        row[p] = value
+                        lag += value < index[p]
+                        short += value < index[p] - shortfall
+                        lost += value < loss_level
+                else:
+                    for p in range(width):
+                        # 1 + L R, written so that on day 1 it equals the static position's value bit for bit
+                        # (no spurious lag from rounding).
+                        growth = 1.0 + leverage * (factor[p] - 1.0)
+                        value = row[p] * (growth if growth > 0.0 else 0.0)
+                        row[p] = value
+                        static = 1.0 + leverage * (index[p] - 1.0)
+                        lag += value < static
+                        short += value < static - shortfall
+                        lost += value < loss_level
+                counts[0, k, day] += lag
+                counts[1, k, day] += short
+                counts[2, k, day] += lost
     return counts
 
 

@@ -35,14 +35,18 @@ import inspect
 import itertools
 import json
 import numbers
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import altair as alt
 import numpy as np
 import pandas as pd
+from altair.utils import schemapi
+from altair.utils.schemapi import SchemaBase, debug_mode
 
 from lettools.charts import accessible, csv_values, inline_csv
 
@@ -341,9 +345,17 @@ class Explorer:
         return {**template, "datasets": {_LIVE_DATASET: text}}
 
     def template(self, domains: Mapping[str, list[float]], data_format, *, validate: bool = False) -> dict:
-        """The live chart's Vega-Lite spec without its data, for given axis domains and data format."""
+        """The live chart's Vega-Lite spec without its data, for given axis domains and data format.
+
+        With ``validate=False`` (what :meth:`spec` uses) the chart is built under
+        :func:`_one_level_copies`, 2-5x faster; ``validate=True`` builds it the ordinary
+        way and checks it against the schema (the tests hold the two equal for every explorer).
+        """
         named = alt.NamedData(name=_LIVE_DATASET, format=data_format)
-        return self._finish(self.draw(alt.Chart(named), domains)).to_dict(validate=validate)
+        if validate:
+            return self._finish(self.draw(alt.Chart(named), domains)).to_dict(validate=True)
+        with _one_level_copies():
+            return self._finish(self.draw(alt.Chart(named), domains)).to_dict(validate=False)
 
     def update(self, **values) -> dict:
         """One widget update as the benchmark times it: compute and build the Vega-Lite spec."""
@@ -387,6 +399,40 @@ class Explorer:
         from lettools.live import explorer_widget
 
         return explorer_widget(self, **options)
+
+
+_COPY_LOCK = threading.Lock()
+
+
+def _one_level_copy(obj, by_ref):
+    """Altair's deep copy cut to one level: a new object with new lists and dicts, sharing their items.
+
+    Altair deep-copies every subchart each time charts are layered, concatenated or given
+    properties (most of the time a template takes: 330 ms of the days explorer's 400); it then
+    changes only the copies' own attributes, so sharing the items below gives the same spec.
+    """
+    if isinstance(obj, SchemaBase):
+        kwds = {key: value.copy() if isinstance(value, (list, dict)) else value for key, value in obj._kwds.items()}
+        with debug_mode(False):
+            return obj.__class__(*obj._args, **kwds)
+    return obj.copy() if isinstance(obj, (list, dict)) else obj
+
+
+@contextmanager
+def _one_level_copies():
+    """Make Altair's deep copies one level deep while building a live template.
+
+    The switch is process-wide while it lasts: template builds take turns (a lock), and another
+    thread building Altair charts at the same moment would get one-level copies too. lettools builds
+    live charts on the kernel's main thread only (widget callbacks run there).
+    """
+    with _COPY_LOCK:
+        original = schemapi._deep_copy
+        schemapi._deep_copy = _one_level_copy
+        try:
+            yield
+        finally:
+            schemapi._deep_copy = original
 
 
 def _numeric_spans(frame: pd.DataFrame) -> dict[str, list[float]]:

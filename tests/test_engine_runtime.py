@@ -31,6 +31,28 @@ def test_import_does_not_load_numba():
     assert result.returncode == 0, result.stderr
 
 
+def test_import_does_not_load_pandas():
+    # pandas takes about 0.25 s to import: `import lettools` and the closed forms leave it to the
+    # functions that return tables or read dates, and pandas inputs still validate.
+    result = run_python("""
+        import sys, lettools
+        lettools.log_growth_rate(3, 0.08, 0.2); lettools.fund_return(0.1, 0.2, 3, years=1)
+        lettools.paired_fund_return(0.08, -0.53, 3, -3)
+        assert "pandas" not in sys.modules, sorted(m for m in sys.modules if m.startswith("pandas"))
+        table = lettools.alert_sensitivity(0.08, -0.53, years=5 / 12)
+        assert "pandas" in sys.modules and table.index.name == "volatility"
+        import pandas as pd
+        assert lettools.fund_return(pd.Series([0.1, 0.2]), 0.2, 3, years=1).shape == (2,)
+        try:
+            lettools.fund_return(pd.Series(["a"]), 0.2, 3, years=1)
+        except (TypeError, ValueError) as exc:
+            assert "index_return" in str(exc), exc
+        else:
+            raise AssertionError("a Series of strings was accepted")
+    """)
+    assert result.returncode == 0, result.stderr
+
+
 @pytest.mark.slow
 def test_four_threads_under_the_workqueue_layer():
     # numba's workqueue layer aborts the process ("Concurrent access has been detected")

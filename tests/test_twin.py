@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import altair as alt
 import numpy as np
 import pandas as pd
 import pytest
@@ -187,3 +188,37 @@ def test_compute_grid_replaces_the_point_by_point_grid():
 
     explorer = Explorer(_line, [Param("slope", [1, 2, 3])], _draw, title="T", description="D", compute_grid=grid)
     pd.testing.assert_frame_equal(explorer.grid_data(), explorer.grid_data_by_point(), check_exact=True)
+
+
+def _layered_draw(base, domains):
+    x = alt.X("x:Q", scale=alt.Scale(domain=domains["x"]))
+    columns = []
+    for kind in ("a", "b"):
+        own = base.transform_filter(f"datum.kind_label == '{kind}'")
+        top = alt.layer(own.mark_line().encode(x=x, y="y:Q"), own.mark_point().encode(x=x, y="y:Q")).properties(
+            title=kind, width=100)
+        columns.append(alt.vconcat(top, own.mark_bar().encode(x=x, y="y:Q")).resolve_scale(y="independent"))
+    return alt.hconcat(*columns)
+
+
+def test_fast_template_equals_altairs_and_restores_its_copies():
+    from altair.utils import schemapi
+
+    original = schemapi._deep_copy
+    explorer = Explorer(_line, [Param("slope", [1, 2, 3])], _layered_draw, title="T", description="D")
+    frame = explorer.compute(slope=2)
+    from lettools.charts import csv_values
+
+    _, data_format = csv_values(frame)
+    domains = explorer.domains(frame)
+    assert explorer.template(domains, data_format) == explorer.template(domains, data_format, validate=True)
+    assert schemapi._deep_copy is original
+
+    def broken(base, domains):
+        raise RuntimeError("draw failed")
+
+    with pytest.raises(RuntimeError, match="draw failed"):
+        Explorer(_line, [Param("slope", [1, 2, 3])], broken, title="T", description="D").update()
+    assert schemapi._deep_copy is original
+    chart = explorer.chart(slope=2)  # charts built afterwards use Altair's own deep copies again
+    assert chart.to_dict()["hconcat"][0]["vconcat"][0]["title"] == "a"

@@ -166,7 +166,7 @@ def day_pair_values(
         raise ValueError(f"through_day must be a whole number from 0 to {returns.size}, got {through_day!r}")
     frames = []
     for panel, leverage in enumerate(LEVERAGE_PAIRS[pair]):
-        book = day_by_day(returns, leverage, assets=assets).reset_index()
+        book = _book(tuple(returns.tolist()), leverage, float(assets)).reset_index()
         start = pd.DataFrame(
             {
                 "day": [0],
@@ -199,8 +199,21 @@ def day_pair_values(
     ]
 
 
+@functools.lru_cache(maxsize=64)
+def _book(path: tuple[float, ...], leverage: float, assets: float) -> pd.DataFrame:
+    # day_by_day of one path and fund, kept for every day the reader steps to (callers copy it).
+    return day_by_day(np.array(path, dtype=np.float64), leverage, assets=assets)
+
+
 def _sequence_bounds(returns: np.ndarray, assets: float) -> tuple[float, float, float]:
     """Lowest and highest money level and largest absolute trade of a path, over every leverage pair."""
+    return _path_bounds(tuple(returns.tolist()), float(assets))
+
+
+@functools.lru_cache(maxsize=64)
+def _path_bounds(path: tuple[float, ...], assets: float) -> tuple[float, float, float]:
+    # The same for every pair and day of a path: computed once per path (the explorer's grid asks 18 times).
+    returns = np.array(path, dtype=np.float64)
     books = [day_by_day(returns, leverage, assets=assets) for pair in LEVERAGE_PAIRS.values() for leverage in pair]
     levels = np.concatenate(
         [[assets, leverage * assets] for pair in LEVERAGE_PAIRS.values() for leverage in pair]

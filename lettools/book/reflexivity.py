@@ -220,6 +220,34 @@ def feedback_rounds(long_assets: float, inverse_assets: float, depth_per_pct: fl
     return rounds[["round", "move", "flow"]].assign(gain=rounds.attrs["gain"])
 
 
+def feedback_grid(settings: pd.DataFrame) -> pd.DataFrame:
+    """The explorer's whole grid (its ``compute_grid``): :func:`feedback_rounds` at every setting, one frame.
+
+    Each setting runs the engine's :func:`lettools.simulate_feedback` as :func:`feedback_rounds` does;
+    only the assembly differs (arrays joined once instead of a frame per setting), so the result equals
+    the point-by-point grid (the tests check).
+    """
+    names = list(settings.columns)
+    parts: dict[str, list] = {name: [] for name in ("round", "move", "flow", "gain", *names)}
+    for row in settings.to_dict("records"):
+        rounds = simulate_feedback(
+            row["shock"],
+            long_assets=row["long_assets"],
+            inverse_assets=row["inverse_assets"],
+            long_leverage=LONG_LEVERAGE,
+            inverse_leverage=INVERSE_LEVERAGE,
+            depth=_depth(row["depth_per_pct"]),
+            n_rounds=FEEDBACK_ROUNDS,
+        )
+        count = len(rounds)
+        for column in ("round", "move", "flow"):
+            parts[column].append(rounds[column].to_numpy())
+        parts["gain"].append(np.full(count, rounds.attrs["gain"]))
+        for name in names:
+            parts[name].append(np.full(count, row[name], dtype=settings[name].dtype))
+    return pd.DataFrame({name: np.concatenate(arrays) for name, arrays in parts.items()})
+
+
 #: Largest move drawn on the left panel and largest gain and amplification on the right one; beyond them
 #: marks are clipped (a runaway loop would otherwise flatten every stable setting).
 _MOVE_LIMIT, _GAIN_LIMIT, _AMPLIFICATION_LIMIT = 0.15, 2.5, 8.0
@@ -361,6 +389,7 @@ def feedback_explorer() -> Explorer:
             ),
         ],
         draw=_draw_feedback,
+        compute_grid=feedback_grid,
         title="The rebalancing loop: a shock, the funds' trades, and the move they add",
         description=(
             "Two panels. Top: line chart of the cumulative index move after each round of rebalancing, "
