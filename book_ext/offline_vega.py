@@ -667,6 +667,30 @@ def replace_font_awesome(app: Sphinx, exception: Exception | None) -> None:
     (outdir / "_static" / VENDOR_DIR / ICONS_CSS).write_text(icon_css(used, icons), encoding="utf8")
 
 
+THEME_SCRIPT = "scripts/pydata-sphinx-theme.js"  # under _static/
+#: The theme script's last statement: on "load", give every code block and output a tab stop if it
+#: scrolls. It reads each one's size after writing the previous one's tabindex, so the browser
+#: lays out the whole page again for each (1-2 s of a phone's CPU on a chapter), and again 300 ms
+#: after any change under <main> (each chart drawn). site.js does the same job from a
+#: ResizeObserver, element by element as each nears the screen, reads before writes.
+THEME_TAB_STOPS = re.compile(r'"complete"===document\.readyState\?(\w+)\(\):window\.addEventListener\("load",\1\)')
+THEME_TAB_STOPS_DROPPED = "void 0/*book_ext: tab stops set by site.js*/"
+
+
+def drop_theme_tab_stop_scan(app: Sphinx, exception: Exception | None) -> None:
+    """Remove the theme script's load-time tab-stop scan (:data:`THEME_TAB_STOPS`); warn (so ``-W``
+    fails the build) when the theme's script no longer has it in the expected form."""
+    if exception is not None or app.builder.format != "html":
+        return
+    script = Path(app.outdir) / "_static" / THEME_SCRIPT
+    text = script.read_text(encoding="utf8") if script.is_file() else ""
+    match = THEME_TAB_STOPS.search(text)
+    if match and ".pst-scrollable-table-container" in text:
+        script.write_text(text[: match.start()] + THEME_TAB_STOPS_DROPPED + text[match.end():], encoding="utf8")
+    elif THEME_TAB_STOPS_DROPPED not in text:
+        logger.warning(f"{script}: the theme's tab-stop scan was not found; check book_ext/offline_vega.py")
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("offline_vega_node_modules", "node_modules", "env")
     app.connect("builder-inited", check_installed_versions)
@@ -678,6 +702,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("build-finished", write_landing_page, priority=400)  # before sphinx-external-toc's redirect
     app.connect("build-finished", prerender_math, priority=550)  # after MathJax's fonts are copied
     app.connect("build-finished", bundle_stylesheets, priority=600)  # after the vendor files are copied
+    app.connect("build-finished", drop_theme_tab_stop_scan)
     app.add_css_file(f"{VENDOR_DIR}/{ICONS_CSS}")
     for path in SITE_FILES:
         if path.suffix == ".css":

@@ -226,3 +226,19 @@ def test_the_theme_is_resolved_before_the_first_paint():
     out = offline_vega.tidy_built_page(head)
     assert '"auto";\n    document.documentElement.dataset.theme = ((mode)' in out
     assert 'matchMedia("(prefers-color-scheme: dark)")' in out and 'getItem("theme")' not in out
+
+
+def test_the_theme_script_loses_its_load_time_tab_stop_scan(tmp_path):
+    from types import SimpleNamespace
+
+    scripts = tmp_path / "_static" / "scripts"
+    scripts.mkdir(parents=True)
+    script = scripts / "pydata-sphinx-theme.js"
+    script.write_text('(()=>{function I(){[".pst-scrollable-table-container"]}'
+                      'e(f),"complete"===document.readyState?I():window.addEventListener("load",I)})();')
+    app = SimpleNamespace(outdir=str(tmp_path), builder=SimpleNamespace(format="html"))
+    offline_vega.drop_theme_tab_stop_scan(app, None)
+    text = script.read_text()
+    assert "addEventListener(\"load\"" not in text and offline_vega.THEME_TAB_STOPS_DROPPED in text
+    offline_vega.drop_theme_tab_stop_scan(app, None)  # an incremental build: already done, no warning
+    assert script.read_text() == text
