@@ -3,10 +3,12 @@
    An element that overflows gets the class `scrolls-x` (site.css draws a shadow at an edge that
    can still scroll) and becomes a named, focusable region, so a keyboard can scroll it too (this
    replaces the theme's own load-time scan, which book_ext/offline_vega.py removes: it laid the
-   whole page out once per code block). Nothing is measured at load: an IntersectionObserver
-   hands each element to a ResizeObserver as it comes within a screen of the viewport, which
-   measures it then and on every later size change, in one batch of reads followed by one batch
-   of writes. Formulas are typeset when the site is built.
+   whole page out once per code block). Nothing far from the screen is measured at load: an
+   IntersectionObserver hands the elements of each of the chapter's sections to a ResizeObserver
+   as the section comes within a screen of the viewport (site.css lets the browser skip the
+   layout of sections away from it), which measures them then and on every later size change,
+   in one batch of reads followed by one batch of writes. Formulas are typeset when the site is
+   built.
 */
 (() => {
   "use strict";
@@ -53,17 +55,22 @@
       resized.observe(element);
     }
   }
+  // A section, not each element: an element in a collapsed solution is clipped out of sight,
+  // yet takes room that the reader's opening it shows.
+  const SECTION = ".bd-article > section > section";
   const near = new IntersectionObserver(entries => {
     for (const entry of entries) {
       if (!entry.isIntersecting) continue;
       near.unobserve(entry.target);
-      observe(entry.target);
+      entry.target.querySelectorAll(`${WIDE}, mjx-container`).forEach(observe);
     }
   }, {rootMargin: "100% 0px"});
 
   function markAll() {
-    document.querySelectorAll(WIDE).forEach(element => near.observe(element));
-    document.querySelectorAll("mjx-container").forEach(element => near.observe(element));
+    document.querySelectorAll(`${WIDE}, mjx-container`).forEach(element => {
+      if (!element.closest(SECTION)) observe(element);
+    });
+    document.querySelectorAll(SECTION).forEach(section => near.observe(section));
   }
 
   // A formula or table in a closed dropdown (a solution) is measured when a reader opens it.
