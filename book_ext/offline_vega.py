@@ -444,8 +444,8 @@ FONTAWESOME_TAGS = re.compile(
 
 
 #: The theme's first script leaves ``data-theme="auto"`` for its own script to resolve after the page
-#: has loaded, which restyles the whole page then (the longest task of a chapter's load); resolved
-#: here, as the theme's ``setTheme`` would, that later assignment changes nothing.
+#: has loaded, which restyles the whole page then; resolved here, as the theme's ``setTheme``
+#: would, that later assignment changes nothing.
 THEME_ATTRIBUTE = 'document.documentElement.dataset.theme = localStorage.getItem("theme") || "auto";'
 THEME_RESOLVED = (
     'document.documentElement.dataset.theme = ((mode) => mode === "light" || mode === "dark" ? mode'

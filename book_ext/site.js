@@ -5,10 +5,9 @@
    replaces the theme's own load-time scan, which book_ext/offline_vega.py removes: it laid the
    whole page out once per code block). Nothing far from the screen is measured at load: an
    IntersectionObserver hands the elements of each of the chapter's sections to a ResizeObserver
-   as the section comes within a screen of the viewport (site.css lets the browser skip the
-   layout of sections away from it), which measures them then and on every later size change,
-   in one batch of reads followed by one batch of writes. Formulas are typeset when the site is
-   built.
+   as the section comes within a screen of the viewport, which measures them then and on every
+   later size change, in one batch of reads followed by one batch of writes. Formulas are
+   typeset when the site is built.
 */
 (() => {
   "use strict";
