@@ -1,11 +1,15 @@
 /* Draw the book's Altair charts lazily, fitted to their column, in the page's light or dark theme.
 
-   Altair's output calls the global vegaEmbed(div, spec, options) while the page is parsed. The
-   page head (book_ext/offline_vega.py) defines a stand-in vegaEmbed that only queues the call,
-   so the three Vega bundles (about 800 KB) need not block the first paint. This deferred script
+   The build (book_ext/offline_vega.py) moves each chart's spec and data out of the page into a
+   script of its own (_static/charts/<page>-<hash>.js, which calls bookCharts.define(id, spec,
+   options)) and names it in the chart's div (data-chart), so a page carries no chart data.
+   Altair output left inline calls the global vegaEmbed(div, spec, options) while the page is
+   parsed; the page head defines a stand-in vegaEmbed that only queues the call. This deferred
+   script
 
-   * loads the bundles, in order, when the first chart comes near the viewport, and draws each
-     chart only then (IntersectionObserver);
+   * loads a chart's script and the three Vega bundles (about 800 KB, in order, once) when the
+     chart comes near the viewport, and draws it only then (IntersectionObserver); classic
+     script tags, so this works from file:// as well as from a server;
    * fits each chart to its column: a single or layered view takes the column width (Vega's
      fit-x), concatenated panels stack, faceted panels wrap, widths shrink, long titles wrap,
      so that nothing is cut off at 320 px; whatever still does not fit scrolls with a visible cue;
@@ -20,7 +24,8 @@
   if (!queue) return;
   const MIN_PANEL = 140;  // narrowest plot area worth drawing, px
   const DENSE = 24;  // a mark layer with more items than this is hidden from screen readers
-  const charts = new Map();  // element -> {spec, options, view, width, theme}
+  const charts = new Map();  // element -> {src or spec, options, view, width, theme}
+  const defined = new Map();  // chart id -> {spec, options}, from the charts' own scripts
   let bundles = null;
 
   function loadScript(src) {
@@ -211,9 +216,32 @@
     if (window.bookSite) window.bookSite.markOverflow(element);
   }
 
+  // A chart's spec, from its script when the page names one (loaded once, when first needed).
+  function loadSpec(element, record) {
+    if (record.spec) return Promise.resolve();
+    if (!record.loading) {
+      record.loading = loadScript(record.src).then(() => {
+        const found = defined.get(element.id);
+        if (!found) throw new Error(`${record.src} did not define chart ${element.id}`);
+        Object.assign(record, found);
+      });
+      record.loading.catch(() => { record.loading = null; });  // a later scroll tries again
+    }
+    return record.loading;
+  }
+
+  function showError(element, error) {
+    console.error(error);
+    const box = document.createElement("div");
+    box.className = "error";
+    box.setAttribute("role", "alert");
+    box.textContent = `This chart could not be drawn: ${error.message || error}`;
+    element.replaceChildren(box);
+  }
+
   async function draw(element) {
     const record = charts.get(element);
-    const embed = await loadBundles();
+    const [embed] = await Promise.all([loadBundles(), loadSpec(element, record)]);
     const column = Math.floor(element.parentElement.getBoundingClientRect().width) || 320;
     const mode = theme();
     const values = bindValues(record);
@@ -275,6 +303,14 @@
     observer.observe(element);
   }
 
+  // A chart whose spec lives in its own script: an error is shown in its place.
+  function scheduleFile(element) {
+    if (charts.has(element)) return;
+    charts.set(element, {src: element.dataset.chart, resolve: () => {}, reject: error => showError(element, error)});
+    observer.observe(element);
+  }
+  queue.define = (id, spec, options) => defined.set(id, {spec, options: options || {}});
+
   // Redraw drawn charts when the theme or their column width changes.
   function redrawChanged() {
     for (const [element, record] of charts) {
@@ -290,6 +326,7 @@
 
   queue.calls.forEach(schedule);
   queue.calls = {push: schedule};
+  document.querySelectorAll("div[data-chart]").forEach(scheduleFile);
   // Draw a chart now, whether or not it is near the viewport (the browser test, the print edition),
   // settling the promise its vegaEmbed call returned as a scrolled-to chart does.
   window.bookCharts.draw = element => {

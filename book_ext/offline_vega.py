@@ -9,12 +9,15 @@ Altair's HTML output fetches its three libraries from jsdelivr unless
   the CDN or run a mismatched Vega);
 * shows pandas tables with readable headers: ``mean_miss_bp`` reads "Mean miss (bp)",
   and an empty corner cell is a plain cell, not an unnamed column header;
-* embeds each chart's data once: inline data that a spec repeats (every layer of a
-  twin carries the full grid) moves to the spec's top-level ``datasets``, named by a hash;
+* moves each chart out of its page: the spec, with its data embedded once (inline data that a
+  spec repeats, as every layer of a twin carries the full grid, moves to the spec's top-level
+  ``datasets``, named by a hash), goes to ``_static/charts/<page>-<hash>.js``, named in the
+  chart's ``<div data-chart>``; a page then carries none of its charts' data;
 * on pages whose body contains Altair output, and only those, adds
-  ``window.VEGA_DEBUG`` and a stand-in ``vegaEmbed`` that queues Altair's calls, plus
-  ``charts.js`` (deferred), which loads the three bundles when the first chart nears the
-  viewport and draws each chart fitted to its column in the page's light or dark theme;
+  ``window.VEGA_DEBUG`` and a stand-in ``vegaEmbed`` that queues Altair's calls (output left
+  inline), plus ``charts.js`` (deferred), which loads a chart's script and the three bundles
+  when the chart nears the viewport and draws it fitted to its column in the page's light or
+  dark theme;
 * adds ``site.css`` and ``site.js`` (scrolling cues, focus rings, control styles) to every
   page, a description meta tag from the page's first paragraph, and writes ``index.html`` as a
   copy of the root page (not a redirect);
@@ -23,7 +26,9 @@ Altair's HTML output fetches its three libraries from jsdelivr unless
 * drops duplicate scripts and unread ipywidget state from every page, and the theme's
   Font Awesome script (1.5 MB of JavaScript that swaps a dozen ``<i class="fa-...">`` for
   SVG): ``icons.css`` draws the icons the site uses as CSS masks, cut from that script
-  when the build finishes; duplicate viewport meta tags go too;
+  when the build finishes; the glyphs the theme's CSS draws with Font Awesome's font
+  (admonition icons) become masks too, so no page downloads that 150 KB font; duplicate
+  viewport meta tags go too, and the light or dark theme is chosen before the first paint;
 * typesets every formula when the build finishes (``prerender_math.js``: MathJax's own TeX
   and CommonHTML code in Node.js, with a hidden MathML copy for screen readers) and removes
   MathJax's script from the pages;
@@ -69,7 +74,7 @@ FONTAWESOME_JS = "scripts/fontawesome.js"  # the theme's, under _static/
 ICONS_CSS = "icons.css"
 #: Font Awesome icon definitions in the theme's script: name: [width, height, [aliases], unicode, path].
 FA_ICON = re.compile(
-    r'(?:"([a-z0-9-]+)"|\b([a-z][a-z0-9]*)):\[(\d+),(\d+),\[([^\]]*)\],"[0-9a-f]+",("(?:[^"\\]|\\.)*")\]'
+    r'(?:"([a-z0-9-]+)"|\b([a-z][a-z0-9]*)):\[(\d+),(\d+),\[([^\]]*)\],"([0-9a-f]+)",("(?:[^"\\]|\\.)*")\]'
 )
 FA_PACK_STYLE = re.compile(r'"fa([bsr])"')
 FA_STYLE_CLASSES = {"fab": "b", "fa-brands": "b", "far": "r", "fa-regular": "r"}  # anything else: solid
@@ -192,6 +197,81 @@ def embed_data_once(body: str) -> str:
     return "".join(parts)
 
 
+CHART_DIR = "charts"  # under _static/: one script per chart, loaded as the chart nears the viewport
+ALTAIR_OUTPUT = re.compile(r'<div id="(altair-viz-[0-9a-f]+)"></div>\s*<script type="text/javascript">')
+ALTAIR_CALL_END = re.compile(r"\s*\);\s*</script>")
+
+
+def chart_file_source(chart_id: str, spec: Any, options: Any) -> str:
+    """The script that registers one chart: ``bookCharts.define(id, spec, options)``."""
+    return (f"window.bookCharts.define({json.dumps(chart_id)}, {json.dumps(spec, separators=(',', ':'))}, "
+            f"{json.dumps(options, separators=(',', ':'))});\n")
+
+
+def externalise_charts(body: str, write) -> str:
+    """Every Altair output in ``body`` with its script (spec, inline data and loader) moved out.
+
+    The output's ``<div>`` gets ``data-chart``, the URL that ``write(chart_id, source)`` returns for
+    the script :func:`chart_file_source` makes (repeated inline data embedded once); charts.js
+    loads that script, and the Vega bundles, when the chart nears the viewport. The page then
+    carries no chart data: a phone parses only the text it shows first. An output this code does
+    not recognise is left as it is (charts.js still draws it through the queued ``vegaEmbed``).
+    """
+    decoder = json.JSONDecoder()
+    parts = []
+    position = 0
+    for match in ALTAIR_OUTPUT.finditer(body):
+        if match.start() < position:
+            continue
+        close = body.find("</script>", match.end())
+        start = body.find(ALTAIR_SPEC_START, match.end(), close)
+        if start == -1:
+            continue
+        try:
+            spec, end = decoder.raw_decode(body, start + len(ALTAIR_SPEC_START) - 1)
+            comma = re.compile(r"\s*,\s*").match(body, end)
+            options, end = decoder.raw_decode(body, comma.end()) if comma else ({}, end)
+        except ValueError:
+            continue
+        tail = ALTAIR_CALL_END.match(body, end)
+        if not isinstance(spec, dict) or not isinstance(options, dict) or tail is None:
+            continue
+        chart_id = match.group(1)
+        url = write(chart_id, chart_file_source(chart_id, dedupe_inline_data(spec), options))
+        parts.append(body[position:match.start()])
+        parts.append(f'<div id="{chart_id}" data-chart="{html.escape(url)}"></div>')
+        position = tail.end()
+    parts.append(body[position:])
+    return "".join(parts)
+
+
+def chart_writer(app: Sphinx, pagename: str, pathto):
+    """``write(chart_id, source) -> url``: saves a chart's script under ``_static/charts/`` as
+    ``<page>-<hash>.js`` (a new name when it changes, as ``_static`` is cached for a year) and
+    removes the page's scripts from earlier builds."""
+    folder = Path(app.outdir) / "_static" / CHART_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "-", pagename)
+    own = re.compile(re.escape(stem) + r"-[0-9a-f]{16}\.js")
+    stale = {path.name for path in folder.iterdir() if own.fullmatch(path.name)}
+
+    def write(chart_id: str, source: str) -> str:
+        name = f"{stem}-{hashlib.sha256(source.encode()).hexdigest()[:16]}.js"
+        path = folder / name
+        if name in stale:
+            stale.discard(name)
+        else:
+            path.write_text(source, encoding="utf8")
+        return pathto(f"_static/{CHART_DIR}/{name}", 1)
+
+    def finish() -> None:
+        for name in stale:
+            (folder / name).unlink(missing_ok=True)
+
+    write.finish = finish
+    return write
+
+
 def add_vega_to_chart_pages(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
@@ -203,9 +283,11 @@ def add_vega_to_chart_pages(
         logger.warning(f"{pagename}: page body loads a script from another origin", location=pagename)
     if ALTAIR_MARKER not in body:
         return
-    context["body"] = embed_data_once(body)
-    preset = {key: version for _, version, key in VEGA_BUNDLES.values()}
     pathto = context["pathto"]
+    write = chart_writer(app, pagename, pathto)
+    context["body"] = embed_data_once(externalise_charts(body, write))
+    write.finish()
+    preset = {key: version for _, version, key in VEGA_BUNDLES.values()}
     bundles = [pathto(f"_static/{VENDOR_DIR}/{Path(bundle).name}", 1) for bundle, _, _ in VEGA_BUNDLES.values()]
     # Sphinx resets per-page script lists after each page, so this stays local to the page.
     app.builder.add_js_file(None, priority=400, body=(
@@ -328,7 +410,10 @@ def font_awesome_icons(script: str) -> dict[tuple[str, str], tuple[int, int, str
             names = [icon.group(1) or icon.group(2)] + re.findall(r'"([a-z0-9-]+)"', icon.group(5))
             for name in names:
                 icons[(style.group(1) if style else "s", name)] = (
-                    int(icon.group(3)), int(icon.group(4)), json.loads(icon.group(6)))
+                    int(icon.group(3)), int(icon.group(4)), json.loads(icon.group(7)))
+            # The glyph's code point too, for CSS that draws it with the font (``content: "\f303"``).
+            icons[(style.group(1) if style else "s", f"U+{icon.group(6).upper()}")] = (
+                int(icon.group(3)), int(icon.group(4)), json.loads(icon.group(7)))
         pack = []
     return icons
 
@@ -358,15 +443,27 @@ FONTAWESOME_TAGS = re.compile(
 )
 
 
+#: The theme's first script leaves ``data-theme="auto"`` for its own script to resolve after the page
+#: has loaded, which restyles the whole page then; resolved here, as the theme's ``setTheme``
+#: would, that later assignment changes nothing.
+THEME_ATTRIBUTE = 'document.documentElement.dataset.theme = localStorage.getItem("theme") || "auto";'
+THEME_RESOLVED = (
+    'document.documentElement.dataset.theme = ((mode) => mode === "light" || mode === "dark" ? mode'
+    ' : window.matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light")'
+    '(document.documentElement.dataset.mode);'
+)
+
+
 def tidy_built_page(text: str) -> str:
-    """One built page, lighter: no Font Awesome script, one viewport tag, external scripts deferred;
+    """One built page, lighter: no Font Awesome script, one viewport tag, external scripts deferred,
+    the light or dark theme chosen before the first paint (:data:`THEME_RESOLVED`);
     the bibliography without ARIA roles that docutils gets wrong (a deprecated ``doc-biblioentry``,
     a ``list`` whose children are not list items).
 
     Deferred scripts still run in order, before ``DOMContentLoaded``; only
     ``documentation_options.js`` stays blocking, as inline scripts assign to what it defines.
     """
-    text = FONTAWESOME_TAGS.sub("", text)
+    text = FONTAWESOME_TAGS.sub("", text).replace(THEME_ATTRIBUTE, THEME_RESOLVED)
     first = VIEWPORT_META.search(text)
     if first:
         text = text[: first.end()] + VIEWPORT_META.sub("", text[first.end():])
@@ -381,6 +478,83 @@ CSS_URL = re.compile(r'url\(\s*(["\']?)(?![a-z][a-z0-9+.-]*:|/|#)([^"\')]+)\1\s*
 #: The theme's glyph rules for every Font Awesome icon (about 20 KB gzipped): icons.css draws the used ones.
 FONTAWESOME_GLYPH_RULES = re.compile(r'(?:\.fa-[a-z0-9-]+:{1,2}(?:before|after),?)+\{content:"[^"]*"\}')
 SEARCH_SCRIPTS = re.compile(r'\s*<script defer src="[^"]*(?:searchtools|language_data|searchindex)\.js"></script>')
+
+
+CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+CSS_STRING = r'"(?:[^"\\]|\\.)*"'
+PST_VARIABLE = re.compile(r"(--pst-[a-z0-9-]+):\s*(" + CSS_STRING + r"|var\(--pst-[a-z0-9-]+\))")
+CSS_CONTENT = re.compile(r"(?:^|;)\s*content:\s*(" + CSS_STRING + r"|var\((--pst-[a-z0-9-]+)\))")
+FA_FONT_DECLARATION = re.compile(r"(?:^|;)\s*font:\s*var\(--fa-font-(solid|regular|brands)\)")
+PRIVATE_USE = range(0xE000, 0xF900)  # where Font Awesome puts its glyphs
+
+
+def css_string_value(literal: str) -> str:
+    """The text of a CSS string literal: ``"\\f303"`` -> ``"\uf303"``."""
+    return re.sub(r"\\([0-9a-fA-F]{1,6}) ?|\\(.)", lambda m: chr(int(m.group(1), 16)) if m.group(1) else m.group(2),
+                  literal[1:-1])
+
+
+def top_level_rules(css: str):
+    """``(selector, declarations)`` of each rule outside at-rule blocks, comments removed."""
+    depth = 0
+    start = 0
+    selector = None
+    for index, char in enumerate(css):
+        if char == "{":
+            if depth == 0:
+                selector = css[start:index]
+                body_start = index + 1
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0:
+                if selector is not None and "@" not in selector and "{" not in css[body_start:index]:
+                    yield CSS_COMMENT.sub("", selector).strip(), css[body_start:index]
+                start = index + 1
+                selector = None
+        elif char == ";" and depth == 0:
+            start = index + 1
+
+
+def font_glyphs_as_masks(css: str, icons: dict[tuple[str, str], tuple[int, int, str]]) -> str:
+    """``css`` plus rules that draw, as masks, the Font Awesome glyphs its pseudo-elements take from
+    the font (the theme's admonition icons, ``content: var(--pst-icon-admonition-note)``), so that
+    no page downloads Font Awesome's 150 KB font for a few icons. Each rule is repeated with the
+    same selector after the original, so the cascade between them is unchanged."""
+    variables = dict(PST_VARIABLE.findall(css))
+
+    def glyph(value: str, depth: int = 0) -> str | None:
+        if value.startswith("var(") and depth < 8:
+            inner = variables.get(value[4:-1])
+            return glyph(inner, depth + 1) if inner else None
+        text = css_string_value(value) if value.startswith('"') else ""
+        return text if len(text) == 1 and ord(text) in PRIVATE_USE else None
+
+    added = []
+    for selector, body in top_level_rules(css):
+        content = CSS_CONTENT.search(body)
+        character = glyph(content.group(1)) if content else None
+        if character is None:
+            continue
+        font = FA_FONT_DECLARATION.search(body)
+        styles = {"solid": "s", "regular": "r", "brands": "b"}.get(font.group(1) if font else "", "s")
+        code = f"U+{ord(character):04X}"
+        found = next((icons[(style, code)] for style in (styles, "s", "r", "b") if (style, code) in icons), None)
+        if found is None:
+            continue
+        width, height, path = found
+        svg = f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {width} {height}'><path d='{path}'/></svg>"
+        url = "data:image/svg+xml," + svg.replace("%", "%25").replace("#", "%23").replace('"', "%22")
+        added.append(f'{selector}{{content:"";font-family:inherit;background-color:currentColor;'
+                     f'-webkit-mask:url("{url}") center/contain no-repeat;mask:url("{url}") center/contain no-repeat}}')
+        # A glyph-sized box, at no specificity: the theme's own width and height (1rem) still win.
+        boxes = [re.sub(r"^(.*?)(::?(?:before|after))$", r":where(\1)\2", part.strip())
+                 for part in re.split(r",(?![^()]*\))", selector)]
+        added.append(f"{','.join(boxes)}{{display:inline-block;width:1em;height:1em;vertical-align:-.125em}}")
+    if not added:
+        return css
+    return css + "\n/* Font Awesome glyphs of the rules above, as masks (offline_vega.font_glyphs_as_masks) */\n" + \
+        "\n".join(added) + "\n"
 
 
 def inlined_css(path: Path, target_dir: Path, seen: frozenset[Path] = frozenset()) -> str:
@@ -413,6 +587,8 @@ def bundle_stylesheets(app: Sphinx, exception: Exception | None) -> None:
     outdir = Path(app.outdir).resolve()
     target_dir = outdir / "_static" / VENDOR_DIR
     written: set[str] = set()
+    script = outdir / "_static" / FONTAWESOME_JS
+    icons = font_awesome_icons(script.read_text(encoding="utf8")) if script.is_file() else {}
     for page in outdir.rglob("*.html"):
         text = page.read_text(encoding="utf8")
         head_end = text.find("</head>")
@@ -421,6 +597,7 @@ def bundle_stylesheets(app: Sphinx, exception: Exception | None) -> None:
         if len(links) < 2 or not all(f.is_file() and f.is_relative_to(outdir / "_static") for f in files):
             continue
         css = "\n".join(f"/* {f.relative_to(outdir).as_posix()} */\n" + inlined_css(f, target_dir) for f in files)
+        css = font_glyphs_as_masks(css, icons)
         name = f"bundle-{hashlib.sha256(css.encode()).hexdigest()[:12]}.css"
         if name not in written:
             (target_dir / name).write_text(css, encoding="utf8")
@@ -490,6 +667,30 @@ def replace_font_awesome(app: Sphinx, exception: Exception | None) -> None:
     (outdir / "_static" / VENDOR_DIR / ICONS_CSS).write_text(icon_css(used, icons), encoding="utf8")
 
 
+THEME_SCRIPT = "scripts/pydata-sphinx-theme.js"  # under _static/
+#: The theme script's last statement: on "load", give every code block and output a tab stop if it
+#: scrolls. It reads each one's size after writing the previous one's tabindex, so the browser
+#: lays out the whole page again for each (1-2 s of a phone's CPU on a chapter), and again 300 ms
+#: after any change under <main> (each chart drawn). site.js does the same job from a
+#: ResizeObserver, element by element as each nears the screen, reads before writes.
+THEME_TAB_STOPS = re.compile(r'"complete"===document\.readyState\?(\w+)\(\):window\.addEventListener\("load",\1\)')
+THEME_TAB_STOPS_DROPPED = "void 0/*book_ext: tab stops set by site.js*/"
+
+
+def drop_theme_tab_stop_scan(app: Sphinx, exception: Exception | None) -> None:
+    """Remove the theme script's load-time tab-stop scan (:data:`THEME_TAB_STOPS`); warn (so ``-W``
+    fails the build) when the theme's script no longer has it in the expected form."""
+    if exception is not None or app.builder.format != "html":
+        return
+    script = Path(app.outdir) / "_static" / THEME_SCRIPT
+    text = script.read_text(encoding="utf8") if script.is_file() else ""
+    match = THEME_TAB_STOPS.search(text)
+    if match and ".pst-scrollable-table-container" in text:
+        script.write_text(text[: match.start()] + THEME_TAB_STOPS_DROPPED + text[match.end():], encoding="utf8")
+    elif THEME_TAB_STOPS_DROPPED not in text:
+        logger.warning(f"{script}: the theme's tab-stop scan was not found; check book_ext/offline_vega.py")
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("offline_vega_node_modules", "node_modules", "env")
     app.connect("builder-inited", check_installed_versions)
@@ -501,6 +702,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("build-finished", write_landing_page, priority=400)  # before sphinx-external-toc's redirect
     app.connect("build-finished", prerender_math, priority=550)  # after MathJax's fonts are copied
     app.connect("build-finished", bundle_stylesheets, priority=600)  # after the vendor files are copied
+    app.connect("build-finished", drop_theme_tab_stop_scan)
     app.add_css_file(f"{VENDOR_DIR}/{ICONS_CSS}")
     for path in SITE_FILES:
         if path.suffix == ".css":

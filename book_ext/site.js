@@ -1,14 +1,18 @@
-/* Every page: formulas and tables that are wider than the column scroll, and say so.
+/* Every page: formulas, tables, code and outputs that are wider than the column scroll, and say so.
 
    An element that overflows gets the class `scrolls-x` (site.css draws a shadow at an edge that
-   can still scroll) and becomes a named, focusable region, so a keyboard can scroll it too.
-   A ResizeObserver does the measuring (once when observed, again on every size change), in one
-   batch of reads followed by one batch of writes. Formulas are typeset when the site is built.
+   can still scroll) and becomes a named, focusable region, so a keyboard can scroll it too (this
+   replaces the theme's own load-time scan, which book_ext/offline_vega.py removes: it laid the
+   whole page out once per code block). Nothing far from the screen is measured at load: an
+   IntersectionObserver hands the elements of each of the chapter's sections to a ResizeObserver
+   as the section comes within a screen of the viewport, which measures them then and on every
+   later size change, in one batch of reads followed by one batch of writes. Formulas are
+   typeset when the site is built.
 */
 (() => {
   "use strict";
-  const WIDE = "div.math, .pst-scrollable-table-container, .table-wrapper, div.cell_output .output";
-  const FORMULA = "MJX-CONTAINER";
+  const WIDE = "div.math, .pst-scrollable-table-container, .table-wrapper, div.cell_output .output, pre";
+  const KINDS = [["MJX-CONTAINER", "formula"], ["PRE", "code"], ["TABLE", "table"]];
 
   // The theme makes a display formula's own box (MathJax's mjx-container) the one that scrolls.
   // A formula's typeset width is that of its mjx-math child, which grows as fonts and styles apply.
@@ -17,32 +21,55 @@
     return (element.matches("div.math") && element.querySelector("mjx-container")) || element;
   }
 
-  function observeFormula(box) {
-    resized.observe(box);
-    const glyphs = box.querySelector(":scope > mjx-math");
-    if (glyphs) resized.observe(glyphs);
+  function kind(element) {
+    for (const [tag, name] of KINDS) if (element.tagName === tag || element.querySelector(`:scope > ${tag.toLowerCase()}`)) return name;
+    return element.matches(".pst-scrollable-table-container, .table-wrapper") ? "table" : "output";
   }
 
-  function mark(element, scrolls) {
-    element.classList.toggle("scrolls-x", scrolls);
-    if (scrolls && !element.hasAttribute("tabindex")) {
+  function mark(element, scrollsX, scrollsY) {
+    // A code block keeps its own background (the cue is drawn with the page's); it still scrolls.
+    if (element.tagName !== "PRE") element.classList.toggle("scrolls-x", scrollsX);
+    if ((scrollsX || scrollsY) && !element.hasAttribute("tabindex")) {
       element.setAttribute("tabindex", "0");
       if (!element.hasAttribute("role")) element.setAttribute("role", "region");
       if (!element.hasAttribute("aria-label")) {
-        element.setAttribute("aria-label", element.tagName === FORMULA ? "formula, scrolls sideways" : "table, scrolls sideways");
+        element.setAttribute("aria-label", `${kind(element)}, scrolls ${scrollsX ? "sideways" : "down"}`);
       }
     }
   }
 
   function markOverflow(...elements) {
-    const measured = elements.map(target).map(element => [element, element.scrollWidth > element.clientWidth + 1]);
-    measured.forEach(([element, scrolls]) => mark(element, scrolls));
+    const measured = elements.map(target).map(element => [element,
+      element.scrollWidth > element.clientWidth + 1, element.scrollHeight > element.clientHeight + 1]);
+    measured.forEach(([element, scrollsX, scrollsY]) => mark(element, scrollsX, scrollsY));
   }
 
   const resized = new ResizeObserver(entries => markOverflow(...entries.map(entry => entry.target)));
+  function observe(element) {
+    if (element.tagName === "MJX-CONTAINER") {
+      resized.observe(element);
+      const glyphs = element.querySelector(":scope > mjx-math");
+      if (glyphs) resized.observe(glyphs);
+    } else {
+      resized.observe(element);
+    }
+  }
+  // A section, not each element: an element in a collapsed solution is clipped out of sight,
+  // yet takes room that the reader's opening it shows.
+  const SECTION = ".bd-article > section > section";
+  const near = new IntersectionObserver(entries => {
+    for (const entry of entries) {
+      if (!entry.isIntersecting) continue;
+      near.unobserve(entry.target);
+      entry.target.querySelectorAll(`${WIDE}, mjx-container`).forEach(observe);
+    }
+  }, {rootMargin: "100% 0px"});
+
   function markAll() {
-    document.querySelectorAll(WIDE).forEach(element => resized.observe(element));
-    document.querySelectorAll("mjx-container").forEach(observeFormula);
+    document.querySelectorAll(`${WIDE}, mjx-container`).forEach(element => {
+      if (!element.closest(SECTION)) observe(element);
+    });
+    document.querySelectorAll(SECTION).forEach(section => near.observe(section));
   }
 
   // A formula or table in a closed dropdown (a solution) is measured when a reader opens it.

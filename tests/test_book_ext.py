@@ -149,3 +149,96 @@ def test_a_tex_error_fails_the_build(tmp_path):
         '<html><head></head><body><span class="math notranslate nohighlight">\\(\\frac{1}\\)</span></body></html>')
     with pytest.raises(offline_vega.ExtensionError, match="maths"):
         offline_vega.prerender_math(_app(site), None)
+
+
+ALTAIR_OUTPUT = """<div id="altair-viz-0a1b"></div>
+<script type="text/javascript">
+  var VEGA_DEBUG = (typeof VEGA_DEBUG == "undefined") ? {} : VEGA_DEBUG;
+  (function(spec, embedOpt){
+    vegaEmbed(document.getElementById("altair-viz-0a1b"), spec, embedOpt);
+  })(%s, {"renderer": "svg", "actions": false});
+</script>"""
+
+
+def test_each_chart_moves_to_a_script_of_its_own():
+    values = [{"a": 1}, {"a": 2}]
+    spec = {"layer": [{"data": {"values": values}, "mark": "line"}, {"data": {"values": values}, "mark": "point"}]}
+    written = {}
+
+    def write(chart_id, source):
+        written[chart_id] = source
+        return f"../_static/charts/{chart_id}.js"
+
+    body = "<p>before</p>\n" + ALTAIR_OUTPUT % json.dumps(spec) + "\n<p>after</p>"
+    out = offline_vega.externalise_charts(body, write)
+    assert out == '<p>before</p>\n<div id="altair-viz-0a1b" data-chart="../_static/charts/altair-viz-0a1b.js"></div>\n<p>after</p>'
+    source = written["altair-viz-0a1b"]
+    prefix = 'window.bookCharts.define("altair-viz-0a1b", '
+    assert source.startswith(prefix) and source.rstrip().endswith(");")
+    stored, options = json.loads("[" + source.strip()[len(prefix):-2] + "]")
+    assert options == {"renderer": "svg", "actions": False}
+    (name, data), = stored["datasets"].items()  # the twin's data, once
+    assert data == values and [layer["data"] for layer in stored["layer"]] == [{"name": name}] * 2
+
+
+def test_chart_output_not_recognised_stays_inline():
+    broken = ALTAIR_OUTPUT % '{"mark": "bar"'  # no closing brace: not a spec this code can read
+    assert offline_vega.externalise_charts(broken, lambda *a: "x.js") == broken
+
+
+def test_chart_scripts_are_named_by_content_and_stale_ones_removed(tmp_path):
+    from types import SimpleNamespace
+
+    app = SimpleNamespace(outdir=str(tmp_path))
+    folder = tmp_path / "_static" / "charts"
+    folder.mkdir(parents=True)
+    (folder / "chapters-a-0123456789abcdef.js").write_text("old")
+    (folder / "chapters-ab-0123456789abcdef.js").write_text("another page's")
+    write = offline_vega.chart_writer(app, "chapters/a", lambda path, resource: "../" + path)
+    url = write("altair-viz-1", "window.bookCharts.define('altair-viz-1', {}, {});\n")
+    write.finish()
+    assert url.startswith("../_static/charts/chapters-a-") and url.endswith(".js")
+    assert sorted(p.name for p in folder.iterdir()) == sorted(["chapters-ab-0123456789abcdef.js", url.rsplit("/", 1)[1]])
+
+
+def test_font_awesome_glyphs_in_css_become_masks():
+    script = 'var b={pencil:[512,512,[],"f303","M5 6z"]};x("fas",b);'
+    icons = offline_vega.font_awesome_icons(script)
+    assert icons[("s", "U+F303")] == (512, 512, "M5 6z")
+    css = (':root{--pst-icon-pencil:"\\f303";--pst-icon-admonition-todo:var(--pst-icon-pencil)}'
+           '.admonition>.admonition-title:after{content:var(--pst-icon-admonition-todo);font:var(--fa-font-solid);width:1rem}'
+           '@media print{.x:before{content:"\\f303"}}'
+           'div.exercise p.admonition-title::after{content:"\\f303"}p.plain:after{content:"-"}')
+    out = offline_vega.font_glyphs_as_masks(css, icons)
+    added = out[len(css):]
+    assert out.startswith(css)
+    assert '.admonition>.admonition-title:after{content:"";font-family:inherit;' in added and "M5 6z" in added
+    assert "div.exercise p.admonition-title::after{content:\"\"" in added
+    assert ":where(div.exercise p.admonition-title)::after{display:inline-block;width:1em" in added
+    assert "p.plain" not in added and ".x:before" not in added  # not an icon; inside an at-rule
+    assert offline_vega.font_glyphs_as_masks("p{color:red}", icons) == "p{color:red}"
+
+
+def test_the_theme_is_resolved_before_the_first_paint():
+    head = ('<script data-cfasync="false">\n'
+            '    document.documentElement.dataset.mode = localStorage.getItem("mode") || "auto";\n'
+            '    document.documentElement.dataset.theme = localStorage.getItem("theme") || "auto";\n</script>')
+    out = offline_vega.tidy_built_page(head)
+    assert '"auto";\n    document.documentElement.dataset.theme = ((mode)' in out
+    assert 'matchMedia("(prefers-color-scheme: dark)")' in out and 'getItem("theme")' not in out
+
+
+def test_the_theme_script_loses_its_load_time_tab_stop_scan(tmp_path):
+    from types import SimpleNamespace
+
+    scripts = tmp_path / "_static" / "scripts"
+    scripts.mkdir(parents=True)
+    script = scripts / "pydata-sphinx-theme.js"
+    script.write_text('(()=>{function I(){[".pst-scrollable-table-container"]}'
+                      'e(f),"complete"===document.readyState?I():window.addEventListener("load",I)})();')
+    app = SimpleNamespace(outdir=str(tmp_path), builder=SimpleNamespace(format="html"))
+    offline_vega.drop_theme_tab_stop_scan(app, None)
+    text = script.read_text()
+    assert "addEventListener(\"load\"" not in text and offline_vega.THEME_TAB_STOPS_DROPPED in text
+    offline_vega.drop_theme_tab_stop_scan(app, None)  # an incremental build: already done, no warning
+    assert script.read_text() == text
