@@ -77,8 +77,12 @@ def test_simulation_uses_enough_paths_for_its_stated_precision():
 
 def test_leverage_cuts_push_the_wipeout_move_away():
     table = page.leverage_cut_table()
-    assert table.loc["Ten Direxion funds", "wipeout_before"] == pytest.approx(-1 / 3)
-    assert table.loc["Ten Direxion funds", "wipeout_after"] == pytest.approx(-0.5)
+    bull = "Six Direxion bull funds (BRZU, RUSL, NUGT, JNUG, ERX, GUSH)"
+    bear = "Four Direxion bear funds (DUST, JDST, ERY, DRIP)"
+    assert table.loc[bull, "wipeout_before"] == pytest.approx(-1 / 3)
+    assert table.loc[bull, "wipeout_after"] == pytest.approx(-0.5)
+    assert table.loc[bear, "wipeout_before"] == pytest.approx(1 / 3)
+    assert table.loc[bear, "wipeout_after"] == pytest.approx(0.5)
     assert table.loc["SVXY (inverse volatility)", "wipeout_after"] == pytest.approx(2.0)
     assert (table["wipeout_after"].abs() > table["wipeout_before"].abs()).all()
     # The wipeout move really takes the fund to zero in one day.

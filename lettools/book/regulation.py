@@ -186,7 +186,7 @@ def proposal_vs_rule_table() -> pd.DataFrame:
             (f"excepted from the VaR limit up to {proposed['leveraged_inverse_cap']:g}x, if sold under the "
              "sales practices rules",
              f"new funds held to the VaR limit (about {adopted['relative_limit']:g}x); funds above it on "
-             "28 Oct 2020 grandfathered"),
+             "28 Oct 2020 grandfathered on conditions (see text)"),
         "Sales practices rules 15l-2 and 211(h)-1": ("proposed", "not adopted"),
     }
     return pd.DataFrame.from_dict(rows, orient="index", columns=["Proposed, Nov 2019", "Adopted, Oct 2020"])
