@@ -945,7 +945,7 @@ register(
         unit="decimal",
         decimals=4,
         points=1,
-        minutes=5,
+        minutes=20,
         written=("Do the same for SSO on both bases, and say whether the two funds decide which basis the "
                  "spread is charged on."),
         written_points=2,
