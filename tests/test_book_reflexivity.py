@@ -278,3 +278,20 @@ def test_korea_taiwan_calibration_can_use_koreas_value_after_the_rally():
         page.korea_taiwan_calibration(korea_value_tn=0.0)
     with pytest.raises((TypeError, ValueError), match="korea_value_tn"):
         page.korea_taiwan_calibration(korea_value_tn="big")
+
+
+def test_desk_flow_per_pct_needs_the_previous_close(monkeypatch):
+    """A desk date without the previous weekday's close raises instead of using a multi-day move."""
+    import lettools.book.reflexivity as page
+
+    real_fact = page.fact
+
+    def fake_fact(pg, key):
+        value = real_fact(pg, key)
+        if key == "sp500_close_desk_days":
+            value = {k: v for k, v in value.items() if k != "2025-10-09"}
+        return value
+
+    monkeypatch.setattr(page, "fact", fake_fact)
+    with pytest.raises(ValueError, match="sp500_close_desk_days"):
+        page.desk_flow_per_pct()

@@ -1086,10 +1086,15 @@ def desk_flow_per_pct() -> pd.DataFrame:
     closes = pd.Series(fact("reflexivity", "sp500_close_desk_days"), dtype=float)
     closes.index = pd.to_datetime(closes.index)
     closes = closes.sort_index()
-    moves = closes.pct_change()
     rows = {}
     for day, flow in flows.items():
-        move = float(moves.loc[pd.Timestamp(day)])
-        rows[pd.Timestamp(day)] = {"flow": float(flow), "sp500_move": move,
-                                   "flow_per_pct": float(flow) / (100.0 * move)}
+        day_ts = pd.Timestamp(day)
+        prev = day_ts - pd.offsets.BDay(1)  # the weekday before; none of the desk days follows a holiday
+        if day_ts not in closes.index or prev not in closes.index:
+            raise ValueError(
+                f"sp500_close_desk_days needs closes on {day_ts:%Y-%m-%d} and the trading day "
+                f"before it ({prev:%Y-%m-%d})")
+        move = float(closes[day_ts] / closes[prev] - 1.0)
+        rows[day_ts] = {"flow": float(flow), "sp500_move": move,
+                        "flow_per_pct": float(flow) / (100.0 * move)}
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("date")
