@@ -34,6 +34,7 @@ from lettools.book.costs import (
     REAL_FUND_STOCK_SHARE,
     REAL_FUND_SWAP_SPREAD_GAP,
     REAL_FUND_TAX_BOUND,
+    REAL_FUND_YEARS,
     REAL_UPRO_2009_2018,
     UPRO_MODEL_COSTS,
     ZERO_RATE_YEARS,
@@ -170,7 +171,7 @@ def test_the_book_quotes_the_joint_figures(measured, spread_basis):
     print(f"\n{spread_basis}: UPRO's spread minus SSO's {gap:+.3%} a year, standard error {standard_error:.3%}")
     quoted_gap, quoted_error = REAL_FUND_JOINT["spread_gap"][spread_basis]
     assert gap == pytest.approx(quoted_gap, abs=5e-5)
-    assert standard_error == pytest.approx(quoted_error, abs=5e-5)
+    assert standard_error == pytest.approx(quoted_error, abs=5e-6)
     gap, standard_error = spread_gap(measured, spread_basis, "adjusted")
     print(f"{spread_basis}, distribution-adjusted: {gap:+.3%}, standard error {standard_error:.3%}")
     assert (gap, standard_error) == pytest.approx(REAL_FUND_JOINT["spread_gap_adjusted"][spread_basis], abs=5e-5)
@@ -188,10 +189,23 @@ def test_the_book_quotes_the_gap_of_the_spreads_on_the_swaps(measured):
     upro, sso = measured["UPRO"], measured["SSO"]
     daily_gap = (-upro["adjusted"] / (FUNDS["UPRO"][0] - REAL_FUND_STOCK_SHARE["UPRO"]["stock_share"])
                  + sso["adjusted"] / (FUNDS["SSO"][0] - REAL_FUND_STOCK_SHARE["SSO"]["stock_share"]))
-    gap, error = daily_gap.mean() * 252, daily_gap.std(ddof=1) / np.sqrt(daily_gap.size) * 252
+    gap, error = daily_gap.mean() * 252, newey_west_se(daily_gap) * 252
+    iid = daily_gap.std(ddof=1) / np.sqrt(daily_gap.size) * 252
+    assert error < iid  # the reversals make the independent-days error too large
     print(f"\nspread on the swaps, UPRO minus SSO: {gap:+.4%}, standard error {error:.4%}")
     assert gap == pytest.approx(REAL_FUND_SWAP_SPREAD_GAP["gap"], abs=5e-5)
-    assert error == pytest.approx(REAL_FUND_SWAP_SPREAD_GAP["se_days"], abs=5e-5)
+    assert error == pytest.approx(REAL_FUND_SWAP_SPREAD_GAP["se_days"], abs=5e-6)
+    assert iid == pytest.approx(REAL_FUND_SWAP_SPREAD_GAP["se_days_independent"], abs=5e-6)
+
+
+def test_the_book_quotes_the_high_rate_years(history, measured):
+    upro, sso = measured["UPRO"], measured["SSO"]
+    years = history.index[-upro["adjusted"].size:].year
+    for year, quoted in REAL_FUND_YEARS.items():
+        days = years == year
+        assert upro["rate"][days].mean() == pytest.approx(quoted["rate"], abs=5e-6)
+        assert -upro["adjusted"][days].mean() * 252 == pytest.approx(quoted["UPRO"], abs=5e-6)
+        assert -sso["adjusted"][days].mean() * 252 == pytest.approx(quoted["SSO"], abs=5e-6)
 
 
 def spread_gap(measured: dict, spread_basis: str, key: str = "residual") -> tuple[float, float]:
@@ -202,7 +216,17 @@ def spread_gap(measured: dict, spread_basis: str, key: str = "residual") -> tupl
     upro, sso = measured["UPRO"], measured["SSO"]
     daily_gap = (-upro[key] / spread_fraction(FUNDS["UPRO"][0], spread_basis)
                  + sso[key] / spread_fraction(FUNDS["SSO"][0], spread_basis))
-    return daily_gap.mean() * 252, daily_gap.std(ddof=1) / np.sqrt(daily_gap.size) * 252
+    return daily_gap.mean() * 252, newey_west_se(daily_gap) * 252
+
+
+def newey_west_se(values: np.ndarray, lags: int = 5) -> float:
+    """Newey-West (Bartlett weights) standard error of the mean of ``values``: allows for the one-day reversals."""
+    centred = values - values.mean()
+    n = centred.size
+    variance = centred @ centred / n
+    for lag in range(1, lags + 1):
+        variance += 2 * (1 - lag / (lags + 1)) * (centred[lag:] @ centred[:-lag]) / n
+    return float(np.sqrt(variance / n))
 
 
 @pytest.mark.parametrize("period", sorted(REAL_FUND_PERIODS))

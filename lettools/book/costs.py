@@ -53,6 +53,7 @@ __all__ = [
     "REAL_FUND_JOINT",
     "REAL_FUND_SWAP_SPREAD_GAP",
     "REAL_FUND_PERIODS",
+    "REAL_FUND_YEARS",
     "REAL_FUND_RATE_SLOPE",
     "REAL_FUND_RATE_SLOPE_SE",
     "REAL_FUND_STOCK_SHARE",
@@ -89,7 +90,7 @@ EXPENSE_RATIOS = pd.DataFrame(
         ("TQQQ (3x Nasdaq-100), Sep 2023", "Leveraged fund", 0.0086, 0.0098),
         ("UPRO (3x S&P 500), Jun 2022", "Leveraged fund", 0.0091, 0.0091),
         ("SSO (2x S&P 500), Jun 2023", "Leveraged fund", 0.0089, 0.0089),
-        ("ProShares fee table, 2025", "Leveraged fund", 0.0095, 0.0116),
+        ("QQUP (2x Top QQQ), 2025 prospectus", "Leveraged fund", 0.0095, 0.0116),
         ("QQQ (1x Nasdaq-100), Jan 2024", "Unleveraged index fund", 0.0020, 0.0020),
         ("VOO (1x S&P 500), Apr 2024", "Unleveraged index fund", 0.0003, 0.0003),
     ],
@@ -128,12 +129,13 @@ REAL_FUND_LAGS = {
 #: funds' shortfalls, each divided by its spread fraction), on NAV (``spread_gap``) and with distributions
 #: added back (``spread_gap_adjusted``); ``abs_index_return_per_year``, the sum of the index's absolute daily
 #: returns per year, which sizes the rebalancing trades in a two-fund fit; and ``mean_rate``, the
-#: Treasury-bill rate's mean over the sample, annual decimal; ``abs_to_sd_ratio``, the index's mean absolute daily
+#: Treasury-bill rate's mean over the sample, annual decimal (standard errors Newey-West with 5 lags, which allows
+#: for the one-day reversals of the shortfalls); ``abs_to_sd_ratio``, the index's mean absolute daily
 #: total return divided by its standard deviation (``sqrt(2/pi)``, about 0.80, for normal returns; fat tails make it
 #: smaller, so the normal formula for the trading drag overstates it at a given volatility).
 REAL_FUND_JOINT = {
-    "spread_gap": {"notional": (-0.00032, 0.00045), "borrowed": (-0.00353, 0.00091)},
-    "spread_gap_adjusted": {"notional": (0.00114, 0.00033), "borrowed": (-0.00003, 0.00065)},
+    "spread_gap": {"notional": (-0.00032, 0.00032), "borrowed": (-0.00353, 0.00067)},
+    "spread_gap_adjusted": {"notional": (0.00114, 0.00014), "borrowed": (-0.00003, 0.00028)},
     "abs_index_return_per_year": 1.828,
     "mean_rate": 0.01093,
     "abs_to_sd_ratio": 0.669,
@@ -149,13 +151,13 @@ REAL_FUND_PERIODS = {
     "2009-2021": {"first": "2009-06-26", "last": "2021-12-31", "days": 3152, "mean_rate": 0.00449,
                   "lag": {"UPRO": 0.01421, "SSO": 0.01127},
                   "lag_adjusted": {"UPRO": 0.01176, "SSO": 0.00609},
-                  "spread_gap": {"notional": (-0.00090, 0.00052), "borrowed": (-0.00417, 0.00105)},
-                  "spread_gap_adjusted": {"notional": (0.00088, 0.00039), "borrowed": (-0.00021, 0.00077)}},
+                  "spread_gap": {"notional": (-0.00090, 0.00037), "borrowed": (-0.00417, 0.00077)},
+                  "spread_gap_adjusted": {"notional": (0.00088, 0.00016), "borrowed": (-0.00021, 0.00033)}},
     "2022-2024": {"first": "2022-01-03", "last": "2024-12-31", "days": 753, "mean_rate": 0.03788,
                   "lag": {"UPRO": 0.03065, "SSO": 0.01616},
                   "lag_adjusted": {"UPRO": 0.02263, "SSO": 0.01067},
-                  "spread_gap": {"notional": (0.00213, 0.00077), "borrowed": (-0.00084, 0.00164)},
-                  "spread_gap_adjusted": {"notional": (0.00221, 0.00052), "borrowed": (0.00065, 0.00102)}},
+                  "spread_gap": {"notional": (0.00213, 0.00060), "borrowed": (-0.00084, 0.00129)},
+                  "spread_gap_adjusted": {"notional": (0.00221, 0.00027), "borrowed": (0.00065, 0.00049)}},
 }
 
 #: Least-squares line of each fund's distribution-adjusted daily shortfall (annualised, as in
@@ -168,6 +170,15 @@ REAL_FUND_RATE_SLOPE = {"UPRO": (0.01148, 0.219), "SSO": (0.00588, 0.099)}
 #: one-day reversals of the shortfall). Measured by ``tests/test_real_funds.py``.
 REAL_FUND_RATE_SLOPE_SE = {"UPRO": 0.050, "SSO": 0.032}
 
+#: Year by year in the high-rate period: the Treasury-bill rate's mean (``rate``) and each fund's
+#: distribution-adjusted lag (annual decimals), to show where the slope of :data:`REAL_FUND_RATE_SLOPE` comes from.
+#: Measured by ``tests/test_real_funds.py``.
+REAL_FUND_YEARS = {
+    2022: {"rate": 0.01424, "UPRO": 0.02574, "SSO": 0.01173},
+    2023: {"rate": 0.04824, "UPRO": 0.02399, "SSO": 0.01185},
+    2024: {"rate": 0.05116, "UPRO": 0.01865, "SSO": 0.00850},
+}
+
 #: An inference, not a filing: the share ``k`` of assets each fund holds in index stocks, from its distributions
 #: in the years when the bill rate was about zero (:data:`ZERO_RATE_YEARS`). A fund with stocks worth ``k A`` and
 #: the rest in cash earns net income ``k q + (1 - k) r - f`` (``q`` the index's dividend yield, from the
@@ -179,9 +190,9 @@ REAL_FUND_RATE_SLOPE_SE = {"UPRO": 0.050, "SSO": 0.032}
 #: ``(f - r) / (q - r)``, the part of ``k`` needed only for dividends to cover the fee; ``stock_share_fee_095``:
 #: ``k`` with a 0.95% fee in every year instead of ``expense_ratio`` (the fees charged then were not verified).
 #: ``REAL_FUND_SWAP_SPREAD_GAP``: UPRO's ``spread_on_swaps`` minus SSO's, as the mean of the daily differences
-#: of the two adjusted shortfalls, each divided by its ``L - k``, with the standard error of that mean treating
-#: the days as independent (the uncertainty in ``k`` is added in the chapter). Measured with plain numpy by the
-#: round-3 review's scratch script, from the same data.
+#: of the two adjusted shortfalls, each divided by its ``L - k``, with the Newey-West (5 lags) standard error of
+#: that mean (``se_days``; ``se_days_independent`` treats the days as independent); the uncertainty in ``k`` is
+#: added in the chapter. Measured by ``tests/test_real_funds.py``.
 ZERO_RATE_YEARS = (2011, 2012, 2013, 2014, 2015, 2021)
 REAL_FUND_STOCK_SHARE = {
     "UPRO": {"stock_share": 0.560, "stock_share_se": 0.040, "spread_on_swaps": 0.00569,
@@ -189,7 +200,7 @@ REAL_FUND_STOCK_SHARE = {
     "SSO": {"stock_share": 0.680, "stock_share_se": 0.027, "spread_on_swaps": 0.00528,
             "fee_share": 0.45, "stock_share_fee_095": 0.71},
 }
-REAL_FUND_SWAP_SPREAD_GAP = {"gap": 0.00041, "se_days": 0.00048}
+REAL_FUND_SWAP_SPREAD_GAP = {"gap": 0.00041, "se_days": 0.00021, "se_days_independent": 0.00048}
 
 #: What the distributions say about the tax treatment that :data:`REAL_FUND_STOCK_SHARE` assumes (that the swaps'
 #: payments stayed out of the funds' net investment income). ``index_total_return_2013``: the S&P 500's total return
