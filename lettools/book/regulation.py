@@ -159,7 +159,7 @@ RULE_VAR: Mapping[str, float] = fact("regulation", "rule_18f4_var")
 _HISTORY_DAYS = int(RULE_VAR["min_history_years"] * 252)
 
 #: The November 2019 proposal: relative_limit, absolute_limit and leveraged_inverse_cap (the multiple up to which
-#: leveraged and inverse funds would have been excepted from the VaR limit under the sales practices rules).
+#: leveraged and inverse funds would have been excepted from the VaR limit; sales practices rules proposed alongside).
 RULE_VAR_PROPOSAL_2019: Mapping[str, float] = fact("regulation", "rule_18f4_proposal_2019")
 
 
@@ -183,8 +183,8 @@ def proposal_vs_rule_table() -> pd.DataFrame:
         "Absolute VaR limit (share of net assets)":
             (f"{proposed['absolute_limit']:.0%}", f"{adopted['absolute_limit']:.0%}"),
         "Leveraged and inverse funds":
-            (f"excepted from the VaR limit up to {proposed['leveraged_inverse_cap']:g}x, if sold under the "
-             "sales practices rules",
+            (f"excepted from the VaR limit up to {proposed['leveraged_inverse_cap']:g}x; sales practices rules "
+             "proposed alongside",
              f"new funds held to the VaR limit (about {adopted['relative_limit']:g}x); funds above it on "
              "28 Oct 2020 grandfathered on conditions (see text)"),
         "Sales practices rules 15l-2 and 211(h)-1": ("proposed", "not adopted"),
