@@ -296,6 +296,13 @@ def test_the_book_quotes_the_stock_share_inferred_from_distributions(history, me
     assert figures_k["stock_share"] == pytest.approx(quoted["stock_share"], abs=5e-4)
     assert figures_k["stock_share_se"] == pytest.approx(quoted["stock_share_se"], abs=5e-4)
     assert figures_k["spread_on_swaps"] == pytest.approx(quoted["spread_on_swaps"], abs=5e-6)
+    for year in (2023, 2024):  # the same formula on the high-rate years, where it depends less on the fee
+        in_year = years == year
+        rate = figures["rate"][in_year].mean()
+        paid = figures["distribution"][in_year].sum()
+        share = (paid + expense_ratio - rate) / (dividend[in_year].sum() - rate)
+        print(f"{fund} {year}: k {share:.3f}")
+        assert share == pytest.approx(quoted[f"stock_share_{year}"], abs=0.005)
 
 
 def test_the_book_quotes_the_bounds_on_the_tax_treatment(history, measured):

@@ -189,6 +189,8 @@ REAL_FUND_YEARS = {
 #: (annual decimal). Measured by ``tests/test_real_funds.py``. ``fee_share``: the mean over those years of
 #: ``(f - r) / (q - r)``, the part of ``k`` needed only for dividends to cover the fee; ``stock_share_fee_095``:
 #: ``k`` with a 0.95% fee in every year instead of ``expense_ratio`` (the fees charged then were not verified).
+#: ``stock_share_2023`` and ``stock_share_2024``: the same formula on each high-rate year alone (above 1 is
+#: impossible, so there the formula's assumptions fail or the holdings changed).
 #: ``REAL_FUND_SWAP_SPREAD_GAP``: UPRO's ``spread_on_swaps`` minus SSO's, as the mean of the daily differences
 #: of the two adjusted shortfalls, each divided by its ``L - k``, with the Newey-West (5 lags) standard error of
 #: that mean (``se_days``; ``se_days_independent`` treats the days as independent); the uncertainty in ``k`` is
@@ -196,9 +198,9 @@ REAL_FUND_YEARS = {
 ZERO_RATE_YEARS = (2011, 2012, 2013, 2014, 2015, 2021)
 REAL_FUND_STOCK_SHARE = {
     "UPRO": {"stock_share": 0.560, "stock_share_se": 0.040, "spread_on_swaps": 0.00569,
-             "fee_share": 0.46, "stock_share_fee_095": 0.58},
+             "fee_share": 0.46, "stock_share_fee_095": 0.58, "stock_share_2023": 0.97, "stock_share_2024": 0.86},
     "SSO": {"stock_share": 0.680, "stock_share_se": 0.027, "spread_on_swaps": 0.00528,
-            "fee_share": 0.45, "stock_share_fee_095": 0.71},
+            "fee_share": 0.45, "stock_share_fee_095": 0.71, "stock_share_2023": 1.19, "stock_share_2024": 0.87},
 }
 REAL_FUND_SWAP_SPREAD_GAP = {"gap": 0.00041, "se_days": 0.00021, "se_days_independent": 0.00048}
 
