@@ -295,3 +295,22 @@ def test_desk_flow_per_pct_needs_the_previous_close(monkeypatch):
     monkeypatch.setattr(page, "fact", fake_fact)
     with pytest.raises(ValueError, match="sp500_close_desk_days"):
         page.desk_flow_per_pct()
+
+
+def test_replay_leverage_check_keeps_the_flow_and_reproduces_the_central_replay():
+    shocks = pd.Series([-0.05, 0.03, -0.04, 0.02, -0.06], index=pd.date_range("2008-10-01", periods=5))
+    check = page.replay_leverage_check(shocks)
+    assert list(check.index) == ["3x/-3x", "2x/-2x"]
+    # same flow per 1% on the first day, so the same first-day gain: Tuzun's 1.04 over the central depth
+    central = page.calibration_table().loc["Calibrated: multiplier 5"]
+    np.testing.assert_allclose(check["gain, first day"], central["gain"])
+    replay = page.replay_table(shocks).iloc[1]
+    assert check.loc["3x/-3x", "trough"] == pytest.approx(replay["trough"])
+    assert check.loc["3x/-3x", "volatility ratio"] == pytest.approx(replay["volatility ratio"])
+    # plain numpy: first day settles at R0 / (1 - gain) for either mix
+    gain = float(central["gain"])
+    first = -0.05 / (1 - gain)
+    for mix in check.index:
+        assert check.loc[mix, "trough"] <= first + 1e-12
+    with pytest.raises(ValueError, match="shares"):
+        page.replay_leverage_check(shocks, leverages=(2.0, -2.0), shares=(0.5,))

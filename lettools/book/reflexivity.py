@@ -67,6 +67,8 @@ __all__ = [
     "fixed_point_move",
     "underlying_gain_table",
     "underlying_gain_chart",
+    "replay_leverage_check",
+    "REPLAY_2X_LEVERAGES",
 ]
 
 #: Leverage of the long and the inverse funds in the feedback explorer (the engine's defaults).
@@ -1098,3 +1100,42 @@ def desk_flow_per_pct() -> pd.DataFrame:
         rows[day_ts] = {"flow": float(flow), "sp500_move": move,
                         "flow_per_pct": float(flow) / (100.0 * move)}
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("date")
+
+
+#: The 2008 funds' mix for the leverage check: 3x ETFs first traded on 5 November 2008, so most of the
+#: autumn's funds were 2x long and -2x inverse (asset shares as in the replay).
+REPLAY_2X_LEVERAGES = (2.0, -2.0)
+
+
+def replay_leverage_check(shocks: pd.Series, leverages=REPLAY_2X_LEVERAGES,
+                          shares=REPLAY_SHARES) -> pd.DataFrame:
+    """The central calibrated replay with the replay's 3x/-3x mix and with another mix of the same flow.
+
+    Both sets of funds trade Tuzun's flow per 1% move on the first day, on the depth of
+    the central multiplier, with permanent impact; only the assets' path differs, since
+    funds of lower leverage lose (or gain) less as the index moves.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by the mix (``"3x/-3x"`` and, for example, ``"2x/-2x"``): ``trough``,
+        ``end``, ``volatility ratio`` and ``gain, first day``.
+    """
+    leverages = [float(lev) for lev in leverages]
+    shares = [float(s) for s in shares]
+    if len(leverages) != len(shares) or not leverages:
+        raise ValueError("leverages and shares must have the same, non-zero length")
+    if any(s < 0.0 for s in shares) or sum(shares) <= 0.0:
+        raise ValueError(f"shares must be non-negative with a positive sum, got {shares}")
+    flow = fact("reflexivity", "tuzun_flow_per_pct_bn")
+    rows = {}
+    for levs, shs in ((list(REPLAY_LEVERAGES), list(REPLAY_SHARES)), (leverages, shares)):
+        total = flow / aggregate_rebalance_flow(shs, levs, 0.01)
+        market = simulate_reflexive_market(shocks, fund_assets=[total * s for s in shs], leverages=levs,
+                                           depth=_depth(calibrated_depth_per_pct()))
+        summary = replay_summary(market, levs)
+        label = "/".join(f"{lev:g}x" for lev in levs)
+        rows[label] = {"trough": summary["trough with feedback"], "end": summary["return with feedback"],
+                       "volatility ratio": summary["daily volatility ratio"],
+                       "gain, first day": summary["gain, first day"]}
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("mix")
