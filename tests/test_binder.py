@@ -111,6 +111,37 @@ def test_launch_links_use_the_books_repository(repo_root):
     assert live.BRANCH == repository["branch"]
 
 
+def test_pages_launch_their_live_edition_and_the_header_does_not_launch(repo_root):
+    """Jupyter Book's header launch buttons open the source notebook, whose MyST markup shows raw
+    in Jupyter, so they stay off; every notebook page links its own live edition instead."""
+    import json
+
+    import yaml
+
+    launch = yaml.safe_load((repo_root / "_config.yml").read_text()).get("launch_buttons", {})
+    providers = ("binderhub_url", "jupyterhub_url", "colab_url", "deepnote_url", "jupyterlite_url", "thebe")
+    assert not any(launch.get(key) for key in providers), "_config.yml turns on a header launch button"
+    toc = (repo_root / "_toc.yml").read_text()
+    pages = [entry for entry in re.findall(r"file: (\S+)", toc) if (repo_root / f"{entry}.ipynb").exists()]
+    assert len(pages) >= 7
+    for entry in pages:
+        cells = json.loads((repo_root / f"{entry}.ipynb").read_text())["cells"]
+        sources = ["".join(cell["source"]) for cell in cells if cell["cell_type"] == "code"]
+        assert any(f'launch_note("{entry}.ipynb")' in source for source in sources), (
+            f"{entry}.ipynb does not link its live edition (lettools.live.launch_note)")
+
+
+def test_the_instructor_guide_pins_the_release_colab_installs(repo_root):
+    """The guide's JupyterHub recipe installs lettools at the same ref as the live edition's Colab cell."""
+    import yaml
+
+    config = yaml.safe_load((repo_root / "_config.yml").read_text())
+    ref, url = config["lettools_install_ref"], config["repository"]["url"]
+    guide = (repo_root / "front" / "instructors.md").read_text()
+    assert f'pip install "lettools @ git+{url}@{ref}"' in guide
+    assert f"`{ref}`" in guide, "the guide names the release tag the Colab cell installs"
+
+
 def test_every_notebook_installs_lettools_from_the_books_repository(repo_root):
     """The first code cell installs lettools on Colab from the repository that _config.yml names."""
     import json
