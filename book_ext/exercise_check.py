@@ -76,9 +76,9 @@ def numeric_form(exercise: NumericExercise, position: int) -> str:
 
 
 LIVE_NOTE = (
-    '<p class="exercise-check-live">This exercise is checked in a live notebook: launch the page '
-    "(rocket button above) on Binder or Colab, write your answer in the cell under the exercise "
-    "and run it.</p>"
+    '<p class="exercise-check-live">This exercise is checked in a live notebook: open the page with '
+    "its <em>launch in Binder</em> or <em>open in Colab</em> link (under one of its interactive "
+    "charts), write your answer in the cell under the exercise and run it.</p>"
 )
 WORDS_NOTE = (
     '<p class="exercise-check-live">The part answered in words has no automatic check: compare your '
