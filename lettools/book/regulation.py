@@ -382,8 +382,9 @@ def var_ratio_chart(*, sigmas=(0.1, 0.2, 0.4), n_days: int = 20, confidence: flo
             "Line chart of the value at risk of holding a daily-reset fund for the horizon divided by its "
             "index's, against leverage from 0.5 to 4, for index volatilities of 10%, 20% and 40%, with a thin "
             "black line for Rule 18f-4's measure of the current portfolio, which equals the leverage, and a "
-            "dashed line at the 200% limit. The holder's ratio bends below the rule's line as leverage and "
-            "volatility rise, because compounding caps a loss at 100%."
+            "dashed line at the 200% limit. For leverage above 1 the holder's ratio bends below the rule's line, "
+            "more as leverage and volatility rise, because compounding caps a loss at 100%; for leverage below 1 "
+            "it lies slightly above it."
         ),
     )
 
