@@ -345,3 +345,55 @@ def test_the_costs_facts_are_sourced_and_consistent():
     for fund in ("sso", "upro"):
         amounts = facts[f"{fund}_distributions"]["value"]
         assert all(date in ex_dates and amount > 0 for date, amount in amounts)
+
+
+def test_swap_spreads_pair_each_period_lag_with_its_own_stock_share():
+    lags, shares = costs.REAL_FUND_LAGS, costs.REAL_FUND_STOCK_SHARE
+    whole = costs.swap_spreads()
+    for fund in lags:
+        leverage = lags[fund]["leverage"]
+        assert whole[fund] == pytest.approx(lags[fund]["lag_adjusted"] / (leverage - shares[fund]["stock_share"]))
+        assert whole[fund] == pytest.approx(shares[fund]["spread_on_swaps"], abs=5e-5)
+        at_09 = costs.swap_spreads("2009-2024", {"UPRO": 0.9, "SSO": 0.9})[fund]
+        assert at_09 == pytest.approx(lags[fund]["lag_adjusted"] / (leverage - 0.9))
+        for period, figures in costs.REAL_FUND_PERIODS.items():
+            spread = costs.swap_spreads(period)[fund]
+            assert spread == pytest.approx(figures["lag_adjusted"][fund] / (leverage - figures["stock_share"][fund]))
+    # To 2021 the period's own k is the zero-rate one.
+    early = costs.REAL_FUND_PERIODS["2009-2021"]
+    assert early["stock_share"] == {fund: shares[fund]["stock_share"] for fund in lags}
+    # The chapter's reading: matched by period, the two funds agree to 2021 (within two standard errors of the
+    # days) and the spread on the swaps roughly doubles in 2022-2024, whichever k near 0.9 is taken.
+    assert abs(early["swap_spread_gap"][0]) < 2 * early["swap_spread_gap"][1]
+    first, late = costs.swap_spreads("2009-2021"), costs.swap_spreads("2022-2024")
+    assert (late / first).between(1.7, 2.5).all()
+    own_k = {fund: (shares[fund]["stock_share_2023"] + shares[fund]["stock_share_2024"]) / 2 for fund in lags}
+    assert (costs.swap_spreads("2022-2024", own_k) / first).between(1.7, 2.5).all()
+    # ... and the whole-sample figure at k = 0.9 lies between the two periods' levels.
+    whole_09 = costs.swap_spreads("2009-2024", {"UPRO": 0.9, "SSO": 0.9})
+    assert ((first < whole_09) & (whole_09 < late)).all()
+    with pytest.raises(ValueError, match="period"):
+        costs.swap_spreads("2010-2020")
+    with pytest.raises(ValueError, match="stock_shares"):
+        costs.swap_spreads("2022-2024", {"UPRO": 0.9})
+    with pytest.raises(ValueError, match="stock_shares"):
+        costs.swap_spreads("2022-2024", {"UPRO": 3.0, "SSO": 0.9})
+    with pytest.raises(TypeError, match="stock_shares"):
+        costs.swap_spreads("2022-2024", {"UPRO": "0.9", "SSO": 0.9})
+
+
+def test_real_fund_spreads_at_another_fee_shift_each_lag_by_the_fee_difference():
+    base, at_095 = costs.real_fund_spreads(), costs.real_fund_spreads(expense_ratio=0.0095)
+    for fund, figures in costs.REAL_FUND_LAGS.items():
+        shift = 0.0095 - figures["expense_ratio"]
+        for key in ("lag", "lag_adjusted"):
+            assert at_095.loc[fund, key] == pytest.approx(figures[key] - shift)
+        assert at_095.loc[fund, "distributions"] == figures["distributions"]
+        assert at_095.loc[fund, "spread_notional_adjusted"] == pytest.approx(
+            (figures["lag_adjusted"] - shift) / figures["leverage"])
+        assert base.loc[fund, "spread_borrowed_adjusted"] - at_095.loc[fund, "spread_borrowed_adjusted"] == pytest.approx(
+            shift / (figures["leverage"] - 1))
+    with pytest.raises(ValueError, match="expense_ratio"):
+        costs.real_fund_spreads(expense_ratio=-0.01)
+    with pytest.raises(TypeError, match="expense_ratio"):
+        costs.real_fund_spreads(expense_ratio="0.95%")

@@ -63,6 +63,8 @@ __all__ = [
     "UPRO_MODEL_COSTS",
     "real_fund_periods",
     "real_fund_spreads",
+    "swap_spreads",
+    "REAL_FUND_FEE_SENSITIVITY",
     "two_fund_fit",
     "margin_leverage_cap",
     "margin_call_fall",
@@ -146,18 +148,24 @@ REAL_FUND_JOINT = {
 #: ``tests/test_real_funds.py``: ``first`` and ``last`` (the first and last daily returns), ``days``,
 #: ``mean_rate`` (the Treasury-bill rate's mean, annual decimal), ``lag`` and ``lag_adjusted`` per fund, and
 #: ``spread_gap`` and ``spread_gap_adjusted`` per basis (UPRO's spread minus SSO's and its standard error,
-#: annual decimals).
+#: annual decimals). ``stock_share``: the share ``k`` of assets in index stocks that goes with the period, the
+#: zero-rate ``k`` of :data:`REAL_FUND_STOCK_SHARE` to 2021 and an illustrative 0.9 for both funds in 2022-2024
+#: (near the 2023-24 estimates, which are not secure); ``swap_spread_gap``: UPRO's spread on its remaining swap
+#: notional ``L - k`` minus SSO's, from the daily differences of the adjusted shortfalls each divided by its
+#: ``L - k``, and the Newey-West (5 lags) standard error of that mean (the uncertainty in ``k`` not included).
 REAL_FUND_PERIODS = {
     "2009-2021": {"first": "2009-06-26", "last": "2021-12-31", "days": 3152, "mean_rate": 0.00449,
                   "lag": {"UPRO": 0.01421, "SSO": 0.01127},
                   "lag_adjusted": {"UPRO": 0.01176, "SSO": 0.00609},
                   "spread_gap": {"notional": (-0.00090, 0.00037), "borrowed": (-0.00417, 0.00077)},
-                  "spread_gap_adjusted": {"notional": (0.00088, 0.00016), "borrowed": (-0.00021, 0.00033)}},
+                  "spread_gap_adjusted": {"notional": (0.00088, 0.00016), "borrowed": (-0.00021, 0.00033)},
+                  "stock_share": {"UPRO": 0.560, "SSO": 0.680}, "swap_spread_gap": (0.000209, 0.000241)},
     "2022-2024": {"first": "2022-01-03", "last": "2024-12-31", "days": 753, "mean_rate": 0.03788,
                   "lag": {"UPRO": 0.03065, "SSO": 0.01616},
                   "lag_adjusted": {"UPRO": 0.02263, "SSO": 0.01067},
                   "spread_gap": {"notional": (0.00213, 0.00060), "borrowed": (-0.00084, 0.00129)},
-                  "spread_gap_adjusted": {"notional": (0.00221, 0.00027), "borrowed": (0.00065, 0.00049)}},
+                  "spread_gap_adjusted": {"notional": (0.00221, 0.00027), "borrowed": (0.00065, 0.00049)},
+                  "stock_share": {"UPRO": 0.9, "SSO": 0.9}, "swap_spread_gap": (0.001077, 0.000442)},
 }
 
 #: Least-squares line of each fund's distribution-adjusted daily shortfall (annualised, as in
@@ -171,12 +179,13 @@ REAL_FUND_RATE_SLOPE = {"UPRO": (0.01148, 0.219), "SSO": (0.00588, 0.099)}
 REAL_FUND_RATE_SLOPE_SE = {"UPRO": 0.050, "SSO": 0.032}
 
 #: Year by year in the high-rate period: the Treasury-bill rate's mean (``rate``) and each fund's
-#: distribution-adjusted lag (annual decimals), to show where the slope of :data:`REAL_FUND_RATE_SLOPE` comes from.
+#: distribution-adjusted lag (annual decimals), to show where the slope of :data:`REAL_FUND_RATE_SLOPE` comes from;
+#: ``volatility``, the standard deviation of the index's daily total returns times ``sqrt(252)``.
 #: Measured by ``tests/test_real_funds.py``.
 REAL_FUND_YEARS = {
-    2022: {"rate": 0.01424, "UPRO": 0.02574, "SSO": 0.01173},
-    2023: {"rate": 0.04824, "UPRO": 0.02399, "SSO": 0.01185},
-    2024: {"rate": 0.05116, "UPRO": 0.01865, "SSO": 0.00850},
+    2022: {"rate": 0.01424, "UPRO": 0.02574, "SSO": 0.01173, "volatility": 0.2418},
+    2023: {"rate": 0.04824, "UPRO": 0.02399, "SSO": 0.01185, "volatility": 0.1310},
+    2024: {"rate": 0.05116, "UPRO": 0.01865, "SSO": 0.00850, "volatility": 0.1266},
 }
 
 #: An inference, not a filing: the share ``k`` of assets each fund holds in index stocks, from its distributions
@@ -190,7 +199,9 @@ REAL_FUND_YEARS = {
 #: ``(f - r) / (q - r)``, the part of ``k`` needed only for dividends to cover the fee; ``stock_share_fee_095``:
 #: ``k`` with a 0.95% fee in every year instead of ``expense_ratio`` (the fees charged then were not verified).
 #: ``stock_share_2023`` and ``stock_share_2024``: the same formula on each high-rate year alone (above 1 is
-#: impossible, so there the formula's assumptions fail or the holdings changed).
+#: impossible, so there the formula's assumptions fail or the holdings changed); ``stock_share_2022``: the same
+#: for 2022, when the bill rate was so close to the dividend yield that ``1 / (q - r)`` is in the hundreds and the
+#: formula is undetermined (the chapter leaves that year out).
 #: ``REAL_FUND_SWAP_SPREAD_GAP``: UPRO's ``spread_on_swaps`` minus SSO's, as the mean of the daily differences
 #: of the two adjusted shortfalls, each divided by its ``L - k``, with the Newey-West (5 lags) standard error of
 #: that mean (``se_days``; ``se_days_independent`` treats the days as independent); the uncertainty in ``k`` is
@@ -198,10 +209,19 @@ REAL_FUND_YEARS = {
 ZERO_RATE_YEARS = (2011, 2012, 2013, 2014, 2015, 2021)
 REAL_FUND_STOCK_SHARE = {
     "UPRO": {"stock_share": 0.560, "stock_share_se": 0.040, "spread_on_swaps": 0.00569,
-             "fee_share": 0.46, "stock_share_fee_095": 0.58, "stock_share_2023": 0.97, "stock_share_2024": 0.86},
+             "fee_share": 0.46, "stock_share_fee_095": 0.58, "stock_share_2023": 0.97, "stock_share_2024": 0.86,
+             "stock_share_2022": 0.12},
     "SSO": {"stock_share": 0.680, "stock_share_se": 0.027, "spread_on_swaps": 0.00528,
-            "fee_share": 0.45, "stock_share_fee_095": 0.71, "stock_share_2023": 1.19, "stock_share_2024": 0.87},
+            "fee_share": 0.45, "stock_share_fee_095": 0.71, "stock_share_2023": 1.19, "stock_share_2024": 0.87,
+            "stock_share_2022": -0.15},
 }
+
+#: How strongly the stock share ``k = (d + f - r) / (q - r)`` of :data:`REAL_FUND_STOCK_SHARE` responds to an error
+#: in the fee ``f`` (or in the distributions ``d``): ``1 / |q - r|`` per unit, with ``q`` the index's dividend
+#: yield and ``r`` the bill rate of the year. ``zero_rate``: its mean over :data:`ZERO_RATE_YEARS`; ``high_rate``:
+#: its mean over 2023 and 2024. The same for both funds (it depends on the index and the rate only). Measured by
+#: ``tests/test_real_funds.py``.
+REAL_FUND_FEE_SENSITIVITY = {"zero_rate": 51.1, "high_rate": 29.1}
 REAL_FUND_SWAP_SPREAD_GAP = {"gap": 0.00041, "se_days": 0.00021, "se_days_independent": 0.00048}
 
 #: What the distributions say about the tax treatment that :data:`REAL_FUND_STOCK_SHARE` assumes (that the swaps'
@@ -302,11 +322,21 @@ def two_fund_fit(spread_basis: str = "notional", measure: str = "adjusted") -> p
     return pd.Series({"spread": spread, "trading_cost": trading_cost}, name=spread_basis)
 
 
-def real_fund_spreads(spread_bases: Sequence[str] = SPREAD_BASES) -> pd.DataFrame:
+def real_fund_spreads(spread_bases: Sequence[str] = SPREAD_BASES, expense_ratio: float | None = None) -> pd.DataFrame:
     """The spread that explains each real fund's lag, on each spread basis.
 
     On a flat index the model's daily shortfall is linear in the spread, so the
     spread that explains a lag is ``lag / spread_fraction(L, spread_basis)``.
+
+    Parameters
+    ----------
+    spread_bases : sequence of str
+        The bases to report (``"notional"``, ``"borrowed"``).
+    expense_ratio : float, optional
+        A fee (annual decimal) to assume in every year instead of each fund's
+        ``expense_ratio`` in :data:`REAL_FUND_LAGS`. The model then charges that fee,
+        so each lag changes by the fund's fee minus this one: a sensitivity, since
+        the fees charged over the sample were not all verified.
 
     Returns
     -------
@@ -316,15 +346,66 @@ def real_fund_spreads(spread_bases: Sequence[str] = SPREAD_BASES) -> pd.DataFram
         (the lag on NAV over the spread fraction) and ``spread_<basis>_adjusted``
         (the distribution-adjusted lag over it) for each basis (annual decimals).
     """
+    if expense_ratio is not None:
+        expense_ratio = as_scalar(expense_ratio, "expense_ratio")
+        if not 0.0 <= expense_ratio < 0.1:
+            raise ValueError(f"expense_ratio must be in [0, 0.1), got {expense_ratio!r}")
     rows = {}
     for fund, figures in REAL_FUND_LAGS.items():
         row = {key: figures[key] for key in ("leverage", "lag", "distributions", "lag_adjusted")}
+        if expense_ratio is not None:
+            for key in ("lag", "lag_adjusted"):
+                row[key] = figures[key] + figures["expense_ratio"] - expense_ratio
         for basis in spread_bases:
             fraction = spread_fraction(figures["leverage"], basis)
-            row[f"spread_{basis}"] = figures["lag"] / fraction
-            row[f"spread_{basis}_adjusted"] = figures["lag_adjusted"] / fraction
+            row[f"spread_{basis}"] = row["lag"] / fraction
+            row[f"spread_{basis}_adjusted"] = row["lag_adjusted"] / fraction
         rows[fund] = row
     return pd.DataFrame(rows).T.rename_axis("fund")
+
+
+def swap_spreads(period: str = "2009-2024", stock_shares: Mapping[str, float] | None = None) -> pd.Series:
+    """The spread on each real fund's remaining swap notional that explains its lag in a period.
+
+    A fund with stocks worth ``k A`` holds swaps on ``(L - k) A``, so its
+    distribution-adjusted lag is ``(L - k) s`` and ``s = lag / (L - k)``. Pairing a
+    period's lag with a stock share inferred from other years mixes regimes, so
+    each period of :data:`REAL_FUND_PERIODS` carries its own ``stock_share``.
+
+    Parameters
+    ----------
+    period : str
+        ``"2009-2024"`` (the whole sample, :data:`REAL_FUND_LAGS`) or a period of
+        :data:`REAL_FUND_PERIODS`.
+    stock_shares : mapping of str to float, optional
+        ``k`` per fund (each below the fund's leverage). By default the period's
+        ``stock_share``, and for the whole sample the zero-rate ``k`` of
+        :data:`REAL_FUND_STOCK_SHARE`.
+
+    Returns
+    -------
+    pandas.Series
+        The spread on the swaps per fund (annual decimals).
+    """
+    if period == "2009-2024":
+        lags = {fund: row["lag_adjusted"] for fund, row in REAL_FUND_LAGS.items()}
+        default = {fund: row["stock_share"] for fund, row in REAL_FUND_STOCK_SHARE.items()}
+    elif period in REAL_FUND_PERIODS:
+        lags, default = REAL_FUND_PERIODS[period]["lag_adjusted"], REAL_FUND_PERIODS[period]["stock_share"]
+    else:
+        raise ValueError(f"period must be '2009-2024' or one of {list(REAL_FUND_PERIODS)}, got {period!r}")
+    if stock_shares is None:
+        stock_shares = default
+    if not isinstance(stock_shares, Mapping) or set(stock_shares) != set(lags):
+        raise ValueError(f"stock_shares must map each of {sorted(lags)} to a stock share, got {stock_shares!r}")
+    spreads = {}
+    for fund, lag in lags.items():
+        leverage = REAL_FUND_LAGS[fund]["leverage"]
+        share = as_scalar(stock_shares[fund], "stock_shares")
+        if not 0.0 <= share < leverage:
+            raise ValueError(f"stock_shares[{fund!r}] must be in [0, {leverage:g}), got {share!r}")
+        spreads[fund] = lag / (leverage - share)
+    return pd.Series(spreads, name=period).rename_axis("fund")
 
 
 def fee_table(management_fee: float, other_expenses: float, fee_waiver: float = 0.0) -> pd.Series:
