@@ -38,6 +38,7 @@ __all__ = [
     "static_paths",
     "static_paths_serial",
     "gbm_outcomes",
+    "gbm_outcomes_sigmas",
 ]
 
 
@@ -299,3 +300,49 @@ def gbm_outcomes(generator, drift, volatility, n_days, leverage, carry, trading_
             fund_out[first + path] = fund[path]
             value = start * ((1.0 - leverage) + leverage * math.exp(cumulative[path]))
             static_out[first + path] = value if extreme[path] < bound and value > 0.0 else 0.0
+
+
+@njit
+def gbm_outcomes_sigmas(generator, drifts, volatilities, n_days, leverage, carry, trading_drag, start,
+                        fund_out, static_out):
+    """:func:`gbm_outcomes` for several ``(drift, volatility)`` pairs on the same normals, drawn once.
+
+    ``fund_out`` and ``static_out`` have one row per pair; row ``s`` equals, bit for bit, what
+    :func:`gbm_outcomes` gives with ``drifts[s]``, ``volatilities[s]`` and a generator in the same
+    state: the same sub-blocks, the same normals, and each log return rounded as there
+    (``drift + volatility * z``, no fused multiply-add). A grid of volatilities with one seed then
+    costs one draw, not one per volatility: the draw is most of a single run's time.
+    """
+    n_pairs, n_paths = fund_out.shape
+    width = max(8, min(256, GBM_SUB_BLOCK_BYTES // (8 * n_days)))
+    normals = np.empty((n_days, width + 8))  # padded rows, as in gbm_outcomes
+    log_returns = np.empty(width)
+    fund = np.empty(width)
+    cumulative = np.empty(width)
+    extreme = np.empty(width)
+    if leverage > 1.0:  # as in gbm_outcomes
+        direction, bound = -1.0, -math.log1p(-1.0 / leverage)
+    elif leverage < 0.0:
+        direction, bound = 1.0, math.log1p(-1.0 / leverage)
+    else:
+        direction, bound = 0.0, math.inf
+    for first in range(0, n_paths, width):
+        count = min(width, n_paths - first)
+        for path in range(count):
+            for day in range(n_days):
+                normals[day, path] = generator.standard_normal()
+        for pair in range(n_pairs):
+            drift = drifts[pair]
+            volatility = volatilities[pair]
+            fund[:] = start
+            cumulative[:] = 0.0
+            extreme[:] = 0.0
+            for day in range(n_days):
+                for path in range(count):
+                    log_returns[path] = drift + volatility * normals[day, path]
+                _gbm_day(log_returns, count, leverage, carry, trading_drag, direction, fund, cumulative, extreme)
+            for path in range(count):
+                fund_out[pair, first + path] = fund[path]
+                value = start * ((1.0 - leverage) + leverage * math.exp(cumulative[path]))
+                static_out[pair, first + path] = value if extreme[path] < bound and value > 0.0 else 0.0
+
