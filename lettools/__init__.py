@@ -31,7 +31,7 @@ from .holding import (
     prob_lag_static,
     simulate_holding_risk,
 )
-from .montecarlo import OutcomeSimulation, simulate_outcomes
+from .montecarlo import OutcomeSimulation, simulate_outcomes, simulate_outcomes_sigmas
 from .oneday import bank_borrowing_leverage, worst_days_table
 from .paths import SCENARIOS, gbm_returns, scenario_returns
 from .reflexivity import (
@@ -128,4 +128,6 @@ __all__ = [
     # one day: borrowing limit and worst days (chapter 1)
     "bank_borrowing_leverage",
     "worst_days_table",
+    # Monte Carlo over a grid of volatilities, normals drawn once (chapter 3's explorer)
+    "simulate_outcomes_sigmas",
 ]

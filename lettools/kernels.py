@@ -38,6 +38,8 @@ __all__ = [
     "static_paths",
     "static_paths_serial",
     "gbm_outcomes",
+    "gbm_outcomes_sigmas",
+    "shortfall_counts",
 ]
 
 
@@ -299,3 +301,148 @@ def gbm_outcomes(generator, drift, volatility, n_days, leverage, carry, trading_
             fund_out[first + path] = fund[path]
             value = start * ((1.0 - leverage) + leverage * math.exp(cumulative[path]))
             static_out[first + path] = value if extreme[path] < bound and value > 0.0 else 0.0
+
+
+@njit
+def gbm_outcomes_sigmas(generator, drifts, volatilities, n_days, leverage, carry, trading_drag, start,
+                        fund_out, static_out):
+    """:func:`gbm_outcomes` for several ``(drift, volatility)`` pairs on the same normals, drawn once.
+
+    ``fund_out`` and ``static_out`` have one row per pair; row ``s`` equals, bit for bit, what
+    :func:`gbm_outcomes` gives with ``drifts[s]``, ``volatilities[s]`` and a generator in the same
+    state: the same sub-blocks, the same normals, and each log return rounded as there
+    (``drift + volatility * z``, no fused multiply-add). A grid of volatilities with one seed then
+    costs one draw, not one per volatility: the draw is most of a single run's time.
+    """
+    n_pairs, n_paths = fund_out.shape
+    width = max(8, min(256, GBM_SUB_BLOCK_BYTES // (8 * n_days)))
+    normals = np.empty((n_days, width + 8))  # padded rows, as in gbm_outcomes
+    log_returns = np.empty(width)
+    fund = np.empty(width)
+    cumulative = np.empty(width)
+    extreme = np.empty(width)
+    if leverage > 1.0:  # as in gbm_outcomes
+        direction, bound = -1.0, -math.log1p(-1.0 / leverage)
+    elif leverage < 0.0:
+        direction, bound = 1.0, math.log1p(-1.0 / leverage)
+    else:
+        direction, bound = 0.0, math.inf
+    for first in range(0, n_paths, width):
+        count = min(width, n_paths - first)
+        for path in range(count):
+            for day in range(n_days):
+                normals[day, path] = generator.standard_normal()
+        for pair in range(n_pairs):
+            drift = drifts[pair]
+            volatility = volatilities[pair]
+            fund[:] = start
+            cumulative[:] = 0.0
+            extreme[:] = 0.0
+            for day in range(n_days):
+                for path in range(count):
+                    log_returns[path] = drift + volatility * normals[day, path]
+                _gbm_day(log_returns, count, leverage, carry, trading_drag, direction, fund, cumulative, extreme)
+            for path in range(count):
+                fund_out[pair, first + path] = fund[path]
+                value = start * ((1.0 - leverage) + leverage * math.exp(cumulative[path]))
+                static_out[pair, first + path] = value if extreme[path] < bound and value > 0.0 else 0.0
+
+
+@njit(fastmath={"contract"})
+def _exp(x):
+    """``exp(x)`` in arithmetic LLVM can run in SIMD lanes: the range reduction and series of
+    :func:`_expm1`, then ``2^k e^r``. Within about 1 ulp of libm's ``exp`` (the two round differently
+    in the last bit now and then); libm's scalar call would cost more than the rest of a day's work."""
+    low, high = _EXP_ARGUMENT_LIMITS
+    x = min(max(x, low), high)
+    k = np.floor(x * _LOG2_E + 0.5)
+    r = (x - k * _LN2_HIGH) - k * _LN2_LOW
+    series = 1.0 / 6227020800.0
+    series = series * r + 1.0 / 479001600.0
+    series = series * r + 1.0 / 39916800.0
+    series = series * r + 1.0 / 3628800.0
+    series = series * r + 1.0 / 362880.0
+    series = series * r + 1.0 / 40320.0
+    series = series * r + 1.0 / 5040.0
+    series = series * r + 1.0 / 720.0
+    series = series * r + 1.0 / 120.0
+    series = series * r + 1.0 / 24.0
+    series = series * r + 1.0 / 6.0
+    series = series * r + 0.5
+    series = series * r + 1.0
+    scale = _float_from_bits((np.int64(k) + 1023) << 52)  # type: ignore[call-arg,var-annotated]  # 2^k
+    return (series * r) * scale + scale
+
+
+SHORTFALL_BLOCK = 256
+"""Paths advanced together, day by day, in :func:`shortfall_counts` (the counts vectorise over them)."""
+
+
+@njit(fastmath={"contract"})
+def _growth_row(arguments, width):
+    """``exp`` of a row of log returns, in place (SIMD lanes across paths)."""
+    for p in range(width):
+        arguments[p] = _exp(arguments[p])
+
+
+@njit
+def _count_day(fund, factor, index, width, leverage, shortfall, loss_level):
+    """Advance one leverage's ``width`` paths by a day; count those lagging, trailing by ``shortfall``, below
+    ``loss_level``."""
+    lag = 0
+    short = 0
+    lost = 0
+    if leverage == 1.0:  # the fund is the index itself
+        for p in range(width):
+            value = fund[p] * (factor[p] if factor[p] > 0.0 else 0.0)
+            fund[p] = value
+            lag += value < index[p]
+            short += value < index[p] - shortfall
+            lost += value < loss_level
+    else:
+        for p in range(width):
+            # 1 + L R, written so that on day 1 it equals the static position's value bit for bit
+            # (no spurious lag from rounding).
+            growth = 1.0 + leverage * (factor[p] - 1.0)
+            value = fund[p] * (growth if growth > 0.0 else 0.0)
+            fund[p] = value
+            static = 1.0 + leverage * (index[p] - 1.0)
+            lag += value < static
+            short += value < static - shortfall
+            lost += value < loss_level
+    return lag, short, lost
+
+
+@njit
+def shortfall_counts(normals, leverages, drift, volatility, shortfall, loss_level):
+    """Counts, per leverage and day, of paths lagging ``1 + L (S/S0 - 1)``, trailing it by more than
+    ``shortfall``, and below ``loss_level``: an array of shape ``(3, len(leverages), n_days)``.
+
+    Day ``t`` of path ``i`` grows the index by ``exp(drift + volatility * normals[i, t])``, computed
+    once and shared by every leverage. Paths go through in blocks of :data:`SHORTFALL_BLOCK`, day by
+    day: the day's column of the block's normals (its cache lines stay in L1 from one day to the next)
+    becomes a row of growth factors in SIMD lanes (:func:`_exp`), then each leverage's funds advance
+    with integer counts over the block.
+    """
+    n_paths, n_days = normals.shape
+    n_leverages = leverages.size
+    counts = np.zeros((3, n_leverages, n_days))
+    factor = np.empty(SHORTFALL_BLOCK)
+    fund = np.empty((n_leverages, SHORTFALL_BLOCK))
+    index = np.empty(SHORTFALL_BLOCK)
+    for first in range(0, n_paths, SHORTFALL_BLOCK):
+        width = min(n_paths - first, SHORTFALL_BLOCK)
+        fund[:, :] = 1.0
+        index[:] = 1.0
+        for day in range(n_days):
+            for p in range(width):
+                factor[p] = drift + volatility * normals[first + p, day]
+            _growth_row(factor, width)
+            for p in range(width):
+                index[p] = index[p] * factor[p]
+            for k in range(n_leverages):
+                lag, short, lost = _count_day(fund[k], factor, index, width, leverages[k], shortfall, loss_level)
+                counts[0, k, day] += lag
+                counts[1, k, day] += short
+                counts[2, k, day] += lost
+    return counts

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,7 +23,7 @@ from ._typing import SeedLike
 from ._validation import as_array, as_positive_int, as_scalar, check_finite
 from .paths import BLOCK_PATHS, gbm_parameters, path_blocks
 
-__all__ = ["OutcomeSimulation", "simulate_outcomes"]
+__all__ = ["OutcomeSimulation", "simulate_outcomes", "simulate_outcomes_sigmas"]
 
 MAX_DRAWS = 10**10
 """Largest ``n_paths * n_days`` :func:`simulate_outcomes` accepts."""
@@ -224,9 +225,43 @@ def simulate_outcomes(
     >>> round(float(np.median(sim.fund)), 4), round(float(np.median(sim.static)), 4)
     (1.0184, 1.1393)
     """
+    (leverage, mu, (sigma,), n_days, n_paths, seed, rate, expense_ratio, spread, trading_cost, periods_per_year,
+     carry, trading_drag) = _checked(leverage, mu, (sigma,), n_days, n_paths, seed, rate, expense_ratio, spread,
+                                     spread_basis, trading_cost, periods_per_year)
+    from . import kernels  # deferred: importing numba costs 0.2-0.4 s
+
+    drift, volatility = gbm_parameters(mu, sigma, periods_per_year)
+    fund = np.empty(n_paths)
+    static = np.empty(n_paths)
+
+    def run(first: int, stop: int, generator: np.random.Generator) -> None:
+        kernels.gbm_outcomes(
+            generator, drift, volatility, n_days, leverage, carry, trading_drag, 1.0,
+            fund[first:stop], static[first:stop],
+        )
+
+    _run_blocks(seed, n_paths, run)
+    check_finite(fund, "leverage", "mu", "sigma", "n_days", "rate", "expense_ratio", "spread", "trading_cost")
+    check_finite(static, "leverage", "mu", "sigma", "n_days")
+    fund.setflags(write=False)
+    static.setflags(write=False)
+    return OutcomeSimulation(
+        leverage, mu, sigma, n_days, rate, expense_ratio, periods_per_year, seed, fund, static,
+        spread, spread_basis, trading_cost,
+    )
+
+
+_Checked = tuple[float, float, tuple[float, ...], int, int, "int | np.random.SeedSequence", float, float, float, float,
+                 int, float, float]
+
+
+def _checked(leverage, mu, sigmas, n_days, n_paths, seed, rate, expense_ratio, spread, spread_basis, trading_cost,
+             periods_per_year) -> _Checked:
+    """The inputs of :func:`simulate_outcomes` checked (``sigmas`` a tuple), with the kernel's ``carry`` and
+    ``trading_drag``."""
     leverage = as_scalar(leverage, "leverage")
     mu = as_scalar(mu, "mu", minimum=-10.0, maximum=10.0)  # the bounds of gbm_returns
-    sigma = as_scalar(sigma, "sigma", minimum=0.0, maximum=5.0)
+    sigmas = tuple(as_scalar(sigma, "sigma", minimum=0.0, maximum=5.0) for sigma in sigmas)
     n_days = as_positive_int(n_days, "n_days")
     n_paths = as_positive_int(n_paths, "n_paths")
     if n_paths * n_days > MAX_DRAWS:
@@ -240,29 +275,31 @@ def simulate_outcomes(
     trading_cost = as_scalar(trading_cost, "trading_cost", minimum=0.0)
     periods_per_year = as_positive_int(periods_per_year, "periods_per_year")
     financed = spread_fraction(leverage, spread_basis)  # checks spread_basis
-
-    from . import _numba, kernels  # deferred: importing numba costs 0.2-0.4 s
-
-    drift, volatility = gbm_parameters(mu, sigma, periods_per_year)
     carry = ((1.0 - leverage) * rate - expense_ratio - spread * financed) / periods_per_year
     trading_drag = trading_cost * abs(leverage * (leverage - 1.0))
-    fund = np.empty(n_paths)
-    static = np.empty(n_paths)
+    return (leverage, mu, sigmas, n_days, n_paths, seed, rate, expense_ratio, spread, trading_cost,
+            periods_per_year, carry, trading_drag)
+
+
+def _run_blocks(seed, n_paths: int, run) -> None:
+    """Call ``run(first, stop, generator)`` once per block of paths, on the process's pool.
+
+    Each block is one GIL-free kernel call; workers take blocks until none is left, so the
+    results do not depend on the number of threads.
+    """
+    from . import _numba  # deferred: importing numba costs 0.2-0.4 s
+
     blocks = path_blocks(seed, n_paths)
     next_block = threading.Lock()
 
     def work() -> None:
-        """Take blocks until none is left, each in one GIL-free kernel call."""
+        """Take blocks until none is left."""
         while True:
             with next_block:
                 block = next(blocks, None)
             if block is None:
                 return
-            first, stop, generator = block
-            kernels.gbm_outcomes(
-                generator, drift, volatility, n_days, leverage, carry, trading_drag, 1.0,
-                fund[first:stop], static[first:stop],
-            )
+            run(*block)
 
     workers = min(-(-n_paths // BLOCK_PATHS), _numba.num_threads())
     if workers == 1:
@@ -270,11 +307,81 @@ def simulate_outcomes(
     else:
         for future in [_thread_pool().submit(work) for _ in range(workers)]:
             future.result()  # re-raises any error from a worker
-    check_finite(fund, "leverage", "mu", "sigma", "n_days", "rate", "expense_ratio", "spread", "trading_cost")
-    check_finite(static, "leverage", "mu", "sigma", "n_days")
-    fund.setflags(write=False)
-    static.setflags(write=False)
-    return OutcomeSimulation(
-        leverage, mu, sigma, n_days, rate, expense_ratio, periods_per_year, seed, fund, static,
-        spread, spread_basis, trading_cost,
-    )
+
+
+def simulate_outcomes_sigmas(
+    leverage: float,
+    mu: float,
+    sigmas: Sequence[float],
+    n_days: int,
+    *,
+    n_paths: int = 100_000,
+    seed: SeedLike,
+    rate: float = 0.0,
+    expense_ratio: float = 0.0,
+    spread: float = 0.0,
+    spread_basis: str = "notional",
+    trading_cost: float = 0.0,
+    periods_per_year: int = 252,
+) -> list[OutcomeSimulation]:
+    """:func:`simulate_outcomes` for several volatilities at once, on normals drawn once.
+
+    With one seed every volatility uses the same standard normals (common random numbers), so
+    the normals of each block of paths are drawn once and serve every volatility: a grid of
+    volatilities costs one draw, the larger part of a single run's time, plus the arithmetic.
+
+    Parameters
+    ----------
+    leverage, mu, n_days, n_paths, rate, expense_ratio, spread, spread_basis, trading_cost, periods_per_year
+        As in :func:`simulate_outcomes`.
+    sigmas : sequence of float
+        Annual volatilities of the index, each in [0, 5]; at least one.
+    seed : int, numpy.random.SeedSequence or numpy.random.Generator
+        As in :func:`simulate_outcomes` (a Generator is consumed once, for all the volatilities).
+
+    Returns
+    -------
+    list of OutcomeSimulation
+        One per volatility, in the order given; each equal, bit for bit, to
+        ``simulate_outcomes(leverage, mu, sigma, n_days, ...)`` with the same seed.
+
+    Examples
+    --------
+    >>> runs = simulate_outcomes_sigmas(3, 0.08, [0.1, 0.3], 21, n_paths=500, seed=1)
+    >>> [run.sigma for run in runs]
+    [0.1, 0.3]
+    >>> bool((runs[1].fund == simulate_outcomes(3, 0.08, 0.3, 21, n_paths=500, seed=1).fund).all())
+    True
+    """
+    values = as_array(sigmas, "sigmas", ndim=(1,), minimum=0.0, maximum=5.0)  # the bounds of gbm_returns
+    (leverage, mu, sigmas, n_days, n_paths, seed, rate, expense_ratio, spread, trading_cost, periods_per_year,
+     carry, trading_drag) = _checked(leverage, mu, tuple(float(v) for v in values), n_days, n_paths, seed, rate,
+                                     expense_ratio, spread, spread_basis, trading_cost, periods_per_year)
+    from . import kernels  # deferred: importing numba costs 0.2-0.4 s
+
+    parameters = [gbm_parameters(mu, sigma, periods_per_year) for sigma in sigmas]
+    drifts = np.array([drift for drift, _ in parameters])
+    volatilities = np.array([volatility for _, volatility in parameters])
+    fund = np.empty((len(sigmas), n_paths))
+    static = np.empty((len(sigmas), n_paths))
+
+    def run(first: int, stop: int, generator: np.random.Generator) -> None:
+        kernels.gbm_outcomes_sigmas(
+            generator, drifts, volatilities, n_days, leverage, carry, trading_drag, 1.0,
+            fund[:, first:stop], static[:, first:stop],
+        )
+
+    _run_blocks(seed, n_paths, run)
+    results = []
+    for row, sigma in enumerate(sigmas):
+        check_finite(fund[row], "leverage", "mu", "sigmas", "n_days", "rate", "expense_ratio", "spread",
+                     "trading_cost")
+        check_finite(static[row], "leverage", "mu", "sigmas", "n_days")
+        fund_row, static_row = fund[row].copy(), static[row].copy()
+        fund_row.setflags(write=False)
+        static_row.setflags(write=False)
+        results.append(OutcomeSimulation(
+            leverage, mu, sigma, n_days, rate, expense_ratio, periods_per_year, seed, fund_row, static_row,
+            spread, spread_basis, trading_cost,
+        ))
+    return results

@@ -17,12 +17,11 @@ show the daily reset itself. A fund that a day wipes out stays at zero.
 
 from __future__ import annotations
 
-import functools
+import threading
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ._numba import lazy_njit
 from ._seeds import check_seed
 from ._seeds import generator as seeded_generator
 from ._typing import ArrayLike, SeedLike
@@ -32,22 +31,40 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["simulate_shortfall_curves", "simulate_shortfall_curves_grid", "shortfall_curves_reference",
-           "standard_normals"]
+           "standard_normals", "shortfall_probabilities"]
 
 
 _MAX_DRAWS = 50_000_000
 """Largest ``n_paths * max_days``: the draws are held in memory at once (400 MB at this bound)."""
 
 
-@functools.lru_cache(maxsize=4)
+_DRAWS: dict[tuple[int, int, int], np.ndarray] = {}  # oldest first
+_DRAWS_LOCK = threading.Lock()
+_DRAWS_KEPT_BYTES = 256 * 2**20
+"""Draws kept by :func:`standard_normals`, oldest dropped first (the latest is always kept): enough for the
+regulation page's five passes of 10,000 x 504 (200 MB), so that a new setting needs no new draws."""
+
+
 def standard_normals(n_paths: int, max_days: int, seed: int) -> np.ndarray:
     """Seeded standard normal draws, shape ``(n_paths, max_days)``, read-only and cached.
 
     Every leverage and volatility is simulated on the same draws (common random numbers),
-    so curves for neighbouring settings differ by the model, not by sampling noise.
+    so curves for neighbouring settings differ by the model, not by sampling noise. Draws are
+    kept up to 256 MB in all (the least recently used dropped first; the latest always kept).
     """
+    key = (int(n_paths), int(max_days), int(seed))
+    with _DRAWS_LOCK:
+        draws = _DRAWS.pop(key, None)
+        if draws is not None:
+            _DRAWS[key] = draws  # now the most recently used
+            return draws
     draws = np.random.default_rng(seed).standard_normal((n_paths, max_days))
     draws.flags.writeable = False
+    with _DRAWS_LOCK:
+        draws = _DRAWS.pop(key, draws)  # another thread may have drawn the same meanwhile: keep one
+        _DRAWS[key] = draws
+        while len(_DRAWS) > 1 and sum(kept.nbytes for kept in _DRAWS.values()) > _DRAWS_KEPT_BYTES:
+            _DRAWS.pop(next(iter(_DRAWS)))
     return draws
 
 
@@ -61,63 +78,17 @@ def _normals(n_paths: int, max_days: int, seed: SeedLike) -> np.ndarray:
     return draws
 
 
-_BLOCK = 64
-"""Paths advanced together, day by day, in :func:`_curves_kernel` (the counts vectorise over them)."""
-
-
-@lazy_njit
 def _curves_kernel(normals, leverages, drift, volatility, shortfall, loss_level):
     """Counts, per leverage and day, of paths lagging ``1 + L (S/S0 - 1)``, trailing it by more than
     ``shortfall``, and below ``loss_level``: an array of shape ``(3, len(leverages), n_days)``.
 
-    The index's growth factor is drawn once per path and day and shared by every leverage (one
-    ``exp`` per path and day, whatever the number of leverages). Paths advance in blocks of
-    ``_BLOCK``, day by day, and each day's counts are integer sums over the block, so the
-    comparisons vectorise; the arithmetic of each path is the same, so are the counts.
+    The compiled :func:`lettools.kernels.shortfall_counts`: the index's growth factor is computed once
+    per path and day and shared by every leverage, 256 paths at a time in SIMD lanes.
     """
-    n_paths, n_days = normals.shape
-    n_leverages = leverages.size
-    counts = np.zeros((3, n_leverages, n_days))
-    fund = np.empty((n_leverages, _BLOCK))
-    index = np.empty(_BLOCK)
-    factor = np.empty(_BLOCK)
-    for first in range(0, n_paths, _BLOCK):
-        width = min(n_paths - first, _BLOCK)
-        fund[:, :] = 1.0
-        index[:] = 1.0
-        for day in range(n_days):
-            for p in range(width):
-                growth = np.exp(drift + volatility * normals[first + p, day])  # the index's growth factor 1 + R
-                factor[p] = growth
-                index[p] = index[p] * growth
-            for k in range(n_leverages):
-                leverage = leverages[k]
-                row = fund[k]
-                lag = 0
-                short = 0
-                lost = 0
-                if leverage == 1.0:  # the fund is the index itself
-                    for p in range(width):
-                        value = row[p] * (factor[p] if factor[p] > 0.0 else 0.0)
-                        row[p] = value
-                        lag += value < index[p]
-                        short += value < index[p] - shortfall
-                        lost += value < loss_level
-                else:
-                    for p in range(width):
-                        # 1 + L R, written so that on day 1 it equals the static position's value bit for bit
-                        # (no spurious lag from rounding).
-                        growth = 1.0 + leverage * (factor[p] - 1.0)
-                        value = row[p] * (growth if growth > 0.0 else 0.0)
-                        row[p] = value
-                        static = 1.0 + leverage * (index[p] - 1.0)
-                        lag += value < static
-                        short += value < static - shortfall
-                        lost += value < loss_level
-                counts[0, k, day] += lag
-                counts[1, k, day] += short
-                counts[2, k, day] += lost
-    return counts
+    from . import kernels  # deferred: importing numba costs 0.2-0.4 s
+
+    return kernels.shortfall_counts(normals, np.ascontiguousarray(leverages, dtype=np.float64), drift, volatility,
+                                    shortfall, loss_level)
 
 
 def _checked(leverage, sigma, max_days, shortfall, loss, n_paths, seed, mu, periods_per_year):
@@ -141,11 +112,16 @@ def _checked(leverage, sigma, max_days, shortfall, loss, n_paths, seed, mu, peri
 
 
 def _frame(lag, short, loss, n_paths) -> pd.DataFrame:
+    return _tables(np.stack([lag, short, loss]) / n_paths)
+
+
+def _tables(probabilities: np.ndarray) -> pd.DataFrame:
+    """A ``(3, n_days)`` array of lag, shortfall and loss probabilities as the curves' table."""
     import pandas as pd  # lazily: keeps `import lettools` fast
 
     return pd.DataFrame(
-        {"lag": lag / n_paths, "shortfall": short / n_paths, "loss": loss / n_paths},
-        index=pd.RangeIndex(1, lag.size + 1, name="n_days"),
+        {"lag": probabilities[0], "shortfall": probabilities[1], "loss": probabilities[2]},
+        index=pd.RangeIndex(1, probabilities.shape[1] + 1, name="n_days"),
     )
 
 
@@ -261,12 +237,9 @@ def simulate_shortfall_curves_grid(
     [2.0, 3.0]
     """
     values = np.atleast_1d(as_array(leverages, "leverages", ndim=(0, 1)))
-    _, max_days, shortfall, loss, n_paths, seed, drift, volatility = _checked(
-        float(values[0]), sigma, max_days, shortfall, loss, n_paths, seed, mu, periods_per_year)
-    normals = _normals(n_paths, max_days, seed)
-    counts = _curves_kernel(normals, values, drift, volatility, shortfall, 1.0 - loss)
-    return {float(value): _frame(counts[0, k], counts[1, k], counts[2, k], n_paths)
-            for k, value in enumerate(values)}
+    probabilities = shortfall_probabilities(values, sigma, max_days, shortfall=shortfall, loss=loss, n_paths=n_paths,
+                                            seed=seed, mu=mu, periods_per_year=periods_per_year)
+    return {float(value): _tables(probabilities[:, k]) for k, value in enumerate(values)}
 
 
 def shortfall_curves_reference(
@@ -294,3 +267,43 @@ def shortfall_curves_reference(
     short = np.sum(fund < static - shortfall, axis=0).astype(float)
     losing = np.sum(fund < 1.0 - loss, axis=0).astype(float)
     return _frame(lag, short, losing, n_paths)
+
+
+def shortfall_probabilities(
+    leverages: ArrayLike,
+    sigma: float,
+    max_days: int,
+    *,
+    shortfall: float = 0.05,
+    loss: float = 0.2,
+    n_paths: int = 10_000,
+    seed: SeedLike = 0,
+    mu: float = 0.0,
+    periods_per_year: int = 252,
+) -> np.ndarray:
+    """The numbers of :func:`simulate_shortfall_curves_grid` as one array, without the tables.
+
+    Parameters
+    ----------
+    leverages : array_like
+        Daily leverage targets (1-D, at least one).
+    sigma, max_days, shortfall, loss, n_paths, seed, mu, periods_per_year
+        As in :func:`simulate_shortfall_curves`.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(3, len(leverages), max_days)``: the chances of lagging, of trailing by more than
+        ``shortfall`` and of losing more than ``loss``, per leverage, for holding periods
+        ``1 .. max_days`` (each row equal to the matching column of the grid's tables).
+
+    Examples
+    --------
+    >>> shortfall_probabilities([2, 3], 0.2, 21, n_paths=1000, seed=0).shape
+    (3, 2, 21)
+    """
+    values = np.atleast_1d(as_array(leverages, "leverages", ndim=(0, 1)))
+    _, max_days, shortfall, loss, n_paths, seed, drift, volatility = _checked(
+        float(values[0]), sigma, max_days, shortfall, loss, n_paths, seed, mu, periods_per_year)
+    normals = _normals(n_paths, max_days, seed)
+    return _curves_kernel(normals, values, drift, volatility, shortfall, 1.0 - loss) / n_paths

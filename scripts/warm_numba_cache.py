@@ -49,6 +49,7 @@ def call_public_functions() -> None:
         lettools.terminal_value(paths, 3.0)
         lettools.static_leverage_path(paths, 2.0)
     lettools.simulate_outcomes(2.0, 0.05, 0.2, 5, n_paths=10, seed=1)
+    lettools.simulate_outcomes_sigmas(2.0, 0.05, [0.1, 0.2], 5, n_paths=10, seed=1)
     simulate_reflexive_market(np.full(5, 0.0001), fund_assets=[1.0], leverages=[2.0], depth=100.0)
     lettools.simulate_shortfall_curves(3.0, 0.2, 5, n_paths=10, seed=1)
 

@@ -7,6 +7,7 @@ import json
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from lettools import (
@@ -238,6 +239,29 @@ def test_paths_explorer_covers_three_markets_and_five_leverages(explorers):
     end = grid.query("kind == 'choppy' and leverage == 3 and seed == 2 and day == 60").iloc[0]
     returns = scenario_returns("choppy", n_days=60, seed=2)
     assert end["fund"] == pytest.approx(100 * terminal_value(returns, 3))
+
+
+def test_outcome_grid_equals_the_point_by_point_summaries_bit_for_bit(monkeypatch):
+    # Each horizon's volatilities share one draw in the grid; one at a time, each draws its own.
+    settings = pd.DataFrame([(sigma, n_days) for sigma in (0.1, 0.35, 0.6) for n_days in (21, 63)],
+                            columns=["sigma", "n_days"])
+    monkeypatch.setattr(page, "_SUMMARIES", type(page._SUMMARIES)())
+    grid = page.outcome_grid(settings)
+    monkeypatch.setattr(page, "_SUMMARIES", type(page._SUMMARIES)())  # nothing kept: every point simulated anew
+    by_point = pd.concat([page.outcome_summary(row["sigma"], row["n_days"]).assign(**row)
+                          for row in settings.to_dict("records")], ignore_index=True)
+    pd.testing.assert_frame_equal(grid, by_point, check_exact=True)
+
+
+def test_outcome_summaries_are_kept_and_handed_out_as_copies(monkeypatch):
+    monkeypatch.setattr(page, "_SUMMARIES", type(page._SUMMARIES)())
+    first = page.outcome_summary(0.25, 21, n_paths=500)
+    first.loc[0, "mean"] = -1.0  # the caller's copy only
+    calls = []
+    monkeypatch.setattr(page, "simulate_outcomes", lambda *args, **kwargs: calls.append(args))
+    again = page.outcome_summary(0.25, 21, n_paths=500)
+    assert not calls and again.loc[0, "mean"] > 0.0
+    assert list(page._SUMMARIES) == [(0.25, 21, 3.0, 0.08, 500, 2009)]
 
 
 def test_outcomes_explorer_holds_summaries_not_paths(explorers):

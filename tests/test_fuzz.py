@@ -37,6 +37,8 @@ GOOD: dict[str, dict] = {
     "terminal_value": {"index_returns": RETURNS, "leverage": 3.0},
     "static_leverage_path": {"index_returns": RETURNS, "leverage": 3.0},
     "simulate_outcomes": {"leverage": 3.0, "mu": 0.05, "sigma": 0.2, "n_days": 21, "n_paths": 200, "seed": 1},
+    "simulate_outcomes_sigmas": {"leverage": 3.0, "mu": 0.05, "sigmas": [0.1, 0.2], "n_days": 21, "n_paths": 200,
+                                 "seed": 1},
     "gbm_returns": {"n_paths": 3, "n_days": 5, "mu": 0.05, "sigma": 0.2, "seed": 1},
     "scenario_returns": {"kind": "choppy", "n_days": 5, "seed": 1},
     "fund_return": {"index_return": 0.1, "volatility": 0.2, "leverage": 3.0},
@@ -186,6 +188,8 @@ def _numbers(result):
     """Every numeric value in ``result``, flattened to one float array."""
     if isinstance(result, lt.OutcomeSimulation):
         return np.concatenate([result.fund, result.static])
+    if isinstance(result, list) and all(isinstance(item, lt.OutcomeSimulation) for item in result):
+        return np.concatenate([_numbers(item) for item in result])
     if isinstance(result, dict):
         parts = [_numbers(v) for v in result.values()]
         return np.concatenate(parts) if parts else np.array([])

@@ -6,6 +6,7 @@ import numba
 import numpy as np
 import pytest
 
+import lettools
 from lettools import (
     OutcomeSimulation,
     gbm_returns,
@@ -147,3 +148,28 @@ def test_monte_carlo_kernel_leaves_simulate_fund_rounding_alone():
     simulate_outcomes(3, 0.05, 0.2, 5, n_paths=10, seed=0, trading_cost=0.001)
     assert simulate_fund([-1 / 3], 3).tolist() == [1.0, 0.0]
     assert terminal_value([-1 / 3], 3) == 0.0
+
+
+@pytest.mark.parametrize("leverage, costs", [(3.0, {}), (-2.0, dict(rate=0.03, expense_ratio=0.0095, spread=0.004)),
+                                             (0.5, dict(trading_cost=0.001)), (1.0, {})])
+def test_several_volatilities_on_one_draw_equal_one_run_each_bit_for_bit(leverage, costs):
+    # 1,500 paths: two random streams, several sub-blocks and a partial one.
+    sigmas = [0.0, 0.05, 0.3, 0.8, 2.5]
+    runs = lettools.simulate_outcomes_sigmas(leverage, 0.08, sigmas, 90, n_paths=1500, seed=77, **costs)
+    assert [run.sigma for run in runs] == sigmas
+    for sigma, run in zip(sigmas, runs, strict=True):
+        one = simulate_outcomes(leverage, 0.08, sigma, 90, n_paths=1500, seed=77, **costs)
+        np.testing.assert_array_equal(run.fund, one.fund)
+        np.testing.assert_array_equal(run.static, one.static)
+        assert (run.leverage, run.mu, run.n_days, run.seed, run.rate) == (one.leverage, one.mu, one.n_days, one.seed,
+                                                                          one.rate)
+        assert not run.fund.flags.writeable
+
+
+def test_several_volatilities_refuse_bad_ones_by_name():
+    with pytest.raises(ValueError, match="sigmas"):
+        lettools.simulate_outcomes_sigmas(3, 0.08, [], 21, n_paths=10, seed=1)
+    with pytest.raises(ValueError, match="sigmas"):
+        lettools.simulate_outcomes_sigmas(3, 0.08, [0.2, -0.1], 21, n_paths=10, seed=1)
+    with pytest.raises(ValueError, match="sigmas"):
+        lettools.simulate_outcomes_sigmas(3, 0.08, [[0.2]], 21, n_paths=10, seed=1)

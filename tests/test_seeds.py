@@ -22,6 +22,8 @@ def _values(result):
     """The numbers of a result, as one float64 array (DataFrames, dicts of them, simulations)."""
     if isinstance(result, lt.OutcomeSimulation):
         return np.concatenate([result.fund, result.static])
+    if isinstance(result, list):
+        return np.concatenate([_values(item) for item in result])
     if isinstance(result, dict):
         return np.concatenate([_values(result[key]).ravel() for key in sorted(result)])
     if hasattr(result, "to_numpy"):
@@ -33,6 +35,8 @@ SEEDED = {
     "gbm_returns": lambda seed: lt.gbm_returns(1500, 4, 0.05, 0.3, seed=seed),
     "scenario_returns": lambda seed: lt.scenario_returns("choppy", n_days=20, seed=seed),
     "simulate_outcomes": lambda seed: lt.simulate_outcomes(3, 0.05, 0.3, 10, n_paths=1500, seed=seed),
+    "simulate_outcomes_sigmas": lambda seed: lt.simulate_outcomes_sigmas(3, 0.05, [0.1, 0.3], 10, n_paths=1500,
+                                                                         seed=seed),
     "simulate_holding_risk": lambda seed: lt.simulate_holding_risk(3, 0.3, 10, n_paths=500, seed=seed),
     "simulate_shortfall_curves": lambda seed: lt.simulate_shortfall_curves(3, 0.3, 10, n_paths=500, seed=seed),
     "simulate_shortfall_curves_grid": lambda seed: lt.simulate_shortfall_curves_grid(

@@ -85,3 +85,27 @@ def test_grid_names_leverages_whatever_is_wrong_with_them(leverages, error):
 def test_grid_takes_a_scalar_leverage():
     grid = simulate_shortfall_curves_grid(3, 0.2, 5, n_paths=50, seed=1)
     assert list(grid) == [3.0] and grid[3.0].equals(simulate_shortfall_curves(3, 0.2, 5, n_paths=50, seed=1))
+
+
+def test_probabilities_are_the_grid_tables_numbers():
+    from lettools.shortfall import shortfall_probabilities
+
+    kwargs = dict(shortfall=0.05, loss=0.2, n_paths=700, seed=6)
+    array = shortfall_probabilities([-2, 3], 0.4, 30, **kwargs)
+    grid = simulate_shortfall_curves_grid([-2, 3], 0.4, 30, **kwargs)
+    assert array.shape == (3, 2, 30)
+    for k, leverage in enumerate([-2.0, 3.0]):
+        np.testing.assert_array_equal(array[:, k].T, grid[leverage].to_numpy())
+
+
+def test_kept_draws_stay_within_their_memory_bound(monkeypatch):
+    from lettools import shortfall
+
+    monkeypatch.setattr(shortfall, "_DRAWS", {})
+    monkeypatch.setattr(shortfall, "_DRAWS_KEPT_BYTES", 3 * 100 * 50 * 8)
+    first = [standard_normals(100, 50, seed) for seed in range(3)]
+    assert all(standard_normals(100, 50, seed) is first[seed] for seed in range(3))  # all three kept
+    standard_normals(100, 50, 3)  # a fourth: the least recently used (seed 0) goes
+    assert sorted(key[2] for key in shortfall._DRAWS) == [1, 2, 3]
+    big = standard_normals(1000, 50, 9)  # larger than the bound alone: kept, as the latest always is
+    assert list(shortfall._DRAWS) == [(1000, 50, 9)] and big is standard_normals(1000, 50, 9)

@@ -8,6 +8,9 @@ drifts and volatilities annual decimals, horizons trading days (252 a year).
 from __future__ import annotations
 
 import functools
+import numbers
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 
 import altair as alt
@@ -26,7 +29,7 @@ from lettools.decomposition import implied_volatility, monthly_fund_moments
 from lettools.exercises import FunctionExercise, NumericExercise, register
 from lettools.fund import simulate_fund, static_leverage_path, terminal_value
 from lettools.holding import prob_fund_loss, prob_lag_static
-from lettools.montecarlo import simulate_outcomes
+from lettools.montecarlo import simulate_outcomes, simulate_outcomes_sigmas
 from lettools.paths import SCENARIOS, gbm_returns, scenario_returns
 from lettools.theory import expected_growth_factor, fund_return, log_growth_rate
 from lettools.twin import Explorer, Param
@@ -44,6 +47,7 @@ __all__ = [
     "scenario_values",
     "paths_explorer",
     "outcome_summary",
+    "outcome_grid",
     "outcomes_explorer",
     "gbm_mean_median",
     "mean_median_chart",
@@ -396,10 +400,80 @@ def outcome_summary(sigma: float, n_days: int, *, leverage: float = 3.0, mu: flo
         Two rows (``strategy``: "Daily-reset fund", "Bought once and held") with
         ``mean``, ``median``, ``q05``, ``q25``, ``q75``, ``q95`` (value of 1 invested),
         ``prob_loss`` and ``prob_wipeout`` (shares of paths).
+
+    Notes
+    -----
+    Summaries are kept (the last 128 settings; :func:`outcome_grid` fills them for the
+    explorer's grid), so a setting the live explorer shows again costs no new simulation.
     """
-    result = simulate_outcomes(leverage, mu, sigma, n_days, n_paths=n_paths, seed=seed)
-    summary = result.summary().rename(index=_STRATEGIES)
-    return summary.rename_axis("strategy").reset_index()
+    return _outcome_summaries((sigma,), n_days, leverage=leverage, mu=mu, n_paths=n_paths, seed=seed)[0]
+
+
+_SUMMARIES: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
+_SUMMARIES_LOCK = threading.Lock()
+_SUMMARIES_KEPT = 128  # settings kept; each a two-row table
+
+
+def _summary_key(sigma, n_days, leverage, mu, n_paths, seed) -> tuple | None:
+    """The cache key of a setting given as plain numbers, or None (anything else is computed, and checked, anew)."""
+    reals = (sigma, leverage, mu)
+    whole = (n_days, n_paths, seed)
+    if not all(isinstance(v, numbers.Real) and not isinstance(v, bool) and np.isfinite(v) for v in reals + whole):
+        return None
+    if not all(float(v).is_integer() for v in whole):
+        return None
+    return (float(sigma), int(n_days), float(leverage), float(mu), int(n_paths), int(seed))
+
+
+def _outcome_summaries(sigmas: Sequence[float], n_days: int, *, leverage: float, mu: float, n_paths: int,
+                       seed: int) -> list[pd.DataFrame]:
+    """:func:`outcome_summary` for several volatilities; those not kept are simulated together (normals drawn once)."""
+    keys = [_summary_key(sigma, n_days, leverage, mu, n_paths, seed) for sigma in sigmas]
+    with _SUMMARIES_LOCK:
+        found = {key: _SUMMARIES[key] for key in keys if key is not None and key in _SUMMARIES}
+    missing = [sigma for sigma, key in zip(sigmas, keys, strict=True) if key is None or key not in found]
+    missing = list(dict.fromkeys(missing))
+    if missing:
+        if len(missing) == 1:
+            runs = [simulate_outcomes(leverage, mu, missing[0], n_days, n_paths=n_paths, seed=seed)]
+        else:
+            runs = simulate_outcomes_sigmas(leverage, mu, missing, n_days, n_paths=n_paths, seed=seed)
+        computed = {sigma: run.summary().rename(index=_STRATEGIES).rename_axis("strategy").reset_index()
+                    for sigma, run in zip(missing, runs, strict=True)}
+        with _SUMMARIES_LOCK:
+            for sigma, frame in computed.items():
+                key = _summary_key(sigma, n_days, leverage, mu, n_paths, seed)
+                if key is not None:
+                    _SUMMARIES[key] = frame
+                    found[key] = frame
+            while len(_SUMMARIES) > _SUMMARIES_KEPT:
+                _SUMMARIES.popitem(last=False)
+    else:
+        computed = {}
+    frames = []
+    with _SUMMARIES_LOCK:
+        for sigma, key in zip(sigmas, keys, strict=True):
+            if key is not None and key in _SUMMARIES:
+                _SUMMARIES.move_to_end(key)
+            frames.append((found[key] if key is not None else computed[sigma]).copy())
+    return frames
+
+
+def outcome_grid(settings: pd.DataFrame) -> pd.DataFrame:
+    """The outcomes explorer's whole grid (its ``compute_grid``), each horizon's volatilities on one draw.
+
+    Equal to computing :func:`outcome_summary` point by point (the tests check, bit for bit): with one
+    seed every volatility uses the same normals, so :func:`lettools.simulate_outcomes_sigmas` draws them
+    once per horizon, and only the draws' number changes, not the arithmetic.
+    """
+    tables = {}
+    for n_days in dict.fromkeys(settings["n_days"]):
+        sigmas = list(dict.fromkeys(settings.loc[settings["n_days"] == n_days, "sigma"]))
+        for sigma, table in zip(sigmas, _outcome_summaries(sigmas, n_days, leverage=3.0, mu=0.08, n_paths=20_000,
+                                                           seed=2009), strict=True):
+            tables[(sigma, n_days)] = table
+    frames = [tables[(row["sigma"], row["n_days"])].assign(**row) for row in settings.to_dict("records")]
+    return pd.concat(frames, ignore_index=True)
 
 
 _FLOOR = 0.01  # the log axis of the outcomes chart starts at 1 cent per unit; wipeouts sit at its edge
@@ -468,6 +542,7 @@ def outcomes_explorer() -> Explorer:
             "holding period spreads the outcomes further."
         ),
         decimals=5,
+        compute_grid=outcome_grid,
     )
 
 

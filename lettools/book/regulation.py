@@ -32,7 +32,7 @@ from lettools.holding import (
     prob_lag_static,
     prob_shortfall,
 )
-from lettools.shortfall import simulate_shortfall_curves_grid
+from lettools.shortfall import shortfall_probabilities
 from lettools.theory import wipeout_move
 from lettools.twin import Explorer, Param
 
@@ -414,7 +414,7 @@ _GRID_LEVERAGES = (-3.0, -2.0, -1.0, 2.0, 3.0)
 
 _CURVES: dict[tuple, dict[float, pd.DataFrame]] = {}
 _CURVES_LOCK = threading.Lock()
-_CURVES_KEPT = 64  # (sigma, leverages, thresholds) entries kept; each holds a few small tables
+_CURVES_KEPT = 256  # (sigma, leverages, thresholds) entries kept: every live setting (16 x 13); each a few small tables
 
 
 def _curves_for_sigmas(sigmas: tuple[float, ...], leverages: tuple[float, ...], shortfall: float, loss: float,
@@ -428,16 +428,19 @@ def _curves_for_sigmas(sigmas: tuple[float, ...], leverages: tuple[float, ...], 
     """
     missing = [sigma for sigma in dict.fromkeys(sigmas) if (sigma, leverages, shortfall, loss, max_days) not in _CURVES]
     if missing:
-        def one_pass(batch: int) -> list[dict[float, pd.DataFrame]]:
-            return [simulate_shortfall_curves_grid(leverages, sigma, max_days, shortfall=shortfall, loss=loss,
-                                                   n_paths=_BATCH, seed=_SEED + batch) for sigma in missing]
+        def one_pass(batch: int) -> list[np.ndarray]:
+            return [shortfall_probabilities(leverages, sigma, max_days, shortfall=shortfall, loss=loss, n_paths=_BATCH,
+                                            seed=_SEED + batch) for sigma in missing]
 
         with ThreadPoolExecutor(max_workers=2) as pool:
             passes = list(pool.map(one_pass, range(_BATCHES)))
         with _CURVES_LOCK:
             for i, sigma in enumerate(missing):
+                total = sum(probabilities[i] for probabilities in passes) / _BATCHES  # in pass order, from 0
                 _CURVES[(sigma, leverages, shortfall, loss, max_days)] = {
-                    leverage: sum(tables[i][leverage] for tables in passes) / _BATCHES for leverage in passes[0][i]
+                    leverage: pd.DataFrame({"lag": total[0, k], "shortfall": total[1, k], "loss": total[2, k]},
+                                           index=pd.RangeIndex(1, max_days + 1, name="n_days"))
+                    for k, leverage in enumerate(leverages)
                 }
             while len(_CURVES) > _CURVES_KEPT:
                 _CURVES.pop(next(iter(_CURVES)))
@@ -450,16 +453,19 @@ def _curves_for_sigma(sigma: float, leverages: tuple[float, ...], shortfall: flo
 
 
 def _curves(leverage: float, sigma: float, shortfall: float, loss: float, max_days: int) -> pd.DataFrame:
-    # The explorer's leverages share one pass over the paths; another leverage gets a pass of its own.
-    leverages = _GRID_LEVERAGES if leverage in _GRID_LEVERAGES else (leverage,)
-    return _curves_for_sigma(sigma, leverages, shortfall, loss, max_days)[leverage]
+    # The explorer's grid simulates its leverages together, one pass over the paths for all five; any
+    # other setting gets a pass of its own leverage only (the counts of a leverage do not depend on the
+    # others simulated with it), so a first visit off the grid costs one leverage's work, not five.
+    if leverage in _GRID_LEVERAGES and (sigma, _GRID_LEVERAGES, shortfall, loss, max_days) in _CURVES:
+        return _curves_for_sigma(sigma, _GRID_LEVERAGES, shortfall, loss, max_days)[leverage]
+    return _curves_for_sigma(sigma, (leverage,), shortfall, loss, max_days)[leverage]
 
 
 def holding_risk(leverage: float, sigma: float, *, risk: str = "lag", threshold: float = 0.0,
                  max_days: int = _MAX_DAYS) -> pd.DataFrame:
     """Daily probability of a holding-period risk, for holding periods of 1 to ``max_days`` days.
 
-    A fund that resets once a day is simulated at every horizon (:func:`lettools.simulate_shortfall_curves_grid`,
+    A fund that resets once a day is simulated at every horizon (:func:`lettools.shortfall.shortfall_probabilities`,
     50,000 seeded paths in five passes, the same draws for every setting; the standard error of each
     probability is at most 0.22 percentage points). The continuous-time closed forms
     (:func:`lettools.prob_lag_static`, :func:`lettools.holding.prob_shortfall`,
@@ -558,7 +564,8 @@ def holding_risk_grid(settings: pd.DataFrame) -> pd.DataFrame:
 
     Equal to computing :func:`holding_risk_curve` point by point (the tests check): only the order
     of the simulation passes changes (:func:`_curves_for_sigmas` draws each pass's normals once for
-    every volatility and runs the passes on two threads), not their arithmetic.
+    every volatility and runs the passes on two threads), not their arithmetic; each curve is looked
+    up once for all the limits.
     """
     for kind, threshold in dict.fromkeys(RISKS[risk] for risk in settings["risk"]):
         shortfall = threshold if kind == "shortfall" else _SHORTFALL
@@ -568,15 +575,21 @@ def holding_risk_grid(settings: pd.DataFrame) -> pd.DataFrame:
     shown = np.flatnonzero(np.isin(np.arange(1, _MAX_DAYS + 1), _CHART_DAYS))
     n_days = shown + 1
     columns: dict[str, list] = {name: [] for name in ("n_days", "probability", "horizon", *settings.columns)}
+    curves: dict[tuple, np.ndarray] = {}  # one curve per leverage, volatility and risk, whatever the limit
     for row in settings.to_dict("records"):
         if row["risk"] not in RISKS:
             raise ValueError(f"risk must be one of {list(RISKS)}, got {row['risk']!r}")
         kind, threshold = RISKS[row["risk"]]
-        curve = holding_risk(row["leverage"], row["sigma"], risk=kind, threshold=threshold)
-        probability = curve["probability"].to_numpy()
+        key = (row["leverage"], row["sigma"], row["risk"])
+        if key not in curves:
+            curves[key] = holding_risk(row["leverage"], row["sigma"], risk=kind, threshold=threshold)[
+                "probability"].to_numpy()
+        probability = curves[key]
+        breaches = np.flatnonzero(probability > as_scalar(row["limit"], "limit", minimum=0.0, maximum=1.0))
+        horizon = int(breaches[0]) if breaches.size else _MAX_DAYS  # admissible_days on the whole curve
         columns["n_days"].append(n_days)
         columns["probability"].append(probability[shown])
-        columns["horizon"].append(np.full(shown.size, admissible_days(curve, row["limit"]), dtype=np.int64))
+        columns["horizon"].append(np.full(shown.size, horizon, dtype=np.int64))
         for name in settings.columns:
             columns[name].append([row[name]] * shown.size)
     return pd.DataFrame({
