@@ -152,3 +152,38 @@ def test_dollar_amounts_are_escaped_and_math_is_not(repo_root, text, expected):
     """Jupyter's renderers would pair an unescaped "$500M ... $" as math (a KaTeX error in JupyterLab)."""
     book = live_edition.load_book(repo_root)
     assert live_edition.Renderer(book, book.pages[0]).inline(text) == expected
+
+
+def test_no_relative_link_is_dead_in_live(generated):
+    """live/ holds only the live notebooks, so a relative link to anything else (a front page's
+    ``.md``, a chapter's image) opens nothing in Binder and Colab. The script refuses to write
+    such a page; here the generated edition is checked directly as well."""
+    notebooks = _notebooks(generated)
+    assert live_edition.dead_links(notebooks) == []
+    linked = {target for notebook in notebooks.values() for cell in notebook["cells"]
+              if cell["cell_type"] == "markdown" for target in live_edition.relative_links("".join(cell["source"]))}
+    assert linked and linked <= notebooks.keys()
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("see the [notation](notation.md) page", ["notation.md"]),
+    ("[next](mechanics.ipynb#the-fund) and [up](../chapters/costs.ipynb)", ["mechanics.ipynb", "../chapters/costs.ipynb"]),
+    ('![chart](img/fig.png "A chart") and <a href="glossary.html">', ["img/fig.png", "glossary.html"]),
+    ("[web](https://example.org/a.md), [mail](mailto:a@b.c), [here](#top), <https://x.y>", []),
+    ("`[code](x.md)` and\n```python\nx[0](y.md)\n```\n", []),
+])
+def test_relative_links_are_found_in_prose_only(text, expected):
+    assert live_edition.relative_links(text) == expected
+
+
+def test_a_dead_relative_link_stops_the_script(repo_root, monkeypatch):
+    real = live_edition.live_notebook
+
+    def with_a_dead_link(book, page):
+        notebook = real(book, page)
+        notebook["cells"].append(live_edition._markdown_cell("The [glossary](glossary.md) defines the terms."))
+        return notebook
+
+    monkeypatch.setattr(live_edition, "live_notebook", with_a_dead_link)
+    with pytest.raises(live_edition.LiveEditionError, match=r"glossary\.md"):
+        live_edition.live_edition(repo_root)
