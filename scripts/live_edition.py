@@ -23,6 +23,11 @@ notebook in ``_toc.yml`` this script writes ``live/<name>.ipynb`` in which
 * the first code cell installs ``lettools`` at the ref that ``_config.yml`` names
   (``lettools_install_ref``) when it is missing, as on Colab.
 
+A relative link in the prose (``[notation](notation.md)``, ``<a href="x.ipynb">``, an image) is
+resolved against ``live/``, which holds only the live notebooks: one whose file is not among them
+would be dead in Binder and Colab, so the script stops with the page and the target. Link to
+other pages with ``{doc}`` (a live page, or the page's title in italics for a page without one).
+
 The output is deterministic: ``--check`` regenerates into memory and fails if any committed
 file differs (``tests/test_live_edition.py`` does the same). Unknown roles or directives stop
 the script with a message, so a new kind of markup is never passed through raw.
@@ -61,6 +66,31 @@ _CURRENCY = re.compile(
 
 class LiveEditionError(ValueError):
     """Markup the live edition cannot render faithfully."""
+
+
+# A link or image target in rendered Markdown, ``[text](target "title")``, or in HTML (href/src).
+_MD_LINK = re.compile(r"\]\(\s*<?(?P<target>[^)\s>]+)>?(?:\s+[\"'][^)]*)?\)")
+_HTML_LINK = re.compile(r"\b(?:href|src)\s*=\s*[\"'](?P<target>[^\"']+)[\"']", re.IGNORECASE)
+_FENCED = re.compile(r"^ {0,3}(`{3,}|~{3,}).*?^ {0,3}\1[ \t]*$", re.MULTILINE | re.DOTALL)
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+def relative_links(markdown: str) -> list[str]:
+    """The relative link and image targets of a Markdown text (without ``#fragment``), skipping
+    code blocks, code spans, absolute URLs (``https:``, ``mailto:``, ...) and in-page anchors."""
+    prose = _CODE_SPAN.sub("", _FENCED.sub("", markdown))
+    targets = [m.group("target") for pattern in (_MD_LINK, _HTML_LINK) for m in pattern.finditer(prose)]
+    return [t.split("#", 1)[0] for t in targets
+            if not _SCHEME.match(t) and not t.startswith(("#", "/")) and t.split("#", 1)[0]]
+
+
+def dead_links(notebooks: dict[str, dict]) -> list[str]:
+    """``"<notebook>: <target>"`` for every relative link in a markdown cell whose file is not
+    another notebook of the live edition (``live/`` holds nothing else)."""
+    return [f"{name}: {target}" for name, notebook in notebooks.items()
+            for cell in notebook["cells"] if cell["cell_type"] == "markdown"
+            for target in relative_links(_text(cell["source"]))
+            if str(PurePosixPath(target)) not in notebooks]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -533,8 +563,12 @@ def serialise(notebook: dict) -> str:
 def live_edition(root: Path = REPO_ROOT) -> dict[str, str]:
     """File name -> text of every live-edition notebook."""
     book = load_book(root)
-    return {page.live_name: serialise(_with_ids(live_notebook(book, page), page.live_name[: -len(".ipynb")]))
-            for page in book.pages}
+    notebooks = {page.live_name: _with_ids(live_notebook(book, page), page.live_name[: -len(".ipynb")])
+                 for page in book.pages}
+    dead = dead_links(notebooks)
+    if dead:
+        raise LiveEditionError("relative links to files that live/ does not hold (use {doc}): " + "; ".join(dead))
+    return {name: serialise(notebook) for name, notebook in notebooks.items()}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -152,3 +152,71 @@ def test_dollar_amounts_are_escaped_and_math_is_not(repo_root, text, expected):
     """Jupyter's renderers would pair an unescaped "$500M ... $" as math (a KaTeX error in JupyterLab)."""
     book = live_edition.load_book(repo_root)
     assert live_edition.Renderer(book, book.pages[0]).inline(text) == expected
+
+
+def test_no_relative_link_is_dead_in_live(generated):
+    """live/ holds only the live notebooks, so a relative link to anything else (a front page's
+    ``.md``, a chapter's image) opens nothing in Binder and Colab. The script refuses to write
+    such a page; here the generated edition is checked directly as well."""
+    notebooks = _notebooks(generated)
+    assert live_edition.dead_links(notebooks) == []
+    linked = {target for notebook in notebooks.values() for cell in notebook["cells"]
+              if cell["cell_type"] == "markdown" for target in live_edition.relative_links("".join(cell["source"]))}
+    assert linked and linked <= notebooks.keys()
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("see the [notation](notation.md) page", ["notation.md"]),
+    ("[next](mechanics.ipynb#the-fund) and [up](../chapters/costs.ipynb)", ["mechanics.ipynb", "../chapters/costs.ipynb"]),
+    ('![chart](img/fig.png "A chart") and <a href="glossary.html">', ["img/fig.png", "glossary.html"]),
+    ("[web](https://example.org/a.md), [mail](mailto:a@b.c), [here](#top), <https://x.y>", []),
+    ("`[code](x.md)` and\n```python\nx[0](y.md)\n```\n", []),
+])
+def test_relative_links_are_found_in_prose_only(text, expected):
+    assert live_edition.relative_links(text) == expected
+
+
+def test_a_dead_relative_link_stops_the_script(repo_root, monkeypatch):
+    real = live_edition.live_notebook
+
+    def with_a_dead_link(book, page):
+        notebook = real(book, page)
+        notebook["cells"].append(live_edition._markdown_cell("The [glossary](glossary.md) defines the terms."))
+        return notebook
+
+    monkeypatch.setattr(live_edition, "live_notebook", with_a_dead_link)
+    with pytest.raises(live_edition.LiveEditionError, match=r"glossary\.md"):
+        live_edition.live_edition(repo_root)
+
+
+def _install_ref(repo_root) -> str:
+    return yaml.safe_load((repo_root / "_config.yml").read_text())["lettools_install_ref"]
+
+
+def test_the_install_ref_is_the_package_version(repo_root):
+    """Colab installs the tag ``v<version>``: a version bump moves the install ref with it."""
+    import tomllib
+
+    import lettools
+
+    version = tomllib.loads((repo_root / "pyproject.toml").read_text())["project"]["version"]
+    assert lettools.__version__ == version, "lettools/__init__.py and pyproject.toml give different versions"
+    assert _install_ref(repo_root) == f"v{version}", (
+        f"_config.yml lettools_install_ref should be v{version} (the release of this lettools); then `make live`")
+
+
+def test_lettools_on_main_is_the_release_colab_installs(repo_root):
+    """The launch links open live/ on main while Colab installs lettools at the tag, so the
+    lettools in this tree must be the tagged one (README, "Links and install ref stay in step").
+    Skipped where the tag is not in the clone: before the first release, in a shallow clone, or
+    while a bumped version awaits its tag."""
+    ref = _install_ref(repo_root)
+    found = subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"refs/tags/{ref}^{{commit}}"],
+                           cwd=repo_root, capture_output=True, text=True)
+    if found.returncode != 0:
+        pytest.skip(f"tag {ref} is not in this clone (`git fetch --tags`)")
+    changed = subprocess.run(["git", "diff", "--name-only", ref, "--", "lettools", "pyproject.toml"],
+                             cwd=repo_root, capture_output=True, text=True, check=True).stdout.split()
+    assert not changed, (
+        f"lettools differs from {ref}, which Colab installs while the launch links open main: "
+        f"{changed[:5]}. Bump the version, set lettools_install_ref, `make live`, and tag the release")

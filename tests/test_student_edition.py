@@ -466,17 +466,30 @@ def _guide_pages() -> dict[str, Path]:
     return {("../chapters/" if page.parent.name == "chapters" else "") + page.stem: page for page in _pages()}
 
 
+def _nearest_five(minutes: float) -> int:
+    """Round to the nearest 5 minutes, halves up (the guide's rule; not Python's banker's rounding)."""
+    return 5 * math.floor(minutes / 5 + 0.5)
+
+
 def test_the_guide_reading_times_follow_its_own_rule():
+    """Each reading time is exactly the rule's count rounded to the nearest 5 minutes. On failure
+    the message lists every row that is off, with the value to write, so a chapter change is a
+    one-line edit of the guide's table."""
     times = _guide_times()
     assert set(times) == set(_guide_pages())
+    wrong = []
     for target, page in _guide_pages().items():
         stated = re.fullmatch(r"(\d+) min", times[target][0])
         assert stated, f"{page.name}: reading time should read 'N min', not {times[target][0]!r}"
         computed = _reading_minutes(page)
-        # Rounded to 5 minutes by the rule; a little slack so small edits elsewhere do not fail it.
-        assert abs(int(stated.group(1)) - computed) <= 5, (
-            f"{page.name}: the guide says {stated.group(1)} min, the rule gives {computed:.1f} "
-            f"(write {5 * round(computed / 5)} min)")
+        if int(stated.group(1)) != _nearest_five(computed):
+            wrong.append(f"  {target}: the guide says {stated.group(1)} min, the rule gives "
+                         f"{computed:.1f} -> write '{_nearest_five(computed)} min'")
+    assert not wrong, "front/instructors.md, Reading column:\n" + "\n".join(wrong)
+
+
+def test_nearest_five_rounds_halves_up():
+    assert [_nearest_five(m) for m in (62.4, 62.5, 67.7, 85.0, 87.49, 92.5)] == [60, 65, 70, 85, 85, 95]
 
 
 def _answer_key_minutes(page: Path) -> int:
@@ -491,12 +504,15 @@ def test_the_guide_exercise_times_follow_its_own_rule():
     """The answer key's estimates for every checked answer, plus 10 to 15 minutes for each
     exercise answered only in words, so the table and the answer key agree."""
     times = _guide_times()
+    wrong = []
     for target, page in _guide_pages().items():
         written = _exercise_kinds(page)[2]
         keyed = _answer_key_minutes(page)
         low, high = keyed + 10 * written, keyed + 15 * written
         expected = f"{low} min" if low == high else f"{low}–{high} min"
-        assert times[target][1] == expected, f"{page.name}: the guide says {times[target][1]}, the rule gives {expected}"
+        if times[target][1] != expected:
+            wrong.append(f"  {target}: the guide says {times[target][1]} -> write '{expected}'")
+    assert not wrong, "front/instructors.md, Exercises column:\n" + "\n".join(wrong)
 
 
 def test_the_reading_rule_skips_exercises_and_hidden_cells():
