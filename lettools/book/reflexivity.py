@@ -629,7 +629,8 @@ def present_day_calibration(shock: float = -0.03) -> pd.DataFrame:
     """Tuzun's 2012 flow scaled to today's fund assets, against today's US market, for each multiplier.
 
     The flow per 1% move is Tuzun's $1.04bn times the ratio of US leveraged-ETF assets
-    now (above $200bn, a lower bound) to then (a little over $30bn): it keeps 2012's mix
+    now (the $200bn a mid-2026 news report gives; late-2025 press totals were lower) to
+    then (a little over $30bn): it keeps 2012's mix
     of leverages and indices, which 2026's single-stock and crypto funds do not share.
     The depth per 1% move is the US equity market's value at the end of 2023 over
     ``100 M`` for the low, central and high price-impact multipliers ``M``.
