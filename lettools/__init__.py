@@ -32,7 +32,7 @@ from .holding import (
     simulate_holding_risk,
 )
 from .montecarlo import OutcomeSimulation, simulate_outcomes
-from .oneday import bank_borrowing_leverage, worst_days_table
+from .oneday import acceleration_move, balance_sheet, bank_borrowing_leverage, day_by_day, worst_days_table
 from .paths import SCENARIOS, gbm_returns, scenario_returns
 from .reflexivity import (
     aggregate_rebalance_flow,
@@ -128,4 +128,8 @@ __all__ = [
     # one day: borrowing limit and worst days (chapter 1)
     "bank_borrowing_leverage",
     "worst_days_table",
+    # chapter 1: the book of a daily-reset fund, its balance sheet, the acceleration move
+    "day_by_day",
+    "balance_sheet",
+    "acceleration_move",
 ]

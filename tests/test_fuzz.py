@@ -96,6 +96,9 @@ GOOD: dict[str, dict] = {
     "daily_reset_log_moments": {"leverage": 3.0, "mu": 0.08, "sigma": 0.2},
     "bank_borrowing_leverage": {"asset_coverage": 3.0},
     "worst_days_table": {"index_returns": RETURNS, "leverages": [2.0, 3.0], "n": 2},
+    "day_by_day": {"index_returns": RETURNS, "leverage": 3.0, "assets": 100.0},
+    "balance_sheet": {"leverage": 3.0, "index_return": 0.02, "assets": 100.0, "futures_share": 0.25},
+    "acceleration_move": {"leverage": -1.0, "floor": 0.2},
 }
 
 _GOOD_OUTCOMES = lt.simulate_outcomes(3.0, 0.05, 0.2, 21, n_paths=50, seed=1)
