@@ -34,6 +34,7 @@ from .holding import (
 from .montecarlo import OutcomeSimulation, simulate_outcomes
 from .oneday import acceleration_move, balance_sheet, bank_borrowing_leverage, day_by_day, worst_days_table
 from .paths import SCENARIOS, gbm_returns, scenario_returns
+from .prospectus import TABLE_PATHS_PER_CELL, cell_spread, conditioned_returns, simulated_returns_table
 from .reflexivity import (
     aggregate_rebalance_flow,
     amplification,
@@ -59,6 +60,7 @@ from .theory import (
     rebalance_flow,
     wipeout_move,
 )
+from .variance_cost import log_shortfall, yearly_decay
 
 __all__ = [
     "simulate_fund",
@@ -132,4 +134,11 @@ __all__ = [
     "day_by_day",
     "balance_sheet",
     "acceleration_move",
+    # chapter 3: the variance cost on a path, and the prospectus table checked by simulation
+    "log_shortfall",
+    "yearly_decay",
+    "conditioned_returns",
+    "simulated_returns_table",
+    "cell_spread",
+    "TABLE_PATHS_PER_CELL",
 ]

@@ -99,6 +99,13 @@ GOOD: dict[str, dict] = {
     "day_by_day": {"index_returns": RETURNS, "leverage": 3.0, "assets": 100.0},
     "balance_sheet": {"leverage": 3.0, "index_return": 0.02, "assets": 100.0, "futures_share": 0.25},
     "acceleration_move": {"leverage": -1.0, "floor": 0.2},
+    "log_shortfall": {"index_returns": RETURNS, "leverage": 3.0},
+    "yearly_decay": {"index_returns": pd.Series(RETURNS, index=pd.bdate_range("2008-12-30", periods=4)),
+                     "leverage": 2.0},
+    "conditioned_returns": {"index_return": 0.1, "volatility": 0.3, "n_paths": 3, "n_days": 10, "seed": 1},
+    "simulated_returns_table": {"leverage": 3.0, "index_returns": [0.0, 0.1], "volatilities": [0.3],
+                                "n_paths": 5, "n_days": 10, "seed": 1},
+    "cell_spread": {"leverage": 3.0, "index_return": 0.0, "volatility": 0.5, "n_paths": 20, "seed": 1},
 }
 
 _GOOD_OUTCOMES = lt.simulate_outcomes(3.0, 0.05, 0.2, 21, n_paths=50, seed=1)
@@ -147,6 +154,8 @@ NONFINITE_OK = {
     "effective_leverage": "NaN where the position is wiped out (1 + L R <= 0)",
     "implied_volatility": "NaN where the fund beat the no-decay value",
     "yardstick_decomposition": "log_convexity_gain is inf where 1 + L R <= 0",
+    "log_shortfall": "inf where the fund is wiped out (1 + L R <= 0 on some day)",
+    "yearly_decay": "variance_cost is inf in a year where the fund is wiped out",
 }
 
 # Where a result must lie (checked on every numeric value of the result).
@@ -172,6 +181,8 @@ RANGES = {
     "paired_fund_return": (-1.0, math.inf),
     "alert_sensitivity": (-1.0, math.inf),
     "bank_borrowing_leverage": (1.0, math.inf),
+    "conditioned_returns": (-1.0, math.inf),
+    "simulated_returns_table": (-1.0, math.inf),
 }
 
 # (function, parameter, family) cases that still fail, with the reason. Keep it short.

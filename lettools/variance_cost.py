@@ -1,0 +1,129 @@
+"""The variance cost of a daily-reset fund on a given path: its log shortfall against ``L`` times the index.
+
+Returns are simple decimals (0.01 is +1%); leverage ``L`` is the fund's daily multiple; no costs.
+The log shortfall ``L ln(S_T / S_0) - ln(V_T / V_0)`` (``S`` the index, ``V`` the fund) is, to
+second order, ``(L^2 - L) / 2`` times the path's realised variance (Avellaneda and Zhang, 2010).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ._typing import ArrayLike, FloatOrArray
+from ._validation import as_positive_int, as_returns, as_scalar
+from .fund import terminal_value
+from .theory import _result, realized_variance
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["log_shortfall", "yearly_decay"]
+
+
+def log_shortfall(index_returns: ArrayLike, leverage: float) -> FloatOrArray:
+    """How far a daily-reset fund ends below ``L`` times its index, on a log scale.
+
+    ``L ln(S_T / S_0) - ln(V_T / V_0)`` with ``S`` the index and ``V`` the fund (no costs),
+    that is ``sum_t [L ln(1 + R_t) - ln(1 + L R_t)]``. Avellaneda and Zhang's relation puts it
+    at ``(L^2 - L) / 2`` times the path's realised variance (:func:`lettools.realized_variance`);
+    it is positive for ``L > 1`` and ``L < 0`` on any path that moves, zero for ``L = 1``.
+
+    Parameters
+    ----------
+    index_returns : array_like
+        Daily simple returns, 1-D (days) or 2-D (paths x days), each greater than -1.
+    leverage : float
+        The fund's daily multiple ``L``.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The log shortfall (natural-log units), one value per path (a float for 1-D input);
+        ``inf`` for a path that wipes the fund out (a day with ``1 + L R <= 0``).
+
+    References
+    ----------
+    .. [1] Avellaneda, M. and Zhang, S. (2010), "Path-dependence of leveraged ETF returns"
+       (``avellaneda2010path``).
+
+    Examples
+    --------
+    >>> round(log_shortfall([0.10, -0.10], 2.0), 6)
+    0.020721
+    >>> abs(log_shortfall([0.03, -0.02], 1.0)) < 1e-15
+    True
+    >>> log_shortfall([-0.5, 0.1], 3.0)
+    inf
+    """
+    returns = as_returns(index_returns)
+    leverage = as_scalar(leverage, "leverage")
+    index_log = np.sum(np.log1p(returns), axis=-1)
+    fund = np.asarray(terminal_value(returns, leverage))
+    with np.errstate(all="ignore"):  # a wiped-out fund has an infinite shortfall, by design
+        result = leverage * index_log - np.log(fund)
+    if np.any(~np.isfinite(result) & (fund > 0.0)):
+        raise ValueError(f"leverage {leverage!r} is too extreme: the shortfall of a surviving fund overflows")
+    return _result(result)
+
+
+def yearly_decay(index_returns: pd.Series, leverage: float = 2.0, periods_per_year: int = 252) -> pd.DataFrame:
+    """Per calendar year: realised volatility, returns and the decay of a daily-reset fund (no costs).
+
+    Parameters
+    ----------
+    index_returns : pandas.Series
+        Daily simple returns of the index, each greater than -1, indexed by date (a
+        ``DatetimeIndex``; e.g. :func:`lettools.index_returns`).
+    leverage : float
+        The fund's daily multiple ``L``.
+    periods_per_year : int
+        Trading days per year, for annualising the volatility.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``year``, with columns ``volatility`` (annualised realised volatility,
+        ``sqrt(periods_per_year / n * sum R^2)`` over the year's ``n`` days), ``index_return``,
+        ``fund_return``, ``variance_cost`` (:func:`log_shortfall`, ``inf`` if the fund is wiped
+        out) and ``second_order``, ``(L^2 - L) / 2`` times the year's realised variance.
+
+    References
+    ----------
+    .. [1] Avellaneda, M. and Zhang, S. (2010), "Path-dependence of leveraged ETF returns"
+       (``avellaneda2010path``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> days = pd.Series([0.1, -0.1, 0.02], index=pd.to_datetime(["2019-12-30", "2019-12-31", "2020-01-02"]))
+    >>> yearly_decay(days, leverage=2.0)["variance_cost"].round(6).tolist()
+    [0.020721, 0.000385]
+    """
+    import pandas as pd  # lazily: keeps `import lettools` fast
+
+    if not isinstance(index_returns, pd.Series) or not isinstance(index_returns.index, pd.DatetimeIndex):
+        raise TypeError(
+            "index_returns must be a pandas Series indexed by date (a DatetimeIndex), "
+            f"got {type(index_returns).__name__}"
+        )
+    values = as_returns(index_returns, ndim=(1,))
+    leverage = as_scalar(leverage, "leverage")
+    periods_per_year = as_positive_int(periods_per_year, "periods_per_year")
+    rows = {}
+    for year in np.unique(index_returns.index.year):
+        days = values[index_returns.index.year == year]
+        variance = float(realized_variance(days))
+        with np.errstate(all="ignore"):  # huge leverage: refused below, by name
+            second_order = (np.float64(leverage) ** 2 - leverage) / 2.0 * variance
+        if not np.isfinite(second_order):
+            raise ValueError(f"leverage {leverage!r} is too extreme: (L^2 - L) / 2 times the variance overflows")
+        rows[int(year)] = {
+            "volatility": np.sqrt(variance * periods_per_year / days.size),
+            "index_return": np.prod(1.0 + days) - 1.0,
+            "fund_return": terminal_value(days, leverage) - 1.0,
+            "variance_cost": log_shortfall(days, leverage),
+            "second_order": second_order,
+        }
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("year")
