@@ -11,6 +11,14 @@ __version__ = "0.1.0"
 
 from .alerts import alert_sensitivity, paired_fund_return
 from .calibration import calibrated_inputs, daily_reset_log_moments, market_moments
+from .compounding import (
+    divergence_path,
+    divergence_summary,
+    elementary_symmetric_sums,
+    gap_decomposition,
+    gbm_mean_median,
+    gbm_mean_standard_error,
+)
 from .costs import cost_breakdown, cost_over_horizon, diy_leverage_cost, financing_cost, fund_year_pnl
 from .data import INDEX_NAMES, index_returns, load_index, load_vix
 from .decomposition import (
@@ -141,4 +149,11 @@ __all__ = [
     "simulated_returns_table",
     "cell_spread",
     "TABLE_PATHS_PER_CELL",
+    # chapter 2: the T-day gap, the fund's mean and median on a lognormal index, divergence paths
+    "elementary_symmetric_sums",
+    "gap_decomposition",
+    "gbm_mean_median",
+    "gbm_mean_standard_error",
+    "divergence_path",
+    "divergence_summary",
 ]

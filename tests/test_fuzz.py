@@ -106,6 +106,12 @@ GOOD: dict[str, dict] = {
     "simulated_returns_table": {"leverage": 3.0, "index_returns": [0.0, 0.1], "volatilities": [0.3],
                                 "n_paths": 5, "n_days": 10, "seed": 1},
     "cell_spread": {"leverage": 3.0, "index_return": 0.0, "volatility": 0.5, "n_paths": 20, "seed": 1},
+    "elementary_symmetric_sums": {"index_returns": RETURNS},
+    "gap_decomposition": {"index_returns": RETURNS, "leverage": 3.0},
+    "gbm_mean_median": {"leverage": 3.0, "mu": 0.08, "sigma": 0.2, "years": 1.0},
+    "gbm_mean_standard_error": {"leverage": 3.0, "mu": 0.08, "sigma": 0.2, "years": 1.0, "n_paths": 1000},
+    "divergence_path": {"index_total": 0.08, "fund_total": -0.2, "leverage": 3.0, "n_days": 20, "seed": 1},
+    "divergence_summary": {"index_returns": RETURNS, "leverage": 3.0},
 }
 
 _GOOD_OUTCOMES = lt.simulate_outcomes(3.0, 0.05, 0.2, 21, n_paths=50, seed=1)
@@ -183,6 +189,9 @@ RANGES = {
     "bank_borrowing_leverage": (1.0, math.inf),
     "conditioned_returns": (-1.0, math.inf),
     "simulated_returns_table": (-1.0, math.inf),
+    "gbm_mean_median": (0.0, math.inf),
+    "gbm_mean_standard_error": (0.0, math.inf),
+    "divergence_path": (-1.0, math.inf),
 }
 
 # (function, parameter, family) cases that still fail, with the reason. Keep it short.
@@ -200,6 +209,9 @@ def _numbers(result):
     """Every numeric value in ``result``, flattened to one float array."""
     if isinstance(result, lt.OutcomeSimulation):
         return np.concatenate([result.fund, result.static])
+    if isinstance(result, tuple):
+        parts = [_numbers(v) for v in result]
+        return np.concatenate(parts) if parts else np.array([])
     if isinstance(result, dict):
         parts = [_numbers(v) for v in result.values()]
         return np.concatenate(parts) if parts else np.array([])
@@ -218,6 +230,8 @@ def _shape(result):
         return ("DataFrame", tuple(result.columns))
     if isinstance(result, (pd.DataFrame, pd.Series, np.ndarray)):
         return (type(result).__name__, result.shape)
+    if isinstance(result, tuple):
+        return ("tuple", tuple(_shape(v) for v in result))
     if isinstance(result, dict):
         return ("dict", tuple(sorted(result)), tuple(_shape(v) for _, v in sorted(result.items())))
     return (type(result).__name__, ())

@@ -22,13 +22,14 @@ from lettools._validation import as_array, as_positive_int, as_returns, as_scala
 from lettools.alerts import paired_fund_return
 from lettools.calibration import daily_reset_log_moments
 from lettools.charts import accessible
-from lettools.decomposition import implied_volatility, monthly_fund_moments
+from lettools.compounding import divergence_path, gbm_mean_median
+from lettools.decomposition import effective_leverage, implied_volatility, monthly_fund_moments
 from lettools.exercises import FunctionExercise, NumericExercise, register
 from lettools.fund import simulate_fund, static_leverage_path, terminal_value
 from lettools.holding import prob_fund_loss, prob_lag_static
 from lettools.montecarlo import simulate_outcomes
 from lettools.paths import SCENARIOS, gbm_returns, scenario_returns
-from lettools.theory import expected_growth_factor, fund_return, log_growth_rate
+from lettools.theory import expected_growth_factor, fund_return
 from lettools.twin import Explorer, Param
 
 __all__ = [
@@ -37,18 +38,12 @@ __all__ = [
     "pattern_returns",
     "pattern_values",
     "examples_explorer",
-    "elementary_symmetric_sums",
-    "gap_decomposition",
-    "held_leverage",
     "held_leverage_chart",
     "scenario_values",
     "paths_explorer",
     "outcome_summary",
     "outcomes_explorer",
-    "gbm_mean_median",
     "mean_median_chart",
-    "divergence_path",
-    "divergence_summary",
     "divergence_chart",
     "calendar_year_comparison",
     "monthly_distribution",
@@ -60,7 +55,6 @@ __all__ = [
     "alert_rounding_table",
     "alert_path_spread",
     "monte_carlo_check",
-    "gbm_mean_standard_error",
     "pairing_financing_table",
     "direxion_pairing",
 ]
@@ -226,66 +220,7 @@ def examples_explorer() -> Explorer:
     )
 
 
-# -- the T-day gap ------------------------------------------------------------------------
-
-def elementary_symmetric_sums(index_returns) -> np.ndarray:
-    """``e_0 .. e_T`` of the daily returns: ``prod_t (1 + R_t x) = sum_k e_k x^k``.
-
-    ``e_0 = 1``, ``e_1`` is the sum of the returns, ``e_2`` the sum of the products
-    of pairs of different days, and so on up to ``e_T``, the product of all of them.
-    """
-    returns = as_returns(index_returns, ndim=(1,))
-    sums = np.zeros(returns.size + 1)
-    sums[0] = 1.0
-    for count, day_return in enumerate(returns, start=1):
-        # Multiply the polynomial by (1 + R x): each coefficient gains R times the one below it.
-        sums[1 : count + 1] += day_return * sums[:count].copy()
-    return sums
-
-
-def gap_decomposition(index_returns, leverage: float) -> pd.DataFrame:
-    """The gap held-minus-fund over ``T`` days, term by term: ``sum_{k>=2} (L - L^k) e_k``.
-
-    Both positions start at 1. Expanding the product, the daily-reset fund ends at
-    ``prod (1 + L R_t) = sum_k L^k e_k`` and the held position at ``1 + L sum_{k>=1} e_k``
-    (if it has not reached zero), so their difference has a term ``(L - L^k) e_k``
-    for every ``k >= 2``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per order ``k`` from 2 to ``T``: ``k``, ``e_k`` and ``term`` = ``(L - L^k) e_k``.
-    """
-    leverage = as_scalar(leverage, "leverage")
-    sums = elementary_symmetric_sums(index_returns)
-    orders = np.arange(2, sums.size)
-    return pd.DataFrame({"k": orders, "e_k": sums[2:], "term": (leverage - leverage**orders) * sums[2:]})
-
-
 # -- leverage held drifts -----------------------------------------------------------------
-
-def held_leverage(leverage, index_return):
-    """Leverage of ``L`` x exposure bought once, after the index has returned ``index_return``.
-
-    With equity 1, exposure ``L`` and debt ``L - 1`` at the start, the exposure
-    becomes ``L (1 + R)`` and the equity ``1 + L R``; their ratio
-    ``L (1 + R) / (1 + L R)`` is the position's leverage now. A daily-reset fund
-    is back at ``L`` every evening.
-
-    Raises
-    ------
-    ValueError
-        If ``1 + L R <= 0``: the position has been wiped out and has no leverage.
-    """
-    leverage = as_array(leverage, "leverage")
-    index_return = as_array(index_return, "index_return", minimum=-1.0)
-    equity = 1.0 + leverage * index_return
-    if np.any(equity <= 0.0):
-        raise ValueError("index_return wipes the position out (1 + leverage * index_return <= 0): "
-                         "it has no leverage left")
-    value = leverage * (1.0 + index_return) / equity
-    return float(value) if np.ndim(value) == 0 else value
-
 
 def held_leverage_chart(leverages: Sequence[float] = (2, 3), *, low: float = -0.25, high: float = 0.50,
                         cap: float = 10.0) -> alt.LayerChart:
@@ -298,7 +233,7 @@ def held_leverage_chart(leverages: Sequence[float] = (2, 3), *, low: float = -0.
     frames = []
     for leverage in leverages:
         safe = moves[1.0 + leverage * moves > 1.0 / cap]  # stay clear of the wipeout move
-        values = held_leverage(leverage, safe)
+        values = effective_leverage(leverage, safe)
         keep = values <= cap
         multiple = f"{leverage:g}x"
         frames.append(pd.DataFrame({"index_return": safe[keep], "leverage": values[keep],
@@ -471,28 +406,6 @@ def outcomes_explorer() -> Explorer:
     )
 
 
-def gbm_mean_median(leverage, mu, sigma, years, *, rate=0.0, expense_ratio=0.0):
-    """Mean and median of a daily-reset fund's value per unit after ``years`` on a GBM index.
-
-    ``ln(V_T / V_0)`` is normal with mean ``g T`` and variance ``L^2 sigma^2 T``, where
-    ``g = L mu + (1 - L) r - f - L^2 sigma^2 / 2`` (:func:`lettools.log_growth_rate`).
-    The median is ``exp(g T)``; the mean adds half the variance back,
-    ``exp((L mu + (1 - L) r - f) T)``, which does not depend on ``sigma``.
-
-    Returns
-    -------
-    tuple of (float or numpy.ndarray)
-        ``(mean, median)``, broadcast over the inputs.
-    """
-    years = as_array(years, "years", minimum=0.0)
-    growth = np.asarray(log_growth_rate(leverage, mu, sigma, rate=rate, expense_ratio=expense_ratio))
-    without_drag = np.asarray(log_growth_rate(leverage, mu, 0.0, rate=rate, expense_ratio=expense_ratio))
-    mean, median = np.exp(without_drag * years), np.exp(growth * years)
-    if mean.ndim == 0 and median.ndim == 0:
-        return float(mean), float(median)
-    return mean, median
-
-
 def mean_median_chart(simulated: pd.DataFrame, *, leverage: float = 3.0, mu: float = 0.08,
                       years: float = 1.0) -> alt.LayerChart:
     """Closed-form mean and median of the fund against volatility, with Monte Carlo points on top.
@@ -537,69 +450,6 @@ def mean_median_chart(simulated: pd.DataFrame, *, leverage: float = 3.0, mu: flo
 
 
 # -- performance divergence over a longer holding period ---------------------------------
-
-def divergence_path(index_total: float, fund_total: float, leverage: float, n_days: int, *,
-                    seed: int) -> np.ndarray:
-    """A seeded index path on which an ``L``x daily-reset fund returns ``fund_total``.
-
-    The path's daily log returns are ``a + k z_t``. The shocks ``z_t`` are seeded
-    normal sizes with alternating signs (a choppy market that keeps reversing, so the
-    index stays near its trend line), demeaned and scaled to unit standard deviation;
-    ``a`` makes the index return exactly ``index_total`` over ``n_days`` and ``k``
-    (the daily volatility) is solved so that the fund (:func:`lettools.terminal_value`,
-    no costs) returns ``fund_total``.
-
-    Raises
-    ------
-    ValueError
-        If no such volatility exists: the fund's return on the steady path (the same index
-        return every day), just under ``(1 + index_total)^L - 1``, must be above ``fund_total``.
-    """
-    index_total = as_scalar(index_total, "index_total", minimum=-1.0, minimum_inclusive=False)
-    fund_total = as_scalar(fund_total, "fund_total", minimum=-1.0, minimum_inclusive=False)
-    leverage = as_scalar(leverage, "leverage")
-    n_days = as_positive_int(n_days, "n_days")
-    if n_days < 2:
-        raise ValueError(f"n_days must be at least 2 (one day leaves no room for volatility), got {n_days}")
-    sizes = np.abs(np.log1p(gbm_returns(1, n_days, 0.0, 1.0, seed=seed)[0]))
-    shocks = sizes * np.where(np.arange(n_days) % 2 == 0, 1.0, -1.0)
-    shocks = (shocks - shocks.mean()) / shocks.std()
-    drift = np.log1p(index_total) / n_days
-
-    def excess(scale: float) -> float:
-        return terminal_value(np.expm1(drift + scale * shocks), leverage) - (1.0 + fund_total)
-
-    if excess(0.0) <= 0.0:
-        raise ValueError(f"fund_total must be below the fund's return on the steady path (the same index "
-                         f"return every day), {excess(0.0) + fund_total:.4f}: volatility only lowers the fund")
-    high = 0.01
-    while excess(high) > 0.0:
-        high *= 2.0
-        if high > 1.0:
-            raise ValueError("no path with daily volatility below 100% gives that fund return")
-    return np.expm1(drift + brentq(excess, 0.0, high, xtol=1e-12) * shocks)
-
-
-def divergence_summary(index_returns, leverage: float, *, periods_per_year: int = 252) -> pd.Series:
-    """What a path did to the index, the daily-reset fund and the same leverage held.
-
-    Returns
-    -------
-    pandas.Series
-        Trading days, the three total returns (decimals) and the path's annualised
-        realised volatility.
-    """
-    returns = as_returns(index_returns, ndim=(1,))
-    return pd.Series(
-        {
-            "trading days": returns.size,
-            "index return": float(np.prod(1 + returns) - 1),
-            f"{leverage:g}x fund return": terminal_value(returns, leverage) - 1,
-            f"{leverage:g}x held return": float(static_leverage_path(returns, leverage)[-1] - 1),
-            "annualised volatility of the path": float(np.sqrt(np.sum(returns**2) * periods_per_year / returns.size)),
-        }
-    )
-
 
 def divergence_chart(index_returns, leverage: float) -> alt.LayerChart:
     """Index, ``L``x daily-reset fund and ``L``x held over a path, e.g. from :func:`divergence_path`."""
@@ -1084,18 +934,6 @@ def monte_carlo_check(simulation) -> pd.DataFrame:
         },
         index=pd.Index(["mean", "median", "chance of a loss"], name="daily-reset fund"),
     )
-
-
-def gbm_mean_standard_error(leverage, mu, sigma, years, n_paths: int):
-    """Standard error of a Monte Carlo mean of the fund's value, from the lognormal's variance.
-
-    ``sqrt(exp(2 L mu T) (exp(L^2 sigma^2 T) - 1) / n)``: continuous-time, no costs.
-    """
-    n_paths = as_positive_int(n_paths, "n_paths")
-    leverage, mu, sigma, years = (np.asarray(v, dtype=float) for v in (leverage, mu, sigma, years))
-    variance = np.exp(2.0 * leverage * mu * years) * np.expm1(leverage**2 * sigma**2 * years)
-    value = np.sqrt(variance / n_paths)
-    return float(value) if value.ndim == 0 else value
 
 
 # -- the pairing with financing, and an issuer's own four-day example (lettools/facts/compounding.json) --
