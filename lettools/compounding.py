@@ -149,9 +149,12 @@ def gbm_mean_median(
     (1.3499, 1.0189)
     """
     years = as_array(years, "years", minimum=0.0)
+    _check_broadcast(
+        leverage=as_array(leverage, "leverage"), mu=as_array(mu, "mu"), sigma=as_array(sigma, "sigma"),
+        years=years, rate=as_array(rate, "rate"), expense_ratio=as_array(expense_ratio, "expense_ratio"),
+    )
     growth = np.asarray(log_growth_rate(leverage, mu, sigma, rate=rate, expense_ratio=expense_ratio))
     without_drag = np.asarray(log_growth_rate(leverage, mu, 0.0, rate=rate, expense_ratio=expense_ratio))
-    _check_broadcast(growth=growth, years=years)
     with np.errstate(all="ignore"):  # huge inputs overflow exp: refused below, by name
         mean = check_finite(np.exp(without_drag * years), "leverage", "mu", "years", "rate", "expense_ratio")
         median = np.exp(growth * years)
