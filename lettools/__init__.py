@@ -68,7 +68,7 @@ from .theory import (
     rebalance_flow,
     wipeout_move,
 )
-from .variance_cost import log_shortfall, yearly_decay
+from .variance_cost import log_shortfall, rolling_volatility, yearly_decay
 
 __all__ = [
     "simulate_fund",
@@ -145,6 +145,7 @@ __all__ = [
     # chapter 3: the variance cost on a path, and the prospectus table checked by simulation
     "log_shortfall",
     "yearly_decay",
+    "rolling_volatility",
     "conditioned_returns",
     "simulated_returns_table",
     "cell_spread",

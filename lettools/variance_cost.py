@@ -19,7 +19,7 @@ from .theory import _result, realized_variance
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["log_shortfall", "yearly_decay"]
+__all__ = ["log_shortfall", "yearly_decay", "rolling_volatility"]
 
 
 def log_shortfall(index_returns: ArrayLike, leverage: float) -> FloatOrArray:
@@ -68,6 +68,17 @@ def log_shortfall(index_returns: ArrayLike, leverage: float) -> FloatOrArray:
     return _result(result)
 
 
+def _dated_returns(index_returns: pd.Series) -> None:
+    """Refuse anything but a pandas Series indexed by date, naming ``index_returns``."""
+    import pandas as pd  # lazily: keeps `import lettools` fast
+
+    if not isinstance(index_returns, pd.Series) or not isinstance(index_returns.index, pd.DatetimeIndex):
+        raise TypeError(
+            "index_returns must be a pandas Series indexed by date (a DatetimeIndex), "
+            f"got {type(index_returns).__name__}"
+        )
+
+
 def yearly_decay(index_returns: pd.Series, leverage: float = 2.0, periods_per_year: int = 252) -> pd.DataFrame:
     """Per calendar year: realised volatility, returns and the decay of a daily-reset fund (no costs).
 
@@ -103,11 +114,7 @@ def yearly_decay(index_returns: pd.Series, leverage: float = 2.0, periods_per_ye
     """
     import pandas as pd  # lazily: keeps `import lettools` fast
 
-    if not isinstance(index_returns, pd.Series) or not isinstance(index_returns.index, pd.DatetimeIndex):
-        raise TypeError(
-            "index_returns must be a pandas Series indexed by date (a DatetimeIndex), "
-            f"got {type(index_returns).__name__}"
-        )
+    _dated_returns(index_returns)
     values = as_returns(index_returns, ndim=(1,))
     leverage = as_scalar(leverage, "leverage")
     periods_per_year = as_positive_int(periods_per_year, "periods_per_year")
@@ -127,3 +134,47 @@ def yearly_decay(index_returns: pd.Series, leverage: float = 2.0, periods_per_ye
             "second_order": second_order,
         }
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("year")
+
+
+def rolling_volatility(index_returns: pd.Series, window: int = 21, periods_per_year: int = 252) -> pd.DataFrame:
+    """Annualised realised volatility of an index over a rolling window of trading days.
+
+    ``sqrt(periods_per_year / window * sum of squared daily returns in the window)``: the
+    realised volatility of :func:`lettools.fund_return` (about zero mean, as in
+    :func:`lettools.realized_variance`), not the standard deviation about the window's mean.
+
+    Parameters
+    ----------
+    index_returns : pandas.Series
+        Daily simple returns of the index, each greater than -1, indexed by date (a
+        ``DatetimeIndex``; e.g. :func:`lettools.index_returns`).
+    window : int
+        Trading days per window, at most the number of returns.
+    periods_per_year : int
+        Trading days per year, for annualising.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``date`` (the window's last day) and ``volatility`` (annual decimal), one row per
+        full window.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> days = pd.Series([0.01, -0.01, 0.02], index=pd.bdate_range("2020-01-01", periods=3))
+    >>> rolling_volatility(days, window=2)["volatility"].round(4).tolist()
+    [0.1587, 0.251]
+    """
+    import pandas as pd  # lazily: keeps `import lettools` fast
+
+    _dated_returns(index_returns)
+    values = as_returns(index_returns, ndim=(1,))
+    window = as_positive_int(window, "window", maximum=values.size)
+    periods_per_year = as_positive_int(periods_per_year, "periods_per_year")
+    returns = pd.Series(values, index=index_returns.index)
+    with np.errstate(all="ignore"):  # huge returns overflow their squares: refused below, by name
+        volatility = np.sqrt((returns**2).rolling(window).mean() * periods_per_year).dropna()
+    if not np.all(np.isfinite(volatility.to_numpy())):
+        raise ValueError("index_returns are too large: their squares overflow")
+    return pd.DataFrame({"date": volatility.index, "volatility": volatility.to_numpy()})

@@ -17,6 +17,7 @@ from lettools import (
     log_growth_rate,
     log_shortfall,
     realized_variance,
+    rolling_volatility,
     scenario_returns,
     simulate_fund,
     simulated_returns_table,
@@ -256,7 +257,7 @@ def test_episode_paths_start_at_one():
 
 
 def test_rolling_volatility_by_hand():
-    frame = decay.rolling_volatility("sp500", window=21)
+    frame = rolling_volatility(index_returns("sp500"), window=21)
     returns = index_returns("sp500")
     assert len(frame) == len(returns) - 20
     first = returns.iloc[:21].to_numpy()
@@ -287,7 +288,7 @@ def test_static_charts_have_titles_and_descriptions():
     charts = [
         decay.shortfall_chart(decay.shortfall_sample(paths_per_volatility=3)),
         decay.history_chart(decay.episode_paths()),
-        decay.volatility_chart(decay.rolling_volatility()),
+        decay.volatility_chart(rolling_volatility(index_returns("sp500"))),
     ]
     for chart in charts:
         check_accessible(chart)
@@ -303,7 +304,7 @@ def test_page_under_two_megabytes_of_charts():
             decay.growth_explorer().twin(),
             decay.shortfall_chart(decay.shortfall_sample()),
             decay.history_chart(decay.episode_paths()),
-            decay.volatility_chart(decay.rolling_volatility()),
+            decay.volatility_chart(rolling_volatility(index_returns("sp500"))),
         )
     ]
     assert sum(sizes) < 1_500_000

@@ -106,6 +106,8 @@ GOOD: dict[str, dict] = {
     "simulated_returns_table": {"leverage": 3.0, "index_returns": [0.0, 0.1], "volatilities": [0.3],
                                 "n_paths": 5, "n_days": 10, "seed": 1},
     "cell_spread": {"leverage": 3.0, "index_return": 0.0, "volatility": 0.5, "n_paths": 20, "seed": 1},
+    "rolling_volatility": {"index_returns": pd.Series(RETURNS, index=pd.bdate_range("2008-12-30", periods=4)),
+                           "window": 2},
     "elementary_symmetric_sums": {"index_returns": RETURNS},
     "gap_decomposition": {"index_returns": RETURNS, "leverage": 3.0},
     "gbm_mean_median": {"leverage": 3.0, "mu": 0.08, "sigma": 0.2, "years": 1.0},
@@ -190,6 +192,7 @@ RANGES = {
     "conditioned_returns": (-1.0, math.inf),
     "simulated_returns_table": (-1.0, math.inf),
     "gbm_mean_median": (0.0, math.inf),
+    "rolling_volatility": (0.0, math.inf),
     "gbm_mean_standard_error": (0.0, math.inf),
     "divergence_path": (-1.0, math.inf),
 }

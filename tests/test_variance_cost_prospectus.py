@@ -110,3 +110,19 @@ def test_cell_spread_percentiles_from_plain_funds():
     assert (row["5th percentile"], row["median"], row["95th percentile"]) == pytest.approx((low, mid, high))
     assert row["range_5_95"] == pytest.approx((high - low) * 100)
     assert row["table"] == pytest.approx(fund_return(0.1, 0.3, 2.0))
+
+
+def test_rolling_volatility_matches_a_plain_window_loop():
+    from lettools import rolling_volatility
+
+    dates = pd.bdate_range("2015-01-01", periods=40)
+    returns = pd.Series(np.random.default_rng(8).normal(0.0, 0.015, 40), index=dates)
+    frame = rolling_volatility(returns, window=10, periods_per_year=250)
+    values = returns.to_numpy()
+    reference = [math.sqrt(250 / 10 * np.sum(values[i - 9 : i + 1] ** 2)) for i in range(9, 40)]
+    np.testing.assert_allclose(frame["volatility"], reference, rtol=1e-12)
+    assert list(frame["date"]) == list(dates[9:])
+    with pytest.raises(ValueError, match="window"):
+        rolling_volatility(returns, window=41)
+    with pytest.raises(TypeError, match="index_returns"):
+        rolling_volatility(values, window=10)

@@ -69,7 +69,6 @@ __all__ = [
     "episode_paths",
     "episode_returns",
     "history_chart",
-    "rolling_volatility",
     "volatility_chart",
     "MARKET_PERIODS",
     "market_inputs",
@@ -711,22 +710,8 @@ def history_chart(paths: pd.DataFrame) -> alt.FacetChart:
     )
 
 
-def rolling_volatility(name: str = "sp500", window: int = 21, periods_per_year: int = 252) -> pd.DataFrame:
-    """Annualised volatility of an index over a rolling window of trading days.
-
-    ``sqrt(periods_per_year / window * sum of squared daily returns in the window)``,
-    the realised volatility as in :func:`lettools.fund_return`. Returns columns ``date``
-    and ``volatility`` (decimal), from the first full window on.
-    """
-    window = as_positive_int(window, "window")
-    periods_per_year = as_positive_int(periods_per_year, "periods_per_year")
-    returns = index_returns(name)
-    volatility = np.sqrt((returns**2).rolling(window).mean() * periods_per_year).dropna()
-    return pd.DataFrame({"date": volatility.index, "volatility": volatility.to_numpy()})
-
-
 def volatility_chart(frame: pd.DataFrame, name: str = "S&P 500") -> alt.Chart:
-    """Line chart of :func:`rolling_volatility` over time."""
+    """Line chart of :func:`lettools.rolling_volatility` over time."""
     chart = (
         alt.Chart(inline_csv(frame, decimals=4))
         .mark_line(strokeWidth=1.2)
