@@ -18,6 +18,9 @@ from .compounding import (
     gap_decomposition,
     gbm_mean_median,
     gbm_mean_standard_error,
+    lag_frequency,
+    monthly_distribution,
+    monthly_median_gap,
 )
 from .costs import cost_breakdown, cost_over_horizon, diy_leverage_cost, financing_cost, fund_year_pnl
 from .data import INDEX_NAMES, index_returns, load_index, load_vix
@@ -157,4 +160,7 @@ __all__ = [
     "gbm_mean_standard_error",
     "divergence_path",
     "divergence_summary",
+    "monthly_distribution",
+    "monthly_median_gap",
+    "lag_frequency",
 ]

@@ -13,9 +13,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ._seeds import check_seed, generator
 from ._typing import ArrayLike, FloatArray, FloatOrArray, SeedLike
 from ._validation import as_array, as_positive_int, as_returns, as_scalar, check_finite
+from .decomposition import monthly_fund_moments
 from .fund import static_leverage_path, terminal_value
+from .holding import prob_lag_static
 from .paths import gbm_returns
 from .theory import _check_broadcast, _result, log_growth_rate
 
@@ -29,6 +32,9 @@ __all__ = [
     "gbm_mean_standard_error",
     "divergence_path",
     "divergence_summary",
+    "monthly_distribution",
+    "monthly_median_gap",
+    "lag_frequency",
 ]
 
 
@@ -328,3 +334,248 @@ def divergence_summary(index_returns: ArrayLike, leverage: float, *, periods_per
             "annualised volatility of the path": float(np.sqrt(np.sum(returns**2) * periods_per_year / returns.size)),
         }
     )
+
+
+def _monthly_outcomes(
+    leverage: float, monthly_mean: float, monthly_sd: float, n_days: int, n_paths: int, seed: SeedLike
+) -> tuple[dict[str, FloatArray], dict]:
+    """Seeded months of the index, the target and the fund, and the closed-form moments behind them."""
+    moments = monthly_fund_moments(leverage, monthly_mean, monthly_sd, n_days)
+    rng = generator(seed)
+    days = rng.normal(moments["daily_mean"], moments["daily_sd"], size=(n_paths, n_days))
+    with np.errstate(all="ignore"):  # extreme moments overflow the products: refused below, by name
+        index_month = np.prod(1.0 + days, axis=1) - 1.0
+        outcomes = {
+            "index": index_month,
+            "target": leverage * index_month,
+            "fund": np.prod(1.0 + leverage * days, axis=1) - 1.0,
+        }
+    for values in outcomes.values():
+        check_finite(values, "leverage", "monthly_mean", "monthly_sd", "n_days")
+    return outcomes, moments
+
+
+def monthly_distribution(
+    leverage: float = 2.0,
+    monthly_mean: float = 0.009,
+    monthly_sd: float = 0.045,
+    n_days: int = 21,
+    *,
+    n_paths: int = 200_000,
+    seed: SeedLike = 24,
+) -> pd.DataFrame:
+    """One month of the index, of ``L`` times its month (the target) and of a daily-reset fund.
+
+    The index's days are independent and normal, with the daily mean and standard deviation
+    that compound exactly to ``monthly_mean`` and ``monthly_sd``
+    (:func:`lettools.monthly_fund_moments`). The closed forms give the exact means and standard
+    deviations; a seeded simulation gives the medians (which depend on the shape of the daily
+    distribution) and checks the rest. Standard errors: of a mean, sd / sqrt(n); of a median,
+    the spread of the medians of 20 equal batches divided by sqrt(20). No costs.
+
+    Parameters
+    ----------
+    leverage : float
+        Daily multiple ``L``.
+    monthly_mean : float
+        The index's mean simple return over the month (decimal).
+    monthly_sd : float
+        The standard deviation of the index's monthly simple return (decimal).
+    n_days : int
+        Trading days in the month.
+    n_paths : int
+        Simulated months (a multiple of 20 for the medians' standard errors).
+    seed : int, numpy.random.SeedSequence or numpy.random.Generator
+        Seed of the simulated days (an int draws ``numpy.random.default_rng(seed)``'s stream).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows ``index``, ``target`` and ``fund``; columns ``mean`` (closed form), ``mean_mc``,
+        ``mean_se``, ``sd`` (closed form), ``sd_mc``, ``median_mc`` and ``median_se`` (NaN
+        unless ``n_paths`` is a multiple of 20), all monthly simple returns.
+
+    Examples
+    --------
+    >>> month = monthly_distribution(2.0, 0.009, 0.045, 21, n_paths=2000, seed=24)
+    >>> round(float(month.loc["target", "mean"]), 4), round(float(month.loc["target", "sd"]), 4)
+    (0.018, 0.09)
+    """
+    import pandas as pd  # lazily: keeps `import lettools` fast
+
+    leverage = as_scalar(leverage, "leverage")
+    n_paths = as_positive_int(n_paths, "n_paths")
+    n_days = as_positive_int(n_days, "n_days")
+    if n_paths * n_days > 100_000_000:
+        raise ValueError(f"n_paths x n_days must be at most 100,000,000 simulated days, got {n_paths * n_days:,}")
+    check_seed(seed)
+    outcomes, moments = _monthly_outcomes(leverage, monthly_mean, monthly_sd, n_days, n_paths, seed)
+    closed_forms = {
+        "index": (monthly_mean, monthly_sd),
+        "target": (moments["target_mean"], moments["target_sd"]),
+        "fund": (moments["fund_mean"], moments["fund_sd"]),
+    }
+    rows = {}
+    for name, values in outcomes.items():
+        mean, sd = closed_forms[name]
+        batch_medians = np.median(values.reshape(20, -1), axis=1) if n_paths % 20 == 0 else np.array([np.nan])
+        with np.errstate(all="ignore"):  # one batch median: its spread is NaN, as documented
+            median_se = float(batch_medians.std(ddof=1) / np.sqrt(batch_medians.size)) if batch_medians.size > 1 \
+                else math.nan
+        rows[name] = {
+            "mean": mean,
+            "mean_mc": values.mean(),
+            "mean_se": values.std() / np.sqrt(values.size),
+            "sd": sd,
+            "sd_mc": values.std(),
+            "median_mc": float(np.median(values)),
+            "median_se": median_se,
+        }
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def monthly_median_gap(
+    leverage: float = 2.0,
+    monthly_mean: float = 0.009,
+    monthly_sd: float = 0.045,
+    n_days: int = 21,
+    *,
+    n_paths: int = 200_000,
+    seed: SeedLike = 24,
+    n_resamples: int = 200,
+    resample_seed: SeedLike = 25,
+) -> pd.Series:
+    """The target's median month minus the fund's, with a paired bootstrap standard error.
+
+    Same months as :func:`monthly_distribution` (same arguments, same draws). The two medians
+    come from the same simulated months, so their errors are correlated and the standard error
+    of one median says little about their difference: each of ``n_resamples`` seeded bootstrap
+    resamples draws whole months with replacement and recomputes both medians.
+
+    Parameters
+    ----------
+    leverage, monthly_mean, monthly_sd, n_days, n_paths, seed
+        As in :func:`monthly_distribution`.
+    n_resamples : int
+        Bootstrap resamples, at least 2.
+    resample_seed : int, numpy.random.SeedSequence or numpy.random.Generator
+        Seed of the resampling.
+
+    Returns
+    -------
+    pandas.Series
+        ``median_gap`` (target minus fund, a decimal return) and ``median_gap_se``.
+
+    Examples
+    --------
+    >>> gap = monthly_median_gap(2.0, 0.009, 0.045, 21, n_paths=2000, seed=5, n_resamples=20)
+    >>> bool(gap["median_gap"] > 0 and gap["median_gap_se"] > 0)
+    True
+    """
+    import pandas as pd  # lazily: keeps `import lettools` fast
+
+    leverage = as_scalar(leverage, "leverage")
+    n_paths = as_positive_int(n_paths, "n_paths")
+    n_days = as_positive_int(n_days, "n_days")
+    n_resamples = as_positive_int(n_resamples, "n_resamples", maximum=100_000)
+    if n_resamples < 2:
+        raise ValueError(f"n_resamples must be at least 2 to give a standard error, got {n_resamples}")
+    if n_paths * max(n_days, n_resamples) > 100_000_000:
+        raise ValueError(f"n_paths x n_days and n_paths x n_resamples must be at most 100,000,000, got n_paths "
+                         f"{n_paths:,}, n_days {n_days:,}, n_resamples {n_resamples:,}")
+    check_seed(seed)
+    rng = generator(resample_seed, "resample_seed")
+    outcomes, _ = _monthly_outcomes(leverage, monthly_mean, monthly_sd, n_days, n_paths, seed)
+    target, fund = outcomes["target"], outcomes["fund"]
+    resampled = np.empty(n_resamples)
+    for i in range(n_resamples):
+        months = rng.integers(0, n_paths, n_paths)
+        resampled[i] = np.median(target[months]) - np.median(fund[months])
+    return pd.Series({
+        "median_gap": float(np.median(target) - np.median(fund)),
+        "median_gap_se": float(resampled.std(ddof=1)),
+    })
+
+
+def lag_frequency(
+    leverage: float = 3.0,
+    sigmas: ArrayLike = (0.1, 0.3, 0.6),
+    horizons: ArrayLike = (21, 63, 252),
+    *,
+    n_paths: int = 10_000,
+    seed: int = 68,
+) -> pd.DataFrame:
+    """How often a daily-reset fund ends behind its target in a driftless market, by simulation.
+
+    Driftless GBM index paths (``mu = 0``: every day's expected return is zero; see
+    :func:`lettools.gbm_returns`), a daily-reset fund and the target (leverage bought once and
+    held), no costs. The paths of the ``i``-th volatility and horizon ``T`` are drawn with the
+    seed ``seed + 100 i + T``.
+
+    Parameters
+    ----------
+    leverage : float
+        Daily multiple ``L``.
+    sigmas : array_like
+        Annual volatilities of the index, each greater than 0 (1-D).
+    horizons : array_like
+        Holding periods in trading days, whole numbers of at least 2 (1-D).
+    n_paths : int
+        Paths per volatility and horizon.
+    seed : int
+        Base seed, a non-negative whole number.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per volatility and horizon: ``sigma``, ``n_days``, ``lag_share`` (share of paths
+        where the fund ends behind) and its standard error ``lag_se``, ``rule_share`` (share where
+        ``(sum R_t)^2 < sum R_t^2``, the second-order rule's verdict), ``second_order_t`` (that
+        share's exact value for i.i.d. normal zero-mean days, ``P(|t| < 1)`` with ``t`` Student's
+        t on ``n_days - 1`` degrees of freedom), ``continuous`` (the continuous-time probability,
+        :func:`lettools.prob_lag_static`), and ``mean_gap`` (fund minus target, zero in
+        expectation: both have mean 1) with its standard error ``mean_gap_se``.
+
+    Examples
+    --------
+    >>> lags = lag_frequency(3.0, sigmas=[0.1], horizons=[21], n_paths=500, seed=3)
+    >>> round(float(lags["second_order_t"].iloc[0]), 4)
+    0.6707
+    """
+    import pandas as pd  # lazily: keeps `import lettools` fast
+    from scipy.stats import t as student_t  # lazily: keeps `import lettools` fast
+
+    leverage = as_scalar(leverage, "leverage")
+    sigma_grid = as_array(sigmas, "sigmas", ndim=(1,), minimum=0.0, minimum_inclusive=False)
+    horizon_grid = as_array(horizons, "horizons", ndim=(1,), minimum=2.0)
+    if np.any(horizon_grid != np.round(horizon_grid)) or horizon_grid.max() > 100_000:
+        raise ValueError(f"horizons must be whole numbers of days from 2 to 100,000, got {horizon_grid.tolist()}")
+    n_paths = as_positive_int(n_paths, "n_paths")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise TypeError(f"seed must be a whole number (the cells' seeds are seed + 100 i + T), got {seed!r}")
+    if not 0 <= seed <= 2**62:
+        raise ValueError(f"seed must be from 0 to 2**62, got {seed!r}")
+    rows = []
+    for number, sigma in enumerate(sigma_grid):
+        for horizon in horizon_grid.astype(int):
+            cell_seed = int(seed) + 100 * number + int(horizon)
+            returns = gbm_returns(n_paths, int(horizon), 0.0, float(sigma), seed=cell_seed)
+            with np.errstate(all="ignore"):  # a huge leverage overflows the products: refused below, by name
+                fund = np.prod(1.0 + leverage * returns, axis=1)
+                target = 1.0 + leverage * (np.prod(1.0 + returns, axis=1) - 1.0)
+                gap = check_finite(fund - target, "leverage")
+                continuous = check_finite(prob_lag_static(leverage, float(sigma), int(horizon)), "leverage")
+                gap_mean, gap_se = check_finite([gap.mean(), gap.std() / np.sqrt(n_paths)], "leverage")
+            lag = fund < target
+            rows.append({
+                "sigma": float(sigma),
+                "n_days": int(horizon),
+                "lag_share": lag.mean(),
+                "lag_se": np.sqrt(lag.mean() * (1.0 - lag.mean()) / n_paths),
+                "rule_share": np.mean(np.sum(returns, axis=1) ** 2 < np.sum(returns**2, axis=1)),
+                "second_order_t": float(student_t.cdf(1.0, horizon - 1) - student_t.cdf(-1.0, horizon - 1)),
+                "continuous": continuous,
+                "mean_gap": gap_mean,
+                "mean_gap_se": gap_se,
+            })
+    return pd.DataFrame(rows)

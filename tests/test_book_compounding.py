@@ -307,7 +307,7 @@ def test_divergence_summary_reports_the_path_it_was_given():
 
 
 def test_monthly_distribution_closed_forms_and_simulation_agree():
-    month = page.monthly_distribution(2, 0.009, 0.02, 21, n_paths=100_000, seed=24)
+    month = lt.monthly_distribution(2, 0.009, 0.02, 21, n_paths=100_000, seed=24)
     assert month.loc["target", "mean"] == pytest.approx(0.018)
     assert month.loc["target", "sd"] == pytest.approx(0.04)
     m = 1.009 ** (1 / 21) - 1
@@ -319,14 +319,14 @@ def test_monthly_distribution_closed_forms_and_simulation_agree():
 
 
 def test_monthly_median_gap_is_paired_with_the_monthly_distribution():
-    month = page.monthly_distribution(2, 0.009, 0.045, 21, n_paths=20_000, seed=5)
-    gap = page.monthly_median_gap(2, 0.009, 0.045, 21, n_paths=20_000, seed=5, n_resamples=50)
+    month = lt.monthly_distribution(2, 0.009, 0.045, 21, n_paths=20_000, seed=5)
+    gap = lt.monthly_median_gap(2, 0.009, 0.045, 21, n_paths=20_000, seed=5, n_resamples=50)
     assert gap["median_gap"] == pytest.approx(month.loc["target", "median_mc"] - month.loc["fund", "median_mc"])
     # the medians share their months, so their difference is far more precise than either median
     assert 0 < gap["median_gap_se"] < month.loc["fund", "median_se"] / 3
     assert gap["median_gap"] > 10 * gap["median_gap_se"]
     with pytest.raises(ValueError, match="n_resamples"):
-        page.monthly_median_gap(n_paths=20, n_resamples=0)
+        lt.monthly_median_gap(n_paths=20, n_resamples=0)
 
 
 def test_scenario_rule_table_signs_match_the_exact_gap():
@@ -341,7 +341,7 @@ def test_scenario_rule_table_signs_match_the_exact_gap():
 
 
 def test_lag_frequency_is_about_two_in_three_when_sigma_root_t_is_small():
-    lags = page.lag_frequency(3, sigmas=(0.1,), horizons=(63,), n_paths=4000, seed=1)
+    lags = lt.lag_frequency(3, sigmas=(0.1,), horizons=(63,), n_paths=4000, seed=1)
     row = lags.iloc[0]
     assert abs(row["lag_share"] - 0.6827) < 4 * row["lag_se"] + 0.01
     assert abs(row["mean_gap"]) < 4 * row["mean_gap_se"]
@@ -400,7 +400,7 @@ def test_alert_path_spread_reproduces_the_alert_and_computes_the_inverse_fund():
 def test_lag_frequency_second_order_share_is_students_t():
     from scipy import stats
 
-    lags = page.lag_frequency(3, sigmas=(0.1,), horizons=(21,), n_paths=2000, seed=3)
+    lags = lt.lag_frequency(3, sigmas=(0.1,), horizons=(21,), n_paths=2000, seed=3)
     expected = stats.t.cdf(1, 20) - stats.t.cdf(-1, 20)
     assert abs(lags["second_order_t"].iloc[0] - expected) < 1e-12
     assert abs(lags["rule_share"].iloc[0] - expected) < 4 * np.sqrt(expected * (1 - expected) / 2000)

@@ -86,3 +86,40 @@ def test_divergence_summary_plain_numbers():
     assert summary["-2x held return"] == pytest.approx(held, rel=1e-10)
     assert summary["annualised volatility of the path"] == pytest.approx(
         math.sqrt(np.sum(returns**2) * 260 / 50), rel=1e-12)
+
+
+def test_monthly_distribution_against_plain_simulation():
+    from lettools import monthly_distribution, monthly_fund_moments
+
+    month = monthly_distribution(3.0, 0.01, 0.05, 21, n_paths=4000, seed=11)
+    moments = monthly_fund_moments(3.0, 0.01, 0.05, 21)
+    days = np.random.default_rng(11).normal(moments["daily_mean"], moments["daily_sd"], (4000, 21))
+    fund = np.prod(1 + 3.0 * days, axis=1) - 1
+    index = np.prod(1 + days, axis=1) - 1
+    assert month.loc["fund", "mean_mc"] == pytest.approx(fund.mean(), rel=1e-12)
+    assert month.loc["fund", "median_mc"] == pytest.approx(np.median(fund), rel=1e-12)
+    assert month.loc["target", "sd_mc"] == pytest.approx((3.0 * index).std(), rel=1e-12)
+    batches = np.median(fund.reshape(20, -1), axis=1)
+    assert month.loc["fund", "median_se"] == pytest.approx(batches.std(ddof=1) / math.sqrt(20), rel=1e-12)
+    # closed forms: the target's mean and sd are L M and |L| S
+    assert month.loc["target", "mean"] == pytest.approx(0.03)
+    assert month.loc["target", "sd"] == pytest.approx(0.15)
+
+
+def test_lag_frequency_against_plain_simulation():
+    from scipy import stats
+
+    from lettools import gbm_returns, lag_frequency
+
+    row = lag_frequency(2.0, sigmas=[0.3], horizons=[10], n_paths=3000, seed=4).iloc[0]
+    returns = gbm_returns(3000, 10, 0.0, 0.3, seed=4 + 10)
+    fund = np.prod(1 + 2.0 * returns, axis=1)
+    target = 1 + 2.0 * (np.prod(1 + returns, axis=1) - 1)
+    assert row["lag_share"] == pytest.approx(np.mean(fund < target), abs=1e-15)
+    assert row["rule_share"] == pytest.approx(np.mean(returns.sum(axis=1) ** 2 < (returns**2).sum(axis=1)))
+    assert row["second_order_t"] == pytest.approx(stats.t.cdf(1, 9) - stats.t.cdf(-1, 9), rel=1e-12)
+    assert row["mean_gap"] == pytest.approx(np.mean(fund - target), rel=1e-10, abs=1e-15)
+    with pytest.raises(ValueError, match="horizons"):
+        lag_frequency(2.0, sigmas=[0.3], horizons=[1], n_paths=10, seed=1)
+    with pytest.raises(ValueError, match="seed"):
+        lag_frequency(2.0, sigmas=[0.3], horizons=[5], n_paths=10, seed=-1)

@@ -114,6 +114,11 @@ GOOD: dict[str, dict] = {
     "gbm_mean_standard_error": {"leverage": 3.0, "mu": 0.08, "sigma": 0.2, "years": 1.0, "n_paths": 1000},
     "divergence_path": {"index_total": 0.08, "fund_total": -0.2, "leverage": 3.0, "n_days": 20, "seed": 1},
     "divergence_summary": {"index_returns": RETURNS, "leverage": 3.0},
+    "monthly_distribution": {"leverage": 2.0, "monthly_mean": 0.009, "monthly_sd": 0.045, "n_days": 21,
+                             "n_paths": 200, "seed": 1},
+    "monthly_median_gap": {"leverage": 2.0, "monthly_mean": 0.009, "monthly_sd": 0.045, "n_days": 21,
+                           "n_paths": 200, "seed": 1, "n_resamples": 5, "resample_seed": 2},
+    "lag_frequency": {"leverage": 3.0, "sigmas": [0.2], "horizons": [5], "n_paths": 50, "seed": 1},
 }
 
 _GOOD_OUTCOMES = lt.simulate_outcomes(3.0, 0.05, 0.2, 21, n_paths=50, seed=1)
@@ -164,6 +169,7 @@ NONFINITE_OK = {
     "yardstick_decomposition": "log_convexity_gain is inf where 1 + L R <= 0",
     "log_shortfall": "inf where the fund is wiped out (1 + L R <= 0 on some day)",
     "yearly_decay": "variance_cost is inf in a year where the fund is wiped out",
+    "monthly_distribution": "median_se is NaN unless n_paths is a multiple of 20",
 }
 
 # Where a result must lie (checked on every numeric value of the result).

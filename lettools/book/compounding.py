@@ -15,7 +15,6 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import brentq
 from scipy.stats import norm
-from scipy.stats import t as student_t
 
 from lettools import facts
 from lettools._validation import as_array, as_positive_int, as_returns, as_scalar
@@ -23,12 +22,12 @@ from lettools.alerts import paired_fund_return
 from lettools.calibration import daily_reset_log_moments
 from lettools.charts import accessible
 from lettools.compounding import divergence_path, gbm_mean_median
-from lettools.decomposition import effective_leverage, implied_volatility, monthly_fund_moments
+from lettools.decomposition import effective_leverage, implied_volatility
 from lettools.exercises import FunctionExercise, NumericExercise, register
 from lettools.fund import simulate_fund, static_leverage_path, terminal_value
-from lettools.holding import prob_fund_loss, prob_lag_static
+from lettools.holding import prob_fund_loss
 from lettools.montecarlo import simulate_outcomes
-from lettools.paths import SCENARIOS, gbm_returns, scenario_returns
+from lettools.paths import SCENARIOS, scenario_returns
 from lettools.theory import expected_growth_factor, fund_return
 from lettools.twin import Explorer, Param
 
@@ -46,10 +45,7 @@ __all__ = [
     "mean_median_chart",
     "divergence_chart",
     "calendar_year_comparison",
-    "monthly_distribution",
-    "monthly_median_gap",
     "scenario_rule_table",
-    "lag_frequency",
     "ALERT_FIGURES",
     "alert_check",
     "alert_rounding_table",
@@ -634,93 +630,6 @@ register(
 # -- the monthly distribution of a daily-reset fund -------------------------------------------
 
 
-def _monthly_outcomes(leverage: float, monthly_mean: float, monthly_sd: float, n_days: int, n_paths: int,
-                      seed: int) -> tuple[dict, dict]:
-    """Seeded months of the index, the target and the fund, and the closed-form moments behind them."""
-    moments = monthly_fund_moments(leverage, monthly_mean, monthly_sd, n_days)
-    rng = np.random.default_rng(seed)
-    days = rng.normal(moments["daily_mean"], moments["daily_sd"], size=(n_paths, n_days))
-    index_month = np.prod(1.0 + days, axis=1) - 1.0
-    outcomes = {
-        "index": index_month,
-        "target": leverage * index_month,
-        "fund": np.prod(1.0 + leverage * days, axis=1) - 1.0,
-    }
-    return outcomes, moments
-
-
-def monthly_distribution(leverage: float = 2.0, monthly_mean: float = 0.009, monthly_sd: float = 0.045,
-                         n_days: int = 21, *, n_paths: int = 200_000, seed: int = 24) -> pd.DataFrame:
-    """One month of the index, of ``L`` times its month (the target) and of a daily-reset fund.
-
-    The index's days are independent and normal, with the daily mean and standard deviation
-    that compound exactly to ``monthly_mean`` and ``monthly_sd``
-    (:func:`lettools.monthly_fund_moments`). The closed forms give the exact means and standard
-    deviations; a seeded simulation gives the medians (which depend on the shape of the daily
-    distribution) and checks the rest. Standard errors: of a mean, sd / sqrt(n); of a median,
-    the spread of the medians of 20 equal batches divided by sqrt(20).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Rows ``index``, ``target`` and ``fund``; columns ``mean`` (closed form), ``mean_mc``,
-        ``mean_se``, ``sd`` (closed form), ``sd_mc``, ``median_mc`` and ``median_se``.
-    """
-    leverage = as_scalar(leverage, "leverage")
-    n_paths = as_positive_int(n_paths, "n_paths")
-    outcomes, moments = _monthly_outcomes(leverage, monthly_mean, monthly_sd, n_days, n_paths, seed)
-    closed_forms = {
-        "index": (monthly_mean, monthly_sd),
-        "target": (moments["target_mean"], moments["target_sd"]),
-        "fund": (moments["fund_mean"], moments["fund_sd"]),
-    }
-    rows = {}
-    for name, values in outcomes.items():
-        mean, sd = closed_forms[name]
-        batch_medians = np.median(values.reshape(20, -1), axis=1) if n_paths % 20 == 0 else np.array([np.nan])
-        rows[name] = {
-            "mean": mean,
-            "mean_mc": values.mean(),
-            "mean_se": values.std() / np.sqrt(values.size),
-            "sd": sd,
-            "sd_mc": values.std(),
-            "median_mc": float(np.median(values)),
-            "median_se": float(batch_medians.std(ddof=1) / np.sqrt(batch_medians.size)),
-        }
-    return pd.DataFrame.from_dict(rows, orient="index")
-
-
-def monthly_median_gap(leverage: float = 2.0, monthly_mean: float = 0.009, monthly_sd: float = 0.045,
-                       n_days: int = 21, *, n_paths: int = 200_000, seed: int = 24, n_resamples: int = 200,
-                       resample_seed: int = 25) -> pd.Series:
-    """The target's median month minus the fund's, with a paired bootstrap standard error.
-
-    Same months as :func:`monthly_distribution` (same arguments, same draws). The two medians
-    come from the same simulated months, so their errors are correlated and the standard error
-    of one median says little about their difference: each of ``n_resamples`` seeded bootstrap
-    resamples draws whole months with replacement and recomputes both medians.
-
-    Returns
-    -------
-    pandas.Series
-        ``median_gap`` (target minus fund, a decimal return) and ``median_gap_se``.
-    """
-    leverage = as_scalar(leverage, "leverage")
-    n_paths = as_positive_int(n_paths, "n_paths")
-    n_resamples = as_positive_int(n_resamples, "n_resamples")
-    outcomes, _ = _monthly_outcomes(leverage, monthly_mean, monthly_sd, n_days, n_paths, seed)
-    target, fund = outcomes["target"], outcomes["fund"]
-    rng = np.random.default_rng(resample_seed)
-    resampled = np.empty(n_resamples)
-    for i in range(n_resamples):
-        months = rng.integers(0, n_paths, n_paths)
-        resampled[i] = np.median(target[months]) - np.median(fund[months])
-    return pd.Series({
-        "median_gap": float(np.median(target) - np.median(fund)),
-        "median_gap_se": float(resampled.std(ddof=1)),
-    })
-
-
 # -- the second-order rule: when the fund beats L times the index ----------------------------
 
 
@@ -748,42 +657,6 @@ def scenario_rule_table(leverage: float = 3.0, seeds: Sequence[int] = (1, 2, 3, 
                 "rule": "fund ahead" if net**2 > squares else "fund behind",
                 "second_order": (leverage**2 - leverage) / 2.0 * (net**2 - squares),
                 "fund_minus_target": fund - target,
-            })
-    return pd.DataFrame(rows)
-
-
-def lag_frequency(leverage: float = 3.0, sigmas: Sequence[float] = (0.1, 0.3, 0.6),
-                  horizons: Sequence[int] = (21, 63, 252), *, n_paths: int = 10_000, seed: int = 68) -> pd.DataFrame:
-    """How often a daily-reset fund ends behind its target in a driftless market, by simulation.
-
-    Driftless GBM index paths (``mu = 0``: every day's expected return is zero), a daily-reset fund
-    and the target (leverage bought once and held), no costs. Per volatility and horizon:
-    ``lag_share`` (share of paths where the fund ends behind) and its standard error,
-    ``rule_share`` (share where ``(sum R_t)^2 < sum R_t^2``, the second-order rule's verdict),
-    ``second_order_t`` (that share's exact value for i.i.d. normal zero-mean days, ``P(|t| < 1)``
-    with ``t`` Student's t on ``n_days - 1`` degrees of freedom),
-    ``continuous`` (the continuous-time probability, :func:`lettools.prob_lag_static`), and the
-    mean of fund minus target with its standard error (zero in expectation: both have mean 1).
-    """
-    leverage = as_scalar(leverage, "leverage")
-    rows = []
-    for number, sigma in enumerate(sigmas):
-        for horizon in horizons:
-            returns = gbm_returns(n_paths, horizon, 0.0, sigma, seed=seed + 100 * number + horizon)
-            fund = np.prod(1.0 + leverage * returns, axis=1)
-            target = 1.0 + leverage * (np.prod(1.0 + returns, axis=1) - 1.0)
-            lag = fund < target
-            gap = fund - target
-            rows.append({
-                "sigma": float(sigma),
-                "n_days": int(horizon),
-                "lag_share": lag.mean(),
-                "lag_se": np.sqrt(lag.mean() * (1.0 - lag.mean()) / n_paths),
-                "rule_share": np.mean(np.sum(returns, axis=1) ** 2 < np.sum(returns**2, axis=1)),
-                "second_order_t": float(student_t.cdf(1.0, horizon - 1) - student_t.cdf(-1.0, horizon - 1)),
-                "continuous": prob_lag_static(leverage, sigma, horizon),
-                "mean_gap": gap.mean(),
-                "mean_gap_se": gap.std() / np.sqrt(n_paths),
             })
     return pd.DataFrame(rows)
 
