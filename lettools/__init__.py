@@ -21,6 +21,7 @@ from .compounding import (
     lag_frequency,
     monthly_distribution,
     monthly_median_gap,
+    value_paths,
 )
 from .costs import cost_breakdown, cost_over_horizon, diy_leverage_cost, financing_cost, fund_year_pnl
 from .data import INDEX_NAMES, index_returns, load_index, load_vix
@@ -163,4 +164,5 @@ __all__ = [
     "monthly_distribution",
     "monthly_median_gap",
     "lag_frequency",
+    "value_paths",
 ]

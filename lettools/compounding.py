@@ -17,7 +17,7 @@ from ._seeds import check_seed, generator
 from ._typing import ArrayLike, FloatArray, FloatOrArray, SeedLike
 from ._validation import as_array, as_positive_int, as_returns, as_scalar, check_finite
 from .decomposition import monthly_fund_moments
-from .fund import static_leverage_path, terminal_value
+from .fund import simulate_fund, static_leverage_path, terminal_value
 from .holding import prob_lag_static
 from .paths import gbm_returns
 from .theory import _check_broadcast, _result, log_growth_rate
@@ -35,6 +35,7 @@ __all__ = [
     "monthly_distribution",
     "monthly_median_gap",
     "lag_frequency",
+    "value_paths",
 ]
 
 
@@ -579,3 +580,42 @@ def lag_frequency(
                 "mean_gap_se": gap_se,
             })
     return pd.DataFrame(rows)
+
+
+def value_paths(index_returns: ArrayLike, leverage: float, *, start: float = 100.0) -> pd.DataFrame:
+    """Index, daily-reset fund and leverage held, day by day, all starting at ``start`` (no costs).
+
+    Parameters
+    ----------
+    index_returns : array_like
+        The index's daily simple returns (1-D), each greater than -1.
+    leverage : float
+        The multiple ``L`` of the fund and of the held position.
+    start : float
+        Common starting value, greater than 0.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per day ``0..T``: ``day``, ``index`` (the index, i.e. 1x held),
+        ``fund`` (:func:`lettools.simulate_fund`, floored at zero) and ``held``
+        (:func:`lettools.static_leverage_path`: ``L`` times the index bought on
+        day 0 and held, so its return is ``L`` times the index's return until it
+        reaches zero).
+
+    Examples
+    --------
+    >>> value_paths([0.10, -0.10], 2.0).round(6).values.tolist()
+    [[0.0, 100.0, 100.0, 100.0], [1.0, 110.0, 120.0, 120.0], [2.0, 99.0, 96.0, 98.0]]
+    """
+    import pandas as pd  # lazily: keeps `import lettools` fast
+
+    returns = as_returns(index_returns, ndim=(1,))
+    return pd.DataFrame(
+        {
+            "day": np.arange(returns.size + 1),
+            "index": static_leverage_path(returns, 1.0, start=start),
+            "fund": simulate_fund(returns, leverage, start=start),
+            "held": static_leverage_path(returns, leverage, start=start),
+        }
+    )

@@ -51,7 +51,7 @@ def test_example_2_2_more_than_twice_the_gain():
 
 
 def test_example_2_3_index_back_fund_not():
-    table = page.value_paths([-0.01] * 4 + [0.041], 2)
+    table = lt.value_paths([-0.01] * 4 + [0.041], 2)
     assert table["index"].iloc[-1] == pytest.approx(100, abs=0.01)
     assert round(table["fund"].iloc[-1] / 100 - 1, 3) == -0.002
 
@@ -72,12 +72,12 @@ def test_pattern_returns_rejects_bad_input(pattern, move, error):
 
 def test_value_paths_matches_the_engine_and_rejects_many_paths():
     returns = RNG.normal(0, 0.02, 30)
-    table = page.value_paths(returns, -2)
+    table = lt.value_paths(returns, -2)
     np.testing.assert_allclose(table["fund"], simulate_fund(returns, -2, start=100))
     np.testing.assert_allclose(table["held"], static_leverage_path(returns, -2, start=100))
     assert list(table["day"]) == list(range(31))
     with pytest.raises(ValueError, match="index_returns"):
-        page.value_paths(np.zeros((2, 3)), 2)
+        lt.value_paths(np.zeros((2, 3)), 2)
 
 
 # -- the T-day gap -------------------------------------------------------------------------------

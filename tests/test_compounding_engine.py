@@ -123,3 +123,19 @@ def test_lag_frequency_against_plain_simulation():
         lag_frequency(2.0, sigmas=[0.3], horizons=[1], n_paths=10, seed=1)
     with pytest.raises(ValueError, match="seed"):
         lag_frequency(2.0, sigmas=[0.3], horizons=[5], n_paths=10, seed=-1)
+
+
+def test_value_paths_against_plain_loops():
+    from lettools import value_paths
+
+    returns = [0.05, -0.2, 0.1, -0.45, 0.3]
+    table = value_paths(returns, 2.0, start=50.0)
+    index, fund = [50.0], [50.0]
+    for r in returns:
+        index.append(index[-1] * (1 + r))
+        fund.append(max(fund[-1] * (1 + 2.0 * r), 0.0))
+    held = [max(50.0 * (1 + 2.0 * (i / 50.0 - 1)), 0.0) for i in index]
+    np.testing.assert_allclose(table["index"], index, rtol=1e-12)
+    np.testing.assert_allclose(table["fund"], fund, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(table["held"], held, rtol=1e-12, atol=1e-12)
+    assert table["day"].tolist() == list(range(6))

@@ -118,6 +118,7 @@ GOOD: dict[str, dict] = {
                              "n_paths": 200, "seed": 1},
     "monthly_median_gap": {"leverage": 2.0, "monthly_mean": 0.009, "monthly_sd": 0.045, "n_days": 21,
                            "n_paths": 200, "seed": 1, "n_resamples": 5, "resample_seed": 2},
+    "value_paths": {"index_returns": RETURNS, "leverage": 3.0, "start": 100.0},
     "lag_frequency": {"leverage": 3.0, "sigmas": [0.2], "horizons": [5], "n_paths": 50, "seed": 1},
 }
 
@@ -199,6 +200,7 @@ RANGES = {
     "simulated_returns_table": (-1.0, math.inf),
     "gbm_mean_median": (0.0, math.inf),
     "rolling_volatility": (0.0, math.inf),
+    "value_paths": (0.0, math.inf),
     "gbm_mean_standard_error": (0.0, math.inf),
     "divergence_path": (-1.0, math.inf),
 }

@@ -17,14 +17,14 @@ from scipy.optimize import brentq
 from scipy.stats import norm
 
 from lettools import facts
-from lettools._validation import as_array, as_positive_int, as_returns, as_scalar
+from lettools._validation import as_array, as_positive_int, as_scalar
 from lettools.alerts import paired_fund_return
 from lettools.calibration import daily_reset_log_moments
 from lettools.charts import accessible
-from lettools.compounding import divergence_path, gbm_mean_median
+from lettools.compounding import divergence_path, gbm_mean_median, value_paths
 from lettools.decomposition import effective_leverage, implied_volatility
 from lettools.exercises import FunctionExercise, NumericExercise, register
-from lettools.fund import simulate_fund, static_leverage_path, terminal_value
+from lettools.fund import terminal_value
 from lettools.holding import prob_fund_loss
 from lettools.montecarlo import simulate_outcomes
 from lettools.paths import SCENARIOS, scenario_returns
@@ -33,7 +33,6 @@ from lettools.twin import Explorer, Param
 
 __all__ = [
     "EXAMPLE_PATTERNS",
-    "value_paths",
     "pattern_returns",
     "pattern_values",
     "examples_explorer",
@@ -66,40 +65,6 @@ EXAMPLE_PATTERNS = {
 }
 
 _LEVERAGES = [-3, -2, -1, 2, 3]
-
-
-# -- value paths --------------------------------------------------------------------------
-
-def value_paths(index_returns, leverage: float, *, start: float = 100.0) -> pd.DataFrame:
-    """Index, daily-reset fund and leverage held, day by day, all starting at ``start``.
-
-    Parameters
-    ----------
-    index_returns : array_like
-        The index's daily simple returns (1-D).
-    leverage : float
-        The multiple ``L`` of the fund and of the held position.
-    start : float
-        Common starting value.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per day ``0..T``: ``day``, ``index`` (the index, i.e. 1x held),
-        ``fund`` (:func:`lettools.simulate_fund`, no costs) and ``held``
-        (:func:`lettools.static_leverage_path`: ``L`` times the index bought on
-        day 0 and held, so its return is ``L`` times the index's return until it
-        reaches zero).
-    """
-    returns = as_returns(index_returns, ndim=(1,))
-    return pd.DataFrame(
-        {
-            "day": np.arange(returns.size + 1),
-            "index": static_leverage_path(returns, 1.0, start=start),
-            "fund": simulate_fund(returns, leverage, start=start),
-            "held": static_leverage_path(returns, leverage, start=start),
-        }
-    )
 
 
 def pattern_returns(pattern: str, move: float) -> np.ndarray:
