@@ -72,7 +72,7 @@ from .theory import (
     rebalance_flow,
     wipeout_move,
 )
-from .variance_cost import log_shortfall, rolling_volatility, yearly_decay
+from .variance_cost import log_shortfall, rolling_volatility, shortfall_sample, yearly_decay
 
 __all__ = [
     "simulate_fund",
@@ -150,6 +150,7 @@ __all__ = [
     "log_shortfall",
     "yearly_decay",
     "rolling_volatility",
+    "shortfall_sample",
     "conditioned_returns",
     "simulated_returns_table",
     "cell_spread",

@@ -12,14 +12,15 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ._typing import ArrayLike, FloatOrArray
-from ._validation import as_positive_int, as_returns, as_scalar
+from ._validation import as_array, as_positive_int, as_returns, as_scalar
 from .fund import terminal_value
+from .paths import gbm_returns
 from .theory import _result, realized_variance
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["log_shortfall", "yearly_decay", "rolling_volatility"]
+__all__ = ["log_shortfall", "yearly_decay", "rolling_volatility", "shortfall_sample"]
 
 
 def log_shortfall(index_returns: ArrayLike, leverage: float) -> FloatOrArray:
@@ -178,3 +179,85 @@ def rolling_volatility(index_returns: pd.Series, window: int = 21, periods_per_y
     if not np.all(np.isfinite(volatility.to_numpy())):
         raise ValueError("index_returns are too large: their squares overflow")
     return pd.DataFrame({"date": volatility.index, "volatility": volatility.to_numpy()})
+
+
+def shortfall_sample(
+    leverages: ArrayLike = (2, 3),
+    volatilities: ArrayLike = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8),
+    paths_per_volatility: int = 25,
+    n_days: int = 63,
+    *,
+    seed: int = 2010,
+) -> pd.DataFrame:
+    """Realised variance and log shortfall on many driftless GBM paths, for several leverages.
+
+    For the ``i``-th volatility, ``paths_per_volatility`` driftless paths of :func:`lettools.gbm_returns`
+    seeded with ``seed + i``; every leverage sees the same paths. No costs.
+
+    Parameters
+    ----------
+    leverages : array_like
+        Daily multiples ``L`` (1-D).
+    volatilities : array_like
+        Annual volatilities the paths are drawn with, each at least 0 (1-D).
+    paths_per_volatility : int
+        Paths per volatility.
+    n_days : int
+        Days per path (63: a quarter).
+    seed : int
+        Base seed, a non-negative whole number.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per path and leverage: ``leverage``, ``sigma`` (the volatility the path was drawn
+        with), ``realized_variance`` (sum of squared daily returns), ``variance_cost``
+        (:func:`log_shortfall`, ``inf`` for a wiped-out fund) and ``second_order``,
+        ``(L^2 - L) / 2`` times the realised variance.
+
+    References
+    ----------
+    .. [1] Avellaneda, M. and Zhang, S. (2010), "Path-dependence of leveraged ETF returns"
+       (``avellaneda2010path``).
+
+    Examples
+    --------
+    >>> sample = shortfall_sample([2.0], [0.2], 3, 21, seed=1)
+    >>> sample.shape, bool((sample["variance_cost"] > 0).all())
+    ((3, 5), True)
+    """
+    import pandas as pd  # lazily: keeps `import lettools` fast
+
+    leverage_grid = as_array(leverages, "leverages", ndim=(1,))
+    sigma_grid = as_array(volatilities, "volatilities", ndim=(1,), minimum=0.0)
+    paths_per_volatility = as_positive_int(paths_per_volatility, "paths_per_volatility", maximum=1_000_000)
+    n_days = as_positive_int(n_days, "n_days")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise TypeError(f"seed must be a whole number (volatility i uses seed + i), got {seed!r}")
+    if not 0 <= seed <= 2**62:
+        raise ValueError(f"seed must be from 0 to 2**62, got {seed!r}")
+    frames = []
+    for number, sigma in enumerate(sigma_grid):
+        returns = gbm_returns(paths_per_volatility, n_days, 0.0, float(sigma), seed=int(seed) + number)
+        variance = np.asarray(realized_variance(returns))
+        for leverage in leverage_grid:
+            with np.errstate(all="ignore"):  # a huge leverage overflows: refused below, by name
+                second_order = (leverage**2 - leverage) / 2.0 * variance
+            if not np.all(np.isfinite(second_order)):
+                raise ValueError(f"leverages value {leverage!r} is too extreme: (L^2 - L) / 2 times RV overflows")
+            try:
+                cost = log_shortfall(returns, float(leverage))
+            except ValueError as exc:
+                raise ValueError(f"leverages value {leverage!r}: {exc}") from None
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "leverage": float(leverage),
+                        "sigma": float(sigma),
+                        "realized_variance": variance,
+                        "variance_cost": cost,
+                        "second_order": second_order,
+                    }
+                )
+            )
+    return pd.concat(frames, ignore_index=True)

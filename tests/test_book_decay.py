@@ -19,6 +19,7 @@ from lettools import (
     realized_variance,
     rolling_volatility,
     scenario_returns,
+    shortfall_sample,
     simulate_fund,
     simulated_returns_table,
     yearly_decay,
@@ -138,7 +139,7 @@ def test_proshares_table_is_the_relation_on_a_grid():
 
 
 def test_shortfall_sample_follows_the_relation():
-    sample = decay.shortfall_sample(paths_per_volatility=10)
+    sample = shortfall_sample(paths_per_volatility=10)
     assert len(sample) == 2 * 8 * 10
     np.testing.assert_allclose(
         sample["second_order"], (sample["leverage"] ** 2 - sample["leverage"]) / 2 * sample["realized_variance"]
@@ -286,7 +287,7 @@ def test_twins_are_accessible_and_under_budget(factory):
 
 def test_static_charts_have_titles_and_descriptions():
     charts = [
-        decay.shortfall_chart(decay.shortfall_sample(paths_per_volatility=3)),
+        decay.shortfall_chart(shortfall_sample(paths_per_volatility=3)),
         decay.history_chart(decay.episode_paths()),
         decay.volatility_chart(rolling_volatility(index_returns("sp500"))),
     ]
@@ -302,7 +303,7 @@ def test_page_under_two_megabytes_of_charts():
             decay.trades_explorer().twin(),
             decay.returns_table_explorer().twin(),
             decay.growth_explorer().twin(),
-            decay.shortfall_chart(decay.shortfall_sample()),
+            decay.shortfall_chart(shortfall_sample()),
             decay.history_chart(decay.episode_paths()),
             decay.volatility_chart(rolling_volatility(index_returns("sp500"))),
         )

@@ -108,6 +108,8 @@ GOOD: dict[str, dict] = {
     "cell_spread": {"leverage": 3.0, "index_return": 0.0, "volatility": 0.5, "n_paths": 20, "seed": 1},
     "rolling_volatility": {"index_returns": pd.Series(RETURNS, index=pd.bdate_range("2008-12-30", periods=4)),
                            "window": 2},
+    "shortfall_sample": {"leverages": [2.0, -1.0], "volatilities": [0.2], "paths_per_volatility": 3, "n_days": 10,
+                         "seed": 1},
     "elementary_symmetric_sums": {"index_returns": RETURNS},
     "gap_decomposition": {"index_returns": RETURNS, "leverage": 3.0},
     "gbm_mean_median": {"leverage": 3.0, "mu": 0.08, "sigma": 0.2, "years": 1.0},
@@ -170,6 +172,7 @@ NONFINITE_OK = {
     "yardstick_decomposition": "log_convexity_gain is inf where 1 + L R <= 0",
     "log_shortfall": "inf where the fund is wiped out (1 + L R <= 0 on some day)",
     "yearly_decay": "variance_cost is inf in a year where the fund is wiped out",
+    "shortfall_sample": "variance_cost is inf on a path that wipes the fund out",
     "monthly_distribution": "median_se is NaN unless n_paths is a multiple of 20",
 }
 

@@ -126,3 +126,21 @@ def test_rolling_volatility_matches_a_plain_window_loop():
         rolling_volatility(returns, window=41)
     with pytest.raises(TypeError, match="index_returns"):
         rolling_volatility(values, window=10)
+
+
+def test_shortfall_sample_against_plain_paths():
+    from lettools import gbm_returns, shortfall_sample
+
+    sample = shortfall_sample([2.0, -1.0], [0.2, 0.5], 4, 30, seed=7)
+    assert len(sample) == 2 * 2 * 4
+    for number, sigma in enumerate((0.2, 0.5)):
+        paths = gbm_returns(4, 30, 0.0, sigma, seed=7 + number)
+        variance = np.sum(paths**2, axis=1)
+        for leverage in (2.0, -1.0):
+            rows = sample[(sample["sigma"] == sigma) & (sample["leverage"] == leverage)]
+            np.testing.assert_allclose(rows["realized_variance"], variance, rtol=1e-12)
+            np.testing.assert_allclose(rows["variance_cost"], [_plain_shortfall(p, leverage) for p in paths],
+                                       rtol=1e-9)
+            np.testing.assert_allclose(rows["second_order"], (leverage**2 - leverage) / 2 * variance, rtol=1e-12)
+    with pytest.raises(TypeError, match="seed"):
+        shortfall_sample(seed=1.5)

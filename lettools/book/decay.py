@@ -19,20 +19,20 @@ The chapter's quantities, all per unit invested and before costs:
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Mapping, Sequence
 
 import altair as alt
 import numpy as np
 import pandas as pd
 
-from lettools._validation import as_positive_int, as_scalar
 from lettools.charts import accessible, inline_csv
 from lettools.data import index_returns, load_index
 from lettools.decomposition import growth_decomposition, rebalancing_trade_pnl, yardstick_decomposition
 from lettools.exercises import FunctionExercise, NumericExercise, register
 from lettools.facts import value as fact
 from lettools.fund import simulate_fund, terminal_value
-from lettools.paths import as_seed, gbm_returns, scenario_returns
+from lettools.paths import gbm_returns, scenario_returns
 from lettools.theory import (
     cash_breakeven_leverage,
     estimated_returns_table,
@@ -60,7 +60,6 @@ __all__ = [
     "proshares_comparison",
     "avellaneda_zhang_check",
     "QUARTER_DAYS",
-    "shortfall_sample",
     "shortfall_chart",
     "returns_table_frame",
     "returns_table_explorer",
@@ -130,8 +129,9 @@ def trade_ledger(path: str, leverage: float, *, assets: float = 100.0) -> pd.Dat
     """
     if path not in TRADE_PATHS:
         raise ValueError(f"path must be one of {list(TRADE_PATHS)}, got {path!r}")
-    leverage = as_scalar(leverage, "leverage")
     returns = np.asarray(TRADE_PATHS[path])
+    profits = rebalancing_trade_pnl(returns, leverage, assets=assets)  # the engine checks leverage and assets
+    leverage = float(leverage)
     fund_before = assets * np.concatenate(([1.0], np.cumprod(1.0 + leverage * returns)[:-1]))
     fund_end = assets * float(np.prod(1.0 + leverage * returns))
     target_end = assets * (1.0 + leverage * (float(np.prod(1.0 + returns)) - 1.0))
@@ -141,7 +141,7 @@ def trade_ledger(path: str, leverage: float, *, assets: float = 100.0) -> pd.Dat
             "day": np.arange(1, returns.size + 1),
             "index_return": returns,
             "trade": rebalance_flow(fund_before, leverage, returns),
-            "trade_profit": rebalancing_trade_pnl(returns, leverage, assets=assets),
+            "trade_profit": profits,
             "fund_minus_target": fund_end - target_end,
             "second_order": assets * (leverage**2 - leverage) / 2.0 * (net**2 - squares),
         }
@@ -244,9 +244,7 @@ def regime_table(leverage: float = 3.0, n_days: int = 30, *, seed: int = 2) -> p
     the fund's return (no costs), the convexity gain and the variance cost, both in logs, and
     ``beats_target``, which is true exactly when the gain exceeds the cost.
     """
-    leverage = as_scalar(leverage, "leverage")
-    n_days = as_positive_int(n_days, "n_days")
-    rows = {}
+    rows = {}  # scenario_returns checks n_days and seed, yardstick_decomposition leverage
     for kind in ("trend", "flat", "choppy"):
         parts = yardstick_decomposition(scenario_returns(kind, n_days=n_days, seed=seed), leverage)
         rows[kind] = {
@@ -266,9 +264,11 @@ def straight_path_cost(daily_return: float = 0.001, n_days: int = 252, leverage:
     The variance cost (exact) and ``(L^2 - L)/2 T R^2``, with the target, the no-decay value and
     the fund's return, from :func:`lettools.yardstick_decomposition`.
     """
-    n_days = as_positive_int(n_days, "n_days")
-    daily_return = as_scalar(daily_return, "daily_return", minimum=-1.0, minimum_inclusive=False)
-    parts = yardstick_decomposition(np.full(n_days, daily_return), leverage)
+    if isinstance(n_days, bool) or not isinstance(n_days, numbers.Integral) or not 1 <= n_days <= 100_000:
+        raise ValueError(f"n_days must be a whole number from 1 to 100,000, got {n_days!r}")
+    if isinstance(daily_return, bool) or not isinstance(daily_return, numbers.Real) or not -1.0 < daily_return < 1.0:
+        raise ValueError(f"daily_return must be a number above -1 and below 1, got {daily_return!r}")
+    parts = yardstick_decomposition(np.full(int(n_days), float(daily_return)), leverage)
     return pd.Series(
         {
             "index_return": parts["index_return"],
@@ -287,9 +287,10 @@ def one_day_costs(leverage: float = 3.0, move: float = 0.02) -> pd.DataFrame:
     Columns: ``exact``, ``second_order`` ``(L^2 - L) R^2 / 2``, ``cubic`` ``(L - L^3) R^3 / 3``,
     and ``second_plus_cubic``; rows ``rise`` and ``fall``.
     """
-    leverage = as_scalar(leverage, "leverage")
-    move = as_scalar(move, "move", minimum=0.0, minimum_inclusive=False)
-    rows = {}
+    if isinstance(move, bool) or not isinstance(move, numbers.Real) or not 0.0 < move < 1.0:
+        raise ValueError(f"move must be a number above 0 and below 1, got {move!r}")
+    move = float(move)
+    rows = {}  # yardstick_decomposition checks leverage
     for label, day in (("rise", move), ("fall", -move)):
         parts = yardstick_decomposition([day], leverage)
         rows[label] = {
@@ -320,45 +321,8 @@ def growth_table(
 # -- the string, made quantitative ---------------------------------------------------------
 
 
-#: Trading days in the simulated quarters of :func:`shortfall_sample`.
+#: Trading days in the simulated quarters of :func:`lettools.shortfall_sample` (its default ``n_days``).
 QUARTER_DAYS = 63
-
-
-def shortfall_sample(
-    leverages: Sequence[float] = (2, 3),
-    volatilities: Sequence[float] = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8),
-    paths_per_volatility: int = 25,
-    n_days: int = QUARTER_DAYS,
-    *,
-    seed: int = 2010,
-) -> pd.DataFrame:
-    """Realised variance and log shortfall on many driftless GBM paths, for several leverages.
-
-    Returns one row per path and leverage: ``leverage``, ``sigma`` (the volatility the
-    path was drawn with), ``realized_variance`` (sum of squared daily returns),
-    ``variance_cost`` (:func:`log_shortfall`) and ``second_order``, ``(L^2 - L) / 2`` times the
-    realised variance. Every leverage sees the same paths.
-    """
-    paths_per_volatility = as_positive_int(paths_per_volatility, "paths_per_volatility")
-    n_days = as_positive_int(n_days, "n_days")
-    seed = as_seed(seed)
-    frames = []
-    for number, sigma in enumerate(volatilities):
-        returns = gbm_returns(paths_per_volatility, n_days, 0.0, sigma, seed=seed + number)
-        variance = realized_variance(returns)
-        for leverage in leverages:
-            frames.append(
-                pd.DataFrame(
-                    {
-                        "leverage": float(leverage),
-                        "sigma": float(sigma),
-                        "realized_variance": variance,
-                        "variance_cost": log_shortfall(returns, leverage),
-                        "second_order": (leverage**2 - leverage) / 2.0 * variance,
-                    }
-                )
-            )
-    return pd.concat(frames, ignore_index=True)
 
 
 def shortfall_chart(sample: pd.DataFrame) -> alt.LayerChart:
@@ -528,15 +492,14 @@ def growth_curve(mu: float, sigma: float, rate: float) -> pd.DataFrame:
     (:func:`lettools.kelly_leverage`) and ``breakeven``
     (:func:`lettools.cash_breakeven_leverage`), the last three the same on every row.
     """
-    mu = as_scalar(mu, "mu")
-    sigma = as_scalar(sigma, "sigma", minimum=0.0, minimum_inclusive=False)
-    rate = as_scalar(rate, "rate")
+    kelly = kelly_leverage(mu, sigma, rate=rate)  # the engine checks mu, sigma (> 0) and rate
+    mu, sigma, rate = float(mu), float(sigma), float(rate)
     return pd.DataFrame(
         {
             "leverage": _GROWTH_LEVERAGES,
             "growth": log_growth_rate(_GROWTH_LEVERAGES, mu, sigma, rate=rate),
             "cash": rate,
-            "kelly": kelly_leverage(mu, sigma, rate=rate),
+            "kelly": kelly,
             "breakeven": cash_breakeven_leverage(mu, sigma, rate=rate),
         }
     )
