@@ -8,6 +8,8 @@ drifts and volatilities annual decimals, horizons trading days (252 a year).
 from __future__ import annotations
 
 import functools
+import math
+import numbers
 from collections.abc import Mapping, Sequence
 
 import altair as alt
@@ -17,7 +19,6 @@ from scipy.optimize import brentq
 from scipy.stats import norm
 
 from lettools import facts
-from lettools._validation import as_array, as_positive_int, as_scalar
 from lettools.alerts import paired_fund_return
 from lettools.calibration import daily_reset_log_moments
 from lettools.charts import accessible
@@ -67,6 +68,32 @@ EXAMPLE_PATTERNS = {
 _LEVERAGES = [-3, -2, -1, 2, 3]
 
 
+def _number(value, name: str, low: float = -math.inf, high: float = math.inf) -> float:
+    """A page input that is a real number strictly between ``low`` and ``high``, else an error naming it."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not low < value < high:
+        raise ValueError(f"{name} must be a number above {low:g} and below {high:g}, got {value!r}")
+    return float(value)
+
+
+def _whole(value, name: str, low: int = 1, high: int = 100_000) -> int:
+    """A page input that is a whole number from ``low`` to ``high`` (2.0 from a slider is accepted)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value) \
+            or value != int(value) or not low <= value <= high:
+        raise ValueError(f"{name} must be a whole number from {low:,} to {high:,}, got {value!r}")
+    return int(value)
+
+
+def _grid(values, name: str, low: float = -math.inf) -> np.ndarray:
+    """A page input that is a non-empty 1-D sequence of numbers above ``low``, as a float array."""
+    if isinstance(values, (str, bytes)) or np.ndim(values) != 1:
+        raise TypeError(f"{name} must be a 1-D sequence of numbers, got {values!r}")
+    items = [_number(value, name, low) for value in values]
+    if not items:
+        raise ValueError(f"{name} is empty: it needs at least one value")
+    return np.array(items, dtype=float)
+
+
+
 def pattern_returns(pattern: str, move: float) -> np.ndarray:
     """Daily index returns of one of the worked examples' patterns, scaled by ``move``.
 
@@ -77,9 +104,7 @@ def pattern_returns(pattern: str, move: float) -> np.ndarray:
     """
     if pattern not in EXAMPLE_PATTERNS:
         raise ValueError(f"pattern must be one of {', '.join(map(repr, EXAMPLE_PATTERNS))}; got {pattern!r}")
-    move = as_scalar(move, "move", minimum=0.0, minimum_inclusive=False)
-    if move >= 1.0:
-        raise ValueError(f"move must be below 1 (a 100% fall ends the index), got {move}")
+    move = _number(move, "move", 0.0, 1.0)  # below 1: a 100% fall ends the index
     if pattern == "up, then down":
         return np.array([move, -move])
     if pattern == "two up days":
@@ -237,7 +262,7 @@ def scenario_values(kind: str, leverage: float, seed: int, *, n_days: int = 60) 
 
     ``seed`` is a whole number >= 1 (a float such as 2.0, as a slider gives, is accepted).
     """
-    seed = as_positive_int(seed, "seed")
+    seed = _whole(seed, "seed", 1, 2**53)
     return value_paths(scenario_returns(kind, n_days=n_days, seed=seed), leverage)
 
 
@@ -446,7 +471,7 @@ def calendar_year_comparison(name: str, years: Sequence[int], leverage: float = 
     """
     from lettools.data import index_returns  # deferred: loads arch only when real data are asked for
 
-    leverage = as_scalar(leverage, "leverage")
+    leverage = _number(leverage, "leverage")
     rows = {}
     for year in years:
         returns = index_returns(name, f"{int(year)}-01-01", f"{int(year)}-12-31").to_numpy()
@@ -606,7 +631,7 @@ def scenario_rule_table(leverage: float = 3.0, seeds: Sequence[int] = (1, 2, 3, 
     ``second_order`` ``(L^2 - L)/2 ((sum R_t)^2 - sum R_t^2)`` and the exact ``fund_minus_target``
     (per unit invested, target = leverage bought once and held).
     """
-    leverage = as_scalar(leverage, "leverage")
+    leverage = _number(leverage, "leverage")
     rows = []
     for kind in SCENARIOS:
         for seed in seeds:
@@ -642,7 +667,7 @@ def alert_check(n_days: int) -> pd.Series:
     ``n_days`` is the number of trading days in the alert's window. Uses
     :func:`lettools.implied_volatility` and :func:`lettools.fund_return` (no costs).
     """
-    n_days = as_positive_int(n_days, "n_days")
+    n_days = _whole(n_days, "n_days")
     years = n_days / 252
     volatility = implied_volatility(ALERT_FIGURES["index_return"], ALERT_FIGURES["long_3x"], 3, years=years)
     return pd.Series({
@@ -660,8 +685,8 @@ def alert_rounding_table(index_returns: Sequence[float] = (0.075, 0.08, 0.085, 0
     :func:`lettools.paired_fund_return` (no costs; volatility drops out): rows are index returns,
     columns the 3x fund's return, values the predicted -3x return.
     """
-    index_grid = as_array(index_returns, "index_returns", ndim=(1,), minimum=-1.0, minimum_inclusive=False)
-    long_grid = as_array(long_returns, "long_returns", ndim=(1,), minimum=-1.0, minimum_inclusive=False)
+    index_grid = _grid(index_returns, "index_returns", -1.0)
+    long_grid = _grid(long_returns, "long_returns", -1.0)
     values = paired_fund_return(index_grid[:, None], long_grid[None, :], 3.0, -3.0)
     return pd.DataFrame(values, index=pd.Index(index_grid, name="index return"),
                         columns=pd.Index(long_grid, name="3x fund return"))
@@ -677,7 +702,7 @@ def alert_path_spread(n_days: int, seeds: Sequence[int] = tuple(range(1, 11))) -
     is the path's realised third moment and ``paired, with -24 sum R^3`` the paired prediction
     ``(1 + R3)^2 / (1 + R)^9`` corrected by the third-order term, ``exp(-24 sum R^3)``.
     """
-    n_days = as_positive_int(n_days, "n_days")
+    n_days = _whole(n_days, "n_days")
     rows = []
     for seed in seeds:
         path = divergence_path(ALERT_FIGURES["index_return"], ALERT_FIGURES["long_3x"], 3.0, n_days, seed=int(seed))
@@ -705,9 +730,9 @@ def alert_fat_tail_spread(n_days: int, dof: float = 3.0, n_seeds: int = 200,
     last entry, ``wiped``, is the share of paths on which the -3x fund is wiped out (a one-day index
     rise of a third or more), the tail event that sets the lower quantiles.
     """
-    n_days = as_positive_int(n_days, "n_days")
-    dof = as_scalar(dof, "dof", minimum=2.0, minimum_inclusive=False)
-    n_seeds = as_positive_int(n_seeds, "n_seeds")
+    n_days = _whole(n_days, "n_days")
+    dof = _number(dof, "dof", 2.0)
+    n_seeds = _whole(n_seeds, "n_seeds", 1, 1_000_000)
     drift = np.log1p(ALERT_FIGURES["index_return"]) / n_days
     results = np.empty(n_seeds)
     for seed in range(n_seeds):
