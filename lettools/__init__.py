@@ -11,6 +11,18 @@ __version__ = "0.1.0"
 
 from .alerts import alert_sensitivity, paired_fund_return
 from .calibration import calibrated_inputs, daily_reset_log_moments, market_moments
+from .compounding import (
+    divergence_path,
+    divergence_summary,
+    elementary_symmetric_sums,
+    gap_decomposition,
+    gbm_mean_median,
+    gbm_mean_standard_error,
+    lag_frequency,
+    monthly_distribution,
+    monthly_median_gap,
+    value_paths,
+)
 from .costs import cost_breakdown, cost_over_horizon, diy_leverage_cost, financing_cost, fund_year_pnl
 from .data import INDEX_NAMES, index_returns, load_index, load_vix
 from .decomposition import (
@@ -32,8 +44,9 @@ from .holding import (
     simulate_holding_risk,
 )
 from .montecarlo import OutcomeSimulation, simulate_outcomes, simulate_outcomes_sigmas
-from .oneday import bank_borrowing_leverage, worst_days_table
+from .oneday import acceleration_move, balance_sheet, bank_borrowing_leverage, day_by_day, worst_days_table
 from .paths import SCENARIOS, gbm_returns, scenario_returns
+from .prospectus import TABLE_PATHS_PER_CELL, cell_spread, conditioned_returns, simulated_returns_table
 from .reflexivity import (
     aggregate_rebalance_flow,
     amplification,
@@ -59,6 +72,7 @@ from .theory import (
     rebalance_flow,
     wipeout_move,
 )
+from .variance_cost import log_shortfall, rolling_volatility, shortfall_sample, yearly_decay
 
 __all__ = [
     "simulate_fund",
@@ -130,4 +144,28 @@ __all__ = [
     "worst_days_table",
     # Monte Carlo over a grid of volatilities, normals drawn once (chapter 3's explorer)
     "simulate_outcomes_sigmas",
+    # chapter 1: the book of a daily-reset fund, its balance sheet, the acceleration move
+    "day_by_day",
+    "balance_sheet",
+    "acceleration_move",
+    # chapter 3: the variance cost on a path, and the prospectus table checked by simulation
+    "log_shortfall",
+    "yearly_decay",
+    "rolling_volatility",
+    "shortfall_sample",
+    "conditioned_returns",
+    "simulated_returns_table",
+    "cell_spread",
+    "TABLE_PATHS_PER_CELL",
+    # chapter 2: the T-day gap, the fund's mean and median on a lognormal index, divergence paths
+    "elementary_symmetric_sums",
+    "gap_decomposition",
+    "gbm_mean_median",
+    "gbm_mean_standard_error",
+    "divergence_path",
+    "divergence_summary",
+    "monthly_distribution",
+    "monthly_median_gap",
+    "lag_frequency",
+    "value_paths",
 ]

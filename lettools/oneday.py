@@ -11,13 +11,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ._typing import ArrayLike, FloatOrArray
-from ._validation import as_array, as_positive_int, as_returns, check_finite
-from .theory import _result
+from ._validation import as_array, as_positive_int, as_returns, as_scalar, check_finite
+from .fund import simulate_fund
+from .theory import _check_broadcast, _result
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["bank_borrowing_leverage", "worst_days_table"]
+__all__ = ["bank_borrowing_leverage", "worst_days_table", "day_by_day", "balance_sheet", "acceleration_move"]
 
 
 def bank_borrowing_leverage(asset_coverage: ArrayLike = 3.0) -> FloatOrArray:
@@ -107,3 +108,196 @@ def worst_days_table(
             fund = np.maximum(leverage * worst, -1.0)
         table[f"{leverage:g}x fund"] = check_finite(fund, "index_returns", "leverages")
     return table
+
+
+def day_by_day(index_returns: ArrayLike, leverage: float, *, assets: float = 100.0) -> pd.DataFrame:
+    """The close-by-close book of a daily-reset fund, from the simulated NAV (no costs).
+
+    After day ``t``'s index return ``R_t`` the fund holds exposure ``L A_{t-1} (1 + R_t)``;
+    its assets are ``A_t = A_{t-1} (1 + L R_t)`` (floored at zero, as in
+    :func:`lettools.simulate_fund`), and at the close it trades to the target ``L A_t``.
+    The trade is computed from the balance sheet, not from the closed form
+    ``A (L^2 - L) R`` of :func:`lettools.rebalance_flow`, so the two can be compared.
+
+    Parameters
+    ----------
+    index_returns : array_like
+        The index's daily simple returns, one per day (1-D), each greater than -1.
+    leverage : float
+        The fund's daily multiple ``L``.
+    assets : float
+        Assets before the first day, greater than 0 (any currency unit; the book uses $ millions).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per day ``t = 1..T`` (index ``day``) with ``index_return``; ``assets_before``
+        (``A_{t-1}``); ``exposure_held``, the exposure after the day's move and before
+        trading (``L A_{t-1} (1 + R_t)``); ``assets_after`` (``A_t``); ``target_exposure``
+        (``L A_t``); and ``trade``, target minus held (positive: a purchase of exposure).
+
+    Examples
+    --------
+    >>> book = day_by_day([0.05], 3.0, assets=100.0)
+    >>> round(float(book["assets_after"].iloc[0]), 6), round(float(book["trade"].iloc[0]), 6)
+    (115.0, 30.0)
+    """
+    import pandas as pd  # lazily: keeps `import lettools` fast
+
+    returns = as_returns(index_returns, ndim=(1,))
+    leverage = as_scalar(leverage, "leverage")
+    assets = as_scalar(assets, "assets", minimum=0.0, minimum_inclusive=False)
+    nav = simulate_fund(returns, leverage, start=assets)
+    with np.errstate(all="ignore"):  # a huge leverage times huge assets overflows: refused below, by name
+        held = check_finite(leverage * nav[:-1] * (1.0 + returns), "leverage", "assets")
+        target = check_finite(leverage * nav[1:], "leverage", "assets")
+    return pd.DataFrame(
+        {
+            "index_return": returns,
+            "assets_before": nav[:-1],
+            "exposure_held": held,
+            "assets_after": nav[1:],
+            "target_exposure": target,
+            "trade": check_finite(target - held, "leverage", "assets"),
+        },
+        index=pd.RangeIndex(1, returns.size + 1, name="day"),
+    )
+
+
+BALANCE_SHEET_STAGES = ("Before the move", "After the move", "After the rebalance")
+"""The three moments of :func:`balance_sheet`, in order."""
+
+BALANCE_SHEET_ITEMS = {
+    "cash": ("Holdings", "Cash and T-bills (collateral)"),
+    "swap_value": ("Holdings", "Swap gain (+) or loss (-) owed to the fund"),
+    "swap_notional": ("Exposure", "Swap exposure"),
+    "futures_notional": ("Exposure", "Futures exposure"),
+}
+"""The items of :func:`balance_sheet`: key -> (side, label)."""
+
+
+def balance_sheet(
+    leverage: float, index_return: float, *, assets: float = 100.0, futures_share: float = 0.25
+) -> pd.DataFrame:
+    """A daily-reset fund's holdings and exposure before a day's move, after it, and after the reset.
+
+    The fund keeps all its assets in cash and Treasury bills, which serve as collateral, and
+    gets its exposure ``L A`` from total return swaps and index futures (a ``futures_share``
+    of the exposure); many real funds also hold index stocks. Futures settle their gain or
+    loss in cash the same day (variation margin); the swaps' gain is owed by the bank until
+    the swaps are reset at the close, when it is paid and the notionals are resized to ``L``
+    times the new assets ``A (1 + L R)`` (floored at zero). Costs are left out.
+
+    Parameters
+    ----------
+    leverage : float
+        Daily multiple ``L`` (negative for an inverse fund: the notionals are short).
+    index_return : float
+        The day's index return ``R``, simple decimal, greater than -1.
+    assets : float
+        Assets before the move, greater than 0 (the book uses $ millions).
+    futures_share : float
+        Fraction of the exposure held in futures, from 0 to 1.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per stage and item (:data:`BALANCE_SHEET_STAGES` x :data:`BALANCE_SHEET_ITEMS`):
+        ``stage``, ``stage_order``, ``side`` ("Holdings" or "Exposure"), ``item``,
+        ``item_order``, ``amount`` (signed, in the unit of ``assets``), plus ``nav`` (net
+        assets) and ``target`` (``L`` times net assets) of the stage.
+
+    Examples
+    --------
+    >>> sheet = balance_sheet(2.0, 0.05)
+    >>> after = sheet[sheet["stage_order"] == 2]
+    >>> round(float(after["nav"].iloc[0]), 6), round(float(after["amount"].sum() - after["nav"].iloc[0]), 6)
+    (110.0, 220.0)
+    """
+    import pandas as pd  # lazily: keeps `import lettools` fast
+
+    leverage = as_scalar(leverage, "leverage")
+    index_return = as_scalar(index_return, "index_return", minimum=-1.0, minimum_inclusive=False)
+    assets = as_scalar(assets, "assets", minimum=0.0, minimum_inclusive=False)
+    futures_share = as_scalar(futures_share, "futures_share", minimum=0.0, maximum=1.0)
+    nav_after = float(simulate_fund([index_return], leverage, start=assets)[-1])
+    with np.errstate(all="ignore"):  # huge leverage times huge assets overflows: refused below, by name
+        swaps, futures = (1.0 - futures_share) * leverage * assets, futures_share * leverage * assets
+        stages = [
+            {"cash": assets, "swap_value": 0.0, "swap_notional": swaps, "futures_notional": futures, "nav": assets},
+            {
+                "cash": assets + futures * index_return,
+                "swap_value": swaps * index_return,
+                "swap_notional": swaps * (1.0 + index_return),
+                "futures_notional": futures * (1.0 + index_return),
+                "nav": nav_after,
+            },
+            {
+                "cash": nav_after,
+                "swap_value": 0.0,
+                "swap_notional": (1.0 - futures_share) * leverage * nav_after,
+                "futures_notional": futures_share * leverage * nav_after,
+                "nav": nav_after,
+            },
+        ]
+        for values in stages:
+            values["target"] = leverage * values["nav"]
+            check_finite(list(values.values()), "leverage", "assets", "index_return")
+    keys = list(BALANCE_SHEET_ITEMS)
+    rows = [
+        {
+            "stage": BALANCE_SHEET_STAGES[order],
+            "stage_order": order,
+            "side": side,
+            "item": item,
+            "item_order": keys.index(key),
+            "amount": values[key],
+            "nav": values["nav"],
+            "target": values["target"],
+        }
+        for order, values in enumerate(stages)
+        for key, (side, item) in BALANCE_SHEET_ITEMS.items()
+    ]
+    return pd.DataFrame(rows)
+
+
+def acceleration_move(leverage: ArrayLike, floor: ArrayLike) -> FloatOrArray:
+    """The one-day index move that takes a product's value down to ``floor`` times its previous close.
+
+    A product that returns ``L R`` on an index move ``R`` is worth ``1 + L R`` of its previous
+    close; setting that to ``floor`` gives ``R = -(1 - floor) / L``. With ``floor = 0`` this is
+    the wipeout move ``-1 / L`` of :func:`lettools.wipeout_move`. Early-redemption
+    ("acceleration") clauses of exchange-traded notes are written in these terms (for
+    example, a value of 20% or less of the previous close).
+
+    Parameters
+    ----------
+    leverage : array_like
+        Daily multiple ``L``, non-zero (negative for an inverse product).
+    floor : array_like
+        The product's value that triggers the clause, as a fraction of its previous close,
+        from 0 (inclusive) to 1 (exclusive).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The index's simple return that triggers the clause: negative for ``L > 0``,
+        positive for ``L < 0``.
+
+    Examples
+    --------
+    >>> acceleration_move(-1.0, 0.2)
+    0.8
+    >>> acceleration_move(3.0, 0.0)
+    -0.3333333333333333
+    """
+    leverage_array = as_array(leverage, "leverage")
+    floor_array = as_array(floor, "floor", minimum=0.0, maximum=1.0)
+    if np.any(floor_array == 1.0):
+        raise ValueError("floor must be below 1: a floor of 100% of the previous close is no fall at all")
+    if np.any(leverage_array == 0.0):
+        raise ValueError("leverage must be non-zero: a fund with no exposure cannot fall in one day")
+    _check_broadcast(leverage=leverage_array, floor=floor_array)
+    with np.errstate(all="ignore"):  # a tiny leverage overflows: refused below, by name
+        move = check_finite(-(1.0 - floor_array) / leverage_array, "leverage")
+    return _result(move)

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import lettools as lt
 from lettools import (
     buy_and_hold_gap,
     expected_growth_factor,
@@ -51,7 +52,7 @@ def test_example_2_2_more_than_twice_the_gain():
 
 
 def test_example_2_3_index_back_fund_not():
-    table = page.value_paths([-0.01] * 4 + [0.041], 2)
+    table = lt.value_paths([-0.01] * 4 + [0.041], 2)
     assert table["index"].iloc[-1] == pytest.approx(100, abs=0.01)
     assert round(table["fund"].iloc[-1] / 100 - 1, 3) == -0.002
 
@@ -72,19 +73,19 @@ def test_pattern_returns_rejects_bad_input(pattern, move, error):
 
 def test_value_paths_matches_the_engine_and_rejects_many_paths():
     returns = RNG.normal(0, 0.02, 30)
-    table = page.value_paths(returns, -2)
+    table = lt.value_paths(returns, -2)
     np.testing.assert_allclose(table["fund"], simulate_fund(returns, -2, start=100))
     np.testing.assert_allclose(table["held"], static_leverage_path(returns, -2, start=100))
     assert list(table["day"]) == list(range(31))
     with pytest.raises(ValueError, match="index_returns"):
-        page.value_paths(np.zeros((2, 3)), 2)
+        lt.value_paths(np.zeros((2, 3)), 2)
 
 
 # -- the T-day gap -------------------------------------------------------------------------------
 
 def test_elementary_symmetric_sums_match_brute_force():
     returns = RNG.normal(0, 0.05, 6)
-    sums = page.elementary_symmetric_sums(returns)
+    sums = lt.elementary_symmetric_sums(returns)
     for k in range(7):
         brute = sum(np.prod(combo) for combo in itertools.combinations(returns, k)) if k else 1.0
         assert sums[k] == pytest.approx(brute, rel=1e-12, abs=1e-18)
@@ -93,14 +94,14 @@ def test_elementary_symmetric_sums_match_brute_force():
 @pytest.mark.parametrize("leverage", [-3, -1, 2, 3, 0.5])
 def test_gap_terms_add_up_to_held_minus_fund(leverage):
     returns = RNG.normal(0.0, 0.03, 12)
-    terms = page.gap_decomposition(returns, leverage)
+    terms = lt.gap_decomposition(returns, leverage)
     held_minus_fund = static_leverage_path(returns, leverage)[-1] - simulate_fund(returns, leverage)[-1]
     assert terms["term"].sum() == pytest.approx(held_minus_fund, rel=1e-10, abs=1e-14)
     assert list(terms["k"]) == list(range(2, 13))
 
 
 def test_two_day_gap_is_the_pair_term():
-    terms = page.gap_decomposition([0.04, -0.03], 3)
+    terms = lt.gap_decomposition([0.04, -0.03], 3)
     assert len(terms) == 1
     assert terms["term"].iloc[0] == pytest.approx(buy_and_hold_gap(0.04, -0.03, 3))
 
@@ -108,19 +109,17 @@ def test_two_day_gap_is_the_pair_term():
 # -- leverage held --------------------------------------------------------------------------
 
 def test_held_leverage_after_a_rise_and_a_fall():
-    np.testing.assert_allclose(page.held_leverage(2, [0.10, -0.10]), [2.2 / 1.2, 1.8 / 0.8])
-    assert page.held_leverage(3, 0.0) == pytest.approx(3.0)
+    np.testing.assert_allclose(lt.effective_leverage(2, [0.10, -0.10]), [2.2 / 1.2, 1.8 / 0.8])
+    assert lt.effective_leverage(3, 0.0) == pytest.approx(3.0)
     # Leverage is exposure over equity of the held position itself.
     value = static_leverage_path([0.05, -0.12, 0.03], 3)[-1]
     index = np.prod([1.05, 0.88, 1.03])
-    assert page.held_leverage(3, index - 1) == pytest.approx(3 * index / value)
+    assert lt.effective_leverage(3, index - 1) == pytest.approx(3 * index / value)
 
 
-def test_held_leverage_refuses_a_wiped_out_position():
-    with pytest.raises(ValueError, match="index_return"):
-        page.held_leverage(2, -0.5)
-    with pytest.raises(ValueError, match="index_return"):
-        page.held_leverage(-1, 1.2)
+def test_held_leverage_of_a_wiped_out_position_is_nan():
+    assert math.isnan(lt.effective_leverage(2, -0.5))
+    assert math.isnan(lt.effective_leverage(-1, 1.2))
 
 
 def test_held_leverage_chart_is_described_and_capped():
@@ -146,10 +145,10 @@ def test_scenario_values_use_the_seeded_paths():
 # -- Monte Carlo ---------------------------------------------------------------------------------
 
 def test_gbm_mean_median_closed_forms():
-    mean, median = page.gbm_mean_median(3, 0.10, 0.25, 1.0)
+    mean, median = lt.gbm_mean_median(3, 0.10, 0.25, 1.0)
     assert mean == pytest.approx(math.exp(0.3))
     assert median == pytest.approx(math.exp(0.3 - 9 * 0.25**2 / 2))
-    means, medians = page.gbm_mean_median(3, 0.08, np.array([0.1, 0.3, 0.6]), 2.0)
+    means, medians = lt.gbm_mean_median(3, 0.08, np.array([0.1, 0.3, 0.6]), 2.0)
     np.testing.assert_allclose(means, math.exp(0.48))
     np.testing.assert_allclose(medians, np.exp(2 * log_growth_rate(3, 0.08, np.array([0.1, 0.3, 0.6]))))
     assert np.all(np.diff(medians) < 0)
@@ -159,7 +158,7 @@ def test_outcome_summary_agrees_with_theory():
     table = page.outcome_summary(0.2, 252).set_index("strategy")
     assert list(table.index) == ["Daily-reset fund", "Bought once and held"]
     fund = table.loc["Daily-reset fund"]
-    mean, median = page.gbm_mean_median(3, 0.08, 0.2, 1.0)
+    mean, median = lt.gbm_mean_median(3, 0.08, 0.2, 1.0)
     assert fund["mean"] == pytest.approx(expected_growth_factor(3, np.expm1(0.08 / 252), 252), rel=0.02)
     assert fund["mean"] == pytest.approx(mean, rel=0.02)
     assert fund["median"] == pytest.approx(median, rel=0.03)
@@ -181,7 +180,7 @@ def test_mean_median_chart_is_described():
 # -- performance divergence -------------------------------------------------------------------------
 
 def test_divergence_path_hits_both_targets():
-    path = page.divergence_path(0.08, -0.53, 3, 104, seed=7)
+    path = lt.divergence_path(0.08, -0.53, 3, 104, seed=7)
     assert path.size == 104
     assert np.prod(1 + path) - 1 == pytest.approx(0.08, abs=1e-12)
     assert terminal_value(path, 3) - 1 == pytest.approx(-0.53, abs=1e-8)
@@ -190,9 +189,9 @@ def test_divergence_path_hits_both_targets():
 
 def test_divergence_path_refuses_impossible_targets():
     with pytest.raises(ValueError, match="fund_total"):
-        page.divergence_path(0.08, 0.30, 3, 50, seed=1)  # above 1.08**3 - 1: volatility only lowers it
+        lt.divergence_path(0.08, 0.30, 3, 50, seed=1)  # above 1.08**3 - 1: volatility only lowers it
     with pytest.raises(ValueError, match="n_days"):
-        page.divergence_path(0.08, -0.5, 3, 1, seed=1)
+        lt.divergence_path(0.08, -0.5, 3, 1, seed=1)
 
 
 def test_calendar_year_comparison_on_the_nasdaq():
@@ -321,8 +320,8 @@ def test_nasdaq_exercise():
 
 
 def test_divergence_summary_reports_the_path_it_was_given():
-    path = page.divergence_path(0.08, -0.53, 3, 104, seed=7)
-    summary = page.divergence_summary(path, 3)
+    path = lt.divergence_path(0.08, -0.53, 3, 104, seed=7)
+    summary = lt.divergence_summary(path, 3)
     assert summary["trading days"] == 104
     assert summary["index return"] == pytest.approx(0.08)
     assert summary["3x fund return"] == pytest.approx(-0.53)
@@ -332,7 +331,7 @@ def test_divergence_summary_reports_the_path_it_was_given():
 
 
 def test_monthly_distribution_closed_forms_and_simulation_agree():
-    month = page.monthly_distribution(2, 0.009, 0.02, 21, n_paths=100_000, seed=24)
+    month = lt.monthly_distribution(2, 0.009, 0.02, 21, n_paths=100_000, seed=24)
     assert month.loc["target", "mean"] == pytest.approx(0.018)
     assert month.loc["target", "sd"] == pytest.approx(0.04)
     m = 1.009 ** (1 / 21) - 1
@@ -344,14 +343,14 @@ def test_monthly_distribution_closed_forms_and_simulation_agree():
 
 
 def test_monthly_median_gap_is_paired_with_the_monthly_distribution():
-    month = page.monthly_distribution(2, 0.009, 0.045, 21, n_paths=20_000, seed=5)
-    gap = page.monthly_median_gap(2, 0.009, 0.045, 21, n_paths=20_000, seed=5, n_resamples=50)
+    month = lt.monthly_distribution(2, 0.009, 0.045, 21, n_paths=20_000, seed=5)
+    gap = lt.monthly_median_gap(2, 0.009, 0.045, 21, n_paths=20_000, seed=5, n_resamples=50)
     assert gap["median_gap"] == pytest.approx(month.loc["target", "median_mc"] - month.loc["fund", "median_mc"])
     # the medians share their months, so their difference is far more precise than either median
     assert 0 < gap["median_gap_se"] < month.loc["fund", "median_se"] / 3
     assert gap["median_gap"] > 10 * gap["median_gap_se"]
     with pytest.raises(ValueError, match="n_resamples"):
-        page.monthly_median_gap(n_paths=20, n_resamples=0)
+        lt.monthly_median_gap(n_paths=20, n_resamples=0)
 
 
 def test_scenario_rule_table_signs_match_the_exact_gap():
@@ -366,7 +365,7 @@ def test_scenario_rule_table_signs_match_the_exact_gap():
 
 
 def test_lag_frequency_is_about_two_in_three_when_sigma_root_t_is_small():
-    lags = page.lag_frequency(3, sigmas=(0.1,), horizons=(63,), n_paths=4000, seed=1)
+    lags = lt.lag_frequency(3, sigmas=(0.1,), horizons=(63,), n_paths=4000, seed=1)
     row = lags.iloc[0]
     assert abs(row["lag_share"] - 0.6827) < 4 * row["lag_se"] + 0.01
     assert abs(row["mean_gap"]) < 4 * row["mean_gap_se"]
@@ -393,7 +392,7 @@ def test_monte_carlo_check_against_closed_forms():
         assert abs(gap) < 4 * table.loc[row, "standard error"], row
         # daily resets and continuous time differ by far less than the sampling error here
         assert abs(table.loc[row, "daily resets"] - table.loc[row, "continuous time"]) < table.loc[row, "standard error"]
-    se = page.gbm_mean_standard_error(3, 0.08, 0.30, 1.0, 5000)
+    se = lt.gbm_mean_standard_error(3, 0.08, 0.30, 1.0, 5000)
     assert se == pytest.approx(np.sqrt(np.exp(0.48) * np.expm1(0.81) / 5000))
 
 
@@ -415,7 +414,7 @@ def test_alert_rounding_table_is_the_volatility_free_prediction():
 
 def test_alert_path_spread_reproduces_the_alert_and_computes_the_inverse_fund():
     spread = page.alert_path_spread(104, seeds=(7, 8))
-    path = page.divergence_path(0.08, -0.53, 3, 104, seed=8)
+    path = lt.divergence_path(0.08, -0.53, 3, 104, seed=8)
     assert np.prod(1 + path) - 1 == pytest.approx(0.08)
     assert np.prod(1 + 3 * path) - 1 == pytest.approx(-0.53)
     assert spread.loc[8, "-3x fund"] == pytest.approx(np.prod(1 - 3 * path) - 1)
@@ -425,7 +424,7 @@ def test_alert_path_spread_reproduces_the_alert_and_computes_the_inverse_fund():
 def test_lag_frequency_second_order_share_is_students_t():
     from scipy import stats
 
-    lags = page.lag_frequency(3, sigmas=(0.1,), horizons=(21,), n_paths=2000, seed=3)
+    lags = lt.lag_frequency(3, sigmas=(0.1,), horizons=(21,), n_paths=2000, seed=3)
     expected = stats.t.cdf(1, 20) - stats.t.cdf(-1, 20)
     assert abs(lags["second_order_t"].iloc[0] - expected) < 1e-12
     assert abs(lags["rule_share"].iloc[0] - expected) < 4 * np.sqrt(expected * (1 - expected) / 2000)

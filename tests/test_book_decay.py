@@ -9,13 +9,20 @@ import numpy as np
 import pytest
 
 from lettools import (
+    cell_spread,
+    conditioned_returns,
     estimated_returns_table,
     fund_return,
     index_returns,
     log_growth_rate,
+    log_shortfall,
     realized_variance,
+    rolling_volatility,
     scenario_returns,
+    shortfall_sample,
     simulate_fund,
+    simulated_returns_table,
+    yearly_decay,
 )
 from lettools.book import PAGES, decay
 from lettools.charts import check_accessible
@@ -37,31 +44,31 @@ def test_page_is_registered_in_reading_order():
 
 def test_log_shortfall_two_days_by_hand():
     expected = 2 * math.log(1.1 * 0.9) - math.log(1.2 * 0.8)
-    assert decay.log_shortfall([0.10, -0.10], 2) == pytest.approx(expected, rel=1e-12)
+    assert log_shortfall([0.10, -0.10], 2) == pytest.approx(expected, rel=1e-12)
 
 
 def test_log_shortfall_is_zero_for_the_index_itself():
-    assert decay.log_shortfall([0.03, -0.02, 0.01], 1) == pytest.approx(0.0, abs=1e-15)
+    assert log_shortfall([0.03, -0.02, 0.01], 1) == pytest.approx(0.0, abs=1e-15)
 
 
 def test_log_shortfall_matches_second_order_on_small_moves():
     returns = scenario_returns("flat", n_days=252, seed=3)
     for leverage in (-1, 2, 3):
         predicted = (leverage**2 - leverage) / 2 * realized_variance(returns)
-        assert decay.log_shortfall(returns, leverage) == pytest.approx(predicted, rel=0.02)
+        assert log_shortfall(returns, leverage) == pytest.approx(predicted, rel=0.02)
 
 
 def test_log_shortfall_per_path_and_wipeout():
     paths = np.array([[0.10, -0.10], [0.01, 0.02], [-0.5, 0.1]])
-    result = decay.log_shortfall(paths, 2)
+    result = log_shortfall(paths, 2)
     assert result.shape == (3,)
-    assert result[0] == pytest.approx(decay.log_shortfall([0.10, -0.10], 2))
+    assert result[0] == pytest.approx(log_shortfall([0.10, -0.10], 2))
     assert math.isinf(result[2]) and result[2] > 0
 
 
 def test_log_shortfall_rejects_bad_leverage():
     with pytest.raises((TypeError, ValueError), match="leverage"):
-        decay.log_shortfall([0.01], "two")
+        log_shortfall([0.01], "two")
 
 
 # -- decay from the rebalancing trade ----------------------------------------------------------
@@ -132,7 +139,7 @@ def test_proshares_table_is_the_relation_on_a_grid():
 
 
 def test_shortfall_sample_follows_the_relation():
-    sample = decay.shortfall_sample(paths_per_volatility=10)
+    sample = shortfall_sample(paths_per_volatility=10)
     assert len(sample) == 2 * 8 * 10
     np.testing.assert_allclose(
         sample["second_order"], (sample["leverage"] ** 2 - sample["leverage"]) / 2 * sample["realized_variance"]
@@ -147,7 +154,7 @@ def test_shortfall_sample_follows_the_relation():
 
 
 def test_conditioned_returns_hit_return_and_variance_exactly():
-    paths = decay.conditioned_returns(-0.2, 0.5, 30, seed=1)
+    paths = conditioned_returns(-0.2, 0.5, 30, seed=1)
     assert paths.shape == (30, 252)
     np.testing.assert_allclose(np.prod(1 + paths, axis=1), 0.8, rtol=1e-10)
     np.testing.assert_allclose(np.sum(np.log1p(paths) ** 2, axis=1), 0.25, rtol=1e-10)
@@ -155,10 +162,10 @@ def test_conditioned_returns_hit_return_and_variance_exactly():
 
 
 def test_fat_tails_keep_the_two_sums_but_spread_the_cell():
-    paths = decay.conditioned_returns(0.0, 0.5, 50, seed=3, tail_df=3)
+    paths = conditioned_returns(0.0, 0.5, 50, seed=3, tail_df=3)
     np.testing.assert_allclose(np.sum(np.log1p(paths), axis=1), 0.0, atol=1e-10)
     np.testing.assert_allclose(np.sum(np.log1p(paths) ** 2, axis=1), 0.25, rtol=1e-10)
-    spread = decay.cell_spread(3, 0.0, 0.5, n_paths=400, seed=4)
+    spread = cell_spread(3, 0.0, 0.5, n_paths=400, seed=4)
     normal, fat = spread.iloc[0], spread.iloc[1]
     assert normal["range_5_95"] < 3 and fat["range_5_95"] > 3 * normal["range_5_95"]
     assert normal["wiped_out"] == 0
@@ -178,14 +185,14 @@ def test_regime_table_gain_against_cost_decides():
 
 def test_conditioned_returns_rejects_impossible_cells():
     with pytest.raises(ValueError, match="volatility"):
-        decay.conditioned_returns(5.0, 0.01, 10, n_days=10, seed=1)
+        conditioned_returns(5.0, 0.01, 10, n_days=10, seed=1)
     with pytest.raises(ValueError, match="n_days"):
-        decay.conditioned_returns(0.1, 0.2, 10, n_days=1, seed=1)
+        conditioned_returns(0.1, 0.2, 10, n_days=1, seed=1)
 
 
 def test_simulation_agrees_with_the_table():
     rows, columns = (-0.4, 0.0, 0.4), (0.1, 0.5, 1.0)
-    simulated = decay.simulated_returns_table(3, rows, columns, n_paths=40)
+    simulated = simulated_returns_table(3, rows, columns, n_paths=40)
     table = estimated_returns_table(3, rows, columns)
     assert simulated.shape == table.shape
     assert np.abs(simulated.to_numpy() - table.to_numpy()).max() < 0.03
@@ -193,12 +200,12 @@ def test_simulation_agrees_with_the_table():
 
 def test_simulated_table_statistics_are_ordered():
     low, mid, high = (
-        decay.simulated_returns_table(2, [0.0], [0.5], n_paths=40, statistic=s).iloc[0, 0]
+        simulated_returns_table(2, [0.0], [0.5], n_paths=40, statistic=s).iloc[0, 0]
         for s in ("min", "median", "max")
     )
     assert low < mid < high
     with pytest.raises(ValueError, match="statistic"):
-        decay.simulated_returns_table(2, statistic="mean")
+        simulated_returns_table(2, statistic="mean")
 
 
 def test_returns_table_frame_matches_fund_return():
@@ -251,7 +258,7 @@ def test_episode_paths_start_at_one():
 
 
 def test_rolling_volatility_by_hand():
-    frame = decay.rolling_volatility("sp500", window=21)
+    frame = rolling_volatility(index_returns("sp500"), window=21)
     returns = index_returns("sp500")
     assert len(frame) == len(returns) - 20
     first = returns.iloc[:21].to_numpy()
@@ -259,7 +266,7 @@ def test_rolling_volatility_by_hand():
 
 
 def test_yearly_decay_tracks_realised_variance():
-    years = decay.yearly_decay("sp500", leverage=2)
+    years = yearly_decay(index_returns("sp500"), leverage=2)
     assert list(years.index) == list(range(1999, 2019))
     np.testing.assert_allclose(years["variance_cost"], years["second_order"], rtol=0.05)
     assert years.loc[2008, "variance_cost"] > 10 * years.loc[2017, "variance_cost"]
@@ -280,9 +287,9 @@ def test_twins_are_accessible_and_under_budget(factory):
 
 def test_static_charts_have_titles_and_descriptions():
     charts = [
-        decay.shortfall_chart(decay.shortfall_sample(paths_per_volatility=3)),
+        decay.shortfall_chart(shortfall_sample(paths_per_volatility=3)),
         decay.history_chart(decay.episode_paths()),
-        decay.volatility_chart(decay.rolling_volatility()),
+        decay.volatility_chart(rolling_volatility(index_returns("sp500"))),
     ]
     for chart in charts:
         check_accessible(chart)
@@ -296,9 +303,9 @@ def test_page_under_two_megabytes_of_charts():
             decay.trades_explorer().twin(),
             decay.returns_table_explorer().twin(),
             decay.growth_explorer().twin(),
-            decay.shortfall_chart(decay.shortfall_sample()),
+            decay.shortfall_chart(shortfall_sample()),
             decay.history_chart(decay.episode_paths()),
-            decay.volatility_chart(decay.rolling_volatility()),
+            decay.volatility_chart(rolling_volatility(index_returns("sp500"))),
         )
     ]
     assert sum(sizes) < 1_500_000

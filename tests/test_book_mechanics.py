@@ -8,18 +8,22 @@ import math
 import numpy as np
 import pytest
 
-from lettools import rebalance_flow, simulate_fund, wipeout_move
+from lettools import (
+    acceleration_move,
+    balance_sheet,
+    day_by_day,
+    effective_leverage,
+    rebalance_flow,
+    simulate_fund,
+    wipeout_move,
+)
 from lettools.book import mechanics
 from lettools.book.mechanics import (
     DAY_PRESETS,
     LEVERAGE_PAIRS,
-    acceleration_move,
-    balance_sheet,
     balance_sheet_explorer,
-    day_by_day,
     day_pair_values,
     days_explorer,
-    effective_leverage,
     market_size_chart,
     market_size_table,
     wipeout_chart,

@@ -98,6 +98,32 @@ GOOD: dict[str, dict] = {
     "daily_reset_log_moments": {"leverage": 3.0, "mu": 0.08, "sigma": 0.2},
     "bank_borrowing_leverage": {"asset_coverage": 3.0},
     "worst_days_table": {"index_returns": RETURNS, "leverages": [2.0, 3.0], "n": 2},
+    "day_by_day": {"index_returns": RETURNS, "leverage": 3.0, "assets": 100.0},
+    "balance_sheet": {"leverage": 3.0, "index_return": 0.02, "assets": 100.0, "futures_share": 0.25},
+    "acceleration_move": {"leverage": -1.0, "floor": 0.2},
+    "log_shortfall": {"index_returns": RETURNS, "leverage": 3.0},
+    "yearly_decay": {"index_returns": pd.Series(RETURNS, index=pd.bdate_range("2008-12-30", periods=4)),
+                     "leverage": 2.0},
+    "conditioned_returns": {"index_return": 0.1, "volatility": 0.3, "n_paths": 3, "n_days": 10, "seed": 1},
+    "simulated_returns_table": {"leverage": 3.0, "index_returns": [0.0, 0.1], "volatilities": [0.3],
+                                "n_paths": 5, "n_days": 10, "seed": 1},
+    "cell_spread": {"leverage": 3.0, "index_return": 0.0, "volatility": 0.5, "n_paths": 20, "seed": 1},
+    "rolling_volatility": {"index_returns": pd.Series(RETURNS, index=pd.bdate_range("2008-12-30", periods=4)),
+                           "window": 2},
+    "shortfall_sample": {"leverages": [2.0, -1.0], "volatilities": [0.2], "paths_per_volatility": 3, "n_days": 10,
+                         "seed": 1},
+    "elementary_symmetric_sums": {"index_returns": RETURNS},
+    "gap_decomposition": {"index_returns": RETURNS, "leverage": 3.0},
+    "gbm_mean_median": {"leverage": 3.0, "mu": 0.08, "sigma": 0.2, "years": 1.0},
+    "gbm_mean_standard_error": {"leverage": 3.0, "mu": 0.08, "sigma": 0.2, "years": 1.0, "n_paths": 1000},
+    "divergence_path": {"index_total": 0.08, "fund_total": -0.2, "leverage": 3.0, "n_days": 20, "seed": 1},
+    "divergence_summary": {"index_returns": RETURNS, "leverage": 3.0},
+    "monthly_distribution": {"leverage": 2.0, "monthly_mean": 0.009, "monthly_sd": 0.045, "n_days": 21,
+                             "n_paths": 200, "seed": 1},
+    "monthly_median_gap": {"leverage": 2.0, "monthly_mean": 0.009, "monthly_sd": 0.045, "n_days": 21,
+                           "n_paths": 200, "seed": 1, "n_resamples": 5, "resample_seed": 2},
+    "value_paths": {"index_returns": RETURNS, "leverage": 3.0, "start": 100.0},
+    "lag_frequency": {"leverage": 3.0, "sigmas": [0.2], "horizons": [5], "n_paths": 50, "seed": 1},
 }
 
 _GOOD_OUTCOMES = lt.simulate_outcomes(3.0, 0.05, 0.2, 21, n_paths=50, seed=1)
@@ -146,6 +172,10 @@ NONFINITE_OK = {
     "effective_leverage": "NaN where the position is wiped out (1 + L R <= 0)",
     "implied_volatility": "NaN where the fund beat the no-decay value",
     "yardstick_decomposition": "log_convexity_gain is inf where 1 + L R <= 0",
+    "log_shortfall": "inf where the fund is wiped out (1 + L R <= 0 on some day)",
+    "yearly_decay": "variance_cost is inf in a year where the fund is wiped out",
+    "shortfall_sample": "variance_cost is inf on a path that wipes the fund out",
+    "monthly_distribution": "median_se is NaN unless n_paths is a multiple of 20",
 }
 
 # Where a result must lie (checked on every numeric value of the result).
@@ -171,6 +201,13 @@ RANGES = {
     "paired_fund_return": (-1.0, math.inf),
     "alert_sensitivity": (-1.0, math.inf),
     "bank_borrowing_leverage": (1.0, math.inf),
+    "conditioned_returns": (-1.0, math.inf),
+    "simulated_returns_table": (-1.0, math.inf),
+    "gbm_mean_median": (0.0, math.inf),
+    "rolling_volatility": (0.0, math.inf),
+    "value_paths": (0.0, math.inf),
+    "gbm_mean_standard_error": (0.0, math.inf),
+    "divergence_path": (-1.0, math.inf),
 }
 
 # (function, parameter, family) cases that still fail, with the reason. Keep it short.
@@ -190,6 +227,9 @@ def _numbers(result):
         return np.concatenate([result.fund, result.static])
     if isinstance(result, list) and all(isinstance(item, lt.OutcomeSimulation) for item in result):
         return np.concatenate([_numbers(item) for item in result])
+    if isinstance(result, tuple):
+        parts = [_numbers(v) for v in result]
+        return np.concatenate(parts) if parts else np.array([])
     if isinstance(result, dict):
         parts = [_numbers(v) for v in result.values()]
         return np.concatenate(parts) if parts else np.array([])
@@ -208,6 +248,8 @@ def _shape(result):
         return ("DataFrame", tuple(result.columns))
     if isinstance(result, (pd.DataFrame, pd.Series, np.ndarray)):
         return (type(result).__name__, result.shape)
+    if isinstance(result, tuple):
+        return ("tuple", tuple(_shape(v) for v in result))
     if isinstance(result, dict):
         return ("dict", tuple(sorted(result)), tuple(_shape(v) for _, v in sorted(result.items())))
     return (type(result).__name__, ())

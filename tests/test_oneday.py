@@ -78,3 +78,80 @@ def test_worst_days_table_names_largest_when_it_is_not_a_word(largest):
 def test_worst_days_table_refuses_an_overflowing_fund_return_by_name():
     with pytest.raises(ValueError, match="leverages"):
         worst_days_table([1e300, -0.02], (1e10,), n=1, largest="rises")
+
+
+# The book of a daily-reset fund, its balance sheet and the acceleration move (chapter 1)
+
+
+def _plain_book(returns, leverage, assets):
+    """Plain-python reference: assets, held exposure, target and trade, day by day (floored at zero)."""
+    rows = []
+    for r in returns:
+        held = leverage * assets * (1.0 + r)
+        after = max(assets * (1.0 + leverage * r), 0.0)
+        rows.append((assets, held, after, leverage * after, leverage * after - held))
+        assets = after
+    return np.array(rows)
+
+
+@pytest.mark.parametrize("leverage", [2.0, 3.0, -1.0, -3.0, 0.5])
+def test_day_by_day_matches_a_plain_loop(leverage):
+    from lettools import day_by_day
+
+    returns = np.random.default_rng(3).normal(0.0, 0.03, size=30)
+    book = day_by_day(returns, leverage, assets=80.0)
+    reference = _plain_book(returns, leverage, 80.0)
+    columns = ["assets_before", "exposure_held", "assets_after", "target_exposure", "trade"]
+    np.testing.assert_allclose(book[columns].to_numpy(), reference, rtol=1e-12, atol=1e-9)
+    assert list(book.index) == list(range(1, 31))
+
+
+def test_day_by_day_floors_a_wiped_out_fund_at_zero():
+    from lettools import day_by_day
+
+    book = day_by_day([-0.40, 0.05], 3.0)
+    assert book["assets_after"].tolist() == [0.0, 0.0]
+    assert book["trade"].iloc[1] == 0.0
+
+
+@pytest.mark.parametrize("leverage", [2.0, -2.0, 3.0])
+@pytest.mark.parametrize("move", [-0.05, 0.0, 0.07])
+def test_balance_sheet_matches_plain_arithmetic(leverage, move):
+    from lettools import balance_sheet
+
+    sheet = balance_sheet(leverage, move, assets=50.0, futures_share=0.4)
+    amounts = sheet.pivot(index="stage_order", columns="item_order", values="amount").to_numpy()
+    nav = 50.0 * (1.0 + leverage * move)
+    swaps, futures = 0.6 * leverage * 50.0, 0.4 * leverage * 50.0
+    reference = np.array([
+        [50.0, 0.0, swaps, futures],
+        [50.0 + futures * move, swaps * move, swaps * (1 + move), futures * (1 + move)],
+        [nav, 0.0, 0.6 * leverage * nav, 0.4 * leverage * nav],
+    ])
+    np.testing.assert_allclose(amounts, reference, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(sheet.groupby("stage_order")["target"].first(), leverage * np.array([50.0, nav, nav]))
+
+
+def test_balance_sheet_and_acceleration_move_name_bad_input():
+    from lettools import acceleration_move, balance_sheet
+
+    with pytest.raises(ValueError, match="futures_share"):
+        balance_sheet(2.0, 0.01, futures_share=-0.1)
+    with pytest.raises(ValueError, match="assets"):
+        balance_sheet(2.0, 0.01, assets=0.0)
+    with pytest.raises(ValueError, match="leverage"):
+        acceleration_move(0.0, 0.2)
+    with pytest.raises(ValueError, match="floor"):
+        acceleration_move(2.0, 1.0)
+    with pytest.raises(ValueError, match="floor"):
+        acceleration_move([2.0, 3.0], [0.1, 0.2, 0.3])
+
+
+def test_acceleration_move_solves_one_plus_l_r_equals_floor():
+    from lettools import acceleration_move
+
+    leverages = np.array([[3.0], [-1.0], [-2.0]])
+    floors = np.array([0.0, 0.2, 0.5])
+    moves = acceleration_move(leverages, floors)
+    np.testing.assert_allclose(1.0 + leverages * moves, np.broadcast_to(floors, (3, 3)), atol=1e-15)
+    assert acceleration_move(-1.0, 0.2) == pytest.approx(0.8)

@@ -8,6 +8,7 @@ drifts and volatilities annual decimals, horizons trading days (252 a year).
 from __future__ import annotations
 
 import functools
+import math
 import numbers
 import threading
 from collections import OrderedDict
@@ -18,53 +19,41 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import brentq
 from scipy.stats import norm
-from scipy.stats import t as student_t
 
 from lettools import facts
-from lettools._validation import as_array, as_positive_int, as_returns, as_scalar
 from lettools.alerts import paired_fund_return
 from lettools.calibration import daily_reset_log_moments
 from lettools.charts import accessible
-from lettools.decomposition import implied_volatility, monthly_fund_moments
+from lettools.compounding import divergence_path, gbm_mean_median, value_paths
+from lettools.decomposition import effective_leverage, implied_volatility
 from lettools.exercises import FunctionExercise, NumericExercise, register
-from lettools.fund import simulate_fund, static_leverage_path, terminal_value
-from lettools.holding import prob_fund_loss, prob_lag_static
+from lettools.fund import terminal_value
+from lettools.holding import prob_fund_loss
 from lettools.montecarlo import simulate_outcomes, simulate_outcomes_sigmas
-from lettools.paths import SCENARIOS, gbm_returns, scenario_returns
-from lettools.theory import expected_growth_factor, fund_return, log_growth_rate
+from lettools.paths import SCENARIOS, scenario_returns
+from lettools.theory import expected_growth_factor, fund_return
 from lettools.twin import Explorer, Param
 
 __all__ = [
     "EXAMPLE_PATTERNS",
-    "value_paths",
     "pattern_returns",
     "pattern_values",
     "examples_explorer",
-    "elementary_symmetric_sums",
-    "gap_decomposition",
-    "held_leverage",
     "held_leverage_chart",
     "scenario_values",
     "paths_explorer",
     "outcome_summary",
     "outcome_grid",
     "outcomes_explorer",
-    "gbm_mean_median",
     "mean_median_chart",
-    "divergence_path",
-    "divergence_summary",
     "divergence_chart",
     "calendar_year_comparison",
-    "monthly_distribution",
-    "monthly_median_gap",
     "scenario_rule_table",
-    "lag_frequency",
     "ALERT_FIGURES",
     "alert_check",
     "alert_rounding_table",
     "alert_path_spread",
     "monte_carlo_check",
-    "gbm_mean_standard_error",
     "pairing_financing_table",
     "direxion_pairing",
 ]
@@ -82,38 +71,30 @@ EXAMPLE_PATTERNS = {
 _LEVERAGES = [-3, -2, -1, 2, 3]
 
 
-# -- value paths --------------------------------------------------------------------------
+def _number(value, name: str, low: float = -math.inf, high: float = math.inf) -> float:
+    """A page input that is a real number strictly between ``low`` and ``high``, else an error naming it."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not low < value < high:
+        raise ValueError(f"{name} must be a number above {low:g} and below {high:g}, got {value!r}")
+    return float(value)
 
-def value_paths(index_returns, leverage: float, *, start: float = 100.0) -> pd.DataFrame:
-    """Index, daily-reset fund and leverage held, day by day, all starting at ``start``.
 
-    Parameters
-    ----------
-    index_returns : array_like
-        The index's daily simple returns (1-D).
-    leverage : float
-        The multiple ``L`` of the fund and of the held position.
-    start : float
-        Common starting value.
+def _whole(value, name: str, low: int = 1, high: int = 100_000) -> int:
+    """A page input that is a whole number from ``low`` to ``high`` (2.0 from a slider is accepted)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value) \
+            or value != int(value) or not low <= value <= high:
+        raise ValueError(f"{name} must be a whole number from {low:,} to {high:,}, got {value!r}")
+    return int(value)
 
-    Returns
-    -------
-    pandas.DataFrame
-        One row per day ``0..T``: ``day``, ``index`` (the index, i.e. 1x held),
-        ``fund`` (:func:`lettools.simulate_fund`, no costs) and ``held``
-        (:func:`lettools.static_leverage_path`: ``L`` times the index bought on
-        day 0 and held, so its return is ``L`` times the index's return until it
-        reaches zero).
-    """
-    returns = as_returns(index_returns, ndim=(1,))
-    return pd.DataFrame(
-        {
-            "day": np.arange(returns.size + 1),
-            "index": static_leverage_path(returns, 1.0, start=start),
-            "fund": simulate_fund(returns, leverage, start=start),
-            "held": static_leverage_path(returns, leverage, start=start),
-        }
-    )
+
+def _grid(values, name: str, low: float = -math.inf) -> np.ndarray:
+    """A page input that is a non-empty 1-D sequence of numbers above ``low``, as a float array."""
+    if isinstance(values, (str, bytes)) or np.ndim(values) != 1:
+        raise TypeError(f"{name} must be a 1-D sequence of numbers, got {values!r}")
+    items = [_number(value, name, low) for value in values]
+    if not items:
+        raise ValueError(f"{name} is empty: it needs at least one value")
+    return np.array(items, dtype=float)
+
 
 
 def pattern_returns(pattern: str, move: float) -> np.ndarray:
@@ -126,9 +107,7 @@ def pattern_returns(pattern: str, move: float) -> np.ndarray:
     """
     if pattern not in EXAMPLE_PATTERNS:
         raise ValueError(f"pattern must be one of {', '.join(map(repr, EXAMPLE_PATTERNS))}; got {pattern!r}")
-    move = as_scalar(move, "move", minimum=0.0, minimum_inclusive=False)
-    if move >= 1.0:
-        raise ValueError(f"move must be below 1 (a 100% fall ends the index), got {move}")
+    move = _number(move, "move", 0.0, 1.0)  # below 1: a 100% fall ends the index
     if pattern == "up, then down":
         return np.array([move, -move])
     if pattern == "two up days":
@@ -230,66 +209,7 @@ def examples_explorer() -> Explorer:
     )
 
 
-# -- the T-day gap ------------------------------------------------------------------------
-
-def elementary_symmetric_sums(index_returns) -> np.ndarray:
-    """``e_0 .. e_T`` of the daily returns: ``prod_t (1 + R_t x) = sum_k e_k x^k``.
-
-    ``e_0 = 1``, ``e_1`` is the sum of the returns, ``e_2`` the sum of the products
-    of pairs of different days, and so on up to ``e_T``, the product of all of them.
-    """
-    returns = as_returns(index_returns, ndim=(1,))
-    sums = np.zeros(returns.size + 1)
-    sums[0] = 1.0
-    for count, day_return in enumerate(returns, start=1):
-        # Multiply the polynomial by (1 + R x): each coefficient gains R times the one below it.
-        sums[1 : count + 1] += day_return * sums[:count].copy()
-    return sums
-
-
-def gap_decomposition(index_returns, leverage: float) -> pd.DataFrame:
-    """The gap held-minus-fund over ``T`` days, term by term: ``sum_{k>=2} (L - L^k) e_k``.
-
-    Both positions start at 1. Expanding the product, the daily-reset fund ends at
-    ``prod (1 + L R_t) = sum_k L^k e_k`` and the held position at ``1 + L sum_{k>=1} e_k``
-    (if it has not reached zero), so their difference has a term ``(L - L^k) e_k``
-    for every ``k >= 2``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per order ``k`` from 2 to ``T``: ``k``, ``e_k`` and ``term`` = ``(L - L^k) e_k``.
-    """
-    leverage = as_scalar(leverage, "leverage")
-    sums = elementary_symmetric_sums(index_returns)
-    orders = np.arange(2, sums.size)
-    return pd.DataFrame({"k": orders, "e_k": sums[2:], "term": (leverage - leverage**orders) * sums[2:]})
-
-
 # -- leverage held drifts -----------------------------------------------------------------
-
-def held_leverage(leverage, index_return):
-    """Leverage of ``L`` x exposure bought once, after the index has returned ``index_return``.
-
-    With equity 1, exposure ``L`` and debt ``L - 1`` at the start, the exposure
-    becomes ``L (1 + R)`` and the equity ``1 + L R``; their ratio
-    ``L (1 + R) / (1 + L R)`` is the position's leverage now. A daily-reset fund
-    is back at ``L`` every evening.
-
-    Raises
-    ------
-    ValueError
-        If ``1 + L R <= 0``: the position has been wiped out and has no leverage.
-    """
-    leverage = as_array(leverage, "leverage")
-    index_return = as_array(index_return, "index_return", minimum=-1.0)
-    equity = 1.0 + leverage * index_return
-    if np.any(equity <= 0.0):
-        raise ValueError("index_return wipes the position out (1 + leverage * index_return <= 0): "
-                         "it has no leverage left")
-    value = leverage * (1.0 + index_return) / equity
-    return float(value) if np.ndim(value) == 0 else value
-
 
 def held_leverage_chart(leverages: Sequence[float] = (2, 3), *, low: float = -0.25, high: float = 0.50,
                         cap: float = 10.0) -> alt.LayerChart:
@@ -302,7 +222,7 @@ def held_leverage_chart(leverages: Sequence[float] = (2, 3), *, low: float = -0.
     frames = []
     for leverage in leverages:
         safe = moves[1.0 + leverage * moves > 1.0 / cap]  # stay clear of the wipeout move
-        values = held_leverage(leverage, safe)
+        values = effective_leverage(leverage, safe)
         keep = values <= cap
         multiple = f"{leverage:g}x"
         frames.append(pd.DataFrame({"index_return": safe[keep], "leverage": values[keep],
@@ -345,7 +265,7 @@ def scenario_values(kind: str, leverage: float, seed: int, *, n_days: int = 60) 
 
     ``seed`` is a whole number >= 1 (a float such as 2.0, as a slider gives, is accepted).
     """
-    seed = as_positive_int(seed, "seed")
+    seed = _whole(seed, "seed", 1, 2**53)
     return value_paths(scenario_returns(kind, n_days=n_days, seed=seed), leverage)
 
 
@@ -546,28 +466,6 @@ def outcomes_explorer() -> Explorer:
     )
 
 
-def gbm_mean_median(leverage, mu, sigma, years, *, rate=0.0, expense_ratio=0.0):
-    """Mean and median of a daily-reset fund's value per unit after ``years`` on a GBM index.
-
-    ``ln(V_T / V_0)`` is normal with mean ``g T`` and variance ``L^2 sigma^2 T``, where
-    ``g = L mu + (1 - L) r - f - L^2 sigma^2 / 2`` (:func:`lettools.log_growth_rate`).
-    The median is ``exp(g T)``; the mean adds half the variance back,
-    ``exp((L mu + (1 - L) r - f) T)``, which does not depend on ``sigma``.
-
-    Returns
-    -------
-    tuple of (float or numpy.ndarray)
-        ``(mean, median)``, broadcast over the inputs.
-    """
-    years = as_array(years, "years", minimum=0.0)
-    growth = np.asarray(log_growth_rate(leverage, mu, sigma, rate=rate, expense_ratio=expense_ratio))
-    without_drag = np.asarray(log_growth_rate(leverage, mu, 0.0, rate=rate, expense_ratio=expense_ratio))
-    mean, median = np.exp(without_drag * years), np.exp(growth * years)
-    if mean.ndim == 0 and median.ndim == 0:
-        return float(mean), float(median)
-    return mean, median
-
-
 def mean_median_chart(simulated: pd.DataFrame, *, leverage: float = 3.0, mu: float = 0.08,
                       years: float = 1.0) -> alt.LayerChart:
     """Closed-form mean and median of the fund against volatility, with Monte Carlo points on top.
@@ -613,69 +511,6 @@ def mean_median_chart(simulated: pd.DataFrame, *, leverage: float = 3.0, mu: flo
 
 # -- performance divergence over a longer holding period ---------------------------------
 
-def divergence_path(index_total: float, fund_total: float, leverage: float, n_days: int, *,
-                    seed: int) -> np.ndarray:
-    """A seeded index path on which an ``L``x daily-reset fund returns ``fund_total``.
-
-    The path's daily log returns are ``a + k z_t``. The shocks ``z_t`` are seeded
-    normal sizes with alternating signs (a choppy market that keeps reversing, so the
-    index stays near its trend line), demeaned and scaled to unit standard deviation;
-    ``a`` makes the index return exactly ``index_total`` over ``n_days`` and ``k``
-    (the daily volatility) is solved so that the fund (:func:`lettools.terminal_value`,
-    no costs) returns ``fund_total``.
-
-    Raises
-    ------
-    ValueError
-        If no such volatility exists: the fund's return on the steady path (the same index
-        return every day), just under ``(1 + index_total)^L - 1``, must be above ``fund_total``.
-    """
-    index_total = as_scalar(index_total, "index_total", minimum=-1.0, minimum_inclusive=False)
-    fund_total = as_scalar(fund_total, "fund_total", minimum=-1.0, minimum_inclusive=False)
-    leverage = as_scalar(leverage, "leverage")
-    n_days = as_positive_int(n_days, "n_days")
-    if n_days < 2:
-        raise ValueError(f"n_days must be at least 2 (one day leaves no room for volatility), got {n_days}")
-    sizes = np.abs(np.log1p(gbm_returns(1, n_days, 0.0, 1.0, seed=seed)[0]))
-    shocks = sizes * np.where(np.arange(n_days) % 2 == 0, 1.0, -1.0)
-    shocks = (shocks - shocks.mean()) / shocks.std()
-    drift = np.log1p(index_total) / n_days
-
-    def excess(scale: float) -> float:
-        return terminal_value(np.expm1(drift + scale * shocks), leverage) - (1.0 + fund_total)
-
-    if excess(0.0) <= 0.0:
-        raise ValueError(f"fund_total must be below the fund's return on the steady path (the same index "
-                         f"return every day), {excess(0.0) + fund_total:.4f}: volatility only lowers the fund")
-    high = 0.01
-    while excess(high) > 0.0:
-        high *= 2.0
-        if high > 1.0:
-            raise ValueError("no path with daily volatility below 100% gives that fund return")
-    return np.expm1(drift + brentq(excess, 0.0, high, xtol=1e-12) * shocks)
-
-
-def divergence_summary(index_returns, leverage: float, *, periods_per_year: int = 252) -> pd.Series:
-    """What a path did to the index, the daily-reset fund and the same leverage held.
-
-    Returns
-    -------
-    pandas.Series
-        Trading days, the three total returns (decimals) and the path's annualised
-        realised volatility.
-    """
-    returns = as_returns(index_returns, ndim=(1,))
-    return pd.Series(
-        {
-            "trading days": returns.size,
-            "index return": float(np.prod(1 + returns) - 1),
-            f"{leverage:g}x fund return": terminal_value(returns, leverage) - 1,
-            f"{leverage:g}x held return": float(static_leverage_path(returns, leverage)[-1] - 1),
-            "annualised volatility of the path": float(np.sqrt(np.sum(returns**2) * periods_per_year / returns.size)),
-        }
-    )
-
-
 def divergence_chart(index_returns, leverage: float) -> alt.LayerChart:
     """Index, ``L``x daily-reset fund and ``L``x held over a path, e.g. from :func:`divergence_path`."""
     data = value_paths(index_returns, leverage)
@@ -710,7 +545,7 @@ def calendar_year_comparison(name: str, years: Sequence[int], leverage: float = 
     """
     from lettools.data import index_returns  # deferred: loads arch only when real data are asked for
 
-    leverage = as_scalar(leverage, "leverage")
+    leverage = _number(leverage, "leverage")
     rows = {}
     for year in years:
         returns = index_returns(name, f"{int(year)}-01-01", f"{int(year)}-12-31").to_numpy()
@@ -859,93 +694,6 @@ register(
 # -- the monthly distribution of a daily-reset fund -------------------------------------------
 
 
-def _monthly_outcomes(leverage: float, monthly_mean: float, monthly_sd: float, n_days: int, n_paths: int,
-                      seed: int) -> tuple[dict, dict]:
-    """Seeded months of the index, the target and the fund, and the closed-form moments behind them."""
-    moments = monthly_fund_moments(leverage, monthly_mean, monthly_sd, n_days)
-    rng = np.random.default_rng(seed)
-    days = rng.normal(moments["daily_mean"], moments["daily_sd"], size=(n_paths, n_days))
-    index_month = np.prod(1.0 + days, axis=1) - 1.0
-    outcomes = {
-        "index": index_month,
-        "target": leverage * index_month,
-        "fund": np.prod(1.0 + leverage * days, axis=1) - 1.0,
-    }
-    return outcomes, moments
-
-
-def monthly_distribution(leverage: float = 2.0, monthly_mean: float = 0.009, monthly_sd: float = 0.045,
-                         n_days: int = 21, *, n_paths: int = 200_000, seed: int = 24) -> pd.DataFrame:
-    """One month of the index, of ``L`` times its month (the target) and of a daily-reset fund.
-
-    The index's days are independent and normal, with the daily mean and standard deviation
-    that compound exactly to ``monthly_mean`` and ``monthly_sd``
-    (:func:`lettools.monthly_fund_moments`). The closed forms give the exact means and standard
-    deviations; a seeded simulation gives the medians (which depend on the shape of the daily
-    distribution) and checks the rest. Standard errors: of a mean, sd / sqrt(n); of a median,
-    the spread of the medians of 20 equal batches divided by sqrt(20).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Rows ``index``, ``target`` and ``fund``; columns ``mean`` (closed form), ``mean_mc``,
-        ``mean_se``, ``sd`` (closed form), ``sd_mc``, ``median_mc`` and ``median_se``.
-    """
-    leverage = as_scalar(leverage, "leverage")
-    n_paths = as_positive_int(n_paths, "n_paths")
-    outcomes, moments = _monthly_outcomes(leverage, monthly_mean, monthly_sd, n_days, n_paths, seed)
-    closed_forms = {
-        "index": (monthly_mean, monthly_sd),
-        "target": (moments["target_mean"], moments["target_sd"]),
-        "fund": (moments["fund_mean"], moments["fund_sd"]),
-    }
-    rows = {}
-    for name, values in outcomes.items():
-        mean, sd = closed_forms[name]
-        batch_medians = np.median(values.reshape(20, -1), axis=1) if n_paths % 20 == 0 else np.array([np.nan])
-        rows[name] = {
-            "mean": mean,
-            "mean_mc": values.mean(),
-            "mean_se": values.std() / np.sqrt(values.size),
-            "sd": sd,
-            "sd_mc": values.std(),
-            "median_mc": float(np.median(values)),
-            "median_se": float(batch_medians.std(ddof=1) / np.sqrt(batch_medians.size)),
-        }
-    return pd.DataFrame.from_dict(rows, orient="index")
-
-
-def monthly_median_gap(leverage: float = 2.0, monthly_mean: float = 0.009, monthly_sd: float = 0.045,
-                       n_days: int = 21, *, n_paths: int = 200_000, seed: int = 24, n_resamples: int = 200,
-                       resample_seed: int = 25) -> pd.Series:
-    """The target's median month minus the fund's, with a paired bootstrap standard error.
-
-    Same months as :func:`monthly_distribution` (same arguments, same draws). The two medians
-    come from the same simulated months, so their errors are correlated and the standard error
-    of one median says little about their difference: each of ``n_resamples`` seeded bootstrap
-    resamples draws whole months with replacement and recomputes both medians.
-
-    Returns
-    -------
-    pandas.Series
-        ``median_gap`` (target minus fund, a decimal return) and ``median_gap_se``.
-    """
-    leverage = as_scalar(leverage, "leverage")
-    n_paths = as_positive_int(n_paths, "n_paths")
-    n_resamples = as_positive_int(n_resamples, "n_resamples")
-    outcomes, _ = _monthly_outcomes(leverage, monthly_mean, monthly_sd, n_days, n_paths, seed)
-    target, fund = outcomes["target"], outcomes["fund"]
-    rng = np.random.default_rng(resample_seed)
-    resampled = np.empty(n_resamples)
-    for i in range(n_resamples):
-        months = rng.integers(0, n_paths, n_paths)
-        resampled[i] = np.median(target[months]) - np.median(fund[months])
-    return pd.Series({
-        "median_gap": float(np.median(target) - np.median(fund)),
-        "median_gap_se": float(resampled.std(ddof=1)),
-    })
-
-
 # -- the second-order rule: when the fund beats L times the index ----------------------------
 
 
@@ -957,7 +705,7 @@ def scenario_rule_table(leverage: float = 3.0, seeds: Sequence[int] = (1, 2, 3, 
     ``second_order`` ``(L^2 - L)/2 ((sum R_t)^2 - sum R_t^2)`` and the exact ``fund_minus_target``
     (per unit invested, target = leverage bought once and held).
     """
-    leverage = as_scalar(leverage, "leverage")
+    leverage = _number(leverage, "leverage")
     rows = []
     for kind in SCENARIOS:
         for seed in seeds:
@@ -973,42 +721,6 @@ def scenario_rule_table(leverage: float = 3.0, seeds: Sequence[int] = (1, 2, 3, 
                 "rule": "fund ahead" if net**2 > squares else "fund behind",
                 "second_order": (leverage**2 - leverage) / 2.0 * (net**2 - squares),
                 "fund_minus_target": fund - target,
-            })
-    return pd.DataFrame(rows)
-
-
-def lag_frequency(leverage: float = 3.0, sigmas: Sequence[float] = (0.1, 0.3, 0.6),
-                  horizons: Sequence[int] = (21, 63, 252), *, n_paths: int = 10_000, seed: int = 68) -> pd.DataFrame:
-    """How often a daily-reset fund ends behind its target in a driftless market, by simulation.
-
-    Driftless GBM index paths (``mu = 0``: every day's expected return is zero), a daily-reset fund
-    and the target (leverage bought once and held), no costs. Per volatility and horizon:
-    ``lag_share`` (share of paths where the fund ends behind) and its standard error,
-    ``rule_share`` (share where ``(sum R_t)^2 < sum R_t^2``, the second-order rule's verdict),
-    ``second_order_t`` (that share's exact value for i.i.d. normal zero-mean days, ``P(|t| < 1)``
-    with ``t`` Student's t on ``n_days - 1`` degrees of freedom),
-    ``continuous`` (the continuous-time probability, :func:`lettools.prob_lag_static`), and the
-    mean of fund minus target with its standard error (zero in expectation: both have mean 1).
-    """
-    leverage = as_scalar(leverage, "leverage")
-    rows = []
-    for number, sigma in enumerate(sigmas):
-        for horizon in horizons:
-            returns = gbm_returns(n_paths, horizon, 0.0, sigma, seed=seed + 100 * number + horizon)
-            fund = np.prod(1.0 + leverage * returns, axis=1)
-            target = 1.0 + leverage * (np.prod(1.0 + returns, axis=1) - 1.0)
-            lag = fund < target
-            gap = fund - target
-            rows.append({
-                "sigma": float(sigma),
-                "n_days": int(horizon),
-                "lag_share": lag.mean(),
-                "lag_se": np.sqrt(lag.mean() * (1.0 - lag.mean()) / n_paths),
-                "rule_share": np.mean(np.sum(returns, axis=1) ** 2 < np.sum(returns**2, axis=1)),
-                "second_order_t": float(student_t.cdf(1.0, horizon - 1) - student_t.cdf(-1.0, horizon - 1)),
-                "continuous": prob_lag_static(leverage, sigma, horizon),
-                "mean_gap": gap.mean(),
-                "mean_gap_se": gap.std() / np.sqrt(n_paths),
             })
     return pd.DataFrame(rows)
 
@@ -1029,7 +741,7 @@ def alert_check(n_days: int) -> pd.Series:
     ``n_days`` is the number of trading days in the alert's window. Uses
     :func:`lettools.implied_volatility` and :func:`lettools.fund_return` (no costs).
     """
-    n_days = as_positive_int(n_days, "n_days")
+    n_days = _whole(n_days, "n_days")
     years = n_days / 252
     volatility = implied_volatility(ALERT_FIGURES["index_return"], ALERT_FIGURES["long_3x"], 3, years=years)
     return pd.Series({
@@ -1047,8 +759,8 @@ def alert_rounding_table(index_returns: Sequence[float] = (0.075, 0.08, 0.085, 0
     :func:`lettools.paired_fund_return` (no costs; volatility drops out): rows are index returns,
     columns the 3x fund's return, values the predicted -3x return.
     """
-    index_grid = as_array(index_returns, "index_returns", ndim=(1,), minimum=-1.0, minimum_inclusive=False)
-    long_grid = as_array(long_returns, "long_returns", ndim=(1,), minimum=-1.0, minimum_inclusive=False)
+    index_grid = _grid(index_returns, "index_returns", -1.0)
+    long_grid = _grid(long_returns, "long_returns", -1.0)
     values = paired_fund_return(index_grid[:, None], long_grid[None, :], 3.0, -3.0)
     return pd.DataFrame(values, index=pd.Index(index_grid, name="index return"),
                         columns=pd.Index(long_grid, name="3x fund return"))
@@ -1064,7 +776,7 @@ def alert_path_spread(n_days: int, seeds: Sequence[int] = tuple(range(1, 11))) -
     is the path's realised third moment and ``paired, with -24 sum R^3`` the paired prediction
     ``(1 + R3)^2 / (1 + R)^9`` corrected by the third-order term, ``exp(-24 sum R^3)``.
     """
-    n_days = as_positive_int(n_days, "n_days")
+    n_days = _whole(n_days, "n_days")
     rows = []
     for seed in seeds:
         path = divergence_path(ALERT_FIGURES["index_return"], ALERT_FIGURES["long_3x"], 3.0, n_days, seed=int(seed))
@@ -1092,9 +804,9 @@ def alert_fat_tail_spread(n_days: int, dof: float = 3.0, n_seeds: int = 200,
     last entry, ``wiped``, is the share of paths on which the -3x fund is wiped out (a one-day index
     rise of a third or more), the tail event that sets the lower quantiles.
     """
-    n_days = as_positive_int(n_days, "n_days")
-    dof = as_scalar(dof, "dof", minimum=2.0, minimum_inclusive=False)
-    n_seeds = as_positive_int(n_seeds, "n_seeds")
+    n_days = _whole(n_days, "n_days")
+    dof = _number(dof, "dof", 2.0)
+    n_seeds = _whole(n_seeds, "n_seeds", 1, 1_000_000)
     drift = np.log1p(ALERT_FIGURES["index_return"]) / n_days
     results = np.empty(n_seeds)
     for seed in range(n_seeds):
@@ -1159,18 +871,6 @@ def monte_carlo_check(simulation) -> pd.DataFrame:
         },
         index=pd.Index(["mean", "median", "chance of a loss"], name="daily-reset fund"),
     )
-
-
-def gbm_mean_standard_error(leverage, mu, sigma, years, n_paths: int):
-    """Standard error of a Monte Carlo mean of the fund's value, from the lognormal's variance.
-
-    ``sqrt(exp(2 L mu T) (exp(L^2 sigma^2 T) - 1) / n)``: continuous-time, no costs.
-    """
-    n_paths = as_positive_int(n_paths, "n_paths")
-    leverage, mu, sigma, years = (np.asarray(v, dtype=float) for v in (leverage, mu, sigma, years))
-    variance = np.exp(2.0 * leverage * mu * years) * np.expm1(leverage**2 * sigma**2 * years)
-    value = np.sqrt(variance / n_paths)
-    return float(value) if value.ndim == 0 else value
 
 
 # -- the pairing with financing, and an issuer's own four-day example (lettools/facts/compounding.json) --

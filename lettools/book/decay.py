@@ -19,19 +19,20 @@ The chapter's quantities, all per unit invested and before costs:
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Mapping, Sequence
 
 import altair as alt
 import numpy as np
 import pandas as pd
 
-from lettools._validation import as_positive_int, as_returns, as_scalar
 from lettools.charts import accessible, inline_csv
 from lettools.data import index_returns, load_index
 from lettools.decomposition import growth_decomposition, rebalancing_trade_pnl, yardstick_decomposition
 from lettools.exercises import FunctionExercise, NumericExercise, register
+from lettools.facts import value as fact
 from lettools.fund import simulate_fund, terminal_value
-from lettools.paths import as_seed, gbm_returns, scenario_returns
+from lettools.paths import gbm_returns, scenario_returns
 from lettools.theory import (
     cash_breakeven_leverage,
     estimated_returns_table,
@@ -42,11 +43,11 @@ from lettools.theory import (
     rebalance_flow,
 )
 from lettools.twin import Explorer, Param
+from lettools.variance_cost import log_shortfall
 
 __all__ = [
     "EPISODES",
     "HISTORY_LEVERAGES",
-    "log_shortfall",
     "TRADE_PATHS",
     "trade_ledger",
     "trades_explorer",
@@ -59,12 +60,7 @@ __all__ = [
     "proshares_comparison",
     "avellaneda_zhang_check",
     "QUARTER_DAYS",
-    "shortfall_sample",
     "shortfall_chart",
-    "conditioned_returns",
-    "simulated_returns_table",
-    "TABLE_PATHS_PER_CELL",
-    "cell_spread",
     "returns_table_frame",
     "returns_table_explorer",
     "growth_curve",
@@ -72,9 +68,7 @@ __all__ = [
     "episode_paths",
     "episode_returns",
     "history_chart",
-    "rolling_volatility",
     "volatility_chart",
-    "yearly_decay",
     "MARKET_PERIODS",
     "market_inputs",
     "calibration_table",
@@ -97,34 +91,6 @@ def _fund_label(leverage: float) -> str:
 
 
 # -- the log shortfall ---------------------------------------------------------------------
-
-
-def log_shortfall(index_returns, leverage: float):
-    """How far a daily-reset fund ends below ``L`` times its index, on a log scale.
-
-    ``L ln(S_T / S_0) - ln(V_T / V_0)`` with ``S`` the index and ``V`` the fund (no costs).
-    Avellaneda and Zhang's relation puts it at ``(L^2 - L) / 2`` times the path's realised
-    variance (:func:`lettools.realized_variance`); it is positive for ``L > 1`` and ``L < 0``.
-
-    Parameters
-    ----------
-    index_returns : array_like
-        Daily simple returns, 1-D (days) or 2-D (paths x days), each greater than -1.
-    leverage : float
-        The fund's daily multiple.
-
-    Returns
-    -------
-    float or numpy.ndarray
-        One value per path (a float for 1-D input). ``inf`` for a path that wipes the fund out.
-    """
-    returns = as_returns(index_returns)
-    leverage = as_scalar(leverage, "leverage")
-    index_log = np.sum(np.log1p(returns), axis=-1)
-    fund = np.asarray(terminal_value(returns, leverage))
-    with np.errstate(divide="ignore"):  # a wiped-out fund has an infinite shortfall, by design
-        result = leverage * index_log - np.log(fund)
-    return float(result) if np.ndim(result) == 0 else result
 
 
 # -- decay from the rebalancing trade ------------------------------------------------------
@@ -163,8 +129,9 @@ def trade_ledger(path: str, leverage: float, *, assets: float = 100.0) -> pd.Dat
     """
     if path not in TRADE_PATHS:
         raise ValueError(f"path must be one of {list(TRADE_PATHS)}, got {path!r}")
-    leverage = as_scalar(leverage, "leverage")
     returns = np.asarray(TRADE_PATHS[path])
+    profits = rebalancing_trade_pnl(returns, leverage, assets=assets)  # the engine checks leverage and assets
+    leverage = float(leverage)
     fund_before = assets * np.concatenate(([1.0], np.cumprod(1.0 + leverage * returns)[:-1]))
     fund_end = assets * float(np.prod(1.0 + leverage * returns))
     target_end = assets * (1.0 + leverage * (float(np.prod(1.0 + returns)) - 1.0))
@@ -174,7 +141,7 @@ def trade_ledger(path: str, leverage: float, *, assets: float = 100.0) -> pd.Dat
             "day": np.arange(1, returns.size + 1),
             "index_return": returns,
             "trade": rebalance_flow(fund_before, leverage, returns),
-            "trade_profit": rebalancing_trade_pnl(returns, leverage, assets=assets),
+            "trade_profit": profits,
             "fund_minus_target": fund_end - target_end,
             "second_order": assets * (leverage**2 - leverage) / 2.0 * (net**2 - squares),
         }
@@ -277,9 +244,7 @@ def regime_table(leverage: float = 3.0, n_days: int = 30, *, seed: int = 2) -> p
     the fund's return (no costs), the convexity gain and the variance cost, both in logs, and
     ``beats_target``, which is true exactly when the gain exceeds the cost.
     """
-    leverage = as_scalar(leverage, "leverage")
-    n_days = as_positive_int(n_days, "n_days")
-    rows = {}
+    rows = {}  # scenario_returns checks n_days and seed, yardstick_decomposition leverage
     for kind in ("trend", "flat", "choppy"):
         parts = yardstick_decomposition(scenario_returns(kind, n_days=n_days, seed=seed), leverage)
         rows[kind] = {
@@ -299,9 +264,11 @@ def straight_path_cost(daily_return: float = 0.001, n_days: int = 252, leverage:
     The variance cost (exact) and ``(L^2 - L)/2 T R^2``, with the target, the no-decay value and
     the fund's return, from :func:`lettools.yardstick_decomposition`.
     """
-    n_days = as_positive_int(n_days, "n_days")
-    daily_return = as_scalar(daily_return, "daily_return", minimum=-1.0, minimum_inclusive=False)
-    parts = yardstick_decomposition(np.full(n_days, daily_return), leverage)
+    if isinstance(n_days, bool) or not isinstance(n_days, numbers.Integral) or not 1 <= n_days <= 100_000:
+        raise ValueError(f"n_days must be a whole number from 1 to 100,000, got {n_days!r}")
+    if isinstance(daily_return, bool) or not isinstance(daily_return, numbers.Real) or not -1.0 < daily_return < 1.0:
+        raise ValueError(f"daily_return must be a number above -1 and below 1, got {daily_return!r}")
+    parts = yardstick_decomposition(np.full(int(n_days), float(daily_return)), leverage)
     return pd.Series(
         {
             "index_return": parts["index_return"],
@@ -320,9 +287,10 @@ def one_day_costs(leverage: float = 3.0, move: float = 0.02) -> pd.DataFrame:
     Columns: ``exact``, ``second_order`` ``(L^2 - L) R^2 / 2``, ``cubic`` ``(L - L^3) R^3 / 3``,
     and ``second_plus_cubic``; rows ``rise`` and ``fall``.
     """
-    leverage = as_scalar(leverage, "leverage")
-    move = as_scalar(move, "move", minimum=0.0, minimum_inclusive=False)
-    rows = {}
+    if isinstance(move, bool) or not isinstance(move, numbers.Real) or not 0.0 < move < 1.0:
+        raise ValueError(f"move must be a number above 0 and below 1, got {move!r}")
+    move = float(move)
+    rows = {}  # yardstick_decomposition checks leverage
     for label, day in (("rise", move), ("fall", -move)):
         parts = yardstick_decomposition([day], leverage)
         rows[label] = {
@@ -353,45 +321,8 @@ def growth_table(
 # -- the string, made quantitative ---------------------------------------------------------
 
 
-#: Trading days in the simulated quarters of :func:`shortfall_sample`.
+#: Trading days in the simulated quarters of :func:`lettools.shortfall_sample` (its default ``n_days``).
 QUARTER_DAYS = 63
-
-
-def shortfall_sample(
-    leverages: Sequence[float] = (2, 3),
-    volatilities: Sequence[float] = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8),
-    paths_per_volatility: int = 25,
-    n_days: int = QUARTER_DAYS,
-    *,
-    seed: int = 2010,
-) -> pd.DataFrame:
-    """Realised variance and log shortfall on many driftless GBM paths, for several leverages.
-
-    Returns one row per path and leverage: ``leverage``, ``sigma`` (the volatility the
-    path was drawn with), ``realized_variance`` (sum of squared daily returns),
-    ``variance_cost`` (:func:`log_shortfall`) and ``second_order``, ``(L^2 - L) / 2`` times the
-    realised variance. Every leverage sees the same paths.
-    """
-    paths_per_volatility = as_positive_int(paths_per_volatility, "paths_per_volatility")
-    n_days = as_positive_int(n_days, "n_days")
-    seed = as_seed(seed)
-    frames = []
-    for number, sigma in enumerate(volatilities):
-        returns = gbm_returns(paths_per_volatility, n_days, 0.0, sigma, seed=seed + number)
-        variance = realized_variance(returns)
-        for leverage in leverages:
-            frames.append(
-                pd.DataFrame(
-                    {
-                        "leverage": float(leverage),
-                        "sigma": float(sigma),
-                        "realized_variance": variance,
-                        "variance_cost": log_shortfall(returns, leverage),
-                        "second_order": (leverage**2 - leverage) / 2.0 * variance,
-                    }
-                )
-            )
-    return pd.concat(frames, ignore_index=True)
 
 
 def shortfall_chart(sample: pd.DataFrame) -> alt.LayerChart:
@@ -430,29 +361,20 @@ def shortfall_chart(sample: pd.DataFrame) -> alt.LayerChart:
 
 # -- the prospectus table, rebuilt and simulated -------------------------------------------
 
+def _sdow_table() -> pd.DataFrame:
+    record = fact("decay", "proshares_sdow_2025_estimated_returns")
+    return pd.DataFrame(
+        record["fund_returns_percent"],
+        index=pd.Index(record["index_returns"], name="index return"),
+        columns=pd.Index(record["volatilities"], name="volatility"),
+    )
+
+
 #: ProShares UltraPro Short Dow30 (SDOW, -3x the Dow Jones Industrial Average), "Estimated Fund
-#: Returns", in percent: one-year index return (rows) against one-year volatility (columns).
-#: Source: ProShares Trust prospectus filed with the SEC in 2025 (accession no.
-#: 0001193125-25-220610, file f42956d1.htm; its performance table runs to 30 June 2025).
-PROSHARES_SDOW_2025 = pd.DataFrame(
-    [
-        [1371.5, 973.9, 248.6, -46.5, -96.1],
-        [653.4, 449.8, 78.5, -72.6, -98.0],
-        [336.0, 218.2, 3.3, -84.2, -98.9],
-        [174.6, 100.4, -34.9, -90.0, -99.3],
-        [83.9, 34.2, -56.4, -93.3, -99.5],
-        [29.2, -5.7, -69.4, -95.3, -99.7],
-        [-5.8, -31.3, -77.7, -96.6, -99.8],
-        [-29.2, -48.4, -83.2, -97.4, -99.8],
-        [-45.5, -60.2, -87.1, -98.0, -99.9],
-        [-57.1, -68.7, -89.8, -98.4, -99.9],
-        [-65.7, -75.0, -91.9, -98.8, -99.9],
-        [-72.1, -79.6, -93.4, -99.0, -99.9],
-        [-77.0, -83.2, -94.6, -99.2, -99.9],
-    ],
-    index=pd.Index([-0.6, -0.5, -0.4, -0.3, -0.2, -0.1, 0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6], name="index return"),
-    columns=pd.Index([0.10, 0.25, 0.50, 0.75, 1.00], name="volatility"),
-)
+#: Returns", in percent: one-year index return (rows) against one-year volatility (columns). Read
+#: from ``lettools/facts/decay.json`` (key ``proshares_sdow_2025_estimated_returns``, with its
+#: source: the ProShares Trust prospectus filed with the SEC in 2025).
+PROSHARES_SDOW_2025 = _sdow_table()
 
 
 def proshares_comparison() -> pd.DataFrame:
@@ -473,149 +395,12 @@ def proshares_comparison() -> pd.DataFrame:
     )[["index return", "volatility", "printed", "rebuilt", "difference"]]
 
 
-#: Simulated one-year paths per cell of :func:`simulated_returns_table`.
-TABLE_PATHS_PER_CELL = 100
-
-_TABLE_RETURNS = (-0.6, -0.5, -0.4, -0.3, -0.2, -0.1, 0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6)
-_TABLE_VOLATILITIES = (0.10, 0.25, 0.50, 0.75, 1.00)
-
-
-def conditioned_returns(
-    index_return: float,
-    volatility: float,
-    n_paths: int,
-    n_days: int = 252,
-    *,
-    seed: int,
-    periods_per_year: int = 252,
-    tail_df: float | None = None,
-) -> np.ndarray:
-    """Random daily paths whose total return and realised volatility are exactly the given ones.
-
-    Each path's daily log returns are ``a + b z`` with ``z`` standard normal draws (or
-    Student-t draws with ``tail_df`` degrees of freedom, for fat tails), centred and scaled
-    within the path (mean 0, mean square 1), so the log returns add up to
-    ``ln(1 + index_return)`` and their *squared log* returns add up to ``volatility^2 T``
-    (``T = n_days / periods_per_year`` years): the two numbers a row and column of a
-    prospectus table state. Only the individual moves beyond those two sums are random.
-
-    Returns
-    -------
-    numpy.ndarray
-        Daily simple returns, shape ``(n_paths, n_days)``.
-    """
-    index_return = as_scalar(index_return, "index_return", minimum=-1.0, minimum_inclusive=False)
-    volatility = as_scalar(volatility, "volatility", minimum=0.0)
-    n_paths = as_positive_int(n_paths, "n_paths")
-    n_days = as_positive_int(n_days, "n_days")
-    if n_days < 2:
-        raise ValueError("n_days must be at least 2: one day cannot have a volatility of its own")
-    seed = as_seed(seed)
-    periods_per_year = as_positive_int(periods_per_year, "periods_per_year")
-    mean = np.log1p(index_return) / n_days
-    spread_squared = volatility**2 / periods_per_year - mean**2
-    if spread_squared < 0:
-        raise ValueError(
-            f"volatility {volatility} is too low for an index return of {index_return} over {n_days} days: "
-            "a steady climb alone realises more variance than that"
-        )
-    rng = np.random.default_rng(seed)
-    if tail_df is None:
-        z = rng.standard_normal((n_paths, n_days))
-    else:
-        z = rng.standard_t(as_scalar(tail_df, "tail_df", minimum=0.0, minimum_inclusive=False), (n_paths, n_days))
-    z -= z.mean(axis=1, keepdims=True)
-    z /= np.sqrt(np.mean(z**2, axis=1, keepdims=True))
-    return np.expm1(mean + np.sqrt(spread_squared) * z)
-
-
-def simulated_returns_table(
-    leverage: float,
-    index_returns: Sequence[float] = _TABLE_RETURNS,
-    volatilities: Sequence[float] = _TABLE_VOLATILITIES,
-    *,
-    n_paths: int = TABLE_PATHS_PER_CELL,
-    n_days: int = 252,
-    seed: int = 2010,
-    statistic: str = "median",
-) -> pd.DataFrame:
-    """The prospectus table by simulation: daily-reset funds on :func:`conditioned_returns` paths.
-
-    Parameters
-    ----------
-    leverage : float
-        The fund's daily multiple.
-    index_returns, volatilities : sequence of float
-        Rows and columns, as in :func:`lettools.estimated_returns_table`.
-    n_paths, n_days, seed : int
-        Paths per cell, days per path (one year at 252) and the seed; every cell uses the
-        same underlying draws.
-    statistic : {"median", "min", "max"}
-        Which statistic of the simulated fund returns to report per cell.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Fund returns (decimals), laid out like :func:`lettools.estimated_returns_table`.
-    """
-    leverage = as_scalar(leverage, "leverage")
-    reducers = {"median": np.median, "min": np.min, "max": np.max}
-    if statistic not in reducers:
-        raise ValueError(f"statistic must be one of {sorted(reducers)}, got {statistic!r}")
-    table = np.empty((len(index_returns), len(volatilities)))
-    for i, total in enumerate(index_returns):
-        for j, volatility in enumerate(volatilities):
-            paths = conditioned_returns(total, volatility, n_paths, n_days, seed=seed)
-            table[i, j] = reducers[statistic](terminal_value(paths, leverage)) - 1.0
-    return pd.DataFrame(
-        table,
-        index=pd.Index(np.asarray(index_returns, dtype=float), name="index return"),
-        columns=pd.Index(np.asarray(volatilities, dtype=float), name="volatility"),
-    )
-
-
-def cell_spread(
-    leverage: float = 3.0,
-    index_return: float = 0.0,
-    volatility: float = 0.5,
-    *,
-    n_paths: int = 1000,
-    seed: int = 2010,
-    tail_dfs: Sequence[float | None] = (None, 3.0),
-) -> pd.DataFrame:
-    """How much paths with the same return and realised volatility disagree, thin- and fat-tailed.
-
-    For each entry of ``tail_dfs`` (``None``: normal days; a number: Student-t days with that many
-    degrees of freedom), ``n_paths`` one-year :func:`conditioned_returns` paths and a daily-reset fund
-    on each (no costs). Returns one row per distribution with the fund's 5th percentile, median and
-    95th percentile (decimals), ``range_5_95`` (percentage points) and ``wiped_out`` (paths on
-    which the fund lost everything), beside the table's value from :func:`lettools.fund_return`.
-    """
-    leverage = as_scalar(leverage, "leverage")
-    n_paths = as_positive_int(n_paths, "n_paths")
-    rows = {}
-    for tail_df in tail_dfs:
-        paths = conditioned_returns(index_return, volatility, n_paths, seed=seed, tail_df=tail_df)
-        funds = terminal_value(paths, leverage) - 1.0
-        low, median, high = np.percentile(funds, [5, 50, 95])
-        label = "normal days" if tail_df is None else f"Student-t days ({tail_df:g} df)"
-        rows[label] = {
-            "5th percentile": low,
-            "median": median,
-            "95th percentile": high,
-            "range_5_95": (high - low) * 100.0,
-            "wiped_out": int(np.sum(funds <= -1.0)),
-            "table": fund_return(index_return, volatility, leverage),
-        }
-    return pd.DataFrame.from_dict(rows, orient="index")
-
-
 def returns_table_frame(leverage: float) -> pd.DataFrame:
     """The issuer-style table of :func:`lettools.estimated_returns_table` in long form, for charts.
 
     Columns ``index_return``, ``volatility`` and ``fund_return`` (decimals; one year, no costs).
     """
-    table = estimated_returns_table(leverage, _TABLE_RETURNS, _TABLE_VOLATILITIES)
+    table = estimated_returns_table(leverage)  # the issuers' rows and columns (its defaults)
     long = table.stack().rename("fund_return").reset_index()
     return long.rename(columns={"index return": "index_return"})
 
@@ -707,15 +492,14 @@ def growth_curve(mu: float, sigma: float, rate: float) -> pd.DataFrame:
     (:func:`lettools.kelly_leverage`) and ``breakeven``
     (:func:`lettools.cash_breakeven_leverage`), the last three the same on every row.
     """
-    mu = as_scalar(mu, "mu")
-    sigma = as_scalar(sigma, "sigma", minimum=0.0, minimum_inclusive=False)
-    rate = as_scalar(rate, "rate")
+    kelly = kelly_leverage(mu, sigma, rate=rate)  # the engine checks mu, sigma (> 0) and rate
+    mu, sigma, rate = float(mu), float(sigma), float(rate)
     return pd.DataFrame(
         {
             "leverage": _GROWTH_LEVERAGES,
             "growth": log_growth_rate(_GROWTH_LEVERAGES, mu, sigma, rate=rate),
             "cash": rate,
-            "kelly": kelly_leverage(mu, sigma, rate=rate),
+            "kelly": kelly,
             "breakeven": cash_breakeven_leverage(mu, sigma, rate=rate),
         }
     )
@@ -889,22 +673,8 @@ def history_chart(paths: pd.DataFrame) -> alt.FacetChart:
     )
 
 
-def rolling_volatility(name: str = "sp500", window: int = 21, periods_per_year: int = 252) -> pd.DataFrame:
-    """Annualised volatility of an index over a rolling window of trading days.
-
-    ``sqrt(periods_per_year / window * sum of squared daily returns in the window)``,
-    the realised volatility as in :func:`lettools.fund_return`. Returns columns ``date``
-    and ``volatility`` (decimal), from the first full window on.
-    """
-    window = as_positive_int(window, "window")
-    periods_per_year = as_positive_int(periods_per_year, "periods_per_year")
-    returns = index_returns(name)
-    volatility = np.sqrt((returns**2).rolling(window).mean() * periods_per_year).dropna()
-    return pd.DataFrame({"date": volatility.index, "volatility": volatility.to_numpy()})
-
-
 def volatility_chart(frame: pd.DataFrame, name: str = "S&P 500") -> alt.Chart:
-    """Line chart of :func:`rolling_volatility` over time."""
+    """Line chart of :func:`lettools.rolling_volatility` over time."""
     chart = (
         alt.Chart(inline_csv(frame, decimals=4))
         .mark_line(strokeWidth=1.2)
@@ -927,30 +697,6 @@ def volatility_chart(frame: pd.DataFrame, name: str = "S&P 500") -> alt.Chart:
             "several times the calm level, with smaller bursts in 2002, 2010, 2011, 2015 and 2018."
         ),
     )
-
-
-def yearly_decay(name: str = "sp500", leverage: float = 2.0, periods_per_year: int = 252) -> pd.DataFrame:
-    """Per calendar year: realised volatility, returns and the decay of a daily-reset fund.
-
-    Returns a DataFrame indexed by ``year`` with columns ``volatility`` (annualised realised
-    volatility), ``index_return``, ``fund_return`` (no costs), ``variance_cost``
-    (:func:`log_shortfall`) and ``second_order``, ``(L^2 - L) / 2`` times the year's realised variance.
-    """
-    leverage = as_scalar(leverage, "leverage")
-    periods_per_year = as_positive_int(periods_per_year, "periods_per_year")
-    returns = index_returns(name)
-    rows = {}
-    for year, days in returns.groupby(returns.index.year):
-        values = days.to_numpy()
-        variance = realized_variance(values)
-        rows[int(year)] = {
-            "volatility": np.sqrt(variance * periods_per_year / values.size),
-            "index_return": np.prod(1.0 + values) - 1.0,
-            "fund_return": terminal_value(values, leverage) - 1.0,
-            "variance_cost": log_shortfall(values, leverage),
-            "second_order": (leverage**2 - leverage) / 2.0 * variance,
-        }
-    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("year")
 
 
 # -- exercises -----------------------------------------------------------------------------

@@ -14,13 +14,13 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from lettools._validation import as_returns, as_scalar
 from lettools.charts import accessible
 from lettools.data import index_returns as load_index_returns
 from lettools.decomposition import effective_leverage, flow_adjusted_trade
 from lettools.exercises import FunctionExercise, NumericExercise, register
 from lettools.facts import value as fact
 from lettools.fund import simulate_fund
+from lettools.oneday import BALANCE_SHEET_ITEMS, BALANCE_SHEET_STAGES, acceleration_move, balance_sheet, day_by_day
 from lettools.paths import gbm_returns
 from lettools.theory import rebalance_flow, wipeout_move
 from lettools.twin import Explorer, Param
@@ -28,18 +28,14 @@ from lettools.twin import Explorer, Param
 __all__ = [
     "DAY_PRESETS",
     "LEVERAGE_PAIRS",
-    "day_by_day",
     "day_pair_values",
     "days_explorer",
-    "balance_sheet",
     "balance_sheet_explorer",
-    "effective_leverage",
     "intraday_leverage_table",
     "intraday_leverage_chart",
     "flow_examples",
     "XIV_FIGURES",
     "xiv_table",
-    "acceleration_move",
     "wipeout_table",
     "wipeout_chart",
     "US_LEVERAGED_ETF_ASSETS_FLOOR",
@@ -50,47 +46,6 @@ __all__ = [
 
 # ---------------------------------------------------------------------------------------------
 # Day by day: assets, exposure and the rebalancing trade
-
-
-def day_by_day(index_returns, leverage: float, *, assets: float = 100.0) -> pd.DataFrame:
-    """The close-by-close book of a daily-reset fund, from the simulated NAV (no costs).
-
-    Parameters
-    ----------
-    index_returns : array_like
-        The index's daily simple returns, one per day (1-D).
-    leverage : float
-        The fund's daily multiple ``L``.
-    assets : float
-        Assets before the first day (any currency unit; the book uses $ millions).
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per day ``t = 1..T`` with ``index_return``; ``assets_before``
-        (``A_{t-1}``); ``exposure_held``, the exposure after the day's move and
-        before trading (``L A_{t-1} (1 + R_t)``); ``assets_after`` (``A_t``, from
-        :func:`lettools.simulate_fund`); ``target_exposure`` (``L A_t``); and
-        ``trade``, target minus held. The trade is computed from the balance
-        sheet, not from the closed form ``A (L^2 - L) R``, so the two can be compared.
-    """
-    returns = as_returns(index_returns, ndim=(1,))
-    leverage = as_scalar(leverage, "leverage")
-    assets = as_scalar(assets, "assets", minimum=0.0, minimum_inclusive=False)
-    nav = simulate_fund(returns, leverage, start=assets)
-    held = leverage * nav[:-1] * (1.0 + returns)
-    target = leverage * nav[1:]
-    return pd.DataFrame(
-        {
-            "index_return": returns,
-            "assets_before": nav[:-1],
-            "exposure_held": held,
-            "assets_after": nav[1:],
-            "target_exposure": target,
-            "trade": target - held,
-        },
-        index=pd.RangeIndex(1, returns.size + 1, name="day"),
-    )
 
 
 def _seeded_days(sigma: float, seed: int) -> tuple[float, ...]:
@@ -161,7 +116,7 @@ def day_pair_values(
         raise ValueError(f"sequence must be one of {list(paths)}, got {sequence!r}")
     if pair not in LEVERAGE_PAIRS:
         raise ValueError(f"pair must be one of {list(LEVERAGE_PAIRS)}, got {pair!r}")
-    returns = as_returns(paths[sequence])
+    returns = day_by_day(paths[sequence], 1.0)["index_return"].to_numpy()  # checked by the engine
     if isinstance(through_day, bool) or not float(through_day).is_integer() or not 0 <= through_day <= returns.size:
         raise ValueError(f"through_day must be a whole number from 0 to {returns.size}, got {through_day!r}")
     frames = []
@@ -312,7 +267,7 @@ def days_explorer(sequences: Mapping[str, Sequence[float]] | None = None) -> Exp
     paths = dict(DAY_PRESETS if sequences is None else sequences)
     if len(paths) < 2:
         raise ValueError("sequences must name at least two index paths")
-    lengths = {len(as_returns(path)) for path in paths.values()}
+    lengths = {len(day_by_day(path, 1.0)) for path in paths.values()}  # checked by the engine
     if len(lengths) != 1:
         raise ValueError("every path in sequences must have the same number of days")
     n_days = lengths.pop()
@@ -342,88 +297,8 @@ def days_explorer(sequences: Mapping[str, Sequence[float]] | None = None) -> Exp
 # ---------------------------------------------------------------------------------------------
 # The balance sheet of a swap- and futures-based fund over one day
 
-_STAGES = ("Before the move", "After the move", "After the rebalance")
-_ITEMS = {
-    "cash": ("Holdings", "Cash and T-bills (collateral)"),
-    "swap_value": ("Holdings", "Swap gain (+) or loss (-) owed to the fund"),
-    "swap_notional": ("Exposure", "Swap exposure"),
-    "futures_notional": ("Exposure", "Futures exposure"),
-}
-
-
-def balance_sheet(
-    leverage: float, index_return: float, *, assets: float = 100.0, futures_share: float = 0.25
-) -> pd.DataFrame:
-    """A daily-reset fund's holdings and exposure before a day's move, after it, and after the reset.
-
-    The fund in this illustration keeps all its assets in cash and Treasury bills, which
-    serve as collateral, and gets its exposure ``L A`` from total return swaps and index
-    futures (a ``futures_share`` of the exposure); many real funds also hold index stocks.
-    Futures settle their gain or loss in cash the same day (variation margin); the swaps'
-    gain is owed by the bank until the swaps are reset at the close, when it is paid and
-    the notionals are resized to ``L`` times the new assets.
-
-    Parameters
-    ----------
-    leverage : float
-        Daily multiple ``L`` (negative for an inverse fund: the notionals are short).
-    index_return : float
-        The day's index return, simple decimal, greater than ``-1``.
-    assets : float
-        Assets before the move, $ millions.
-    futures_share : float
-        Fraction of the exposure held in futures, from 0 to 1.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per stage and item: ``stage``, ``stage_order``, ``side`` ("Holdings"
-        or "Exposure"), ``item``, ``item_order``, ``amount`` ($
-        million, signed), plus ``nav`` (net assets) and ``target`` (``L`` times net
-        assets) of the stage.
-    """
-    leverage = as_scalar(leverage, "leverage")
-    index_return = as_scalar(index_return, "index_return", minimum=-1.0, minimum_inclusive=False)
-    assets = as_scalar(assets, "assets", minimum=0.0, minimum_inclusive=False)
-    futures_share = as_scalar(futures_share, "futures_share", minimum=0.0, maximum=1.0)
-    swaps, futures = (1.0 - futures_share) * leverage * assets, futures_share * leverage * assets
-    nav_after = float(simulate_fund([index_return], leverage, start=assets)[-1])
-    stages = [
-        {"cash": assets, "swap_value": 0.0, "swap_notional": swaps, "futures_notional": futures, "nav": assets},
-        {
-            "cash": assets + futures * index_return,
-            "swap_value": swaps * index_return,
-            "swap_notional": swaps * (1.0 + index_return),
-            "futures_notional": futures * (1.0 + index_return),
-            "nav": nav_after,
-        },
-        {
-            "cash": nav_after,
-            "swap_value": 0.0,
-            "swap_notional": (1.0 - futures_share) * leverage * nav_after,
-            "futures_notional": futures_share * leverage * nav_after,
-            "nav": nav_after,
-        },
-    ]
-    rows = [
-        {
-            "stage": _STAGES[order],
-            "stage_order": order,
-            "side": side,
-            "item": item,
-            "item_order": list(_ITEMS).index(key),
-            "amount": values[key],
-            "nav": values["nav"],
-            "target": leverage * values["nav"],
-        }
-        for order, values in enumerate(stages)
-        for key, (side, item) in _ITEMS.items()
-    ]
-    return pd.DataFrame(rows)
-
-
 def _draw_balance_sheet(base: alt.Chart, domains: Mapping[str, list[float]]) -> alt.FacetChart:
-    items = [item for _, item in _ITEMS.values()]
+    items = [item for _, item in BALANCE_SHEET_ITEMS.values()]
     x = alt.X("side:N", title=None, axis=alt.Axis(labelAngle=0), sort=["Holdings", "Exposure"])
     bars = base.mark_bar().encode(
         x=x,
@@ -460,7 +335,10 @@ def _draw_balance_sheet(base: alt.Chart, domains: Mapping[str, list[float]]) -> 
     panel = alt.layer(bars, ticks, *bounds).properties(width=120, height=280)
     return panel.facet(
         column=alt.Column(
-            "stage:N", title=None, sort=list(_STAGES), header=alt.Header(labelFontSize=13, labelFontWeight="bold")
+            "stage:N",
+            title=None,
+            sort=list(BALANCE_SHEET_STAGES),
+            header=alt.Header(labelFontSize=13, labelFontWeight="bold"),
         )
     )
 
@@ -536,7 +414,8 @@ def intraday_leverage_chart(
     leverages: Sequence[float] = (2.0, 3.0, -1.0, -2.0, -3.0), limit: float = 0.10
 ) -> alt.LayerChart:
     """Effective leverage from an intraday purchase to the close, against the index's move so far."""
-    limit = as_scalar(limit, "limit", minimum=0.0, minimum_inclusive=False, maximum=0.3)
+    if isinstance(limit, bool) or not isinstance(limit, (int, float, np.number)) or not 0.0 < limit <= 0.3:
+        raise ValueError(f"limit must be a number above 0 and at most 0.3, got {limit!r}")
     moves = np.round(np.linspace(-limit, limit, 81), 6)
     table = intraday_leverage_table(leverages, moves)
     long = table.reset_index().melt(id_vars="index move since last close", var_name="fund", value_name="leverage")
@@ -630,22 +509,6 @@ def xiv_table() -> pd.Series:
 # Why a daily target; the wipeout move; what issuers do near it
 
 
-def acceleration_move(leverage: float, floor: float) -> float:
-    """The one-day index move that takes a product's value down to ``floor`` times its previous close.
-
-    ``-(1 - floor) / L``: with ``floor = 0`` this is the wipeout move ``-1 / L``. Early-
-    redemption clauses of exchange-traded notes are written in these terms (for
-    example, a value of 20% or less of the previous close).
-    """
-    leverage = as_scalar(leverage, "leverage")
-    floor = as_scalar(floor, "floor", minimum=0.0, maximum=1.0)
-    if floor == 1.0:
-        raise ValueError("floor must be below 1: a floor of 100% of the previous close is no fall at all")
-    if leverage == 0.0:
-        raise ValueError("leverage must be non-zero: a fund with no exposure cannot fall in one day")
-    return -(1.0 - floor) / leverage
-
-
 def wipeout_table(leverages=(2.0, 3.0, -1.0, -2.0, -3.0)) -> pd.DataFrame:
     """The one-day index move that wipes out each fund, from :func:`lettools.wipeout_move`."""
     leverages = np.atleast_1d(np.asarray(leverages, dtype=float))
@@ -654,7 +517,9 @@ def wipeout_table(leverages=(2.0, 3.0, -1.0, -2.0, -3.0)) -> pd.DataFrame:
 
 def wipeout_chart(max_leverage: float = 5.0) -> alt.LayerChart:
     """The wipeout move ``-1/L`` against leverage, for ``1 <= |L| <= max_leverage``."""
-    max_leverage = as_scalar(max_leverage, "max_leverage", minimum=1.0, minimum_inclusive=False)
+    if (isinstance(max_leverage, bool) or not isinstance(max_leverage, (int, float, np.number))
+            or not 1.0 < max_leverage < np.inf):
+        raise ValueError(f"max_leverage must be a finite number above 1, got {max_leverage!r}")
     sides = []
     for sign, name in ((1.0, "Long funds (L > 0)"), (-1.0, "Inverse funds (L < 0)")):
         grid = sign * np.linspace(1.0, max_leverage, 81)
