@@ -382,6 +382,22 @@ def test_swap_spreads_pair_each_period_lag_with_its_own_stock_share():
         costs.swap_spreads("2022-2024", {"UPRO": "0.9", "SSO": 0.9})
 
 
+def test_swap_spread_rise_is_roughly_double_for_any_k_up_to_one():
+    rise = costs.swap_spread_rise()
+    # Plain arithmetic on the period lags: 2009-21 on L - k at the zero-rate k, 2022-24 at k from there to 1.
+    # SSO at its zero-rate k in both periods: the ratio is the ratio of the lags, 1.067 / 0.609.
+    assert rise["ratio_low"] == pytest.approx(0.01067 / 0.00609, abs=2e-3)
+    assert rise["spread_low"] == pytest.approx(0.01067 / (2 - 0.68), abs=1e-5)
+    # UPRO at k = 1: 2.263 / 2 against 1.176 / 2.44.
+    assert rise["ratio_high"] == pytest.approx((0.02263 / 2) / (0.01176 / 2.44), abs=2e-3)
+    assert rise["spread_high"] == pytest.approx(0.02263 / 2, abs=1e-5)
+    assert 1.7 < rise["ratio_low"] < rise["ratio_high"] < 2.4
+    # SSO at 0.82 needs 1.067 / 1.18 on its swaps; UPRO matches it at k = 3 - 2.263 / that.
+    assert rise["upro_k_at_cap"] == pytest.approx(3 - 0.02263 / (0.01067 / 1.18), abs=2e-3)
+    with pytest.raises(ValueError, match="stock_cap"):
+        costs.swap_spread_rise(2.0)
+
+
 def test_real_fund_spreads_at_another_fee_shift_each_lag_by_the_fee_difference():
     base, at_095 = costs.real_fund_spreads(), costs.real_fund_spreads(expense_ratio=0.0095)
     for fund, figures in costs.REAL_FUND_LAGS.items():

@@ -334,7 +334,7 @@ def test_the_book_quotes_the_stock_share_inferred_from_distributions(history, me
     assert figures_k["spread_on_swaps"] == pytest.approx(quoted["spread_on_swaps"], abs=5e-6)
     # How much k moves per unit of fee (or of distributions): 1 / |q - r|.
     sensitivity = {}
-    for name, group in (("zero_rate", ZERO_RATE_YEARS), ("high_rate", (2023, 2024))):
+    for name, group in (("zero_rate", ZERO_RATE_YEARS), ("high_rate", (2023, 2024)), ("year_2022", (2022,))):
         sensitivity[name] = np.mean([1 / abs(dividend[years == year].sum() - figures["rate"][years == year].mean())
                                      for year in group])
     print(f"{fund}: sensitivity of k to the fee {sensitivity}")

@@ -64,6 +64,7 @@ __all__ = [
     "real_fund_periods",
     "real_fund_spreads",
     "swap_spreads",
+    "swap_spread_rise",
     "REAL_FUND_FEE_SENSITIVITY",
     "two_fund_fit",
     "margin_leverage_cap",
@@ -180,8 +181,10 @@ REAL_FUND_RATE_SLOPE_SE = {"UPRO": 0.050, "SSO": 0.032}
 
 #: Year by year in the high-rate period: the Treasury-bill rate's mean (``rate``) and each fund's
 #: distribution-adjusted lag (annual decimals), to show where the slope of :data:`REAL_FUND_RATE_SLOPE` comes from;
-#: ``volatility``, the standard deviation of the index's daily total returns times ``sqrt(252)``.
-#: Measured by ``tests/test_real_funds.py``.
+#: ``volatility``, the standard deviation of the index's daily total returns times ``sqrt(252)``. The lags use the
+#: whole sample's median shortfall to find the distributions (as :data:`REAL_FUND_LAGS`), while
+#: :data:`REAL_FUND_PERIODS` re-estimates it in each period, so the three years average to within a few hundredths
+#: of a point of the period's lag rather than exactly to it. Measured by ``tests/test_real_funds.py``.
 REAL_FUND_YEARS = {
     2022: {"rate": 0.01424, "UPRO": 0.02574, "SSO": 0.01173, "volatility": 0.2418},
     2023: {"rate": 0.04824, "UPRO": 0.02399, "SSO": 0.01185, "volatility": 0.1310},
@@ -219,9 +222,9 @@ REAL_FUND_STOCK_SHARE = {
 #: How strongly the stock share ``k = (d + f - r) / (q - r)`` of :data:`REAL_FUND_STOCK_SHARE` responds to an error
 #: in the fee ``f`` (or in the distributions ``d``): ``1 / |q - r|`` per unit, with ``q`` the index's dividend
 #: yield and ``r`` the bill rate of the year. ``zero_rate``: its mean over :data:`ZERO_RATE_YEARS`; ``high_rate``:
-#: its mean over 2023 and 2024. The same for both funds (it depends on the index and the rate only). Measured by
-#: ``tests/test_real_funds.py``.
-REAL_FUND_FEE_SENSITIVITY = {"zero_rate": 51.1, "high_rate": 29.1}
+#: its mean over 2023 and 2024; ``year_2022``: 2022 alone, where ``q`` and ``r`` nearly met. The same for both
+#: funds (it depends on the index and the rate only). Measured by ``tests/test_real_funds.py``.
+REAL_FUND_FEE_SENSITIVITY = {"zero_rate": 51.1, "high_rate": 29.1, "year_2022": 462.45}
 REAL_FUND_SWAP_SPREAD_GAP = {"gap": 0.00041, "se_days": 0.00021, "se_days_independent": 0.00048}
 
 #: What the distributions say about the tax treatment that :data:`REAL_FUND_STOCK_SHARE` assumes (that the swaps'
@@ -406,6 +409,42 @@ def swap_spreads(period: str = "2009-2024", stock_shares: Mapping[str, float] | 
             raise ValueError(f"stock_shares[{fund!r}] must be in [0, {leverage:g}), got {share!r}")
         spreads[fund] = lag / (leverage - share)
     return pd.Series(spreads, name=period).rename_axis("fund")
+
+
+def swap_spread_rise(stock_cap: float = 0.82) -> dict[str, float]:
+    """How far the spread on the swaps rose from 2009-2021 to 2022-2024, for any ``k`` up to 1.
+
+    The 2009-2021 spread is each fund's lag on its zero-rate ``(L - k)``
+    (:func:`swap_spreads`). In 2022-2024 ``k`` is not known, so it is let run from
+    the zero-rate value to 1; ``lag / (L - k)`` rises with ``k``, so the two ends
+    bound the spread and its ratio to 2009-2021.
+
+    Parameters
+    ----------
+    stock_cap : float, default 0.82
+        A stock share for SSO in 2022-2024 (the default, its holdings bound at the
+        turn of 2026), at which UPRO's ``k`` that gives the same spread is found.
+
+    Returns
+    -------
+    dict of str to float
+        ``spread_low`` and ``spread_high`` (annual decimals, lowest and highest over
+        both funds and ``k``), ``ratio_low`` and ``ratio_high`` (to each fund's
+        2009-2021 spread), and ``upro_k_at_cap``: UPRO's ``k`` for which its 2022-2024
+        spread equals SSO's at ``stock_cap``.
+    """
+    cap = as_scalar(stock_cap, "stock_cap")
+    if not 0.0 <= cap < REAL_FUND_LAGS["SSO"]["leverage"]:
+        raise ValueError(f"stock_cap must be in [0, 2), got {stock_cap!r}")
+    early = swap_spreads("2009-2021")
+    zero_rate = REAL_FUND_PERIODS["2009-2021"]["stock_share"]
+    low = swap_spreads("2022-2024", zero_rate)
+    high = swap_spreads("2022-2024", {fund: 1.0 for fund in zero_rate})
+    sso_at_cap = float(swap_spreads("2022-2024", {"UPRO": 1.0, "SSO": cap})["SSO"])
+    upro_lag = REAL_FUND_PERIODS["2022-2024"]["lag_adjusted"]["UPRO"]
+    return {"spread_low": float(low.min()), "spread_high": float(high.max()),
+            "ratio_low": float((low / early).min()), "ratio_high": float((high / early).max()),
+            "upro_k_at_cap": REAL_FUND_LAGS["UPRO"]["leverage"] - upro_lag / sso_at_cap}
 
 
 def fee_table(management_fee: float, other_expenses: float, fee_waiver: float = 0.0) -> pd.Series:
