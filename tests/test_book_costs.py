@@ -413,3 +413,54 @@ def test_real_fund_spreads_at_another_fee_shift_each_lag_by_the_fee_difference()
         costs.real_fund_spreads(expense_ratio=-0.01)
     with pytest.raises(TypeError, match="expense_ratio"):
         costs.real_fund_spreads(expense_ratio="0.95%")
+
+
+def test_fed_funds_floor_follows_the_sourced_table():
+    # 2023 by calendar day: 4.25% to 1 Feb, 4.50% to 22 Mar, 4.75% to 3 May, 5.00% to 26 Jul, then 5.25%.
+    days = pd.date_range("2023-01-01", "2023-12-31", freq="D")
+    expected = (4.25 * 32 + 4.50 * 49 + 4.75 * 42 + 5.00 * 84 + 5.25 * 158) / 365 / 100
+    assert costs.fed_funds_floor(days).mean() == pytest.approx(expected, abs=1e-12)
+    floor = costs.fed_funds_floor(["2008-12-16", "2015-12-16", "2015-12-17", "2022-03-16", "2022-03-17", "2024-12-31"])
+    assert floor.tolist() == pytest.approx([0.0, 0.0, 0.0025, 0.0, 0.0025, 0.0425])
+    from lettools.facts import load
+
+    table = load("costs")["fed_funds_target_floor"]["value"]
+    assert list(table) == sorted(table) and min(table) == "2008-12-16" and max(table) >= "2024-12-18"
+    with pytest.raises(ValueError, match="dates"):
+        costs.fed_funds_floor(["2008-12-15"])
+    with pytest.raises(TypeError, match="dates"):
+        costs.fed_funds_floor([object()])
+
+
+def test_floor_rebased_years_subtract_the_gap_on_l_minus_1_to_l_minus_k():
+    table = costs.floor_rebased_years()
+    assert list(table.index) == [2022, 2023, 2024]
+    # UPRO 2024: 1.865% against the bill, the floor 0.011 points below it, m = 2 or 3 - 0.56.
+    assert table.loc[2024, "UPRO_floor_low"] == pytest.approx(0.01865 + 2 * 0.00011)
+    assert table.loc[2024, "UPRO_floor_high"] == pytest.approx(0.01865 + 2.44 * 0.00011)
+    # SSO 2022: 1.173%, the floor 0.183 points above the bill, m = 1 or 2 - 0.68.
+    assert table.loc[2022, "SSO_floor_low"] == pytest.approx(0.01173 - 1.32 * 0.00183)
+    assert table.loc[2022, "SSO_floor_high"] == pytest.approx(0.01173 - 1 * 0.00183)
+    # Against the floor the 2023 -> 2024 fall is about half or less of the fall against the bill.
+    for fund in ("UPRO", "SSO"):
+        fall_bill = table.loc[2023, fund] - table.loc[2024, fund]
+        fall_floor = table.loc[2023, f"{fund}_floor_high"] - table.loc[2024, f"{fund}_floor_high"]
+        assert 0 < fall_floor < 0.55 * fall_bill
+
+
+def test_floor_rebased_rise_by_plain_arithmetic():
+    rise = costs.floor_rebased_rise()
+    days_early = pd.date_range("2009-06-26", "2021-12-31", freq="D")
+    days_late = pd.date_range("2022-01-03", "2024-12-31", freq="D")
+    over_early = -0.00042 + costs.fed_funds_floor(days_early).mean() * 5 / 360
+    over_late = 0.00105 + costs.fed_funds_floor(days_late).mean() * 5 / 360
+    # Lowest: SSO at its zero-rate k in both periods, cash earning the bill (m = L - k): s = lag / (L - k) - over-read.
+    early = 0.00609 / 1.32 - over_early
+    assert rise["spread_low"] == pytest.approx(0.01067 / 1.32 - over_late, abs=1e-5)
+    assert rise["ratio_low"] == pytest.approx((0.01067 / 1.32 - over_late) / early, abs=2e-3)
+    # Highest: UPRO at k = 1 in 2022-24, cash earning the overnight rate (m = L - 1 = 2).
+    late = (0.02263 - 2 * over_late) / 2
+    assert rise["spread_high"] == pytest.approx(late, abs=1e-5)
+    assert rise["ratio_high"] == pytest.approx(late / ((0.01176 - 2 * over_early) / 2.44), abs=2e-3)
+    # Less than the ratio against the bill, but still a rise.
+    assert 1.2 < rise["ratio_low"] < rise["ratio_high"] < costs.swap_spread_rise()["ratio_high"]

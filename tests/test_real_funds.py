@@ -27,6 +27,7 @@ from lettools import simulate_fund
 from lettools._conventions import spread_fraction
 from lettools.book.costs import (
     REAL_FUND_FEE_SENSITIVITY,
+    REAL_FUND_FLOOR_GAP,
     REAL_FUND_JOINT,
     REAL_FUND_LAGS,
     REAL_FUND_PERIODS,
@@ -428,3 +429,24 @@ def test_simulator_with_the_fitted_spread_reproduces_the_nav(measured, fund, spr
     print(f"\n{fund} ({spread_basis}): terminal NAV simulated/real - 1 = {terminal_error:+.2%}")
     # A mean daily fit leaves only the residual's compounding (variance) term: a few percent over 15 years.
     assert abs(terminal_error) < 0.05
+
+
+def test_the_book_quotes_the_gap_between_the_funds_rate_floor_and_the_bill(history, measured):
+    # The floor of the federal funds target range, by calendar day from the sourced table (plain numpy, not
+    # fed_funds_floor), accrued at the quoted rate over 365 across each return's interval, minus the bill's.
+    table = FACTS["fed_funds_target_floor"]["value"]
+    effective = np.array(list(table), dtype="datetime64[D]")
+    levels = np.array(list(table.values()), dtype=float) / 100
+    dates = history.index.to_numpy().astype("datetime64[D]")
+    calendar = np.arange(dates[0] + 1, dates[-1] + 1)
+    floor = levels[np.searchsorted(effective, calendar, side="right") - 1]
+    accrued = np.concatenate([[0.0], np.cumsum(floor / 365)])
+    floor_rate = np.diff(accrued[(dates - dates[0]).astype(int)]) * 252
+    gap = floor_rate - measured["UPRO"]["rate"]
+    years = history.index[1:].year
+    for key, days in {2022: years == 2022, 2023: years == 2023, 2024: years == 2024,
+                      "2009-2021": years <= 2021, "2022-2024": years >= 2022}.items():
+        print(f"\n{key}: floor {floor_rate[days].mean():.4%}, floor minus bill {gap[days].mean():+.4%}")
+        assert gap[days].mean() == pytest.approx(REAL_FUND_FLOOR_GAP[key], abs=5e-6)
+    # The bill trailed the hikes of 2022-23 and led the cuts of late 2024.
+    assert REAL_FUND_FLOOR_GAP[2022] > 0.001 and REAL_FUND_FLOOR_GAP[2023] > 0.001 > 0 > REAL_FUND_FLOOR_GAP[2024]

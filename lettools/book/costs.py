@@ -412,7 +412,7 @@ def swap_spreads(period: str = "2009-2024", stock_shares: Mapping[str, float] | 
 
 
 def swap_spread_rise(stock_cap: float = 0.82) -> dict[str, float]:
-    """How far the spread on the swaps rose from 2009-2021 to 2022-2024, for any ``k`` up to 1.
+    """How far the spread on the swaps rose from 2009-2021 to 2022-2024, for any ``k`` from the zero-rate value up to 1.
 
     The 2009-2021 spread is each fund's lag on its zero-rate ``(L - k)``
     (:func:`swap_spreads`). In 2022-2024 ``k`` is not known, so it is let run from
@@ -1122,3 +1122,122 @@ register(
         ),
     )
 )
+
+
+#: How far the one-month bill used here fell behind the Federal Reserve's moves: the mean over each year's (and each
+#: period's) daily returns of the interest the floor of the federal funds target range (:func:`fed_funds_floor`,
+#: accrued by calendar day at the quoted rate over 365) would have paid over the return's interval, minus the
+#: bill's, times 252 (annual decimal, on the same footing as the lags of :data:`REAL_FUND_YEARS`). A one-month bill
+#: earns the rate fixed when it was bought, so it trails overnight rates while they rise and leads them while they
+#: fall. Measured by ``tests/test_real_funds.py``.
+REAL_FUND_FLOOR_GAP = {2022: 0.00183, 2023: 0.00145, 2024: -0.00011, "2009-2021": -0.00042, "2022-2024": 0.00105}
+
+__all__ += ["REAL_FUND_FLOOR_GAP", "fed_funds_floor", "floor_rebased_years", "floor_rebased_rise"]
+
+
+def fed_funds_floor(dates) -> np.ndarray:
+    """The floor of the federal funds target range in effect on each date (annual decimal).
+
+    From ``fed_funds_target_floor`` in ``lettools/facts/costs.json`` (the Federal
+    Reserve's table of target-range changes, by the date each level took effect).
+    The floor is a policy setting, a proxy for the overnight rates that swaps pay,
+    which traded some basis points above it.
+
+    Parameters
+    ----------
+    dates : array-like of dates
+        Dates on or after 16 December 2008, when the target became a range.
+
+    Returns
+    -------
+    numpy.ndarray
+        The floor on each date, annual decimal.
+    """
+    from lettools.facts import load as load_facts
+
+    table = load_facts("costs")["fed_funds_target_floor"]["value"]
+    effective = pd.DatetimeIndex(list(table)).to_numpy()
+    levels = np.array(list(table.values()), dtype=float) / 100
+    try:
+        days = pd.DatetimeIndex(np.atleast_1d(np.asarray(dates))).to_numpy()
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"dates must be dates, got {dates!r}") from error
+    if days.size and days.min() < effective[0]:
+        raise ValueError("dates must be on or after 2008-12-16, when the target became a range")
+    return levels[np.searchsorted(effective, days, side="right") - 1]
+
+
+def _swap_multiples(fund: str) -> tuple[float, float]:
+    """The two ends of the amount (per unit of assets) on which a fund's benchmark differs from the bill.
+
+    ``L - 1`` if the fund's cash earns the benchmark too, ``L - k`` (the zero-rate ``k``) if it earns the bill.
+    """
+    leverage = REAL_FUND_LAGS[fund]["leverage"]
+    return leverage - 1.0, leverage - REAL_FUND_STOCK_SHARE[fund]["stock_share"]
+
+
+def floor_rebased_years() -> pd.DataFrame:
+    """The high-rate years' adjusted lags re-based from the one-month bill to the federal funds floor.
+
+    A fund pays its benchmark on the swap notional and earns about the bill (or the
+    overnight rate) on its cash, so a lag measured against the bill over-reads by
+    ``m`` times the floor-minus-bill gap of :data:`REAL_FUND_FLOOR_GAP`, with ``m``
+    from ``L - 1`` (cash earning the overnight rate) to ``L - k`` (cash earning the
+    bill; ``k`` the zero-rate stock share of :data:`REAL_FUND_STOCK_SHARE`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per year of :data:`REAL_FUND_YEARS`: ``rate`` (the bill), ``floor_gap``,
+        and per fund its lag against the bill and the two ends of its lag against the
+        floor, ``<fund>_floor_low`` and ``<fund>_floor_high`` (annual decimals).
+    """
+    rows = {}
+    for year, figures in REAL_FUND_YEARS.items():
+        gap = REAL_FUND_FLOOR_GAP[year]
+        row = {"rate": figures["rate"], "floor_gap": gap}
+        for fund in REAL_FUND_LAGS:
+            ends = [figures[fund] - multiple * gap for multiple in _swap_multiples(fund)]
+            row.update({fund: figures[fund], f"{fund}_floor_low": min(ends), f"{fund}_floor_high": max(ends)})
+        rows[year] = row
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("year")
+
+
+def floor_rebased_rise() -> dict[str, float]:
+    """:func:`swap_spread_rise` with each period's lags re-based on the federal funds floor and its day count.
+
+    Against an overnight benchmark near the floor, each period's adjusted lag
+    over-reads by ``m (G + D)``: ``G`` the floor-minus-bill gap of
+    :data:`REAL_FUND_FLOOR_GAP` and ``D = (365/360 - 1)`` times the floor's mean over
+    the period, the extra that an Actual/360 day count costs. ``m`` runs from
+    ``L - 1`` to ``L - k`` (as in :func:`floor_rebased_years`), ``k`` is the zero-rate
+    stock share to 2021 and from there to 1 in 2022-2024; the re-based lag is
+    divided by ``L - k``.
+
+    Returns
+    -------
+    dict of str to float
+        ``spread_low`` and ``spread_high``: the 2022-2024 spread on the swaps (annual
+        decimals), ``ratio_low`` and ``ratio_high``: its ratio to 2009-2021's, lowest
+        and highest over both funds, both ends of ``m`` and ``k``.
+    """
+    over_read = {}
+    for period, figures in REAL_FUND_PERIODS.items():
+        days = pd.date_range(figures["first"], figures["last"], freq="D")
+        over_read[period] = REAL_FUND_FLOOR_GAP[period] + float(fed_funds_floor(days).mean()) * (365 / 360 - 1)
+    def spread(fund: str, period: str, k: float, cash_earns_bill: bool) -> float:
+        leverage = REAL_FUND_LAGS[fund]["leverage"]
+        multiple = leverage - k if cash_earns_bill else leverage - 1.0
+        lag = REAL_FUND_PERIODS[period]["lag_adjusted"][fund]
+        return (lag - multiple * over_read[period]) / (leverage - k)
+
+    spreads, ratios = [], []
+    for fund, share in REAL_FUND_STOCK_SHARE.items():
+        zero_rate = share["stock_share"]
+        for cash_earns_bill in (False, True):
+            early = spread(fund, "2009-2021", zero_rate, cash_earns_bill)
+            for k in (zero_rate, 1.0):
+                spreads.append(spread(fund, "2022-2024", k, cash_earns_bill))
+                ratios.append(spreads[-1] / early)
+    return {"spread_low": min(spreads), "spread_high": max(spreads),
+            "ratio_low": min(ratios), "ratio_high": max(ratios)}
