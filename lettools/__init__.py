@@ -51,7 +51,9 @@ from .reflexivity import (
     aggregate_rebalance_flow,
     amplification,
     feedback_gain,
+    fixed_point_move,
     flow_share_of_volume,
+    halving_ratio,
     instability_assets,
     rebalance_sign_table,
     simulate_feedback,
@@ -168,4 +170,7 @@ __all__ = [
     "monthly_median_gap",
     "lag_frequency",
     "value_paths",
+    # chapter 5: the loop's fixed point and what halving the depth does to it
+    "fixed_point_move",
+    "halving_ratio",
 ]

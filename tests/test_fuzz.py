@@ -124,6 +124,8 @@ GOOD: dict[str, dict] = {
                            "n_paths": 200, "seed": 1, "n_resamples": 5, "resample_seed": 2},
     "value_paths": {"index_returns": RETURNS, "leverage": 3.0, "start": 100.0},
     "lag_frequency": {"leverage": 3.0, "sigmas": [0.2], "horizons": [5], "n_paths": 50, "seed": 1},
+    "fixed_point_move": {"shock": -0.03, "assets": [20.0, 5.0], "leverages": [3.0, -3.0], "depth": 400.0},
+    "halving_ratio": {"gain": 0.2},
 }
 
 _GOOD_OUTCOMES = lt.simulate_outcomes(3.0, 0.05, 0.2, 21, n_paths=50, seed=1)
@@ -166,6 +168,7 @@ FAMILIES = {
 
 # Results a function documents as possibly infinite or NaN.
 NONFINITE_OK = {
+    "halving_ratio": "inf once 2 gain >= 1 (the halved depth has no fixed point)",
     "amplification": "inf where gain >= 1 (no finite resting point)",
     "instability_assets": "inf where the funds' trades do not reinforce moves",
     "feedback_gain": "0 or inf with a depth of inf or a tiny one: documented math.inf depth",

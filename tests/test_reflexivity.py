@@ -287,3 +287,26 @@ def test_sqrt_impact_fixed_point_solves_the_iteration(y):
         sqrt_impact_fixed_point(shock, k, 0.0, sigma, y)
     with pytest.raises(ValueError, match="flow_per_unit_move"):
         sqrt_impact_fixed_point(shock, -1.0, volume, sigma, y)
+
+
+def test_fixed_point_move_matches_the_geometric_series_in_plain_numpy():
+    from lettools import fixed_point_move
+    assets, leverages, depth = np.array([20.0, 5.0, 3.0]), np.array([3.0, -3.0, 2.0]), 900.0
+    gain = float(np.sum(assets * (leverages**2 - leverages)) / depth)
+    series = -0.03 * np.sum(gain ** np.arange(2000))
+    assert fixed_point_move(-0.03, assets, leverages, depth) == pytest.approx(series, rel=1e-12)
+    with pytest.raises(ValueError, match="no fixed point"):
+        fixed_point_move(0.01, [400.0], [3.0], 100.0)
+    with pytest.raises(ValueError, match="depth"):
+        fixed_point_move(0.01, [1.0], [3.0], 0.0)
+    with pytest.raises(ValueError, match="shock"):
+        fixed_point_move(1.5, [1.0], [3.0], 100.0)
+
+
+def test_halving_ratio_is_the_ratio_of_plain_numpy_amplifications():
+    from lettools import halving_ratio
+    gains = np.linspace(0.0, 0.49, 50)
+    np.testing.assert_allclose(halving_ratio(gains), (1 / (1 - 2 * gains)) / (1 / (1 - gains)), rtol=1e-14)
+    assert isinstance(halving_ratio(0.2), float) and np.isinf(halving_ratio(0.5))
+    with pytest.raises((TypeError, ValueError), match="gain"):
+        halving_ratio("x")
