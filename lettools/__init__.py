@@ -36,6 +36,18 @@ from .decomposition import (
     yardstick_decomposition,
 )
 from .fund import simulate_fund, static_leverage_path, terminal_value
+from .holder_risk import (
+    HOLDING_RISK_LEVERAGES,
+    HOLDING_RISK_MAX_DAYS,
+    HOLDING_RISK_PATHS,
+    admissible_days,
+    closed_form_gap,
+    historical_lag_share,
+    holding_risk,
+    holding_risk_curves,
+    max_leverage_within_var_limit,
+    var_ratio,
+)
 from .holding import (
     admissible_horizon,
     fund_value_at_risk,
@@ -173,4 +185,15 @@ __all__ = [
     # chapter 5: the loop's fixed point and what halving the depth does to it
     "fixed_point_move",
     "halving_ratio",
+    # chapter 7: the holder's VaR ratio, simulated holding-period risk, historical lag share
+    "var_ratio",
+    "max_leverage_within_var_limit",
+    "HOLDING_RISK_MAX_DAYS",
+    "HOLDING_RISK_PATHS",
+    "HOLDING_RISK_LEVERAGES",
+    "holding_risk_curves",
+    "holding_risk",
+    "admissible_days",
+    "closed_form_gap",
+    "historical_lag_share",
 ]
