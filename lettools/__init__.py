@@ -68,6 +68,7 @@ from .reflexivity import (
     halving_ratio,
     instability_assets,
     rebalance_sign_table,
+    reflexive_market_summary,
     simulate_feedback,
     simulate_reflexive_market,
 )
@@ -185,6 +186,7 @@ __all__ = [
     # chapter 5: the loop's fixed point and what halving the depth does to it
     "fixed_point_move",
     "halving_ratio",
+    "reflexive_market_summary",
     # chapter 7: the holder's VaR ratio, simulated holding-period risk, historical lag share
     "var_ratio",
     "max_leverage_within_var_limit",

@@ -50,6 +50,7 @@ __all__ = [
     "depth_from_multiplier",
     "fixed_point_move",
     "halving_ratio",
+    "reflexive_market_summary",
 ]
 
 
@@ -724,3 +725,53 @@ def halving_ratio(gain: ArrayLike) -> FloatOrArray:
     with np.errstate(all="ignore"):  # where 2 g >= 1 the quotient is inf / inf or inf / a; replaced below
         ratio = np.asarray(amplification(doubled)) / np.asarray(amplification(gain))
     return _scalar_or_array(np.where(doubled >= 1.0, np.inf, ratio))
+
+
+def reflexive_market_summary(market: pd.DataFrame) -> pd.Series:
+    """The index with and without the funds' feedback, summarised from :func:`simulate_reflexive_market`.
+
+    Parameters
+    ----------
+    market : pandas.DataFrame
+        The output of :func:`simulate_reflexive_market` (its ``attrs["leverages"]`` label the funds' assets).
+
+    Returns
+    -------
+    pandas.Series
+        ``days``; ``exogenous return`` and ``return with feedback`` (last level minus 1); ``exogenous trough``
+        and ``trough with feedback`` (lowest level minus 1); ``daily volatility ratio`` (sample standard
+        deviation of the daily returns with feedback over that of the exogenous ones); ``gain, first day``,
+        ``gain, lowest`` and ``gain, highest``; and ``"{L}x assets at the end"`` for each fund, in money.
+
+    Examples
+    --------
+    >>> market = simulate_reflexive_market([0.01, -0.02, 0.005], fund_assets=[100.0], leverages=[3.0],
+    ...                                    depth=10_000.0)
+    >>> summary = reflexive_market_summary(market)
+    >>> int(summary["days"]), bool(summary["daily volatility ratio"] > 1)
+    (3, True)
+    >>> list(summary.index[-1:])
+    ['3x assets at the end']
+    """
+    import pandas as pd  # lazily: keeps `import lettools` fast
+
+    columns = {"exogenous_level", "index_level", "index_return", "exogenous_return", "gain"}
+    if not isinstance(market, pd.DataFrame) or not columns <= set(market.columns) or "leverages" not in market.attrs:
+        raise TypeError("market must be the DataFrame simulate_reflexive_market returns, got "
+                        f"{type(market).__name__}")
+    if market.empty:
+        raise ValueError("market must hold at least one simulated day")
+    summary: dict[str, float] = {
+        "days": len(market),
+        "exogenous return": market["exogenous_level"].iloc[-1] - 1,
+        "return with feedback": market["index_level"].iloc[-1] - 1,
+        "exogenous trough": market["exogenous_level"].min() - 1,
+        "trough with feedback": market["index_level"].min() - 1,
+        "daily volatility ratio": market["index_return"].std() / market["exogenous_return"].std(),
+        "gain, first day": market["gain"].iloc[0],
+        "gain, lowest": market["gain"].min(),
+        "gain, highest": market["gain"].max(),
+    }
+    for position, leverage in enumerate(market.attrs["leverages"]):
+        summary[f"{leverage:g}x assets at the end"] = market[f"assets_{position}"].iloc[-1]
+    return pd.Series(summary)

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lettools import halving_ratio, simulate_reflexive_market
+from lettools import halving_ratio, reflexive_market_summary, simulate_reflexive_market
 from lettools.book import reflexivity as page
 from lettools.charts import check_accessible
 from lettools.exercises import evaluate, registered
@@ -147,10 +147,10 @@ def test_korea_taiwan_exercise_uses_the_reported_assets():
 
 def test_replay_summary_labels_each_funds_assets_by_leverage():
     market = simulate_reflexive_market([0.01, -0.02, 0.005], fund_assets=[3.0, 1.0], leverages=[3.0, -3.0], depth=1e4)
-    summary = page.replay_summary(market, leverages=[3.0, -3.0])
+    summary = reflexive_market_summary(market)
     assert summary["days"] == 3
-    assert summary["3x assets at the end ($bn)"] == pytest.approx(market["assets_0"].iloc[-1])
-    assert summary["-3x assets at the end ($bn)"] == pytest.approx(market["assets_1"].iloc[-1])
+    assert summary["3x assets at the end"] == pytest.approx(market["assets_0"].iloc[-1])
+    assert summary["-3x assets at the end"] == pytest.approx(market["assets_1"].iloc[-1])
     assert summary["daily volatility ratio"] > 1  # the feedback amplifies every day's move
 
 

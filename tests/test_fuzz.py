@@ -126,6 +126,8 @@ GOOD: dict[str, dict] = {
     "lag_frequency": {"leverage": 3.0, "sigmas": [0.2], "horizons": [5], "n_paths": 50, "seed": 1},
     "fixed_point_move": {"shock": -0.03, "assets": [20.0, 5.0], "leverages": [3.0, -3.0], "depth": 400.0},
     "halving_ratio": {"gain": 0.2},
+    "reflexive_market_summary": {"market": lt.simulate_reflexive_market(RETURNS, fund_assets=[100.0, 30.0],
+                                                                         leverages=[3.0, -3.0], depth=1e4)},
     "var_ratio": {"leverage": 3.0, "sigma": 0.2, "n_days": 20},
     "max_leverage_within_var_limit": {"sigma": 0.2, "n_days": 20},
     "holding_risk_curves": {"sigmas": [0.2], "leverages": [3.0], "max_days": 5},

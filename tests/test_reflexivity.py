@@ -310,3 +310,19 @@ def test_halving_ratio_is_the_ratio_of_plain_numpy_amplifications():
     assert isinstance(halving_ratio(0.2), float) and np.isinf(halving_ratio(0.5))
     with pytest.raises((TypeError, ValueError), match="gain"):
         halving_ratio("x")
+
+
+def test_reflexive_market_summary_against_plain_numpy():
+    from lettools import reflexive_market_summary
+    exogenous = np.array([0.01, -0.03, 0.02, -0.01, 0.004])
+    market = simulate_reflexive_market(exogenous, fund_assets=[60.0, 20.0], leverages=[3.0, -3.0], depth=5_000.0)
+    summary = reflexive_market_summary(market)
+    moved = market["index_return"].to_numpy()
+    assert summary["days"] == 5
+    assert summary["exogenous return"] == pytest.approx(np.prod(1 + exogenous) - 1, rel=1e-12)
+    assert summary["return with feedback"] == pytest.approx(np.prod(1 + moved) - 1, rel=1e-12)
+    assert summary["trough with feedback"] == pytest.approx(np.min(np.cumprod(1 + moved)) - 1, rel=1e-12)
+    assert summary["daily volatility ratio"] == pytest.approx(np.std(moved, ddof=1) / np.std(exogenous, ddof=1))
+    assert summary["-3x assets at the end"] == market["assets_1"].iloc[-1]
+    with pytest.raises(TypeError, match="market"):
+        reflexive_market_summary(exogenous)

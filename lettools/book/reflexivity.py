@@ -32,6 +32,7 @@ from lettools.reflexivity import (
     flow_share_of_volume,
     instability_assets,
     rebalance_sign_table,
+    reflexive_market_summary,
     simulate_feedback,
     simulate_reflexive_market,
     sqrt_impact_fixed_point,
@@ -53,7 +54,6 @@ __all__ = [
     "korea_concentration",
     "desk_flow_per_pct",
     "explorer_steps",
-    "replay_summary",
     "LONG_LEVERAGE",
     "INVERSE_LEVERAGE",
     "FEEDBACK_ROUNDS",
@@ -546,32 +546,6 @@ def underlying_gain_chart(
 # Many days: the amplified path against the exogenous one
 
 
-def replay_summary(market: pd.DataFrame, leverages) -> pd.Series:
-    """The index with and without the funds' feedback, from :func:`lettools.simulate_reflexive_market`.
-
-    Parameters
-    ----------
-    market : pandas.DataFrame
-        The simulation's output.
-    leverages : sequence of float
-        The funds' leverages, in the order given to the simulation (they label the assets).
-    """
-    summary = {
-        "days": len(market),
-        "exogenous return": market["exogenous_level"].iloc[-1] - 1,
-        "return with feedback": market["index_level"].iloc[-1] - 1,
-        "exogenous trough": market["exogenous_level"].min() - 1,
-        "trough with feedback": market["index_level"].min() - 1,
-        "daily volatility ratio": market["index_return"].std() / market["exogenous_return"].std(),
-        "gain, first day": market["gain"].iloc[0],
-        "gain, lowest": market["gain"].min(),
-        "gain, highest": market["gain"].max(),
-    }
-    for position, leverage in enumerate(leverages):
-        summary[f"{leverage:g}x assets at the end ($bn)"] = market[f"assets_{position}"].iloc[-1]
-    return pd.Series(summary)
-
-
 # ---------------------------------------------------------------------------------------------
 # Calibration: a published flow estimate and a published price-impact multiplier
 
@@ -712,7 +686,7 @@ def depth_scaling_table(shocks: pd.Series) -> pd.DataFrame:
             market = simulate_reflexive_market(
                 shocks, fund_assets=setting["fund_assets"], leverages=list(REPLAY_LEVERAGES),
                 depth=_depth(setting["depth_per_pct"]), depth_scales_with_level=scaled)
-            summary = replay_summary(market, REPLAY_LEVERAGES)
+            summary = reflexive_market_summary(market)
             row[f"trough, depth {label}"] = summary["trough with feedback"]
             row[f"volatility ratio, depth {label}"] = summary["daily volatility ratio"]
         rows[name] = row
@@ -723,7 +697,7 @@ def replay_table(shocks: pd.Series) -> pd.DataFrame:
     """Each replay scenario summarised: trough, end, volatility ratio and first-day gain (one column each)."""
     rows = {}
     for name, market in _replays(shocks).items():
-        summary = replay_summary(market, REPLAY_LEVERAGES)
+        summary = reflexive_market_summary(market)
         rows[name] = {
             "trough": summary["trough with feedback"],
             "end": summary["return with feedback"],
@@ -1128,7 +1102,7 @@ def replay_leverage_check(shocks: pd.Series, leverages=REPLAY_2X_LEVERAGES,
         total = flow / aggregate_rebalance_flow(shs, levs, 0.01)
         market = simulate_reflexive_market(shocks, fund_assets=[total * s for s in shs], leverages=levs,
                                            depth=_depth(calibrated_depth_per_pct()))
-        summary = replay_summary(market, levs)
+        summary = reflexive_market_summary(market)
         label = "/".join(f"{lev:g}x" for lev in levs)
         rows[label] = {"trough": summary["trough with feedback"], "end": summary["return with feedback"],
                        "volatility ratio": summary["daily volatility ratio"],
