@@ -36,6 +36,18 @@ from .decomposition import (
     yardstick_decomposition,
 )
 from .fund import simulate_fund, static_leverage_path, terminal_value
+from .holder_risk import (
+    HOLDING_RISK_LEVERAGES,
+    HOLDING_RISK_MAX_DAYS,
+    HOLDING_RISK_PATHS,
+    admissible_days,
+    closed_form_gap,
+    historical_lag_share,
+    holding_risk,
+    holding_risk_curves,
+    max_leverage_within_var_limit,
+    var_ratio,
+)
 from .holding import (
     admissible_horizon,
     fund_value_at_risk,
@@ -51,9 +63,12 @@ from .reflexivity import (
     aggregate_rebalance_flow,
     amplification,
     feedback_gain,
+    fixed_point_move,
     flow_share_of_volume,
+    halving_ratio,
     instability_assets,
     rebalance_sign_table,
+    reflexive_market_summary,
     simulate_feedback,
     simulate_reflexive_market,
 )
@@ -168,4 +183,19 @@ __all__ = [
     "monthly_median_gap",
     "lag_frequency",
     "value_paths",
+    # chapter 5: the loop's fixed point and what halving the depth does to it
+    "fixed_point_move",
+    "halving_ratio",
+    "reflexive_market_summary",
+    # chapter 7: the holder's VaR ratio, simulated holding-period risk, historical lag share
+    "var_ratio",
+    "max_leverage_within_var_limit",
+    "HOLDING_RISK_MAX_DAYS",
+    "HOLDING_RISK_PATHS",
+    "HOLDING_RISK_LEVERAGES",
+    "holding_risk_curves",
+    "holding_risk",
+    "admissible_days",
+    "closed_form_gap",
+    "historical_lag_share",
 ]

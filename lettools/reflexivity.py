@@ -48,6 +48,9 @@ __all__ = [
     "simulate_reflexive_market",
     "flow_share_of_volume",
     "depth_from_multiplier",
+    "fixed_point_move",
+    "halving_ratio",
+    "reflexive_market_summary",
 ]
 
 
@@ -649,3 +652,126 @@ def sqrt_impact_fixed_point(shock, flow_per_unit_move, daily_volume, daily_vol, 
     c_root_k = y * sigma * np.sqrt(k / volume)
     root = 0.5 * (c_root_k + np.sqrt(c_root_k**2 + 4.0 * np.abs(shock)))
     return _scalar_or_array(np.sign(shock) * root**2)
+
+
+def fixed_point_move(shock: float, assets: ArrayLike, leverages: ArrayLike, depth: float) -> float:
+    """Where the rebalancing loop settles after an exogenous ``shock``: ``R* = R0 / (1 - gain)``.
+
+    The limit of :func:`simulate_feedback`'s rounds, ``shock (1 + gain + gain^2 + ...)``, with
+    ``gain = sum_i A_i (L_i^2 - L_i) / depth`` (:func:`feedback_gain`).
+
+    Parameters
+    ----------
+    shock : float
+        The exogenous move ``R0``, simple decimal, in (-1, 1).
+    assets, leverages : float or array_like
+        Each fund's assets (money, >= 0) and leverage, one value per fund.
+    depth : float
+        Money of net order flow that moves the index by 100% (``depth / 100`` per 1%), > 0.
+
+    Returns
+    -------
+    float
+        The settled move, simple decimal, with the shock's sign.
+
+    Raises
+    ------
+    ValueError
+        When the gain is 1 or more: the loop has no fixed point and runs away.
+
+    References
+    ----------
+    .. [1] M. Cheng and A. Madhavan, "The dynamics of leveraged and inverse exchange-traded funds", Journal
+           of Investment Management 7 (2009), 43-62 (``cheng2009dynamics`` in references.bib).
+
+    Examples
+    --------
+    >>> round(fixed_point_move(-0.03, [20.0, 5.0], [3.0, -3.0], 400.0), 6)   # gain 0.45
+    -0.054545
+    """
+    shock = as_scalar(shock, "shock", minimum=-1.0, minimum_inclusive=False, maximum=1.0)
+    gain = feedback_gain(assets, leverages, depth)
+    if gain >= 1.0:
+        raise ValueError(f"the feedback gain of these assets, leverages and depth is {gain:.3g} >= 1: "
+                         "the loop has no fixed point")
+    return shock / (1.0 - gain)
+
+
+def halving_ratio(gain: ArrayLike) -> FloatOrArray:
+    """How many times the amplification grows when the depth halves (the gain doubles).
+
+    ``amplification(2 g) / amplification(g) = (1 - g) / (1 - 2 g)``: more than 2 exactly when
+    ``g > 1/3``; ``inf`` once ``2 g >= 1``.
+
+    Parameters
+    ----------
+    gain : float or array_like
+        Feedback gain(s) before the depth halves (:func:`feedback_gain`), < 1.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The ratio of the amplifications after and before, shaped like ``gain``.
+
+    Examples
+    --------
+    >>> round(halving_ratio(0.2), 4)   # 0.8 / 0.6
+    1.3333
+    >>> halving_ratio(0.6)
+    inf
+    """
+    gain = as_array(gain, "gain")
+    doubled = 2.0 * gain
+    with np.errstate(all="ignore"):  # where 2 g >= 1 the quotient is inf / inf or inf / a; replaced below
+        ratio = np.asarray(amplification(doubled)) / np.asarray(amplification(gain))
+    return _scalar_or_array(np.where(doubled >= 1.0, np.inf, ratio))
+
+
+def reflexive_market_summary(market: pd.DataFrame) -> pd.Series:
+    """The index with and without the funds' feedback, summarised from :func:`simulate_reflexive_market`.
+
+    Parameters
+    ----------
+    market : pandas.DataFrame
+        The output of :func:`simulate_reflexive_market` (its ``attrs["leverages"]`` label the funds' assets).
+
+    Returns
+    -------
+    pandas.Series
+        ``days``; ``exogenous return`` and ``return with feedback`` (last level minus 1); ``exogenous trough``
+        and ``trough with feedback`` (lowest level minus 1); ``daily volatility ratio`` (sample standard
+        deviation of the daily returns with feedback over that of the exogenous ones); ``gain, first day``,
+        ``gain, lowest`` and ``gain, highest``; and ``"{L}x assets at the end"`` for each fund, in money.
+
+    Examples
+    --------
+    >>> market = simulate_reflexive_market([0.01, -0.02, 0.005], fund_assets=[100.0], leverages=[3.0],
+    ...                                    depth=10_000.0)
+    >>> summary = reflexive_market_summary(market)
+    >>> int(summary["days"]), bool(summary["daily volatility ratio"] > 1)
+    (3, True)
+    >>> list(summary.index[-1:])
+    ['3x assets at the end']
+    """
+    import pandas as pd  # lazily: keeps `import lettools` fast
+
+    columns = {"exogenous_level", "index_level", "index_return", "exogenous_return", "gain"}
+    if not isinstance(market, pd.DataFrame) or not columns <= set(market.columns) or "leverages" not in market.attrs:
+        raise TypeError("market must be the DataFrame simulate_reflexive_market returns, got "
+                        f"{type(market).__name__}")
+    if market.empty:
+        raise ValueError("market must hold at least one simulated day")
+    summary: dict[str, float] = {
+        "days": len(market),
+        "exogenous return": market["exogenous_level"].iloc[-1] - 1,
+        "return with feedback": market["index_level"].iloc[-1] - 1,
+        "exogenous trough": market["exogenous_level"].min() - 1,
+        "trough with feedback": market["index_level"].min() - 1,
+        "daily volatility ratio": market["index_return"].std() / market["exogenous_return"].std(),
+        "gain, first day": market["gain"].iloc[0],
+        "gain, lowest": market["gain"].min(),
+        "gain, highest": market["gain"].max(),
+    }
+    for position, leverage in enumerate(market.attrs["leverages"]):
+        summary[f"{leverage:g}x assets at the end"] = market[f"assets_{position}"].iloc[-1]
+    return pd.Series(summary)

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lettools import simulate_reflexive_market
+from lettools import halving_ratio, reflexive_market_summary, simulate_reflexive_market
 from lettools.book import reflexivity as page
 from lettools.charts import check_accessible
 from lettools.exercises import evaluate, registered
@@ -39,8 +39,8 @@ def test_feedback_rounds_converge_to_the_closed_form_fixed_point():
     # Partial sums of the geometric series: shock * (1 + g + ... + g^k).
     k = np.arange(len(rounds))
     np.testing.assert_allclose(rounds["move"], -0.03 * (1 - gain ** (k + 1)) / (1 - gain))
-    assert page.fixed_point_move(-0.03, 20.0, 5.0, 4.0) == pytest.approx(-0.03 / (1 - gain))
-    assert rounds["move"].iloc[-1] == pytest.approx(page.fixed_point_move(-0.03, 20.0, 5.0, 4.0), rel=1e-2)
+    assert page._fixed_point_reference(-0.03, 20.0, 5.0, 4.0) == pytest.approx(-0.03 / (1 - gain))
+    assert rounds["move"].iloc[-1] == pytest.approx(page._fixed_point_reference(-0.03, 20.0, 5.0, 4.0), rel=1e-2)
 
 
 def test_an_unstable_loop_runs_away_and_has_no_fixed_point():
@@ -48,9 +48,9 @@ def test_an_unstable_loop_runs_away_and_has_no_fixed_point():
     assert rounds["gain"].iloc[0] > 1
     assert rounds["move"].is_monotonic_increasing and len(rounds) < page.FEEDBACK_ROUNDS + 1
     with pytest.raises(ValueError, match="no fixed point"):
-        page.fixed_point_move(0.01, 40.0, 20.0, 2.0)
+        page._fixed_point_reference(0.01, 40.0, 20.0, 2.0)
     with pytest.raises(ValueError, match="depth_per_pct"):
-        page.fixed_point_move(0.01, 1.0, 1.0, 0.0)
+        page._fixed_point_reference(0.01, 1.0, 1.0, 0.0)
 
 
 @pytest.mark.slow  # over 5 s: `make quick` leaves it to `make test`
@@ -126,7 +126,7 @@ def test_instability_exercise():
 
 
 def test_fixed_point_function_exercise():
-    assert evaluate("reflexivity-fixed-point", page.fixed_point_move).correct
+    assert evaluate("reflexivity-fixed-point", page._fixed_point_reference).correct
     assert evaluate("reflexivity-fixed-point", lambda shock, long_assets, inverse_assets, depth_per_pct:
                     shock / (1 - (6 * long_assets + 12 * inverse_assets) / (100 * depth_per_pct))).correct
     # Forgetting that D is per 100%:
@@ -147,10 +147,10 @@ def test_korea_taiwan_exercise_uses_the_reported_assets():
 
 def test_replay_summary_labels_each_funds_assets_by_leverage():
     market = simulate_reflexive_market([0.01, -0.02, 0.005], fund_assets=[3.0, 1.0], leverages=[3.0, -3.0], depth=1e4)
-    summary = page.replay_summary(market, leverages=[3.0, -3.0])
+    summary = reflexive_market_summary(market)
     assert summary["days"] == 3
-    assert summary["3x assets at the end ($bn)"] == pytest.approx(market["assets_0"].iloc[-1])
-    assert summary["-3x assets at the end ($bn)"] == pytest.approx(market["assets_1"].iloc[-1])
+    assert summary["3x assets at the end"] == pytest.approx(market["assets_0"].iloc[-1])
+    assert summary["-3x assets at the end"] == pytest.approx(market["assets_1"].iloc[-1])
     assert summary["daily volatility ratio"] > 1  # the feedback amplifies every day's move
 
 
@@ -172,11 +172,11 @@ def test_calibrated_depth_and_gain_from_the_published_estimates():
 
 
 def test_halving_the_depth_more_than_doubles_the_amplification_only_above_one_third():
-    assert page.halving_ratio(0.45) > 2 and page.halving_ratio(0.2) < 2
-    assert page.halving_ratio(1 / 3) == pytest.approx(2.0)
+    assert halving_ratio(0.45) > 2 and halving_ratio(0.2) < 2
+    assert halving_ratio(1 / 3) == pytest.approx(2.0)
     gains = np.linspace(0.01, 0.49, 49)
-    np.testing.assert_allclose(page.halving_ratio(gains), (1 - gains) / (1 - 2 * gains))
-    assert np.isinf(page.halving_ratio(0.6))
+    np.testing.assert_allclose(halving_ratio(gains), (1 - gains) / (1 - 2 * gains))
+    assert np.isinf(halving_ratio(0.6))
 
 
 def test_replay_funds_carry_tuzuns_flow_and_the_alarming_case_is_labelled():

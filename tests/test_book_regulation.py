@@ -14,6 +14,14 @@ from lettools.book import PAGES
 from lettools.book import regulation as page
 from lettools.charts import check_accessible
 from lettools.exercises import evaluate, registered
+from lettools.holder_risk import (
+    admissible_days,
+    closed_form_gap,
+    historical_lag_share,
+    holding_risk,
+    max_leverage_within_var_limit,
+    var_ratio,
+)
 from lettools.twin import TWIN_BUDGET_BYTES
 
 
@@ -71,8 +79,8 @@ def test_india_row_rests_on_the_exposure_cap_not_the_lifted_hedging_rule():
 def test_simulation_uses_enough_paths_for_its_stated_precision():
     assert page.SIMULATED_PATHS >= 50_000
     # 3x at 40% volatility: the chance of losing over 20% passes 5% on day 3 (about 5.4% with 400,000 paths)
-    curve = page.holding_risk(3, 0.4, risk="loss", threshold=0.2)
-    assert page.admissible_days(curve, 0.05) == 2
+    curve = holding_risk(3, 0.4, risk="loss", threshold=0.2)
+    assert admissible_days(curve, 0.05) == 2
 
 
 def test_leverage_cuts_push_the_wipeout_move_away():
@@ -93,11 +101,11 @@ def test_leverage_cuts_push_the_wipeout_move_away():
 # --- Rule 18f-4 --------------------------------------------------------------------------------
 
 def test_var_ratio_is_close_to_the_multiple_over_a_day():
-    assert page.var_ratio(3, 0.2, 1) == pytest.approx(3, rel=0.03)
-    assert page.var_ratio(2, 0.2, 1) == pytest.approx(2, rel=0.03)
-    assert page.var_ratio(1, 0.3, 20) == pytest.approx(1.0)
-    assert page.var_ratio(-1, 0.3, 20) == pytest.approx(1.0)  # zero drift: -1x has the index's VaR
-    assert page.var_ratio(3, 0.2, 20) > 2.0  # a 3x fund breaks the 200% test
+    assert var_ratio(3, 0.2, 1) == pytest.approx(3, rel=0.03)
+    assert var_ratio(2, 0.2, 1) == pytest.approx(2, rel=0.03)
+    assert var_ratio(1, 0.3, 20) == pytest.approx(1.0)
+    assert var_ratio(-1, 0.3, 20) == pytest.approx(1.0)  # zero drift: -1x has the index's VaR
+    assert var_ratio(3, 0.2, 20) > 2.0  # a 3x fund breaks the 200% test
 
 
 def test_var_ratio_matches_the_lognormal_formula():
@@ -106,7 +114,7 @@ def test_var_ratio_matches_the_lognormal_formula():
     s, z, leverage = 0.2 * math.sqrt(20 / 252), norm.ppf(0.99), 3.0
     fund = 1 - math.exp(-leverage * z * s - 0.5 * leverage**2 * s**2)
     index = 1 - math.exp(-z * s - 0.5 * s**2)
-    assert page.var_ratio(leverage, 0.2, 20, confidence=0.99) == pytest.approx(fund / index, rel=1e-9)
+    assert var_ratio(leverage, 0.2, 20, confidence=0.99) == pytest.approx(fund / index, rel=1e-9)
 
 
 def test_every_fact_record_names_a_source():
@@ -140,27 +148,27 @@ def test_rule_var_of_the_current_portfolio_on_the_nasdaq():
 
 
 def test_max_leverage_within_the_var_limit_sits_on_the_limit():
-    leverage = page.max_leverage_within_var_limit(0.2, 20)
+    leverage = max_leverage_within_var_limit(0.2, 20)
     assert 2.0 < leverage < 2.3
-    assert page.var_ratio(leverage, 0.2, 20) == pytest.approx(2.0, abs=1e-8)
-    assert page.max_leverage_within_var_limit(0.2, 1) == pytest.approx(2.0, abs=0.03)
+    assert var_ratio(leverage, 0.2, 20) == pytest.approx(2.0, abs=1e-8)
+    assert max_leverage_within_var_limit(0.2, 1) == pytest.approx(2.0, abs=0.03)
 
 
 @pytest.mark.parametrize("kwargs", [dict(sigma=0.0, n_days=20), dict(sigma=0.2, n_days=0), dict(sigma=0.2, n_days=20, limit=1.0)])
 def test_max_leverage_rejects_bad_input(kwargs):
     with pytest.raises(ValueError):
-        page.max_leverage_within_var_limit(**kwargs)
+        max_leverage_within_var_limit(**kwargs)
 
 
 def test_var_ratio_rejects_zero_volatility():
     with pytest.raises(ValueError, match="sigma"):
-        page.var_ratio(2, 0.0, 20)
+        var_ratio(2, 0.0, 20)
 
 
 # --- holding-period risk -----------------------------------------------------------------------
 
 def test_holding_risk_simulates_daily_resets_at_every_horizon():
-    curve = page.holding_risk(3, 0.3, risk="lag")
+    curve = holding_risk(3, 0.3, risk="lag")
     assert len(curve) == 504 and curve["n_days"].iloc[0] == 1
     assert curve["probability"].iloc[0] == 0.0  # day 1: exactly L x the index, never behind
     assert curve["probability"].iloc[1] == pytest.approx(0.5, abs=0.015)  # day 2: opposite-sign days
@@ -168,23 +176,24 @@ def test_holding_risk_simulates_daily_resets_at_every_horizon():
     # no jump where a closed form used to take over.
     days = curve["n_days"].to_numpy()[21:].astype(float)
     assert np.abs(curve["probability"].to_numpy()[21:] - prob_lag_static(3, 0.3, days)).max() < 0.025
-    loss = page.holding_risk(2, 0.4, risk="loss", threshold=0.2)
+    loss = holding_risk(2, 0.4, risk="loss", threshold=0.2)
     assert np.abs(loss["probability"].to_numpy()[21:] - prob_fund_loss(2, 0.4, days, threshold=0.2)).max() < 0.025
     assert np.abs(np.diff(loss["probability"].to_numpy())).max() < 0.03
 
 
 def test_closed_form_shortfall_is_far_from_the_daily_reset_fund():
-    gaps = page.closed_form_gap(3, 0.3)
+    gaps = page.closed_form_gap_table(3, 0.3)
     assert gaps.loc["lags by over 5 points", "largest_gap"] > 0.05  # the continuous model bounds the lag
     assert gaps.loc["loses over 20%", "largest_gap"] < 0.025
+    pd.testing.assert_frame_equal(gaps.reset_index(drop=True), closed_form_gap(3, 0.3).reset_index(drop=True))
     assert (gaps["on_day"] >= 22).all()
 
 
 def test_admissible_days_is_the_last_day_within_the_limit():
     curve = pd.DataFrame({"n_days": [1, 2, 3, 4], "probability": [0.01, 0.04, 0.06, 0.03]})
-    assert page.admissible_days(curve, 0.05) == 2
-    assert page.admissible_days(curve, 0.005) == 0
-    assert page.admissible_days(curve, 0.5) == 4
+    assert admissible_days(curve, 0.05) == 2
+    assert admissible_days(curve, 0.005) == 0
+    assert admissible_days(curve, 0.5) == 4
 
 
 def test_admissible_loss_days_are_close_to_the_closed_form_for_long_horizons():
@@ -192,8 +201,8 @@ def test_admissible_loss_days_are_close_to_the_closed_form_for_long_horizons():
     # to within a few days.
     closed = admissible_horizon(2, 0.2, max_probability=0.1, risk="loss", threshold=0.2, max_days=504)
     assert closed > 21
-    curve = page.holding_risk(2, 0.2, risk="loss", threshold=0.2)
-    assert abs(page.admissible_days(curve, 0.1) - closed) <= 0.1 * closed
+    curve = holding_risk(2, 0.2, risk="loss", threshold=0.2)
+    assert abs(admissible_days(curve, 0.1) - closed) <= 0.1 * closed
 
 
 @pytest.mark.slow  # over 5 s: `make quick` leaves it to `make test`
@@ -202,8 +211,8 @@ def test_explorer_computes_the_curve_and_horizon_and_twin_fits_the_budget():
     frame = explorer.compute(leverage=3, sigma=0.3, risk="loses over 20%", limit=0.1)
     assert frame["horizon"].nunique() == 1
     horizon = int(frame["horizon"].iloc[0])
-    full = page.holding_risk(3, 0.3, risk="loss", threshold=0.2)
-    assert page.admissible_days(full, 0.1) == horizon
+    full = holding_risk(3, 0.3, risk="loss", threshold=0.2)
+    assert admissible_days(full, 0.1) == horizon
     assert (full["probability"].iloc[:horizon] <= 0.1).all() and full["probability"].iloc[horizon] > 0.1
     twin = explorer.twin()
     check_accessible(twin)
@@ -214,14 +223,14 @@ def test_explorer_computes_the_curve_and_horizon_and_twin_fits_the_budget():
 
 
 def test_shortfall_risk_is_not_degenerate():
-    curve = page.holding_risk(3, 0.3, risk="shortfall", threshold=0.05)
+    curve = holding_risk(3, 0.3, risk="shortfall", threshold=0.05)
     assert curve["probability"].iloc[0] == 0.0 and curve["probability"].iloc[1] < 0.01
     # Unlike the plain lag (horizon 1 day for any limit below one half), the horizon is weeks or months,
     # longer for a looser limit and shorter for a more volatile index.
-    horizons = [page.admissible_days(curve, limit) for limit in (0.05, 0.25, 0.6)]
+    horizons = [admissible_days(curve, limit) for limit in (0.05, 0.25, 0.6)]
     assert 21 < horizons[0] < horizons[1] < horizons[2]
-    stormy = page.holding_risk(3, 0.6, risk="shortfall", threshold=0.05)
-    assert page.admissible_days(stormy, 0.05) < horizons[0]
+    stormy = holding_risk(3, 0.6, risk="shortfall", threshold=0.05)
+    assert admissible_days(stormy, 0.05) < horizons[0]
 
 
 def test_lag_evidence_reports_the_standard_error_of_few_windows():
@@ -232,18 +241,18 @@ def test_lag_evidence_reports_the_standard_error_of_few_windows():
 
 def test_higher_leverage_and_volatility_shorten_the_loss_horizon():
     def horizon(leverage, sigma):
-        return page.admissible_days(page.holding_risk(leverage, sigma, risk="loss", threshold=0.2), 0.05)
+        return admissible_days(holding_risk(leverage, sigma, risk="loss", threshold=0.2), 0.05)
 
     assert horizon(3, 0.4) < horizon(2, 0.4) < horizon(2, 0.2)
 
 
 def test_holding_risk_rejects_bad_input():
     with pytest.raises(ValueError, match="risk"):
-        page.holding_risk(2, 0.2, risk="ruin")
+        holding_risk(2, 0.2, risk="ruin")
     with pytest.raises(ValueError, match="max_days"):
-        page.holding_risk(2, 0.2, max_days=0)
+        holding_risk(2, 0.2, max_days=0)
     with pytest.raises(ValueError, match="threshold"):
-        page.holding_risk(2, 0.2, risk="loss", threshold=1.0)
+        holding_risk(2, 0.2, risk="loss", threshold=1.0)
     with pytest.raises(ValueError, match="risk"):
         page.holding_risk_curve(2, 0.2, "bankrupt", 0.1)
 
@@ -253,10 +262,10 @@ def test_holding_risk_rejects_bad_input():
 def test_historical_lag_share_on_a_hand_made_path():
     # Two 2-day windows: same-sign days (fund ahead), opposite-sign days (fund behind).
     returns = [0.1, 0.1, 0.1, -0.1, 0.05]
-    assert page.historical_lag_share(returns, 2, 2) == 0.5
-    assert page.historical_lag_share(returns, 2, 1) == 0.0
+    assert historical_lag_share(returns, 2, 2) == 0.5
+    assert historical_lag_share(returns, 2, 1) == 0.0
     with pytest.raises(ValueError, match="n_days"):
-        page.historical_lag_share(returns, 2, 10)
+        historical_lag_share(returns, 2, 10)
 
 
 def test_lag_evidence_on_the_nasdaq():

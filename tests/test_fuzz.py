@@ -124,6 +124,18 @@ GOOD: dict[str, dict] = {
                            "n_paths": 200, "seed": 1, "n_resamples": 5, "resample_seed": 2},
     "value_paths": {"index_returns": RETURNS, "leverage": 3.0, "start": 100.0},
     "lag_frequency": {"leverage": 3.0, "sigmas": [0.2], "horizons": [5], "n_paths": 50, "seed": 1},
+    "fixed_point_move": {"shock": -0.03, "assets": [20.0, 5.0], "leverages": [3.0, -3.0], "depth": 400.0},
+    "halving_ratio": {"gain": 0.2},
+    "reflexive_market_summary": {"market": lt.simulate_reflexive_market(RETURNS, fund_assets=[100.0, 30.0],
+                                                                         leverages=[3.0, -3.0], depth=1e4)},
+    "var_ratio": {"leverage": 3.0, "sigma": 0.2, "n_days": 20},
+    "max_leverage_within_var_limit": {"sigma": 0.2, "n_days": 20},
+    "holding_risk_curves": {"sigmas": [0.2], "leverages": [3.0], "max_days": 5},
+    "holding_risk": {"leverage": 3.0, "sigma": 0.2, "risk": "loss", "threshold": 0.2, "max_days": 5},
+    "admissible_days": {"curve": pd.DataFrame({"n_days": [1, 2, 3], "probability": [0.01, 0.04, 0.08]}),
+                        "limit": 0.05},
+    "closed_form_gap": {"leverage": 3.0, "sigma": 0.2, "first_day": 2, "max_days": 5},
+    "historical_lag_share": {"index_returns": RETURNS, "leverage": 2.0, "n_days": 2},
 }
 
 _GOOD_OUTCOMES = lt.simulate_outcomes(3.0, 0.05, 0.2, 21, n_paths=50, seed=1)
@@ -166,6 +178,7 @@ FAMILIES = {
 
 # Results a function documents as possibly infinite or NaN.
 NONFINITE_OK = {
+    "halving_ratio": "inf once 2 gain >= 1 (the halved depth has no fixed point)",
     "amplification": "inf where gain >= 1 (no finite resting point)",
     "instability_assets": "inf where the funds' trades do not reinforce moves",
     "feedback_gain": "0 or inf with a depth of inf or a tiny one: documented math.inf depth",
@@ -208,6 +221,9 @@ RANGES = {
     "value_paths": (0.0, math.inf),
     "gbm_mean_standard_error": (0.0, math.inf),
     "divergence_path": (-1.0, math.inf),
+    "holding_risk_curves": (0.0, 1.0),
+    "holding_risk": (0.0, math.inf),
+    "historical_lag_share": (0.0, 1.0),
 }
 
 # (function, parameter, family) cases that still fail, with the reason. Keep it short.

@@ -287,3 +287,42 @@ def test_sqrt_impact_fixed_point_solves_the_iteration(y):
         sqrt_impact_fixed_point(shock, k, 0.0, sigma, y)
     with pytest.raises(ValueError, match="flow_per_unit_move"):
         sqrt_impact_fixed_point(shock, -1.0, volume, sigma, y)
+
+
+def test_fixed_point_move_matches_the_geometric_series_in_plain_numpy():
+    from lettools import fixed_point_move
+    assets, leverages, depth = np.array([20.0, 5.0, 3.0]), np.array([3.0, -3.0, 2.0]), 900.0
+    gain = float(np.sum(assets * (leverages**2 - leverages)) / depth)
+    series = -0.03 * np.sum(gain ** np.arange(2000))
+    assert fixed_point_move(-0.03, assets, leverages, depth) == pytest.approx(series, rel=1e-12)
+    with pytest.raises(ValueError, match="no fixed point"):
+        fixed_point_move(0.01, [400.0], [3.0], 100.0)
+    with pytest.raises(ValueError, match="depth"):
+        fixed_point_move(0.01, [1.0], [3.0], 0.0)
+    with pytest.raises(ValueError, match="shock"):
+        fixed_point_move(1.5, [1.0], [3.0], 100.0)
+
+
+def test_halving_ratio_is_the_ratio_of_plain_numpy_amplifications():
+    from lettools import halving_ratio
+    gains = np.linspace(0.0, 0.49, 50)
+    np.testing.assert_allclose(halving_ratio(gains), (1 / (1 - 2 * gains)) / (1 / (1 - gains)), rtol=1e-14)
+    assert isinstance(halving_ratio(0.2), float) and np.isinf(halving_ratio(0.5))
+    with pytest.raises((TypeError, ValueError), match="gain"):
+        halving_ratio("x")
+
+
+def test_reflexive_market_summary_against_plain_numpy():
+    from lettools import reflexive_market_summary
+    exogenous = np.array([0.01, -0.03, 0.02, -0.01, 0.004])
+    market = simulate_reflexive_market(exogenous, fund_assets=[60.0, 20.0], leverages=[3.0, -3.0], depth=5_000.0)
+    summary = reflexive_market_summary(market)
+    moved = market["index_return"].to_numpy()
+    assert summary["days"] == 5
+    assert summary["exogenous return"] == pytest.approx(np.prod(1 + exogenous) - 1, rel=1e-12)
+    assert summary["return with feedback"] == pytest.approx(np.prod(1 + moved) - 1, rel=1e-12)
+    assert summary["trough with feedback"] == pytest.approx(np.min(np.cumprod(1 + moved)) - 1, rel=1e-12)
+    assert summary["daily volatility ratio"] == pytest.approx(np.std(moved, ddof=1) / np.std(exogenous, ddof=1))
+    assert summary["-3x assets at the end"] == market["assets_1"].iloc[-1]
+    with pytest.raises(TypeError, match="market"):
+        reflexive_market_summary(exogenous)

@@ -19,7 +19,6 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from lettools._validation import as_scalar
 from lettools.charts import PALETTE, accessible
 from lettools.exercises import FunctionExercise, NumericExercise, register
 from lettools.facts import load as load_facts
@@ -29,9 +28,11 @@ from lettools.reflexivity import (
     amplification,
     depth_from_multiplier,
     feedback_gain,
+    fixed_point_move,
     flow_share_of_volume,
     instability_assets,
     rebalance_sign_table,
+    reflexive_market_summary,
     simulate_feedback,
     simulate_reflexive_market,
     sqrt_impact_fixed_point,
@@ -44,7 +45,6 @@ __all__ = [
     "present_day_calibration",
     "single_stock_sale",
     "single_stock_sqrt_check",
-    "halving_ratio",
     "replay_scenarios",
     "replay_table",
     "depth_scaling_table",
@@ -54,7 +54,6 @@ __all__ = [
     "korea_concentration",
     "desk_flow_per_pct",
     "explorer_steps",
-    "replay_summary",
     "LONG_LEVERAGE",
     "INVERSE_LEVERAGE",
     "FEEDBACK_ROUNDS",
@@ -64,7 +63,6 @@ __all__ = [
     "flow_table",
     "feedback_rounds",
     "feedback_explorer",
-    "fixed_point_move",
     "underlying_gain_table",
     "underlying_gain_chart",
     "replay_leverage_check",
@@ -84,9 +82,18 @@ ILLUSTRATIVE_DEPTHS: Mapping[str, float] = {
 }
 
 
+def _positive(value: float, name: str) -> float:
+    """``value`` as a float if it is a finite number > 0; otherwise an error naming ``name`` (a page-level guard)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
+    if not np.isfinite(value) or value <= 0.0:
+        raise ValueError(f"{name} must be > 0 and finite, got {value}")
+    return float(value)
+
+
 def _depth(depth_per_pct: float) -> float:
     """The engine's depth (flow per 100% move) from the page's depth per 1% move."""
-    return 100.0 * as_scalar(depth_per_pct, "depth_per_pct", minimum=0.0, minimum_inclusive=False)
+    return 100.0 * _positive(depth_per_pct, "depth_per_pct")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -404,12 +411,10 @@ def feedback_explorer() -> Explorer:
     )
 
 
-def fixed_point_move(shock: float, long_assets: float, inverse_assets: float, depth_per_pct: float) -> float:
-    """Where the loop settles, ``R* = R0 / (1 - gain)``, for 3x long and -3x inverse funds ($bn)."""
-    gain = feedback_gain([long_assets, inverse_assets], [LONG_LEVERAGE, INVERSE_LEVERAGE], _depth(depth_per_pct))
-    if gain >= 1.0:
-        raise ValueError(f"the feedback gain is {gain:.3g} >= 1: the loop has no fixed point")
-    return shock / (1.0 - gain)
+def _fixed_point_reference(shock: float, long_assets: float, inverse_assets: float, depth_per_pct: float) -> float:
+    """The fixed-point exercise's answer (its signature): :func:`lettools.fixed_point_move` for 3x and -3x funds."""
+    levels = [LONG_LEVERAGE, INVERSE_LEVERAGE]
+    return fixed_point_move(shock, [long_assets, inverse_assets], levels, _depth(depth_per_pct))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -541,32 +546,6 @@ def underlying_gain_chart(
 # Many days: the amplified path against the exogenous one
 
 
-def replay_summary(market: pd.DataFrame, leverages) -> pd.Series:
-    """The index with and without the funds' feedback, from :func:`lettools.simulate_reflexive_market`.
-
-    Parameters
-    ----------
-    market : pandas.DataFrame
-        The simulation's output.
-    leverages : sequence of float
-        The funds' leverages, in the order given to the simulation (they label the assets).
-    """
-    summary = {
-        "days": len(market),
-        "exogenous return": market["exogenous_level"].iloc[-1] - 1,
-        "return with feedback": market["index_level"].iloc[-1] - 1,
-        "exogenous trough": market["exogenous_level"].min() - 1,
-        "trough with feedback": market["index_level"].min() - 1,
-        "daily volatility ratio": market["index_return"].std() / market["exogenous_return"].std(),
-        "gain, first day": market["gain"].iloc[0],
-        "gain, lowest": market["gain"].min(),
-        "gain, highest": market["gain"].max(),
-    }
-    for position, leverage in enumerate(leverages):
-        summary[f"{leverage:g}x assets at the end ($bn)"] = market[f"assets_{position}"].iloc[-1]
-    return pd.Series(summary)
-
-
 # ---------------------------------------------------------------------------------------------
 # Calibration: a published flow estimate and a published price-impact multiplier
 
@@ -654,15 +633,6 @@ def present_day_calibration(shock: float = -0.03) -> pd.DataFrame:
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("setting")
 
 
-def halving_ratio(gain):
-    """How many times the amplification grows when the depth halves (the gain doubles).
-
-    ``(1 - g) / (1 - 2 g)``: more than 2 exactly when ``g > 1/3``; ``inf`` once
-    ``2 g >= 1``.
-    """
-    return amplification(2.0 * np.asarray(gain, dtype=float)) / amplification(gain)
-
-
 def _calibrated_assets() -> list[float]:
     """Assets ($bn) of the replay's 3x and -3x funds whose flow per 1% move is Tuzun's."""
     per_unit = aggregate_rebalance_flow(list(REPLAY_SHARES), list(REPLAY_LEVERAGES), 0.01)
@@ -716,7 +686,7 @@ def depth_scaling_table(shocks: pd.Series) -> pd.DataFrame:
             market = simulate_reflexive_market(
                 shocks, fund_assets=setting["fund_assets"], leverages=list(REPLAY_LEVERAGES),
                 depth=_depth(setting["depth_per_pct"]), depth_scales_with_level=scaled)
-            summary = replay_summary(market, REPLAY_LEVERAGES)
+            summary = reflexive_market_summary(market)
             row[f"trough, depth {label}"] = summary["trough with feedback"]
             row[f"volatility ratio, depth {label}"] = summary["daily volatility ratio"]
         rows[name] = row
@@ -727,7 +697,7 @@ def replay_table(shocks: pd.Series) -> pd.DataFrame:
     """Each replay scenario summarised: trough, end, volatility ratio and first-day gain (one column each)."""
     rows = {}
     for name, market in _replays(shocks).items():
-        summary = replay_summary(market, REPLAY_LEVERAGES)
+        summary = reflexive_market_summary(market)
         rows[name] = {
             "trough": summary["trough with feedback"],
             "end": summary["return with feedback"],
@@ -791,10 +761,8 @@ def korea_taiwan_calibration(leverage: float = 2.0, korea_value_tn: float | None
         ``gain_may``, ``amplification_april`` and ``amplification_may``.
     """
     facts = load_facts("reflexivity")
-    korea_tn = facts["korea_market_cap_2025_tn"]["value"] if korea_value_tn is None else as_scalar(
-        korea_value_tn, "korea_value_tn", minimum=0.0)
-    if korea_tn <= 0.0:
-        raise ValueError(f"korea_value_tn must be > 0, got {korea_tn}")
+    korea_tn = (facts["korea_market_cap_2025_tn"]["value"] if korea_value_tn is None
+                else _positive(korea_value_tn, "korea_value_tn"))
     value_bn = 1000.0 * (korea_tn + facts["taiwan_market_cap_2025_tn"]["value"])
     multiplier = facts["price_impact_multiplier"]
     flows = [aggregate_rebalance_flow(assets, leverage, 0.01) for assets in KOREA_TAIWAN_ASSETS]
@@ -845,7 +813,7 @@ def growth_amplification_table(growth: float, gains=(0.01, 0.03, 0.1, 0.3)) -> p
     (and :func:`korea_taiwan_calibration` gives for Korea and Taiwan in April
     2026); larger ones need a thinner underlying, such as one index or a few stocks.
     """
-    growth = as_scalar(growth, "growth", minimum=0.0, minimum_inclusive=False)
+    growth = _positive(growth, "growth")
     gains = np.asarray(gains, dtype=float)
     after = gains * growth
     return pd.DataFrame(
@@ -937,7 +905,7 @@ register(
 register(
     FunctionExercise(
         id="reflexivity-fixed-point",
-        reference=fixed_point_move,
+        reference=_fixed_point_reference,
         cases=(
             {"shock": -0.03, "long_assets": 20.0, "inverse_assets": 5.0, "depth_per_pct": 4.0},
             {"shock": 0.01, "long_assets": 10.0, "inverse_assets": 0.0, "depth_per_pct": 2.0},
@@ -1134,7 +1102,7 @@ def replay_leverage_check(shocks: pd.Series, leverages=REPLAY_2X_LEVERAGES,
         total = flow / aggregate_rebalance_flow(shs, levs, 0.01)
         market = simulate_reflexive_market(shocks, fund_assets=[total * s for s in shs], leverages=levs,
                                            depth=_depth(calibrated_depth_per_pct()))
-        summary = replay_summary(market, levs)
+        summary = reflexive_market_summary(market)
         label = "/".join(f"{lev:g}x" for lev in levs)
         rows[label] = {"trough": summary["trough with feedback"], "end": summary["return with feedback"],
                        "volatility ratio": summary["daily volatility ratio"],

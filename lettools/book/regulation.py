@@ -10,29 +10,29 @@ are decimals; holding periods are in trading days (252 a year).
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
 
 import altair as alt
 import numpy as np
 import pandas as pd
 
-from lettools._validation import as_array, as_positive_int, as_returns, as_scalar
 from lettools.charts import accessible
 from lettools.costs import fund_year_pnl
 from lettools.data import index_returns as load_index_returns
 from lettools.exercises import FunctionExercise, NumericExercise, register
 from lettools.facts import value as fact
-from lettools.holding import (
-    admissible_horizon,
-    fund_value_at_risk,
-    portfolio_var,
-    prob_fund_loss,
-    prob_lag_static,
-    prob_shortfall,
+from lettools.holder_risk import (
+    HOLDING_RISK_LEVERAGES,
+    HOLDING_RISK_MAX_DAYS,
+    HOLDING_RISK_PATHS,
+    admissible_days,
+    closed_form_gap,
+    historical_lag_share,
+    holding_risk,
+    holding_risk_curves,
+    var_ratio,
 )
-from lettools.shortfall import shortfall_probabilities
+from lettools.holding import admissible_horizon, portfolio_var
 from lettools.theory import wipeout_move
 from lettools.twin import Explorer, Param
 
@@ -49,17 +49,12 @@ __all__ = [
     "rule_var_table",
     "rule_var_history",
     "rule_var_history_chart",
-    "var_ratio",
-    "max_leverage_within_var_limit",
     "var_ratio_table",
     "var_ratio_chart",
     "RISKS",
-    "holding_risk",
-    "admissible_days",
-    "closed_form_gap",
+    "closed_form_gap_table",
     "holding_risk_curve",
     "holding_risk_explorer",
-    "historical_lag_share",
     "lag_evidence_table",
 ]
 
@@ -231,7 +226,11 @@ def rule_var_history(index: str = "nasdaq", leverage: float = -2.0, *, step: int
     """
     returns = load_index_returns(index)
     values = returns.to_numpy()
-    ends = np.arange(_HISTORY_DAYS, values.size + 1, as_positive_int(step, "step"))
+    if isinstance(step, bool) or not isinstance(step, (int, float, np.integer, np.floating)):
+        raise TypeError(f"step must be a whole number of trading days, got {type(step).__name__}")
+    if not np.isfinite(step) or step != int(step) or step < 1:
+        raise ValueError(f"step must be a whole number of trading days >= 1, got {step!r}")
+    ends = np.arange(_HISTORY_DAYS, values.size + 1, int(step))
     ratios = [_rule_var(values[:last], leverage) / _rule_var(values[:last], 1.0) for last in ends]
     return pd.DataFrame({"date": returns.index[ends - 1], "ratio": ratios})
 
@@ -272,73 +271,9 @@ def rule_var_history_chart(index: str = "nasdaq", leverages=(-2.0, -3.0)) -> alt
     )
 
 
-def var_ratio(leverage, sigma, n_days, *, confidence: float = 0.99):
-    """The holder's VaR ratio: a daily-reset fund held ``n_days`` against its index, GBM, no drift, no costs.
-
-    This is not Rule 18f-4's measure (that is :func:`rule_var_table`, the VaR of
-    the fund's current portfolio); it is the risk of holding the fund while it
-    compounds daily returns, which the chapter sets beside the rule's.
-
-    Parameters
-    ----------
-    leverage : float or array_like
-        Daily leverage target ``L``.
-    sigma : float or array_like
-        Index volatility, annual decimal, > 0.
-    n_days : float or array_like
-        VaR horizon in trading days, > 0.
-    confidence : float
-        VaR confidence level, in (0, 1).
-
-    Returns
-    -------
-    float or numpy.ndarray
-        The ratio (2.0 is 200%). For a short horizon it is close to ``|L|``.
-    """
-    # With no volatility the index has no value at risk and the ratio is undefined.
-    sigma = as_array(sigma, "sigma", minimum=0.0, minimum_inclusive=False)
-    fund = fund_value_at_risk(leverage, sigma, n_days, confidence=confidence)
-    index = fund_value_at_risk(1.0, sigma, n_days, confidence=confidence)
-    return fund / index
-
-
-def max_leverage_within_var_limit(sigma: float, n_days: float, *, confidence: float = 0.99,
-                                  limit: float = 2.0) -> float:
-    """The largest long leverage whose VaR is at most ``limit`` times the index's (see :func:`var_ratio`).
-
-    Parameters
-    ----------
-    sigma : float
-        Index volatility, annual decimal, > 0.
-    n_days : float
-        VaR horizon, trading days, > 0.
-    confidence : float
-        VaR confidence level, in (0, 1).
-    limit : float
-        Allowed ratio of the fund's VaR to the index's, > 1 (Rule 18f-4's relative test: 2.0).
-
-    Returns
-    -------
-    float
-        The leverage ``L >= 1`` at which the ratio equals ``limit``.
-    """
-    from scipy.optimize import brentq  # lazily, as in lettools.holding
-
-    sigma = as_scalar(sigma, "sigma", minimum=0.0, minimum_inclusive=False)
-    n_days = as_scalar(n_days, "n_days", minimum=0.0, minimum_inclusive=False)
-    limit = as_scalar(limit, "limit", minimum=1.0, minimum_inclusive=False)
-    excess = lambda leverage: var_ratio(leverage, sigma, n_days, confidence=confidence) - limit  # noqa: E731
-    high = 2.0 * limit
-    while excess(high) < 0.0:  # the ratio grows with leverage but can be below limit at 2 x limit
-        high *= 2.0
-        if high > 1e4:
-            raise ValueError(f"no leverage up to 10,000 reaches a VaR ratio of {limit}")
-    return float(brentq(excess, 1.0, high, xtol=1e-10))
-
-
 def var_ratio_table(leverages=(2.0, 3.0, -1.0, -2.0, -3.0), horizons=(1, 20, 63), *,
                     sigma: float = 0.2, confidence: float = 0.99) -> pd.DataFrame:
-    """:func:`var_ratio` for each leverage (rows) and horizon in trading days (columns)."""
+    """:func:`lettools.var_ratio` for each leverage (rows) and horizon in trading days (columns)."""
     leverages = np.asarray(leverages, dtype=np.float64)
     table = {
         f"{days} day{'s' if days != 1 else ''}": var_ratio(leverages, sigma, days, confidence=confidence)
@@ -392,150 +327,25 @@ def var_ratio_chart(*, sigmas=(0.1, 0.2, 0.4), n_days: int = 20, confidence: flo
 # ---------------------------------------------------------------------------------------------
 # Holding-period risk: a daily-reset fund simulated at every horizon
 
-#: Risks offered by the explorer: label -> (kind for lettools.holding, loss threshold).
+#: Risks offered by the explorer: label -> (kind for lettools.holding_risk, threshold).
 RISKS: Mapping[str, tuple[str, float]] = {
     "lags L x index": ("lag", 0.0),
     "lags by over 5 points": ("shortfall", 0.05),
     "loses over 20%": ("loss", 0.2),
 }
 
-_MAX_DAYS = 504           # two years of trading days
-_BATCH = 10_000           # paths per simulation pass (bounds the memory of the draws)
-_BATCHES = 5              # seeded passes, averaged: 50,000 paths
-_PATHS = _BATCH * _BATCHES  # standard error of a simulated probability at most 0.5 / sqrt(50,000) = 0.22 points
-_SEED = 2009
+_MAX_DAYS = HOLDING_RISK_MAX_DAYS
 #: Paths behind every simulated holding-period probability of the page.
-SIMULATED_PATHS: int = _PATHS
-_SHORTFALL, _LOSS = RISKS["lags by over 5 points"][1], RISKS["loses over 20%"][1]
+SIMULATED_PATHS: int = HOLDING_RISK_PATHS
 
 
-_GRID_LEVERAGES = (-3.0, -2.0, -1.0, 2.0, 3.0)
-
-
-_CURVES: dict[tuple, dict[float, pd.DataFrame]] = {}
-_CURVES_LOCK = threading.Lock()
-_CURVES_KEPT = 256  # (sigma, leverages, thresholds) entries kept: every live setting (16 x 13); each a few small tables
-
-
-def _curves_for_sigmas(sigmas: tuple[float, ...], leverages: tuple[float, ...], shortfall: float, loss: float,
-                       max_days: int) -> dict[float, dict[float, pd.DataFrame]]:
-    """The averaged curves of :func:`_curves_for_sigma` for several volatilities, sharing each pass's draws.
-
-    Five passes of 10,000 paths on seeds 2009..2013, averaged: the same as one pass of 50,000 paths
-    without holding all the draws at once. Every setting uses the same draws (common random numbers).
-    The passes run on two threads (the kernel releases the GIL) and each draws its normals once for
-    every volatility; the average is taken in pass order, so the tables do not depend on the threads.
-    """
-    missing = [sigma for sigma in dict.fromkeys(sigmas) if (sigma, leverages, shortfall, loss, max_days) not in _CURVES]
-    if missing:
-        def one_pass(batch: int) -> list[np.ndarray]:
-            return [shortfall_probabilities(leverages, sigma, max_days, shortfall=shortfall, loss=loss, n_paths=_BATCH,
-                                            seed=_SEED + batch) for sigma in missing]
-
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            passes = list(pool.map(one_pass, range(_BATCHES)))
-        with _CURVES_LOCK:
-            for i, sigma in enumerate(missing):
-                total = sum(probabilities[i] for probabilities in passes) / _BATCHES  # in pass order, from 0
-                _CURVES[(sigma, leverages, shortfall, loss, max_days)] = {
-                    leverage: pd.DataFrame({"lag": total[0, k], "shortfall": total[1, k], "loss": total[2, k]},
-                                           index=pd.RangeIndex(1, max_days + 1, name="n_days"))
-                    for k, leverage in enumerate(leverages)
-                }
-            while len(_CURVES) > _CURVES_KEPT:
-                _CURVES.pop(next(iter(_CURVES)))
-    return {sigma: _CURVES[(sigma, leverages, shortfall, loss, max_days)] for sigma in sigmas}
-
-
-def _curves_for_sigma(sigma: float, leverages: tuple[float, ...], shortfall: float, loss: float,
-                      max_days: int) -> dict[float, pd.DataFrame]:
-    return _curves_for_sigmas((sigma,), leverages, shortfall, loss, max_days)[sigma]
-
-
-def _curves(leverage: float, sigma: float, shortfall: float, loss: float, max_days: int) -> pd.DataFrame:
-    # The explorer's grid simulates its leverages together, one pass over the paths for all five; any
-    # other setting gets a pass of its own leverage only (the counts of a leverage do not depend on the
-    # others simulated with it), so a first visit off the grid costs one leverage's work, not five.
-    if leverage in _GRID_LEVERAGES and (sigma, _GRID_LEVERAGES, shortfall, loss, max_days) in _CURVES:
-        return _curves_for_sigma(sigma, _GRID_LEVERAGES, shortfall, loss, max_days)[leverage]
-    return _curves_for_sigma(sigma, (leverage,), shortfall, loss, max_days)[leverage]
-
-
-def holding_risk(leverage: float, sigma: float, *, risk: str = "lag", threshold: float = 0.0,
-                 max_days: int = _MAX_DAYS) -> pd.DataFrame:
-    """Daily probability of a holding-period risk, for holding periods of 1 to ``max_days`` days.
-
-    A fund that resets once a day is simulated at every horizon (:func:`lettools.shortfall.shortfall_probabilities`,
-    50,000 seeded paths in five passes, the same draws for every setting; the standard error of each
-    probability is at most 0.22 percentage points). The continuous-time closed forms
-    (:func:`lettools.prob_lag_static`, :func:`lettools.holding.prob_shortfall`,
-    :func:`lettools.prob_fund_loss`) are wrong on day 1, when the fund returns exactly ``L`` times the
-    index, and for the shortfall they stay wrong at every horizon (by up to about 12 percentage points
-    for 3x at 30% volatility; the sign changes with the horizon).
-
-    Parameters
-    ----------
-    leverage : float
-        Daily leverage target ``L``.
-    sigma : float
-        Index volatility, annual decimal, >= 0.
-    risk : {"lag", "shortfall", "loss"}
-        The chance of ending below ``1 + L (S_t / S_0 - 1)``, of ending more than ``threshold``
-        below it, or of losing more than ``threshold``.
-    threshold : float
-        Margin for ``risk="shortfall"`` (>= 0) or loss for ``risk="loss"`` (in [0, 1)), decimal;
-        ignored for ``risk="lag"``.
-    max_days : int
-        Longest holding period, trading days.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``n_days`` and ``probability``.
-    """
-    leverage = as_scalar(leverage, "leverage")
-    sigma = as_scalar(sigma, "sigma", minimum=0.0)
-    if risk not in ("lag", "shortfall", "loss"):
-        raise ValueError(f"risk must be 'lag', 'shortfall' or 'loss', got {risk!r}")
-    max_days = as_positive_int(max_days, "max_days")
-    threshold = as_scalar(threshold, "threshold", minimum=0.0)
-    shortfall = threshold if risk == "shortfall" else _SHORTFALL
-    loss = threshold if risk == "loss" else _LOSS
-    if loss >= 1.0:
-        raise ValueError(f"threshold must be < 1 for risk='loss', got {threshold}")
-    curves = _curves(leverage, sigma, float(shortfall), float(loss), max_days)
-    return pd.DataFrame({"n_days": np.arange(1, max_days + 1), "probability": curves[risk].to_numpy()})
-
-
-def closed_form_gap(leverage: float, sigma: float, *, first_day: int = 22) -> pd.DataFrame:
-    """How far the continuous-time closed forms sit from the daily-reset simulation, per risk.
-
-    For each risk of :data:`RISKS` (lag, shortfall of 5 points, loss of 20%), the largest absolute
-    difference between the closed form and :func:`holding_risk` over holding periods
-    ``first_day .. 504``, and the day on which it occurs. Probabilities are decimals.
-    """
-    days = np.arange(1, _MAX_DAYS + 1)
-    closed = {
-        "lag": prob_lag_static(leverage, sigma, days.astype(float)),
-        "shortfall": prob_shortfall(leverage, sigma, days.astype(float), shortfall=_SHORTFALL),
-        "loss": prob_fund_loss(leverage, sigma, days.astype(float), threshold=_LOSS),
-    }
-    rows = []
-    for label, (kind, threshold) in RISKS.items():
-        simulated = holding_risk(leverage, sigma, risk=kind, threshold=threshold)["probability"].to_numpy()
-        gap = np.abs(np.asarray(closed[kind]) - simulated)[first_day - 1:]
-        rows.append({"risk": label, "largest_gap": float(gap.max()), "on_day": int(first_day + gap.argmax())})
-    return pd.DataFrame(rows).set_index("risk")
-
-
-def admissible_days(curve: pd.DataFrame, limit: float) -> int:
-    """Longest holding period ``h`` with the risk at most ``limit`` on every day 1..h (0 if day 1 breaks it).
-
-    ``curve`` is a :func:`holding_risk` table; a curve that never breaks the limit gives its last day.
-    """
-    limit = as_scalar(limit, "limit", minimum=0.0, maximum=1.0)
-    breaches = np.flatnonzero(curve["probability"].to_numpy() > limit)
-    return int(breaches[0]) if breaches.size else int(curve["n_days"].iloc[-1])
+def _probability(value: float, name: str) -> float:
+    """``value`` as a float if it is a number in [0, 1]; otherwise an error naming ``name`` (a page-level guard)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
+    if not 0.0 <= value <= 1.0:
+        raise ValueError(f"{name} must be in [0, 1], got {value}")
+    return float(value)
 
 
 # Days drawn in the chart: every day of the first month, then steps of about a month to two years.
@@ -543,6 +353,14 @@ _CHART_DAYS = np.concatenate([
     np.arange(1, 22),
     [22, 26, 31, 36, 42, 52, 63, 84, 105, 126, 168, 210, 252, 315, 378, 441, 504],
 ])
+
+
+def closed_form_gap_table(leverage: float, sigma: float) -> pd.DataFrame:
+    """:func:`lettools.closed_form_gap` for the risks of :data:`RISKS`, each row labelled as in the explorer."""
+    labels = {kind: label for label, (kind, _) in RISKS.items()}
+    shortfall, loss = RISKS["lags by over 5 points"][1], RISKS["loses over 20%"][1]
+    gaps = closed_form_gap(leverage, sigma, shortfall=shortfall, loss=loss)
+    return gaps.rename(index=labels)
 
 
 def holding_risk_curve(leverage: float, sigma: float, risk: str, limit: float) -> pd.DataFrame:
@@ -564,15 +382,15 @@ def holding_risk_grid(settings: pd.DataFrame) -> pd.DataFrame:
     """The explorer's whole grid (its ``compute_grid``): the simulations first, every volatility at once.
 
     Equal to computing :func:`holding_risk_curve` point by point (the tests check): only the order
-    of the simulation passes changes (:func:`_curves_for_sigmas` draws each pass's normals once for
+    of the simulation passes changes (:func:`lettools.holding_risk_curves` draws each pass's normals once for
     every volatility and runs the passes on two threads), not their arithmetic; each curve is looked
     up once for all the limits.
     """
+    sigmas = tuple(float(sigma) for sigma in dict.fromkeys(settings["sigma"]))
     for kind, threshold in dict.fromkeys(RISKS[risk] for risk in settings["risk"]):
-        shortfall = threshold if kind == "shortfall" else _SHORTFALL
-        loss = threshold if kind == "loss" else _LOSS
-        sigmas = tuple(float(sigma) for sigma in dict.fromkeys(settings["sigma"]))
-        _curves_for_sigmas(sigmas, _GRID_LEVERAGES, float(shortfall), float(loss), _MAX_DAYS)
+        # The risk asked for at its threshold; the other two at the engine's defaults, as holding_risk does.
+        thresholds = {kind: float(threshold)} if kind in ("shortfall", "loss") else {}
+        holding_risk_curves(sigmas, HOLDING_RISK_LEVERAGES, max_days=_MAX_DAYS, **thresholds)
     shown = np.flatnonzero(np.isin(np.arange(1, _MAX_DAYS + 1), _CHART_DAYS))
     n_days = shown + 1
     columns: dict[str, list] = {name: [] for name in ("n_days", "probability", "horizon", *settings.columns)}
@@ -586,7 +404,7 @@ def holding_risk_grid(settings: pd.DataFrame) -> pd.DataFrame:
             curves[key] = holding_risk(row["leverage"], row["sigma"], risk=kind, threshold=threshold)[
                 "probability"].to_numpy()
         probability = curves[key]
-        breaches = np.flatnonzero(probability > as_scalar(row["limit"], "limit", minimum=0.0, maximum=1.0))
+        breaches = np.flatnonzero(probability > _probability(row["limit"], "limit"))
         horizon = int(breaches[0]) if breaches.size else _MAX_DAYS  # admissible_days on the whole curve
         columns["n_days"].append(n_days)
         columns["probability"].append(probability[shown])
@@ -651,37 +469,10 @@ def holding_risk_explorer() -> Explorer:
 # ---------------------------------------------------------------------------------------------
 # Real data: how often did a daily-reset fund lag L x its index?
 
-def historical_lag_share(index_returns, leverage: float, n_days: int) -> float:
-    """Share of non-overlapping ``n_days`` windows in which a daily-reset fund ended below ``1 + L R``.
-
-    ``R`` is the index's return over the window. No costs: the gap is the daily reset alone.
-
-    Parameters
-    ----------
-    index_returns : array_like
-        Daily simple returns of the index (1-D).
-    leverage : float
-        Daily leverage target ``L``.
-    n_days : int
-        Window length, trading days; the incomplete last window is dropped.
-    """
-    returns = as_returns(index_returns, ndim=(1,))
-    leverage = as_scalar(leverage, "leverage")
-    n_days = as_positive_int(n_days, "n_days")
-    windows = returns.size // n_days
-    if windows == 0:
-        raise ValueError(f"n_days ({n_days}) is longer than the {returns.size} returns given")
-    blocks = returns[: windows * n_days].reshape(windows, n_days)
-    fund = np.prod(np.maximum(1.0 + leverage * blocks, 0.0), axis=1)
-    static = 1.0 + leverage * (np.prod(1.0 + blocks, axis=1) - 1.0)
-    # A one-day window is an exact tie (the fund returns L R); rounding must not count it as a lag.
-    return float(np.mean(fund < static - 1e-12))
-
-
 def lag_evidence_table(index: str = "nasdaq", leverage: float = 3.0, horizons=(1, 5, 21, 63, 252)) -> pd.DataFrame:
-    """Historical lag share (:func:`historical_lag_share`) beside the model's, for one index and leverage.
+    """Historical lag share (:func:`lettools.historical_lag_share`) beside the model's, for one index and leverage.
 
-    The model column is the daily-reset simulation (:func:`holding_risk`) at the
+    The model column is the daily-reset simulation (:func:`lettools.holding_risk`) at the
     index's realised annual volatility over the whole sample; ``std_error`` is the binomial standard
     error of the historical share, ``sqrt(p (1 - p) / windows)``.
     """

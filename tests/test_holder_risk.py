@@ -1,0 +1,93 @@
+"""lettools.holder_risk against plain numpy: the holder's VaR ratio, simulated holding risk, history."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.stats import norm
+
+from lettools import (
+    HOLDING_RISK_PATHS,
+    admissible_days,
+    closed_form_gap,
+    historical_lag_share,
+    holding_risk,
+    holding_risk_curves,
+    max_leverage_within_var_limit,
+    var_ratio,
+)
+from lettools.shortfall import shortfall_probabilities
+
+
+def _plain_var(leverage, sigma, n_days, confidence=0.99):
+    """VaR of a daily-reset fund in continuous time, zero drift: ln V ~ N(-L² σ² t / 2, L² σ² t)."""
+    t = n_days / 252.0
+    z = norm.ppf(1 - confidence)
+    return 1.0 - np.exp(-0.5 * leverage**2 * sigma**2 * t + z * abs(leverage) * sigma * np.sqrt(t))
+
+
+@pytest.mark.parametrize("leverage", [3.0, 2.0, 0.5, -1.0, -2.0, -3.0])
+@pytest.mark.parametrize("n_days", [1, 20, 63])
+def test_var_ratio_is_the_ratio_of_lognormal_vars(leverage, n_days):
+    expected = _plain_var(leverage, 0.25, n_days) / _plain_var(1.0, 0.25, n_days)
+    assert var_ratio(leverage, 0.25, n_days) == pytest.approx(expected, rel=1e-9)
+
+
+def test_max_leverage_reaches_the_limit_exactly():
+    leverage = max_leverage_within_var_limit(0.2, 20, limit=2.0)
+    assert _plain_var(leverage, 0.2, 20) / _plain_var(1.0, 0.2, 20) == pytest.approx(2.0, abs=1e-8)
+    with pytest.raises(ValueError, match="sigma"):
+        max_leverage_within_var_limit(0.0, 20)
+
+
+def test_holding_risk_is_the_average_of_five_seeded_passes():
+    max_days = 12
+    passes = [shortfall_probabilities((2.0,), 0.35, max_days, shortfall=0.05, loss=0.2, n_paths=10_000, seed=2009 + b)
+              for b in range(5)]
+    plain = sum(passes) / 5
+    curve = holding_risk(2.0, 0.35, risk="loss", threshold=0.2, max_days=max_days)
+    np.testing.assert_array_equal(curve["probability"].to_numpy(), plain[2, 0])
+    np.testing.assert_array_equal(holding_risk(2.0, 0.35, risk="lag", max_days=max_days)["probability"], plain[0, 0])
+    assert curve["n_days"].tolist() == list(range(1, max_days + 1)) and HOLDING_RISK_PATHS == 50_000
+    grid = holding_risk_curves((0.35,), (-3.0, 2.0), max_days=max_days)[0.35][2.0]
+    np.testing.assert_array_equal(grid["loss"].to_numpy(), plain[2, 0])  # a leverage's curve ignores the others
+
+
+def test_admissible_days_matches_a_loop():
+    rng = np.random.default_rng(4)
+    for _ in range(20):
+        probability = np.sort(rng.uniform(0, 0.3, 15))
+        limit = rng.uniform(0, 0.3)
+        expected = 0
+        for day, p in enumerate(probability, start=1):
+            if p > limit:
+                break
+            expected = day
+        curve = pd.DataFrame({"n_days": np.arange(1, 16), "probability": probability})
+        assert admissible_days(curve, limit) == expected
+    with pytest.raises(TypeError, match="curve"):
+        admissible_days([0.1, 0.2], 0.1)
+
+
+def test_historical_lag_share_matches_a_loop():
+    returns = np.random.default_rng(7).normal(0.0003, 0.015, 500)
+    for leverage, n_days in ((3.0, 21), (-2.0, 5), (2.0, 1)):
+        lags = []
+        for start in range(0, len(returns) // n_days * n_days, n_days):
+            fund, index = 1.0, 1.0
+            for r in returns[start:start + n_days]:
+                fund *= max(1 + leverage * r, 0.0)
+                index *= 1 + r
+            lags.append(fund < 1 + leverage * (index - 1) - 1e-12)
+        assert historical_lag_share(returns, leverage, n_days) == np.mean(lags)
+
+
+def test_closed_form_gap_is_the_largest_distance_from_the_simulation():
+    from lettools import prob_fund_loss
+    gaps = closed_form_gap(3.0, 0.3, first_day=3, max_days=20)
+    simulated = holding_risk(3.0, 0.3, risk="loss", threshold=0.2, max_days=20)["probability"].to_numpy()
+    gap = np.abs(np.asarray(prob_fund_loss(3.0, 0.3, np.arange(1.0, 21.0), threshold=0.2)) - simulated)[2:]
+    assert gaps.loc["loss", "largest_gap"] == gap.max() and gaps.loc["loss", "on_day"] == 3 + gap.argmax()
+    with pytest.raises(ValueError, match="first_day"):
+        closed_form_gap(3.0, 0.3, first_day=30, max_days=20)
