@@ -9,6 +9,7 @@ from outside. Figures go to the "Lighthouse" section of ``docs/site-report.md``
 
     python scripts/lighthouse_report.py                    # print the table
     python scripts/lighthouse_report.py --write docs/site-report.md
+    python scripts/lighthouse_report.py --page chapters/decay.html --preset mobile --save /tmp/lh
 
 Targets (issue 12): mobile performance >= 90, accessibility 100, best practices 100,
 total blocking time on the mobile preset under 300 ms.
@@ -74,8 +75,8 @@ def pages(site: Path) -> list[str]:
     return ["index.html", *sorted(str(p.relative_to(site)) for p in (site / "chapters").glob("*.html"))]
 
 
-def run_lighthouse(url: str, preset: str) -> dict:
-    """Scores and key timings of one Lighthouse run."""
+def run_lighthouse(url: str, preset: str, save: Path | None = None) -> dict:
+    """Scores and key timings of one Lighthouse run (the whole report copied into ``save``, if given)."""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "report.json"
         command = [
@@ -88,6 +89,10 @@ def run_lighthouse(url: str, preset: str) -> dict:
             command.append("--preset=desktop")
         subprocess.run(command, check=True, capture_output=True, timeout=600)
         report = json.loads(out.read_text())
+        if save is not None:
+            save.mkdir(parents=True, exist_ok=True)
+            name = url.split("/", 3)[-1].replace("/", "_").removesuffix(".html")
+            shutil.copy(out, save / f"{name}-{preset}-{time.strftime('%H%M%S')}.json")
     audits = report["audits"]
     scores = {c: round(100 * (report["categories"][c]["score"] or 0)) for c in CATEGORIES}
     failing = sorted(
@@ -104,14 +109,15 @@ def run_lighthouse(url: str, preset: str) -> dict:
     }
 
 
-def measure(site: Path = SITE) -> dict[str, dict[str, dict]]:
-    """``{page: {preset: figures}}`` for every page and preset."""
+def measure(site: Path = SITE, only_pages: list[str] | None = None, presets: tuple[str, ...] = PRESETS,
+            save: Path | None = None) -> dict[str, dict[str, dict]]:
+    """``{page: {preset: figures}}`` for every page and preset (or those given)."""
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(GzipHandler, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     origin = f"http://127.0.0.1:{server.server_address[1]}"
     try:
-        return {page: {preset: run_lighthouse(f"{origin}/{page}", preset) for preset in PRESETS}
-                for page in pages(site)}
+        return {page: {preset: run_lighthouse(f"{origin}/{page}", preset, save) for preset in presets}
+                for page in (only_pages or pages(site))}
     finally:
         server.shutdown()
 
@@ -173,9 +179,13 @@ def replace_section(document: str, section: str) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--write", type=Path, help="replace the Lighthouse section of this markdown file")
+    parser.add_argument("--page", action="append", help="only this page (repeatable), e.g. chapters/decay.html")
+    parser.add_argument("--preset", action="append", choices=PRESETS, help="only this preset (repeatable)")
+    parser.add_argument("--site", type=Path, default=SITE, help="built site to serve (default _build/html)")
+    parser.add_argument("--save", type=Path, help="copy each full Lighthouse JSON report into this folder")
     parser.add_argument("--isolated", action="store_true", help=argparse.SUPPRESS)  # set by the re-exec below
     args = parser.parse_args(argv)
-    if not (SITE / "index.html").is_file():
+    if not (args.site / "index.html").is_file():
         print("no built site: run `make book` first", file=sys.stderr)
         return 1
     if not LIGHTHOUSE.exists():
@@ -184,9 +194,11 @@ def main(argv: list[str] | None = None) -> int:
     prefix = [] if args.isolated else network_namespace_prefix()
     if prefix:  # run again inside a namespace with only loopback
         extra = ["--write", str(args.write.resolve())] if args.write else []
+        extra += [f"--page={page}" for page in args.page or []] + [f"--preset={p}" for p in args.preset or []]
+        extra += ["--site", str(args.site.resolve())] + (["--save", str(args.save.resolve())] if args.save else [])
         return subprocess.run([*prefix, sys.executable, __file__, "--isolated", *extra]).returncode
     start = time.monotonic()
-    results = measure()
+    results = measure(args.site, args.page, tuple(args.preset or PRESETS), args.save)
     section = markdown(results, time.monotonic() - start, args.isolated)
     print(section)
     if args.write:

@@ -242,3 +242,23 @@ def test_the_theme_script_loses_its_load_time_tab_stop_scan(tmp_path):
     assert "addEventListener(\"load\"" not in text and offline_vega.THEME_TAB_STOPS_DROPPED in text
     offline_vega.drop_theme_tab_stop_scan(app, None)  # an incremental build: already done, no warning
     assert script.read_text() == text
+
+
+def test_css_rules_no_page_or_script_can_use_are_pruned():
+    css = ('/* note } */ .used, .unused { color: red }\n.unused .x { color: blue }\n'
+           '@media (min-width: 10px) { .unused { a: b } }\n@media print { .used:not(.nowhere) { a: "}" } }\n'
+           '@font-face { font-family: X }\n@import "a.css";\n#gone > p { c: d }\n'
+           'p[class~="nowhere"], :is(.nowhere) { e: f }\n.esc\\:aped { g: h }\n')
+    out = offline_vega.prune_css(css, {"used", "x"})
+    assert ".used, .unused { color: red }" in out  # one selector may match: the rule stays whole
+    assert ".unused .x" not in out and "#gone" not in out and "(min-width: 10px)" not in out
+    assert '@media print {' in out and 'a: "}"' in out  # braces in strings are not structure
+    assert "@font-face" in out and '@import "a.css";' in out
+    assert 'p[class~="nowhere"]' in out and ".esc" in out  # attribute, :is() and escapes: kept
+    assert "note" not in out
+
+
+def test_documentation_options_are_inlined():
+    page = '<head><script src="../_static/documentation_options.js?v=1"></script><script defer src="x.js"></script>'
+    out = offline_vega.inline_documentation_options(page, "const DOCUMENTATION_OPTIONS = {};\n")
+    assert out == '<head><script>const DOCUMENTATION_OPTIONS = {};</script><script defer src="x.js"></script>'
