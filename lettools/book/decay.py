@@ -170,8 +170,12 @@ def _draw_trades(base: alt.Chart, domains: Mapping[str, list[float]]) -> alt.Lay
     summary = (
         base.transform_filter("datum.day == 1")
         .transform_calculate(
-            text="'Sum of the trades\\' profits = fund minus target: ' + format(datum.fund_minus_target, '+.3f')"
-            " + '\\nSecond order, (L² - L)/2 ((ΣR)² - ΣR²) x 100: ' + format(datum.second_order, '+.3f')"
+            # Four short lines rather than two long ones: at a phone's column width (about 300 px of
+            # plot) a 50-character line runs past the chart's right edge.
+            text="'Trades\\' profits, summed: ' + format(datum.fund_minus_target, '+.3f')"
+            " + '\\n= fund minus target'"
+            " + '\\nSecond order: ' + format(datum.second_order, '+.3f')"
+            " + '\\n= (L² - L)/2 ((ΣR)² - ΣR²) x 100'"
         )
         .mark_text(align="left", baseline="top", fontSize=12, lineBreak="\n", lineHeight=16)
         .encode(x=alt.value(4), y=alt.value(4), text="text:N")
