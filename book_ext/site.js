@@ -6,7 +6,8 @@
    whole page out once per code block). Nothing far from the screen is measured at load: an
    IntersectionObserver hands the elements of each of the chapter's sections to a ResizeObserver
    as the section comes within a screen of the viewport, which measures them then and on every
-   later size change, in one batch of reads followed by one batch of writes. Formulas are
+   later size change, in one batch of reads followed by one batch of writes; an element inside a
+   block that content-visibility skips is measured when that block is rendered. Formulas are
    typeset when the site is built.
 */
 (() => {
@@ -38,8 +39,12 @@
     }
   }
 
+  // Inside a block that content-visibility skips (site.css) nothing is laid out, so an element
+  // there measures as fitting: leave it until the block is rendered (the event below).
+  const skipped = element => element.checkVisibility && !element.checkVisibility({contentVisibilityAuto: true});
+
   function markOverflow(...elements) {
-    const measured = elements.map(target).map(element => [element,
+    const measured = elements.map(target).filter(element => !skipped(element)).map(element => [element,
       element.scrollWidth > element.clientWidth + 1, element.scrollHeight > element.clientHeight + 1]);
     measured.forEach(([element, scrollsX, scrollsY]) => mark(element, scrollsX, scrollsY));
   }
@@ -75,6 +80,15 @@
   // A formula or table in a closed dropdown (a solution) is measured when a reader opens it.
   document.addEventListener("toggle", event => {
     if (event.target.open) markOverflow(...event.target.querySelectorAll(`${WIDE}, mjx-container`));
+  }, true);
+
+  // A skipped block keeps its size when it is rendered (contain-intrinsic-size: auto), so no resize
+  // reports it: measure its wide elements when it is.
+  document.addEventListener("contentvisibilityautostatechange", event => {
+    if (event.skipped) return;
+    const block = event.target;
+    markOverflow(...(block.matches(`${WIDE}, mjx-container`) ? [block] : []),
+      ...block.querySelectorAll(`${WIDE}, mjx-container`));
   }, true);
 
   window.bookSite = {markOverflow, markAll};
