@@ -23,7 +23,19 @@ from .compounding import (
     monthly_median_gap,
     value_paths,
 )
-from .costs import cost_breakdown, cost_over_horizon, diy_leverage_cost, financing_cost, fund_year_pnl
+from .costs import (
+    cost_breakdown,
+    cost_over_horizon,
+    diy_leverage_cost,
+    financing_cost,
+    fund_year_pnl,
+    margin_call_fall,
+    margin_leverage_cap,
+    rebalance_trading_cost,
+    round_trip_drag,
+    tracking_and_divergence,
+    tracking_summary,
+)
 from .data import INDEX_NAMES, index_returns, load_index, load_vix
 from .decomposition import (
     effective_leverage,
@@ -198,4 +210,11 @@ __all__ = [
     "admissible_days",
     "closed_form_gap",
     "historical_lag_share",
+    # chapter 4: rebalancing trades' cost, tracking and divergence, margin accounts, round trips
+    "rebalance_trading_cost",
+    "tracking_and_divergence",
+    "tracking_summary",
+    "margin_leverage_cap",
+    "margin_call_fall",
+    "round_trip_drag",
 ]

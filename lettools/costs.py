@@ -33,8 +33,9 @@ import numpy as np
 
 from ._conventions import check_spread_basis, spread_fraction
 from ._typing import ArrayLike, FloatOrArray
-from ._validation import as_array, as_positive_int, as_scalar, check_finite
-from .theory import _closed_form
+from ._validation import as_array, as_positive_int, as_returns, as_scalar, check_finite
+from .fund import simulate_fund
+from .theory import _check_broadcast, _closed_form, rebalance_flow
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -45,6 +46,12 @@ __all__ = [
     "cost_over_horizon",
     "fund_year_pnl",
     "diy_leverage_cost",
+    "rebalance_trading_cost",
+    "tracking_and_divergence",
+    "tracking_summary",
+    "margin_leverage_cap",
+    "margin_call_fall",
+    "round_trip_drag",
 ]
 
 _COMPONENTS = ["financing", "expense_ratio", "trading", "total"]
@@ -389,3 +396,252 @@ def diy_leverage_cost(leverage: ArrayLike, *, borrow_rate: float, other_costs: f
     if leverage.ndim == 0:
         return pd.Series(table, index=columns, name=float(leverage))
     return pd.DataFrame(table, columns=columns, index=pd.Index(leverage, name="leverage"))
+
+
+def rebalance_trading_cost(
+    assets: ArrayLike, leverage: ArrayLike, index_return: ArrayLike, trading_cost: float
+) -> FloatOrArray:
+    """Money spent on one day's rebalancing trade: ``trading_cost * |A (L^2 - L) R|``.
+
+    Parameters
+    ----------
+    assets : float or array_like
+        Fund assets at the previous close, money.
+    leverage : float or array_like
+        Leverage ``L``.
+    index_return : float or array_like
+        The day's index return, decimal.
+    trading_cost : float
+        Cost per unit of money traded (half the bid-ask spread plus impact), decimal, >= 0.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The cost, in the unit of ``assets``.
+
+    Examples
+    --------
+    A 3x fund of 100 million after a 2% day trades 12 million; at 2 basis points that costs 2,400:
+
+    >>> round(rebalance_trading_cost(100e6, 3, 0.02, 0.0002), 6)
+    2400.0
+    """
+    trading_cost = as_scalar(trading_cost, "trading_cost", minimum=0.0)
+    return _scalar_or_array(trading_cost * np.abs(rebalance_flow(assets, leverage, index_return)))
+
+
+def tracking_and_divergence(
+    returns: ArrayLike | pd.Series,
+    leverage: float,
+    *,
+    rate: ArrayLike = 0.0,
+    expense_ratio: float = 0.0,
+    spread: float = 0.0,
+    spread_basis: str = "notional",
+    trading_cost: float = 0.0,
+) -> pd.DataFrame:
+    """Day by day: a simulated fund's tracking difference against ``L`` x the day's index return, and the long-run gap.
+
+    Parameters
+    ----------
+    returns : array_like or pandas.Series
+        The index's daily simple returns; a Series keeps its dates as the index.
+        Give total returns for a swap-based fund's target; price returns
+        simulate a fund whose swap pays the price change only.
+    leverage : float
+        Leverage ``L``.
+    rate, expense_ratio, spread, spread_basis, trading_cost
+        As in :func:`lettools.simulate_fund`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per day: ``tracking_difference_bp``, the fund's return minus
+        ``L`` times the index's return that day, in basis points (the daily
+        tracking difference; its standard deviation is the tracking error);
+        ``fund_cumulative``, the fund's return since the start, and
+        ``target_cumulative``, ``L`` times the index's return since the start
+        (both decimals; their difference is the performance divergence). A
+        fund wiped out (its assets floored at zero by :func:`lettools.simulate_fund`)
+        has a return of 0 on every later day.
+
+    Examples
+    --------
+    With no costs a 2x fund tracks each day exactly, yet after +10% and -10% it
+    is down 4% while twice the index's return is -2%:
+
+    >>> frame = tracking_and_divergence([0.10, -0.10], 2)
+    >>> bool(abs(frame["tracking_difference_bp"]).max() < 1e-9)
+    True
+    >>> round(float(frame["fund_cumulative"].iloc[-1]), 6), round(float(frame["target_cumulative"].iloc[-1]), 6)
+    (-0.04, -0.02)
+    """
+    import pandas as pd  # lazily: keeps `import lettools` fast
+
+    values = as_returns(returns, "returns", ndim=(1,))
+    dates = returns.index if isinstance(returns, pd.Series) else pd.RangeIndex(1, values.size + 1, name="day")
+    leverage = as_scalar(leverage, "leverage")
+    nav = simulate_fund(values, leverage, rate=rate, expense_ratio=expense_ratio, spread=spread,
+                        spread_basis=spread_basis, trading_cost=trading_cost)
+    previous = nav[:-1]
+    # After a wipeout the fund holds nothing: its return is 0 on every later day.
+    fund_daily = np.divide(nav[1:], previous, out=np.ones_like(previous), where=previous > 0.0) - 1.0
+    index_level = np.cumprod(1.0 + values)
+    return pd.DataFrame(
+        {
+            "tracking_difference_bp": (fund_daily - leverage * values) * 1e4,
+            "fund_cumulative": nav[1:] - 1.0,
+            "target_cumulative": leverage * (index_level - 1.0),
+        },
+        index=dates,
+    )
+
+
+def tracking_summary(frame: pd.DataFrame, *, periods_per_year: int = 252) -> pd.Series:
+    """Tracking difference, tracking error and performance divergence from :func:`tracking_and_divergence`.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The output of :func:`tracking_and_divergence`.
+    periods_per_year : int, default 252
+        Trading days in a year, to annualise the mean tracking difference.
+
+    Returns
+    -------
+    pandas.Series
+        ``days``; ``mean_tracking_difference_bp`` and ``tracking_error_bp``
+        (the mean and the standard deviation of the daily tracking difference,
+        basis points); ``annual_tracking_difference`` (the mean daily tracking
+        difference times ``periods_per_year``, decimal); ``fund_return`` and
+        ``target_return`` (over the whole period, decimals); and ``divergence``,
+        their difference.
+
+    Examples
+    --------
+    >>> summary = tracking_summary(tracking_and_divergence([0.10, -0.10], 2))
+    >>> round(float(summary["divergence"]), 6)
+    -0.02
+    """
+    import pandas as pd  # lazily: keeps `import lettools` fast
+
+    required = {"tracking_difference_bp", "fund_cumulative", "target_cumulative"}
+    if not isinstance(frame, pd.DataFrame) or not required <= set(frame.columns):
+        raise ValueError("frame must be the output of tracking_and_divergence")
+    if len(frame) == 0:
+        raise ValueError("frame must hold at least one day")
+    periods_per_year = as_positive_int(periods_per_year, "periods_per_year")
+    fund, target = float(frame["fund_cumulative"].iloc[-1]), float(frame["target_cumulative"].iloc[-1])
+    return pd.Series(
+        {
+            "days": float(len(frame)),
+            "mean_tracking_difference_bp": float(frame["tracking_difference_bp"].mean()),
+            "tracking_error_bp": float(frame["tracking_difference_bp"].std(ddof=1)),
+            "annual_tracking_difference": float(frame["tracking_difference_bp"].mean()) * 1e-4 * periods_per_year,
+            "fund_return": fund,
+            "target_return": target,
+            "divergence": fund - target,
+        },
+        name="tracking_summary",
+    )
+
+
+def margin_leverage_cap(initial_margin: float) -> float:
+    """Largest leverage a margin account allows at purchase: ``1 / initial_margin``.
+
+    Regulation T's initial margin of 50% (``initial_margin=0.5``) caps a standard
+    account at 2x: you put up at least half of what you buy.
+
+    Parameters
+    ----------
+    initial_margin : float
+        Equity required at purchase as a share of the position, decimal in (0, 1].
+
+    Returns
+    -------
+    float
+        The largest leverage at purchase.
+
+    Examples
+    --------
+    >>> margin_leverage_cap(0.5)
+    2.0
+    """
+    initial_margin = as_scalar(initial_margin, "initial_margin", minimum=0.0, minimum_inclusive=False, maximum=1.0)
+    return 1.0 / initial_margin
+
+
+def margin_call_fall(leverage: ArrayLike, maintenance_margin: float) -> FloatOrArray:
+    """Index fall that brings a margin position of ``leverage`` to its maintenance margin.
+
+    Buying ``L`` per unit of equity borrows ``L - 1``. After the index falls by
+    ``x`` the position is worth ``L (1 - x)`` and the equity ``L (1 - x) - (L - 1)``;
+    the broker calls for more when equity falls to ``maintenance_margin`` of the
+    position's value: ``x = 1 - (L - 1) / (L (1 - maintenance_margin))``.
+
+    Parameters
+    ----------
+    leverage : float or array_like
+        Leverage at purchase, >= 1 and at most ``1 / maintenance_margin`` (above it
+        the position is below its maintenance margin at purchase).
+    maintenance_margin : float
+        Equity required as a share of the position's value, decimal in [0, 1).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The fall, as a positive decimal (0.25 is a 25% fall).
+
+    Examples
+    --------
+    At 2x and a 25% maintenance margin, a fall of a third triggers the call:
+
+    >>> round(margin_call_fall(2.0, 0.25), 6)
+    0.333333
+    """
+    leverage = as_array(leverage, "leverage", minimum=1.0)
+    maintenance_margin = as_scalar(maintenance_margin, "maintenance_margin", minimum=0.0, maximum=1.0)
+    if maintenance_margin == 1.0:
+        raise ValueError("maintenance_margin must be < 1")
+    if np.any((leverage - 1.0) > leverage * (1.0 - maintenance_margin)):
+        raise ValueError("leverage must be at most 1 / maintenance_margin: above it the position is called at purchase")
+    fall = 1.0 - (leverage - 1.0) / (leverage * (1.0 - maintenance_margin))
+    return _scalar_or_array(fall)
+
+
+def round_trip_drag(quoted_spread: ArrayLike, holding_days: ArrayLike, *, periods_per_year: int = 252) -> FloatOrArray:
+    """What buying at the ask and selling at the bid costs, per year held.
+
+    A round trip pays the whole quoted bid-ask spread (half on the way in, half
+    on the way out), as a share of the price; spread over a holding of
+    ``holding_days`` trading days that is ``quoted_spread * periods_per_year /
+    holding_days`` a year. A change in the fund's premium or discount to its
+    NAV between purchase and sale comes on top, in either direction.
+
+    Parameters
+    ----------
+    quoted_spread : float or array_like
+        Ask minus bid, as a share of the mid price, decimal (0.0001 is 1 basis point), >= 0.
+    holding_days : float or array_like
+        Trading days held, > 0.
+    periods_per_year : int, default 252
+        Trading days in a year.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        The annual drag, decimal.
+
+    Examples
+    --------
+    A 10 basis point spread paid on a one-month (21-day) holding costs 1.2% a year:
+
+    >>> round(round_trip_drag(0.0010, 21), 6)
+    0.012
+    """
+    quoted_spread = as_array(quoted_spread, "quoted_spread", minimum=0.0)
+    holding_days = as_array(holding_days, "holding_days", minimum=0.0, minimum_inclusive=False)
+    periods_per_year = as_positive_int(periods_per_year, "periods_per_year")
+    _check_broadcast(quoted_spread=quoted_spread, holding_days=holding_days)
+    drag = quoted_spread * float(periods_per_year) / holding_days
+    return _scalar_or_array(drag)

@@ -69,6 +69,12 @@ GOOD: dict[str, dict] = {
         "transaction_cost_rate": 0.001, "management_fee": 0.0095,
     },
     "diy_leverage_cost": {"leverage": 2.0, "borrow_rate": 0.06},
+    "rebalance_trading_cost": {"assets": 100.0, "leverage": 3.0, "index_return": 0.01, "trading_cost": 0.0002},
+    "tracking_and_divergence": {"returns": RETURNS, "leverage": 3.0, "rate": 0.02, "expense_ratio": 0.0091},
+    "tracking_summary": {"frame": lt.tracking_and_divergence(RETURNS, 3.0)},
+    "margin_leverage_cap": {"initial_margin": 0.5},
+    "margin_call_fall": {"leverage": 2.0, "maintenance_margin": 0.25},
+    "round_trip_drag": {"quoted_spread": 0.001, "holding_days": 21.0},
     "aggregate_rebalance_flow": {"assets": [100.0, 50.0], "leverages": [3.0, -3.0], "index_return": 0.01},
     "rebalance_sign_table": {},
     "feedback_gain": {"assets": [100.0, 50.0], "leverages": [3.0, -3.0], "depth": 1e5},
@@ -224,6 +230,10 @@ RANGES = {
     "holding_risk_curves": (0.0, 1.0),
     "holding_risk": (0.0, math.inf),
     "historical_lag_share": (0.0, 1.0),
+    "rebalance_trading_cost": (0.0, math.inf),
+    "margin_leverage_cap": (1.0, math.inf),
+    "margin_call_fall": (0.0, 1.0),
+    "round_trip_drag": (0.0, math.inf),
 }
 
 # (function, parameter, family) cases that still fail, with the reason. Keep it short.

@@ -25,11 +25,11 @@ from lettools import (
     financing_cost,
     fund_year_pnl,
     index_returns,
-    rebalance_flow,
-    simulate_fund,
+    tracking_and_divergence,
+    tracking_summary,
 )
 from lettools._conventions import SPREAD_BASES, spread_fraction
-from lettools._validation import as_array, as_positive_int, as_returns, as_scalar
+from lettools._validation import as_scalar
 from lettools.charts import accessible, inline_csv
 from lettools.exercises import FunctionExercise, NumericExercise, register
 from lettools.twin import Explorer, Param
@@ -39,11 +39,8 @@ __all__ = [
     "EXPENSE_RATIOS",
     "fee_table",
     "expense_ratio_chart",
-    "rebalance_trading_cost",
     "drag_profile",
     "cost_explorer",
-    "tracking_and_divergence",
-    "tracking_summary",
     "tracking_windows",
     "tracking_chart",
     "diy_comparison",
@@ -67,9 +64,6 @@ __all__ = [
     "swap_spread_rise",
     "REAL_FUND_FEE_SENSITIVITY",
     "two_fund_fit",
-    "margin_leverage_cap",
-    "margin_call_fall",
-    "round_trip_drag",
 ]
 
 #: How a real fund's lag is measured: on NAV alone, or with its distributions added back.
@@ -506,24 +500,6 @@ def expense_ratio_chart() -> alt.LayerChart:
     )
 
 
-def rebalance_trading_cost(assets, leverage, index_return, trading_cost: float):
-    """Money spent on one day's rebalancing trade: ``trading_cost * |A (L^2 - L) R|``.
-
-    Parameters
-    ----------
-    assets : float or array_like
-        Fund assets at the previous close, money.
-    leverage : float or array_like
-        Leverage ``L``.
-    index_return : float or array_like
-        The day's index return, decimal.
-    trading_cost : float
-        Cost per unit of money traded (half the bid-ask spread plus impact), decimal, >= 0.
-    """
-    trading_cost = as_scalar(trading_cost, "trading_cost", minimum=0.0)
-    return trading_cost * np.abs(rebalance_flow(assets, leverage, index_return))
-
-
 # The cost breakdown explorer
 
 def drag_profile(
@@ -687,84 +663,6 @@ def cost_explorer() -> Explorer:
 
 # Tracking difference, tracking error and performance divergence
 
-def tracking_and_divergence(
-    returns,
-    leverage: float,
-    *,
-    rate=0.0,
-    expense_ratio: float = 0.0,
-    spread: float = 0.0,
-    spread_basis: str = "notional",
-    trading_cost: float = 0.0,
-) -> pd.DataFrame:
-    """Day by day: a simulated fund's tracking difference against ``L`` x the day's index return, and the long-run gap.
-
-    Parameters
-    ----------
-    returns : array_like or pandas.Series
-        The index's daily simple returns; a Series keeps its dates as the index.
-        Give total returns for a swap-based fund's target; price returns
-        simulate a fund whose swap pays the price change only.
-    leverage : float
-        Leverage ``L``.
-    rate, expense_ratio, spread, spread_basis, trading_cost
-        As in :func:`lettools.simulate_fund`.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per day: ``tracking_difference_bp``, the fund's return minus
-        ``L`` times the index's return that day, in basis points (the daily
-        tracking difference; its standard deviation is the tracking error);
-        ``fund_cumulative``, the fund's return since the start, and
-        ``target_cumulative``, ``L`` times the index's return since the start
-        (both decimals; their difference is the performance divergence).
-    """
-    values = as_returns(returns, "returns", ndim=(1,))
-    dates = returns.index if isinstance(returns, pd.Series) else pd.RangeIndex(1, values.size + 1, name="day")
-    leverage = as_scalar(leverage, "leverage")
-    nav = simulate_fund(values, leverage, rate=rate, expense_ratio=expense_ratio, spread=spread,
-                        spread_basis=spread_basis, trading_cost=trading_cost)
-    fund_daily = nav[1:] / nav[:-1] - 1.0
-    index_level = np.cumprod(1.0 + values)
-    return pd.DataFrame(
-        {
-            "tracking_difference_bp": (fund_daily - leverage * values) * 1e4,
-            "fund_cumulative": nav[1:] - 1.0,
-            "target_cumulative": leverage * (index_level - 1.0),
-        },
-        index=dates,
-    )
-
-
-def tracking_summary(frame: pd.DataFrame, *, periods_per_year: int = 252) -> pd.Series:
-    """Tracking difference, tracking error and performance divergence from :func:`tracking_and_divergence`.
-
-    Returns ``days``; ``mean_tracking_difference_bp`` and ``tracking_error_bp``
-    (the mean and the standard deviation of the daily tracking difference,
-    basis points); ``annual_tracking_difference`` (the mean daily tracking
-    difference times ``periods_per_year``, decimal); ``fund_return`` and
-    ``target_return`` (over the whole period, decimals); and ``divergence``,
-    their difference.
-    """
-    required = {"tracking_difference_bp", "fund_cumulative", "target_cumulative"}
-    if not isinstance(frame, pd.DataFrame) or not required <= set(frame.columns):
-        raise ValueError("frame must be the output of tracking_and_divergence")
-    fund, target = float(frame["fund_cumulative"].iloc[-1]), float(frame["target_cumulative"].iloc[-1])
-    return pd.Series(
-        {
-            "days": float(len(frame)),
-            "mean_tracking_difference_bp": float(frame["tracking_difference_bp"].mean()),
-            "tracking_error_bp": float(frame["tracking_difference_bp"].std(ddof=1)),
-            "annual_tracking_difference": float(frame["tracking_difference_bp"].mean()) * 1e-4 * periods_per_year,
-            "fund_return": fund,
-            "target_return": target,
-            "divergence": fund - target,
-        },
-        name="tracking_summary",
-    )
-
-
 def tracking_windows(
     name: str,
     windows: Sequence[tuple[str, str]],
@@ -922,71 +820,6 @@ def diy_chart(table: pd.DataFrame) -> alt.FacetChart:
             "the most, with the ETF in between."
         ),
     )
-
-
-# Doing it yourself: margin accounts, and what you pay on top of the fund
-
-def margin_leverage_cap(initial_margin: float) -> float:
-    """Largest leverage a margin account allows at purchase: ``1 / initial_margin``.
-
-    Regulation T's initial margin of 50% (``initial_margin=0.5``) caps a standard
-    account at 2x: you put up at least half of what you buy.
-    """
-    initial_margin = as_scalar(initial_margin, "initial_margin", minimum=0.0, minimum_inclusive=False, maximum=1.0)
-    return 1.0 / initial_margin
-
-
-def margin_call_fall(leverage, maintenance_margin: float):
-    """Index fall that brings a margin position of ``leverage`` to its maintenance margin.
-
-    Buying ``L`` per unit of equity borrows ``L - 1``. After the index falls by
-    ``x`` the position is worth ``L (1 - x)`` and the equity ``L (1 - x) - (L - 1)``;
-    the broker calls for more when equity falls to ``maintenance_margin`` of the
-    position's value: ``x = 1 - (L - 1) / (L (1 - maintenance_margin))``.
-
-    Parameters
-    ----------
-    leverage : float or array_like
-        Leverage at purchase, >= 1.
-    maintenance_margin : float
-        Equity required as a share of the position's value, decimal in [0, 1).
-
-    Returns
-    -------
-    float or numpy.ndarray
-        The fall, as a positive decimal (0.25 is a 25% fall).
-    """
-    leverage = as_array(leverage, "leverage", minimum=1.0)
-    maintenance_margin = as_scalar(maintenance_margin, "maintenance_margin", minimum=0.0, maximum=1.0)
-    if maintenance_margin == 1.0:
-        raise ValueError("maintenance_margin must be < 1")
-    fall = 1.0 - (leverage - 1.0) / (leverage * (1.0 - maintenance_margin))
-    return float(fall) if fall.ndim == 0 else fall
-
-
-def round_trip_drag(quoted_spread, holding_days, *, periods_per_year: int = 252):
-    """What buying at the ask and selling at the bid costs, per year held.
-
-    A round trip pays the whole quoted bid-ask spread (half on the way in, half
-    on the way out), as a share of the price; spread over a holding of
-    ``holding_days`` trading days that is ``quoted_spread * periods_per_year /
-    holding_days`` a year. A change in the fund's premium or discount to its
-    NAV between purchase and sale comes on top, in either direction.
-
-    Parameters
-    ----------
-    quoted_spread : float or array_like
-        Ask minus bid, as a share of the mid price, decimal (0.0001 is 1 basis point), >= 0.
-    holding_days : float or array_like
-        Trading days held, > 0.
-    periods_per_year : int, default 252
-        Trading days in a year.
-    """
-    quoted_spread = as_array(quoted_spread, "quoted_spread", minimum=0.0)
-    holding_days = as_array(holding_days, "holding_days", minimum=0.0, minimum_inclusive=False)
-    periods_per_year = as_positive_int(periods_per_year, "periods_per_year")
-    drag = quoted_spread * float(periods_per_year) / holding_days
-    return float(drag) if drag.ndim == 0 else drag
 
 
 # Exercises
