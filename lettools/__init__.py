@@ -24,9 +24,13 @@ from .compounding import (
     value_paths,
 )
 from .costs import (
+    DRAG_HORIZONS,
     cost_breakdown,
     cost_over_horizon,
     diy_leverage_cost,
+    drag_profile,
+    drag_profile_grid,
+    fee_table,
     financing_cost,
     fund_year_pnl,
     margin_call_fall,
@@ -217,4 +221,8 @@ __all__ = [
     "margin_leverage_cap",
     "margin_call_fall",
     "round_trip_drag",
+    "fee_table",
+    "DRAG_HORIZONS",
+    "drag_profile",
+    "drag_profile_grid",
 ]

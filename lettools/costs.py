@@ -27,7 +27,7 @@ Money amounts are in whatever currency unit ``assets`` is given in.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
@@ -52,6 +52,10 @@ __all__ = [
     "margin_leverage_cap",
     "margin_call_fall",
     "round_trip_drag",
+    "fee_table",
+    "DRAG_HORIZONS",
+    "drag_profile",
+    "drag_profile_grid",
 ]
 
 _COMPONENTS = ["financing", "expense_ratio", "trading", "total"]
@@ -645,3 +649,178 @@ def round_trip_drag(quoted_spread: ArrayLike, holding_days: ArrayLike, *, period
     _check_broadcast(quoted_spread=quoted_spread, holding_days=holding_days)
     drag = quoted_spread * float(periods_per_year) / holding_days
     return _scalar_or_array(drag)
+
+
+def fee_table(management_fee: float, other_expenses: float, fee_waiver: float = 0.0) -> pd.Series:
+    """Read a prospectus fee table: gross and net annual expense ratio.
+
+    Parameters
+    ----------
+    management_fee, other_expenses : float
+        The table's lines, annual decimals, >= 0.
+    fee_waiver : float, default 0.0
+        The fee waiver or expense reimbursement, annual decimal, >= 0 and at most
+        the gross ratio (give it positive even when the table prints it in parentheses).
+
+    Returns
+    -------
+    pandas.Series
+        ``gross`` (management fee plus other expenses), ``fee_waiver`` and
+        ``net`` (gross minus waiver), annual decimals.
+
+    Examples
+    --------
+    >>> table = fee_table(0.0075, 0.0041, 0.0021)
+    >>> round(float(table["gross"]), 6), round(float(table["net"]), 6)
+    (0.0116, 0.0095)
+    """
+    import pandas as pd  # lazily: keeps `import lettools` fast
+
+    management_fee = as_scalar(management_fee, "management_fee", minimum=0.0)
+    other_expenses = as_scalar(other_expenses, "other_expenses", minimum=0.0)
+    fee_waiver = as_scalar(fee_waiver, "fee_waiver", minimum=0.0)
+    gross = management_fee + other_expenses
+    if not math.isfinite(gross):
+        raise ValueError("management_fee + other_expenses must be finite")
+    if fee_waiver > gross:
+        raise ValueError(f"fee_waiver ({fee_waiver}) cannot exceed the gross expense ratio ({gross})")
+    return pd.Series({"gross": gross, "fee_waiver": fee_waiver, "net": gross - fee_waiver}, name="fee_table")
+
+
+#: Holding periods (years) at which :func:`drag_profile` reports the share of value lost.
+DRAG_HORIZONS = tuple(range(1, 11))
+
+_DRAG_SETTINGS = ("leverage", "benchmark_rate", "spread", "expense_ratio", "trading_cost")
+
+
+def drag_profile(
+    leverage: float,
+    benchmark_rate: float,
+    spread: float,
+    expense_ratio: float,
+    trading_cost: float,
+    volatility: float = 0.20,
+    spread_basis: str = "notional",
+) -> pd.DataFrame:
+    """One fund's annual drag by source and the share of value it costs over 1 to 10 years.
+
+    Parameters
+    ----------
+    leverage : float
+        Leverage ``L``.
+    benchmark_rate : float
+        The benchmark rate, annual decimal in [-1, 1] (:func:`cost_breakdown`'s ``rate``).
+    spread, expense_ratio : float
+        Annual decimals, as in :func:`cost_breakdown`.
+    trading_cost : float
+        Cost per unit of money traded, decimal.
+    volatility : float, default 0.20
+        The index's annual volatility, which sets the size of the daily rebalancing trades.
+    spread_basis : str, default "notional"
+        As in :func:`lettools.simulate_fund`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row with ``benchmark`` (the benchmark rate on the borrowed part,
+        ``(L - 1) r``: the price of leverage, which any levered position pays, and a
+        credit when ``L < 1``), ``spread_cost`` (the spread on the swap notional,
+        ``|L| s``), ``fees`` (the expense ratio), ``trading``, ``frictions`` (spread,
+        fee and trading: what a fund costs beyond the price of leverage) and
+        ``total`` (annual decimals of assets, from :func:`cost_breakdown`), and
+        ``lost_1`` ... ``lost_10``: the share of the holding's final value lost
+        to the total drag after each number of years of :data:`DRAG_HORIZONS`
+        (:func:`cost_over_horizon`), compared with a fund earning ``L`` times the
+        index's daily returns and no costs.
+
+    Examples
+    --------
+    >>> row = drag_profile(3, 0.04, 0.005, 0.0095, 0.0).iloc[0]
+    >>> round(float(row["benchmark"]), 6), round(float(row["spread_cost"]), 6), round(float(row["total"]), 6)
+    (0.08, 0.015, 0.1045)
+    """
+    import pandas as pd  # lazily: keeps `import lettools` fast
+
+    leverage = as_scalar(leverage, "leverage")
+    benchmark_rate = as_scalar(benchmark_rate, "benchmark_rate", minimum=-1.0, maximum=1.0)
+    drag = cost_breakdown(leverage, rate=benchmark_rate, expense_ratio=expense_ratio, spread=spread,
+                          spread_basis=spread_basis, trading_cost=trading_cost, volatility=volatility)
+    lost = cast("pd.Series", cost_over_horizon(drag, list(DRAG_HORIZONS)))  # a Series: one drag, many years
+    benchmark = (float(leverage) - 1.0) * float(benchmark_rate)
+    spread_cost = float(drag["financing"]) - benchmark
+    # "fees", not "expense_ratio": the explorer adds a column for each parameter, and that name is taken.
+    row = {
+        "benchmark": benchmark,
+        "spread_cost": spread_cost,
+        "fees": float(drag["expense_ratio"]),
+        "trading": float(drag["trading"]),
+        "frictions": spread_cost + float(drag["expense_ratio"]) + float(drag["trading"]),
+        "total": float(drag["total"]),
+    }
+    row.update({f"lost_{years:g}": value for years, value in lost.items()})
+    return pd.DataFrame([row])
+
+
+def drag_profile_grid(settings: pd.DataFrame, volatility: float = 0.20) -> pd.DataFrame:
+    """:func:`drag_profile` at every row of ``settings``, with the settings as columns.
+
+    Each cost component depends on few of the settings (financing on the leverage, rate
+    and spread; trading on the leverage and trading cost), so :func:`cost_breakdown` is
+    called once per such combination over every leverage at once, and the components
+    are added as it adds them: about 50 calls for a grid of 4,320 points instead of
+    4,320. The tests hold it equal to the point-by-point grid.
+
+    Parameters
+    ----------
+    settings : pandas.DataFrame
+        One row per point, with columns ``leverage``, ``benchmark_rate``, ``spread``,
+        ``expense_ratio`` and ``trading_cost`` (as in :func:`drag_profile`).
+    volatility : float, default 0.20
+        As in :func:`drag_profile`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :func:`drag_profile`, one row per row of ``settings``,
+        followed by the settings.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> settings = pd.DataFrame({"leverage": [3.0, -1.0], "benchmark_rate": [0.04, 0.08], "spread": [0.005, 0.0],
+    ...                          "expense_ratio": [0.0095, 0.0095], "trading_cost": [0.0, 0.0]})
+    >>> [round(float(x), 6) for x in drag_profile_grid(settings)["total"]]
+    [0.1045, -0.1505]
+    """
+    import pandas as pd  # lazily: keeps `import lettools` fast
+
+    if not isinstance(settings, pd.DataFrame):
+        raise TypeError(f"settings must be a pandas.DataFrame, got {type(settings).__name__}")
+    missing = [column for column in _DRAG_SETTINGS if column not in settings.columns]
+    if missing:
+        raise ValueError(f"settings lacks the columns {missing}")
+    if len(settings) == 0:
+        raise ValueError("settings must hold at least one row")
+    settings = settings.reset_index(drop=True)
+    leverage = settings["leverage"].to_numpy(dtype=np.float64)
+    levels = np.unique(leverage)
+    financing = np.empty(len(settings))
+    trading = np.empty(len(settings))
+    zero = dict(rate=0.0, expense_ratio=0.0, spread=0.0, trading_cost=0.0, volatility=volatility)
+    for (rate, spread), rows in settings.groupby(["benchmark_rate", "spread"]).indices.items():
+        part = cost_breakdown(levels, **{**zero, "rate": rate, "spread": spread})["financing"].to_numpy()
+        financing[rows] = part[np.searchsorted(levels, leverage[rows])]
+    for trading_cost, rows in settings.groupby("trading_cost").indices.items():
+        part = cost_breakdown(levels, **{**zero, "trading_cost": trading_cost})["trading"].to_numpy()
+        trading[rows] = part[np.searchsorted(levels, leverage[rows])]
+    fees = settings["expense_ratio"].to_numpy(dtype=np.float64)
+    total = financing + fees + trading
+    lost = cast("pd.DataFrame", cost_over_horizon(pd.DataFrame({"total": total}), list(DRAG_HORIZONS))).to_numpy().T
+    benchmark = (leverage - 1.0) * settings["benchmark_rate"].to_numpy(dtype=np.float64)
+    spread_cost = financing - benchmark
+    frame = pd.DataFrame({
+        "benchmark": benchmark, "spread_cost": spread_cost, "fees": fees, "trading": trading,
+        "frictions": spread_cost + fees + trading, "total": total,
+    })
+    frame[[f"lost_{years:g}" for years in DRAG_HORIZONS]] = lost
+    return pd.concat([frame, settings], axis=1)

@@ -2,7 +2,6 @@
 
 import io
 import json
-import math
 import shutil
 import subprocess
 from pathlib import Path
@@ -11,26 +10,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lettools import cost_breakdown, diy_leverage_cost, fund_year_pnl, tracking_and_divergence
+from lettools import diy_leverage_cost, drag_profile, fund_year_pnl, tracking_and_divergence
 from lettools.book import costs
 from lettools.charts import check_accessible
 from lettools.exercises import evaluate, registered
 from lettools.twin import TWIN_BUDGET_BYTES
 
 # Worked examples and helpers
-
-def test_fee_table_reads_the_2025_prospectus_table():
-    table = costs.fee_table(0.0075, 0.0041, 0.0021)
-    assert table["gross"] == pytest.approx(0.0116)
-    assert table["net"] == pytest.approx(0.0095)
-
-
-def test_fee_table_rejects_a_waiver_above_the_gross_ratio():
-    with pytest.raises(ValueError, match="fee_waiver"):
-        costs.fee_table(0.005, 0.001, 0.01)
-    with pytest.raises(ValueError, match="management_fee"):
-        costs.fee_table(-0.001, 0.001)
-
 
 def test_example_4_2_accounts():
     inputs = dict(assets=500e6, leverage=2, borrow_rate=0.05, transaction_cost_rate=0.003, management_fee=0.01)
@@ -42,25 +28,6 @@ def test_example_4_2_accounts():
 
 
 # The explorer
-
-def test_drag_profile_matches_the_engine_and_compounds():
-    row = costs.drag_profile(3, 0.04, 0.005, 0.0095, 0.0002).iloc[0]
-    engine = cost_breakdown(3, rate=0.04, spread=0.005, expense_ratio=0.0095, trading_cost=0.0002, volatility=0.2)
-    assert row["benchmark"] == pytest.approx(2 * 0.04)      # the rate on the borrowed part
-    assert row["spread_cost"] == pytest.approx(3 * 0.005)   # the spread on the whole notional
-    assert row["frictions"] == pytest.approx(row["spread_cost"] + row["fees"] + row["trading"])
-    assert row["benchmark"] + row["frictions"] == pytest.approx(row["total"])
-    assert row["total"] == pytest.approx(engine["total"])
-    assert row["fees"] == pytest.approx(0.0095)
-    for years in costs.HORIZONS:
-        assert row[f"lost_{years}"] == pytest.approx(1 - math.exp(-row["total"] * years))
-
-
-def test_drag_profile_inverse_fund_at_high_rates_gains():
-    row = costs.drag_profile(-1, 0.08, 0.0, 0.0095, 0.0).iloc[0]
-    assert row["benchmark"] == pytest.approx(-0.16)
-    assert row["lost_10"] < 0  # a credit: the holding ends above the cost-free yardstick
-
 
 def test_explorer_twin_within_budget_and_accessible():
     explorer = costs.cost_explorer()
@@ -82,7 +49,7 @@ def test_explorer_update_off_grid():
     drawn = pd.read_csv(io.StringIO(spec["datasets"][spec["data"]["name"]]))
     assert drawn["benchmark"].item() == pytest.approx(1.5 * 0.0325)
     assert drawn["spread_cost"].item() == pytest.approx(2.5 * 0.005)
-    expected = costs.drag_profile(2.5, 0.0325, 0.005, 0.0095, 0.0002)["total"].item()
+    expected = drag_profile(2.5, 0.0325, 0.005, 0.0095, 0.0002)["total"].item()
     assert drawn["total"].item() == pytest.approx(expected, abs=1e-6)  # the chart keeps 6 decimals
 
 

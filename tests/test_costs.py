@@ -7,9 +7,13 @@ import pandas as pd
 import pytest
 
 from lettools.costs import (
+    DRAG_HORIZONS,
     cost_breakdown,
     cost_over_horizon,
     diy_leverage_cost,
+    drag_profile,
+    drag_profile_grid,
+    fee_table,
     financing_cost,
     fund_year_pnl,
     margin_call_fall,
@@ -273,3 +277,55 @@ def test_moved_models_match_plain_numpy():
     assert summary["tracking_error_bp"] == pytest.approx(np.std(td, ddof=1), abs=1e-9)
     assert summary["annual_tracking_difference"] == pytest.approx(td.mean() * 1e-4 * 252)
     assert summary["divergence"] == pytest.approx(nav[-1] - 1 - 2 * (np.prod(1 + r) - 1))
+
+
+# The fee table and the explorer's drag profile (moved from the page module)
+
+def test_fee_table_reads_the_2025_prospectus_table():
+    table = fee_table(0.0075, 0.0041, 0.0021)
+    assert table["gross"] == pytest.approx(0.0116)
+    assert table["net"] == pytest.approx(0.0095)
+
+
+def test_fee_table_rejects_a_waiver_above_the_gross_ratio():
+    with pytest.raises(ValueError, match="fee_waiver"):
+        fee_table(0.005, 0.001, 0.01)
+    with pytest.raises(ValueError, match="management_fee"):
+        fee_table(-0.001, 0.001)
+
+
+def test_drag_profile_matches_the_engine_and_compounds():
+    row = drag_profile(3, 0.04, 0.005, 0.0095, 0.0002).iloc[0]
+    engine = cost_breakdown(3, rate=0.04, spread=0.005, expense_ratio=0.0095, trading_cost=0.0002, volatility=0.2)
+    assert row["benchmark"] == pytest.approx(2 * 0.04)      # the rate on the borrowed part
+    assert row["spread_cost"] == pytest.approx(3 * 0.005)   # the spread on the whole notional
+    assert row["frictions"] == pytest.approx(row["spread_cost"] + row["fees"] + row["trading"])
+    assert row["benchmark"] + row["frictions"] == pytest.approx(row["total"])
+    assert row["total"] == pytest.approx(engine["total"])
+    assert row["fees"] == pytest.approx(0.0095)
+    for years in DRAG_HORIZONS:
+        assert row[f"lost_{years}"] == pytest.approx(1 - math.exp(-row["total"] * years))
+
+
+def test_drag_profile_inverse_fund_at_high_rates_gains():
+    row = drag_profile(-1, 0.08, 0.0, 0.0095, 0.0).iloc[0]
+    assert row["benchmark"] == pytest.approx(-0.16)
+    assert row["lost_10"] < 0  # a credit: the holding ends above the cost-free yardstick
+
+
+def test_drag_profile_grid_equals_the_point_by_point_profile_and_plain_numpy():
+    settings = pd.DataFrame({"leverage": [3.0, -1.0, 2.0, 3.0], "benchmark_rate": [0.04, 0.08, 0.0, 0.01],
+                             "spread": [0.005, 0.0, 0.01, 0.005], "expense_ratio": [0.0095, 0.0095, 0.002, 0.0],
+                             "trading_cost": [0.0, 0.0002, 0.001, 0.0002]}, index=[5, 6, 7, 8])
+    grid = drag_profile_grid(settings)
+    for position, (_, point) in enumerate(settings.iterrows()):
+        single = drag_profile(**point.to_dict()).iloc[0]
+        assert np.allclose(grid.iloc[position][single.index].to_numpy(float), single.to_numpy(float))
+        lev, rate, spread = point["leverage"], point["benchmark_rate"], point["spread"]
+        assert single["benchmark"] == pytest.approx((lev - 1) * rate)
+        assert single["spread_cost"] == pytest.approx(abs(lev) * spread)
+        assert single["total"] == pytest.approx(single["benchmark"] + single["frictions"])
+    with pytest.raises(ValueError, match="settings"):
+        drag_profile_grid(settings.drop(columns="spread"))
+    with pytest.raises(TypeError, match="settings"):
+        drag_profile_grid([1.0])

@@ -19,9 +19,12 @@ import numpy as np
 import pandas as pd
 
 from lettools import (
+    DRAG_HORIZONS,
     cost_breakdown,
-    cost_over_horizon,
     diy_leverage_cost,
+    drag_profile,
+    drag_profile_grid,
+    fee_table,
     financing_cost,
     fund_year_pnl,
     index_returns,
@@ -35,11 +38,8 @@ from lettools.exercises import FunctionExercise, NumericExercise, register
 from lettools.twin import Explorer, Param
 
 __all__ = [
-    "HORIZONS",
     "EXPENSE_RATIOS",
-    "fee_table",
     "expense_ratio_chart",
-    "drag_profile",
     "cost_explorer",
     "tracking_windows",
     "tracking_chart",
@@ -68,9 +68,6 @@ __all__ = [
 
 #: How a real fund's lag is measured: on NAV alone, or with its distributions added back.
 MEASURES = ("adjusted", "nav")
-
-#: Holding periods (years) of the explorer's cumulative-effect chart.
-HORIZONS = tuple(range(1, 11))
 
 _COMPONENT_LABELS = {
     "benchmark": "Benchmark rate (price of leverage)",
@@ -441,32 +438,6 @@ def swap_spread_rise(stock_cap: float = 0.82) -> dict[str, float]:
             "upro_k_at_cap": REAL_FUND_LAGS["UPRO"]["leverage"] - upro_lag / sso_at_cap}
 
 
-def fee_table(management_fee: float, other_expenses: float, fee_waiver: float = 0.0) -> pd.Series:
-    """Read a prospectus fee table: gross and net annual expense ratio.
-
-    Parameters
-    ----------
-    management_fee, other_expenses : float
-        The table's lines, annual decimals, >= 0.
-    fee_waiver : float, default 0.0
-        The fee waiver or expense reimbursement, annual decimal, >= 0 (give it
-        positive even when the table prints it in parentheses).
-
-    Returns
-    -------
-    pandas.Series
-        ``gross`` (management fee plus other expenses), ``fee_waiver`` and
-        ``net`` (gross minus waiver), annual decimals.
-    """
-    management_fee = as_scalar(management_fee, "management_fee", minimum=0.0)
-    other_expenses = as_scalar(other_expenses, "other_expenses", minimum=0.0)
-    fee_waiver = as_scalar(fee_waiver, "fee_waiver", minimum=0.0)
-    gross = management_fee + other_expenses
-    if fee_waiver > gross:
-        raise ValueError(f"fee_waiver ({fee_waiver}) cannot exceed the gross expense ratio ({gross})")
-    return pd.Series({"gross": gross, "fee_waiver": fee_waiver, "net": gross - fee_waiver}, name="fee_table")
-
-
 def expense_ratio_chart() -> alt.LayerChart:
     """Bars of real funds' net expense ratios, with a tick at the gross ratio where a waiver applies."""
     data = EXPENSE_RATIOS
@@ -502,80 +473,6 @@ def expense_ratio_chart() -> alt.LayerChart:
 
 # The cost breakdown explorer
 
-def drag_profile(
-    leverage: float,
-    benchmark_rate: float,
-    spread: float,
-    expense_ratio: float,
-    trading_cost: float,
-    volatility: float = 0.20,
-    spread_basis: str = "notional",
-) -> pd.DataFrame:
-    """One fund's annual drag by source and the share of value it costs over 1 to 10 years.
-
-    Returns one row with ``benchmark`` (the benchmark rate on the borrowed part,
-    ``(L - 1) r``: the price of leverage, which any levered position pays, and a
-    credit when ``L < 1``), ``spread_cost`` (the spread on the swap notional,
-    ``|L| s``), ``fees`` (the expense ratio), ``trading``, ``frictions`` (spread,
-    fee and trading: what a fund costs beyond the price of leverage) and
-    ``total`` (annual decimals of assets, from :func:`lettools.cost_breakdown`),
-    and ``lost_1`` ... ``lost_10``: the share of the holding's final value lost
-    to the total drag after each number of years (:func:`lettools.cost_over_horizon`),
-    compared with a fund earning ``L`` times the index's daily returns and no costs.
-    ``volatility`` (annual decimal) sets the size of the daily rebalancing trades;
-    ``spread_basis`` is as in :func:`lettools.simulate_fund`.
-    """
-    drag = cost_breakdown(leverage, rate=benchmark_rate, expense_ratio=expense_ratio, spread=spread,
-                          spread_basis=spread_basis, trading_cost=trading_cost, volatility=volatility)
-    lost = cost_over_horizon(drag, list(HORIZONS))
-    benchmark = (float(leverage) - 1.0) * float(benchmark_rate)
-    spread_cost = float(drag["financing"]) - benchmark
-    # "fees", not "expense_ratio": the explorer adds a column for each parameter, and that name is taken.
-    row = {
-        "benchmark": benchmark,
-        "spread_cost": spread_cost,
-        "fees": float(drag["expense_ratio"]),
-        "trading": float(drag["trading"]),
-        "frictions": spread_cost + float(drag["expense_ratio"]) + float(drag["trading"]),
-        "total": float(drag["total"]),
-    }
-    row.update({f"lost_{years:g}": value for years, value in lost.items()})
-    return pd.DataFrame([row])
-
-
-def drag_profile_grid(settings: pd.DataFrame, volatility: float = 0.20) -> pd.DataFrame:
-    """:func:`drag_profile` at every row of ``settings``, with the settings as columns (the explorer's grid).
-
-    Each cost component depends on few of the settings (financing on the leverage, rate
-    and spread; trading on the leverage and trading cost), so the engine is called once
-    per such combination over every leverage at once, and the components are added as
-    :func:`lettools.cost_breakdown` adds them: about 50 engine calls for the explorer's
-    4,320 points instead of 4,320. The tests hold it equal to the point-by-point grid.
-    """
-    leverage = settings["leverage"].to_numpy(dtype=np.float64)
-    levels = np.unique(leverage)
-    financing = np.empty(len(settings))
-    trading = np.empty(len(settings))
-    zero = dict(rate=0.0, expense_ratio=0.0, spread=0.0, trading_cost=0.0, volatility=volatility)
-    for (rate, spread), rows in settings.groupby(["benchmark_rate", "spread"]).indices.items():
-        part = cost_breakdown(levels, **{**zero, "rate": rate, "spread": spread})["financing"].to_numpy()
-        financing[rows] = part[np.searchsorted(levels, leverage[rows])]
-    for trading_cost, rows in settings.groupby("trading_cost").indices.items():
-        part = cost_breakdown(levels, **{**zero, "trading_cost": trading_cost})["trading"].to_numpy()
-        trading[rows] = part[np.searchsorted(levels, leverage[rows])]
-    fees = settings["expense_ratio"].to_numpy(dtype=np.float64)
-    total = financing + fees + trading
-    lost = cost_over_horizon(pd.DataFrame({"total": total}), list(HORIZONS)).to_numpy().T
-    benchmark = (leverage - 1.0) * settings["benchmark_rate"].to_numpy(dtype=np.float64)
-    spread_cost = financing - benchmark
-    frame = pd.DataFrame({
-        "benchmark": benchmark, "spread_cost": spread_cost, "fees": fees, "trading": trading,
-        "frictions": spread_cost + fees + trading, "total": total,
-    })
-    frame[[f"lost_{years:g}" for years in HORIZONS]] = lost
-    return pd.concat([frame, settings], axis=1)
-
-
 def _draw_drag(base: alt.Chart, domains: Mapping[str, list[float]]) -> alt.VConcatChart:
     names = list(_COMPONENT_LABELS.values())
     label = " : ".join(f"datum.component === {key!r} ? {name!r}" for key, name in _COMPONENT_LABELS.items())
@@ -605,7 +502,7 @@ def _draw_drag(base: alt.Chart, domains: Mapping[str, list[float]]) -> alt.VConc
                 text=alt.Text("value:Q", format=".2%"))
     )
     bars = alt.layer(stacked, total, total_text).properties(width=460, height=80)
-    lost_columns = [f"lost_{years:g}" for years in HORIZONS]
+    lost_columns = [f"lost_{years:g}" for years in DRAG_HORIZONS]
     # Plot what is kept, 1 - lost, on a log axis: an inverse fund at a high rate gains many times
     # what a long fund loses, and a linear axis fixed over the whole grid would flatten every other line.
     kept_low = 1.0 - max(domains[c][1] for c in lost_columns)
@@ -615,7 +512,7 @@ def _draw_drag(base: alt.Chart, domains: Mapping[str, list[float]]) -> alt.VConc
         .transform_calculate(years="toNumber(slice(datum.key, 5))", kept="1 - datum.lost")
         .mark_line(point=True, color="#000000")
         .encode(
-            x=alt.X("years:Q", title="Holding period (years)", scale=alt.Scale(domain=[1, max(HORIZONS)])),
+            x=alt.X("years:Q", title="Holding period (years)", scale=alt.Scale(domain=[1, max(DRAG_HORIZONS)])),
             y=alt.Y("kept:Q", title="Value, as a share of the cost-free fund's", axis=alt.Axis(format=".0%"),
                     scale=alt.Scale(type="log", domain=[min(kept_low, 0.5), max(kept_high, 1.0)])),
             tooltip=[alt.Tooltip("years:Q", title="Years"),
