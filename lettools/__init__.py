@@ -75,6 +75,7 @@ from .montecarlo import OutcomeSimulation, simulate_outcomes, simulate_outcomes_
 from .oneday import acceleration_move, balance_sheet, bank_borrowing_leverage, day_by_day, worst_days_table
 from .paths import SCENARIOS, gbm_returns, scenario_returns
 from .prospectus import TABLE_PATHS_PER_CELL, cell_spread, conditioned_returns, simulated_returns_table
+from .real_funds import implied_spreads, swap_notional_spreads
 from .reflexivity import (
     aggregate_rebalance_flow,
     amplification,
@@ -225,4 +226,7 @@ __all__ = [
     "DRAG_HORIZONS",
     "drag_profile",
     "drag_profile_grid",
+    # chapter 4: the spreads real funds' measured lags imply
+    "implied_spreads",
+    "swap_notional_spreads",
 ]

@@ -32,9 +32,9 @@ from lettools import (
     tracking_summary,
 )
 from lettools._conventions import SPREAD_BASES, spread_fraction
-from lettools._validation import as_scalar
 from lettools.charts import accessible, inline_csv
 from lettools.exercises import FunctionExercise, NumericExercise, register
+from lettools.real_funds import implied_spreads, swap_notional_spreads
 from lettools.twin import Explorer, Param
 
 __all__ = [
@@ -340,22 +340,7 @@ def real_fund_spreads(spread_bases: Sequence[str] = SPREAD_BASES, expense_ratio:
         (the lag on NAV over the spread fraction) and ``spread_<basis>_adjusted``
         (the distribution-adjusted lag over it) for each basis (annual decimals).
     """
-    if expense_ratio is not None:
-        expense_ratio = as_scalar(expense_ratio, "expense_ratio")
-        if not 0.0 <= expense_ratio < 0.1:
-            raise ValueError(f"expense_ratio must be in [0, 0.1), got {expense_ratio!r}")
-    rows = {}
-    for fund, figures in REAL_FUND_LAGS.items():
-        row = {key: figures[key] for key in ("leverage", "lag", "distributions", "lag_adjusted")}
-        if expense_ratio is not None:
-            for key in ("lag", "lag_adjusted"):
-                row[key] = figures[key] + figures["expense_ratio"] - expense_ratio
-        for basis in spread_bases:
-            fraction = spread_fraction(figures["leverage"], basis)
-            row[f"spread_{basis}"] = row["lag"] / fraction
-            row[f"spread_{basis}_adjusted"] = row["lag_adjusted"] / fraction
-        rows[fund] = row
-    return pd.DataFrame(rows).T.rename_axis("fund")
+    return implied_spreads(REAL_FUND_LAGS, spread_bases, expense_ratio)
 
 
 def swap_spreads(period: str = "2009-2024", stock_shares: Mapping[str, float] | None = None) -> pd.Series:
@@ -388,18 +373,8 @@ def swap_spreads(period: str = "2009-2024", stock_shares: Mapping[str, float] | 
         lags, default = REAL_FUND_PERIODS[period]["lag_adjusted"], REAL_FUND_PERIODS[period]["stock_share"]
     else:
         raise ValueError(f"period must be '2009-2024' or one of {list(REAL_FUND_PERIODS)}, got {period!r}")
-    if stock_shares is None:
-        stock_shares = default
-    if not isinstance(stock_shares, Mapping) or set(stock_shares) != set(lags):
-        raise ValueError(f"stock_shares must map each of {sorted(lags)} to a stock share, got {stock_shares!r}")
-    spreads = {}
-    for fund, lag in lags.items():
-        leverage = REAL_FUND_LAGS[fund]["leverage"]
-        share = as_scalar(stock_shares[fund], "stock_shares")
-        if not 0.0 <= share < leverage:
-            raise ValueError(f"stock_shares[{fund!r}] must be in [0, {leverage:g}), got {share!r}")
-        spreads[fund] = lag / (leverage - share)
-    return pd.Series(spreads, name=period).rename_axis("fund")
+    leverages = {fund: REAL_FUND_LAGS[fund]["leverage"] for fund in lags}
+    return swap_notional_spreads(lags, leverages, default if stock_shares is None else stock_shares).rename(period)
 
 
 def swap_spread_rise(stock_cap: float = 0.82) -> dict[str, float]:
@@ -424,7 +399,9 @@ def swap_spread_rise(stock_cap: float = 0.82) -> dict[str, float]:
         2009-2021 spread), and ``upro_k_at_cap``: UPRO's ``k`` for which its 2022-2024
         spread equals SSO's at ``stock_cap``.
     """
-    cap = as_scalar(stock_cap, "stock_cap")
+    if isinstance(stock_cap, bool) or not isinstance(stock_cap, (int, float, np.integer, np.floating)):
+        raise TypeError(f"stock_cap must be a real number, got {stock_cap!r}")
+    cap = float(stock_cap)
     if not 0.0 <= cap < REAL_FUND_LAGS["SSO"]["leverage"]:
         raise ValueError(f"stock_cap must be in [0, 2), got {stock_cap!r}")
     early = swap_spreads("2009-2021")
