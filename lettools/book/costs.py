@@ -1,7 +1,10 @@
 """Explorers, tables, charts and exercises of the chapter "Costs" (chapters/costs.ipynb).
 
 The cost model itself lives in the engine (:func:`lettools.cost_breakdown` and
-friends); this module arranges it for the page: the cost breakdown explorer,
+friends in :mod:`lettools.costs`: the drag profile, tracking and divergence, margin
+and round-trip costs; :mod:`lettools.real_funds`: the spreads a measured lag
+implies); this module binds the real funds' measured figures to it and arranges it
+for the page: the cost breakdown explorer,
 the expense-ratio comparison, the real funds' measured lags and the spreads
 they imply, tracking difference, tracking error and performance divergence on
 index history, the do-it-yourself comparison with margin rules, and the
