@@ -23,7 +23,23 @@ from .compounding import (
     monthly_median_gap,
     value_paths,
 )
-from .costs import cost_breakdown, cost_over_horizon, diy_leverage_cost, financing_cost, fund_year_pnl
+from .costs import (
+    DRAG_HORIZONS,
+    cost_breakdown,
+    cost_over_horizon,
+    diy_leverage_cost,
+    drag_profile,
+    drag_profile_grid,
+    fee_table,
+    financing_cost,
+    fund_year_pnl,
+    margin_call_fall,
+    margin_leverage_cap,
+    rebalance_trading_cost,
+    round_trip_drag,
+    tracking_and_divergence,
+    tracking_summary,
+)
 from .data import INDEX_NAMES, index_returns, load_index, load_vix
 from .decomposition import (
     effective_leverage,
@@ -59,6 +75,7 @@ from .montecarlo import OutcomeSimulation, simulate_outcomes, simulate_outcomes_
 from .oneday import acceleration_move, balance_sheet, bank_borrowing_leverage, day_by_day, worst_days_table
 from .paths import SCENARIOS, gbm_returns, scenario_returns
 from .prospectus import TABLE_PATHS_PER_CELL, cell_spread, conditioned_returns, simulated_returns_table
+from .real_funds import implied_spreads, swap_notional_spreads
 from .reflexivity import (
     aggregate_rebalance_flow,
     amplification,
@@ -198,4 +215,18 @@ __all__ = [
     "admissible_days",
     "closed_form_gap",
     "historical_lag_share",
+    # chapter 4: rebalancing trades' cost, tracking and divergence, margin accounts, round trips
+    "rebalance_trading_cost",
+    "tracking_and_divergence",
+    "tracking_summary",
+    "margin_leverage_cap",
+    "margin_call_fall",
+    "round_trip_drag",
+    "fee_table",
+    "DRAG_HORIZONS",
+    "drag_profile",
+    "drag_profile_grid",
+    # chapter 4: the spreads real funds' measured lags imply
+    "implied_spreads",
+    "swap_notional_spreads",
 ]

@@ -2,7 +2,6 @@
 
 import io
 import json
-import math
 import shutil
 import subprocess
 from pathlib import Path
@@ -11,26 +10,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lettools import cost_breakdown, diy_leverage_cost, fund_year_pnl, simulate_fund
+from lettools import diy_leverage_cost, drag_profile, fund_year_pnl, tracking_and_divergence
 from lettools.book import costs
 from lettools.charts import check_accessible
 from lettools.exercises import evaluate, registered
 from lettools.twin import TWIN_BUDGET_BYTES
 
 # Worked examples and helpers
-
-def test_fee_table_reads_the_2025_prospectus_table():
-    table = costs.fee_table(0.0075, 0.0041, 0.0021)
-    assert table["gross"] == pytest.approx(0.0116)
-    assert table["net"] == pytest.approx(0.0095)
-
-
-def test_fee_table_rejects_a_waiver_above_the_gross_ratio():
-    with pytest.raises(ValueError, match="fee_waiver"):
-        costs.fee_table(0.005, 0.001, 0.01)
-    with pytest.raises(ValueError, match="management_fee"):
-        costs.fee_table(-0.001, 0.001)
-
 
 def test_example_4_2_accounts():
     inputs = dict(assets=500e6, leverage=2, borrow_rate=0.05, transaction_cost_rate=0.003, management_fee=0.01)
@@ -41,34 +27,7 @@ def test_example_4_2_accounts():
     assert down["new_exposure"] == pytest.approx(734e6) and down["new_assets"] == pytest.approx(367e6)
 
 
-def test_rebalance_trading_cost_is_cost_times_trade():
-    # $100M 3x fund after +2%: trade A (L^2 - L) R = $12M; at 2 bp that costs $2,400, whatever the sign.
-    assert costs.rebalance_trading_cost(100e6, 3, 0.02, 0.0002) == pytest.approx(2400.0)
-    assert costs.rebalance_trading_cost(100e6, -1, 0.02, 0.0002) == pytest.approx(0.0002 * 100e6 * 2 * 0.02)
-    with pytest.raises(ValueError, match="trading_cost"):
-        costs.rebalance_trading_cost(100e6, 3, 0.02, -0.1)
-
-
 # The explorer
-
-def test_drag_profile_matches_the_engine_and_compounds():
-    row = costs.drag_profile(3, 0.04, 0.005, 0.0095, 0.0002).iloc[0]
-    engine = cost_breakdown(3, rate=0.04, spread=0.005, expense_ratio=0.0095, trading_cost=0.0002, volatility=0.2)
-    assert row["benchmark"] == pytest.approx(2 * 0.04)      # the rate on the borrowed part
-    assert row["spread_cost"] == pytest.approx(3 * 0.005)   # the spread on the whole notional
-    assert row["frictions"] == pytest.approx(row["spread_cost"] + row["fees"] + row["trading"])
-    assert row["benchmark"] + row["frictions"] == pytest.approx(row["total"])
-    assert row["total"] == pytest.approx(engine["total"])
-    assert row["fees"] == pytest.approx(0.0095)
-    for years in costs.HORIZONS:
-        assert row[f"lost_{years}"] == pytest.approx(1 - math.exp(-row["total"] * years))
-
-
-def test_drag_profile_inverse_fund_at_high_rates_gains():
-    row = costs.drag_profile(-1, 0.08, 0.0, 0.0095, 0.0).iloc[0]
-    assert row["benchmark"] == pytest.approx(-0.16)
-    assert row["lost_10"] < 0  # a credit: the holding ends above the cost-free yardstick
-
 
 def test_explorer_twin_within_budget_and_accessible():
     explorer = costs.cost_explorer()
@@ -90,39 +49,11 @@ def test_explorer_update_off_grid():
     drawn = pd.read_csv(io.StringIO(spec["datasets"][spec["data"]["name"]]))
     assert drawn["benchmark"].item() == pytest.approx(1.5 * 0.0325)
     assert drawn["spread_cost"].item() == pytest.approx(2.5 * 0.005)
-    expected = costs.drag_profile(2.5, 0.0325, 0.005, 0.0095, 0.0002)["total"].item()
+    expected = drag_profile(2.5, 0.0325, 0.005, 0.0095, 0.0002)["total"].item()
     assert drawn["total"].item() == pytest.approx(expected, abs=1e-6)  # the chart keeps 6 decimals
 
 
 # Tracking difference, tracking error and divergence
-
-def test_tracking_difference_is_the_days_costs():
-    returns = pd.Series([0.01, -0.02, 0.005, 0.03], index=pd.date_range("2020-01-01", periods=4, name="date"))
-    frame = costs.tracking_and_divergence(returns, 3, rate=0.02, expense_ratio=0.0091, spread=0.01)
-    daily_cost = ((1 - 3) * 0.02 - 0.0091 - 3 * 0.01) / 252 * 1e4   # spread on the notional, 3x assets
-    assert np.allclose(frame["tracking_difference_bp"], daily_cost)
-    borrowed = costs.tracking_and_divergence(returns, 3, rate=0.02, expense_ratio=0.0091, spread=0.01,
-                                             spread_basis="borrowed")
-    assert np.allclose(borrowed["tracking_difference_bp"], daily_cost + 0.01 / 252 * 1e4)
-    nav = simulate_fund(returns, 3, rate=0.02, expense_ratio=0.0091, spread=0.01)
-    assert frame["fund_cumulative"].iloc[-1] == pytest.approx(nav[-1] - 1)
-    assert frame["target_cumulative"].iloc[-1] == pytest.approx(3 * (np.prod(1 + returns) - 1))
-    summary = costs.tracking_summary(frame)
-    assert summary["tracking_error_bp"] == pytest.approx(0.0, abs=1e-9)
-    assert summary["divergence"] == pytest.approx(summary["fund_return"] - summary["target_return"])
-    assert summary["annual_tracking_difference"] == pytest.approx(daily_cost * 1e-4 * 252)
-
-
-def test_tracking_without_costs_has_no_daily_tracking_difference():
-    frame = costs.tracking_and_divergence([0.05, -0.05, 0.02], 2)
-    assert np.allclose(frame["tracking_difference_bp"], 0.0, atol=1e-9)
-    assert frame["fund_cumulative"].iloc[-1] != pytest.approx(frame["target_cumulative"].iloc[-1])
-
-
-def test_tracking_summary_rejects_other_frames():
-    with pytest.raises(ValueError, match="tracking_and_divergence"):
-        costs.tracking_summary(pd.DataFrame({"a": [1.0]}))
-
 
 def test_sp500_history_tiny_tracking_error_large_divergence():
     table = costs.tracking_windows("sp500", [("1999-01-01", "2018-12-31")], 3,
@@ -206,28 +137,6 @@ def test_two_fund_fit_readings():
         costs.two_fund_fit("notional", "price")
 
 
-def test_margin_helpers():
-    assert costs.margin_leverage_cap(0.5) == pytest.approx(2.0)            # Regulation T: 2x at most
-    assert costs.margin_call_fall(2.0, 0.25) == pytest.approx(1 / 3)       # equity 25% after a 1/3 fall
-    fall = costs.margin_call_fall(3.0, 0.25)
-    value = 3 * (1 - fall)
-    assert (value - 2) / value == pytest.approx(0.25)
-    assert costs.margin_call_fall(1.0, 0.25) == pytest.approx(1.0)         # no loan: never called
-    with pytest.raises(ValueError, match="leverage"):
-        costs.margin_call_fall(0.5, 0.25)
-    with pytest.raises(ValueError, match="initial_margin"):
-        costs.margin_leverage_cap(0.0)
-
-
-def test_round_trip_drag():
-    assert costs.round_trip_drag(0.0010, 252) == pytest.approx(0.0010)
-    assert costs.round_trip_drag(0.0010, 21) == pytest.approx(0.0010 * 12)
-    with pytest.raises(ValueError, match="holding_days"):
-        costs.round_trip_drag(0.001, 0)
-    with pytest.raises(ValueError, match="quoted_spread"):
-        costs.round_trip_drag(-0.001, 10)
-
-
 # Exercises: each reference answer passes and a typical wrong one fails
 
 EXERCISES = ["costs-financing", "costs-fee-table", "costs-year-loss", "costs-upro-lag", "costs-annual-drag"]
@@ -279,7 +188,7 @@ VL2SVG = Path(__file__).resolve().parents[1] / "node_modules" / ".bin" / "vl2svg
 def _page_charts():
     table = costs.diy_comparison([2, 3], benchmark_rate=0.04, fund_spread=0.005, expense_ratio=0.0091,
                                  fund_trading_cost=0.0002, volatility=0.2, futures_basis=0.0025, margin_rate=0.07)
-    daily = costs.tracking_and_divergence(costs.index_returns("sp500", "2018-01-01", "2018-12-31"), 3, rate=0.02)
+    daily = tracking_and_divergence(costs.index_returns("sp500", "2018-01-01", "2018-12-31"), 3, rate=0.02)
     return {
         "explorer twin": costs.cost_explorer().twin(),
         "explorer update": costs.cost_explorer().chart(leverage=-1, benchmark_rate=0.08),

@@ -7,13 +7,23 @@ import pandas as pd
 import pytest
 
 from lettools.costs import (
+    DRAG_HORIZONS,
     cost_breakdown,
     cost_over_horizon,
     diy_leverage_cost,
+    drag_profile,
+    drag_profile_grid,
+    fee_table,
     financing_cost,
     fund_year_pnl,
+    margin_call_fall,
+    margin_leverage_cap,
+    rebalance_trading_cost,
+    round_trip_drag,
+    tracking_and_divergence,
+    tracking_summary,
 )
-from lettools.fund import terminal_value
+from lettools.fund import simulate_fund, terminal_value
 
 
 def test_example_4_1_financing_a_3x_fund():
@@ -174,3 +184,148 @@ def test_diy_leverage_cost():
 def test_bad_input_is_refused_with_the_parameter_named(call, exception, words):
     with pytest.raises(exception, match=words):
         call()
+
+
+# Rebalancing trades, tracking and divergence, margin accounts, round trips (moved from the page module)
+
+def test_rebalance_trading_cost_is_cost_times_trade():
+    # $100M 3x fund after +2%: trade A (L^2 - L) R = $12M; at 2 bp that costs $2,400, whatever the sign.
+    assert rebalance_trading_cost(100e6, 3, 0.02, 0.0002) == pytest.approx(2400.0)
+    assert rebalance_trading_cost(100e6, -1, 0.02, 0.0002) == pytest.approx(0.0002 * 100e6 * 2 * 0.02)
+    with pytest.raises(ValueError, match="trading_cost"):
+        rebalance_trading_cost(100e6, 3, 0.02, -0.1)
+
+
+def test_tracking_difference_is_the_days_costs():
+    returns = pd.Series([0.01, -0.02, 0.005, 0.03], index=pd.date_range("2020-01-01", periods=4, name="date"))
+    frame = tracking_and_divergence(returns, 3, rate=0.02, expense_ratio=0.0091, spread=0.01)
+    daily_cost = ((1 - 3) * 0.02 - 0.0091 - 3 * 0.01) / 252 * 1e4   # spread on the notional, 3x assets
+    assert np.allclose(frame["tracking_difference_bp"], daily_cost)
+    borrowed = tracking_and_divergence(returns, 3, rate=0.02, expense_ratio=0.0091, spread=0.01,
+                                             spread_basis="borrowed")
+    assert np.allclose(borrowed["tracking_difference_bp"], daily_cost + 0.01 / 252 * 1e4)
+    nav = simulate_fund(returns, 3, rate=0.02, expense_ratio=0.0091, spread=0.01)
+    assert frame["fund_cumulative"].iloc[-1] == pytest.approx(nav[-1] - 1)
+    assert frame["target_cumulative"].iloc[-1] == pytest.approx(3 * (np.prod(1 + returns) - 1))
+    summary = tracking_summary(frame)
+    assert summary["tracking_error_bp"] == pytest.approx(0.0, abs=1e-9)
+    assert summary["divergence"] == pytest.approx(summary["fund_return"] - summary["target_return"])
+    assert summary["annual_tracking_difference"] == pytest.approx(daily_cost * 1e-4 * 252)
+
+
+def test_tracking_without_costs_has_no_daily_tracking_difference():
+    frame = tracking_and_divergence([0.05, -0.05, 0.02], 2)
+    assert np.allclose(frame["tracking_difference_bp"], 0.0, atol=1e-9)
+    assert frame["fund_cumulative"].iloc[-1] != pytest.approx(frame["target_cumulative"].iloc[-1])
+
+
+def test_tracking_summary_rejects_other_frames():
+    with pytest.raises(ValueError, match="tracking_and_divergence"):
+        tracking_summary(pd.DataFrame({"a": [1.0]}))
+
+
+def test_margin_helpers():
+    assert margin_leverage_cap(0.5) == pytest.approx(2.0)            # Regulation T: 2x at most
+    assert margin_call_fall(2.0, 0.25) == pytest.approx(1 / 3)       # equity 25% after a 1/3 fall
+    fall = margin_call_fall(3.0, 0.25)
+    value = 3 * (1 - fall)
+    assert (value - 2) / value == pytest.approx(0.25)
+    assert margin_call_fall(1.0, 0.25) == pytest.approx(1.0)         # no loan: never called
+    with pytest.raises(ValueError, match="leverage"):
+        margin_call_fall(0.5, 0.25)
+    with pytest.raises(ValueError, match="initial_margin"):
+        margin_leverage_cap(0.0)
+
+
+def test_round_trip_drag():
+    assert round_trip_drag(0.0010, 252) == pytest.approx(0.0010)
+    assert round_trip_drag(0.0010, 21) == pytest.approx(0.0010 * 12)
+    with pytest.raises(ValueError, match="holding_days"):
+        round_trip_drag(0.001, 0)
+    with pytest.raises(ValueError, match="quoted_spread"):
+        round_trip_drag(-0.001, 10)
+
+
+def test_moved_models_match_plain_numpy():
+    rng = np.random.default_rng(7)
+    assets, leverage, returns = rng.uniform(1e6, 1e9, 5), rng.uniform(-3, 3, 5), rng.normal(0, 0.02, 5)
+    reference = 0.0003 * np.abs(assets * (leverage**2 - leverage) * returns)
+    assert np.allclose(rebalance_trading_cost(assets, leverage, returns, 0.0003), reference)
+    levs = np.array([1.0, 1.5, 2.0, 4.0])
+    assert np.allclose(margin_call_fall(levs, 0.2), 1 - (levs - 1) / (levs * 0.8))
+    assert margin_call_fall(4.0, 0.25) == pytest.approx(0.0)   # at 1 / maintenance_margin: called at once
+    with pytest.raises(ValueError, match="leverage"):
+        margin_call_fall(5.0, 0.25)
+    assert margin_leverage_cap(0.25) == pytest.approx(4.0)
+    spreads, days = np.array([0.0001, 0.002]), np.array([5.0, 100.0])
+    with pytest.raises(ValueError, match="quoted_spread.*holding_days"):
+        round_trip_drag(spreads, np.array([5.0, 10.0, 20.0]))
+    assert np.allclose(round_trip_drag(spreads, days, periods_per_year=250), spreads * 250 / days)
+    # A zero-cost fund's NAV is the product of (1 + L r); tracking difference and summary by hand.
+    r = rng.normal(0, 0.01, 30)
+    frame = tracking_and_divergence(r, 2.0, rate=0.03, expense_ratio=0.01)
+    nav = np.cumprod(1 + 2 * r + ((1 - 2) * 0.03 - 0.01) / 252)
+    assert np.allclose(frame["fund_cumulative"], nav - 1)
+    daily = np.diff(np.concatenate([[1.0], nav])) / np.concatenate([[1.0], nav[:-1]])
+    assert np.allclose(frame["tracking_difference_bp"], (daily - 2 * r) * 1e4)
+    assert np.allclose(frame["target_cumulative"], 2 * (np.cumprod(1 + r) - 1))
+    wiped = tracking_and_divergence([0.01, -0.5, 0.02], 3.0)   # wiped out on day 2, nothing after
+    assert list(wiped["fund_cumulative"] + 1) == pytest.approx([1.03, 0.0, 0.0])
+    assert wiped["tracking_difference_bp"].iloc[-1] == pytest.approx(-3 * 0.02 * 1e4)
+    summary = tracking_summary(frame)
+    td = (daily - 2 * r) * 1e4
+    assert summary["tracking_error_bp"] == pytest.approx(np.std(td, ddof=1), abs=1e-9)
+    assert summary["annual_tracking_difference"] == pytest.approx(td.mean() * 1e-4 * 252)
+    assert summary["divergence"] == pytest.approx(nav[-1] - 1 - 2 * (np.prod(1 + r) - 1))
+
+
+# The fee table and the explorer's drag profile (moved from the page module)
+
+def test_fee_table_reads_the_2025_prospectus_table():
+    table = fee_table(0.0075, 0.0041, 0.0021)
+    assert table["gross"] == pytest.approx(0.0116)
+    assert table["net"] == pytest.approx(0.0095)
+
+
+def test_fee_table_rejects_a_waiver_above_the_gross_ratio():
+    with pytest.raises(ValueError, match="fee_waiver"):
+        fee_table(0.005, 0.001, 0.01)
+    with pytest.raises(ValueError, match="management_fee"):
+        fee_table(-0.001, 0.001)
+
+
+def test_drag_profile_matches_the_engine_and_compounds():
+    row = drag_profile(3, 0.04, 0.005, 0.0095, 0.0002).iloc[0]
+    engine = cost_breakdown(3, rate=0.04, spread=0.005, expense_ratio=0.0095, trading_cost=0.0002, volatility=0.2)
+    assert row["benchmark"] == pytest.approx(2 * 0.04)      # the rate on the borrowed part
+    assert row["spread_cost"] == pytest.approx(3 * 0.005)   # the spread on the whole notional
+    assert row["frictions"] == pytest.approx(row["spread_cost"] + row["fees"] + row["trading"])
+    assert row["benchmark"] + row["frictions"] == pytest.approx(row["total"])
+    assert row["total"] == pytest.approx(engine["total"])
+    assert row["fees"] == pytest.approx(0.0095)
+    for years in DRAG_HORIZONS:
+        assert row[f"lost_{years}"] == pytest.approx(1 - math.exp(-row["total"] * years))
+
+
+def test_drag_profile_inverse_fund_at_high_rates_gains():
+    row = drag_profile(-1, 0.08, 0.0, 0.0095, 0.0).iloc[0]
+    assert row["benchmark"] == pytest.approx(-0.16)
+    assert row["lost_10"] < 0  # a credit: the holding ends above the cost-free yardstick
+
+
+def test_drag_profile_grid_equals_the_point_by_point_profile_and_plain_numpy():
+    settings = pd.DataFrame({"leverage": [3.0, -1.0, 2.0, 3.0], "benchmark_rate": [0.04, 0.08, 0.0, 0.01],
+                             "spread": [0.005, 0.0, 0.01, 0.005], "expense_ratio": [0.0095, 0.0095, 0.002, 0.0],
+                             "trading_cost": [0.0, 0.0002, 0.001, 0.0002]}, index=[5, 6, 7, 8])
+    grid = drag_profile_grid(settings)
+    for position, (_, point) in enumerate(settings.iterrows()):
+        single = drag_profile(**point.to_dict()).iloc[0]
+        assert np.allclose(grid.iloc[position][single.index].to_numpy(float), single.to_numpy(float))
+        lev, rate, spread = point["leverage"], point["benchmark_rate"], point["spread"]
+        assert single["benchmark"] == pytest.approx((lev - 1) * rate)
+        assert single["spread_cost"] == pytest.approx(abs(lev) * spread)
+        assert single["total"] == pytest.approx(single["benchmark"] + single["frictions"])
+    with pytest.raises(ValueError, match="settings"):
+        drag_profile_grid(settings.drop(columns="spread"))
+    with pytest.raises(TypeError, match="settings"):
+        drag_profile_grid([1.0])

@@ -1,7 +1,10 @@
 """Explorers, tables, charts and exercises of the chapter "Costs" (chapters/costs.ipynb).
 
 The cost model itself lives in the engine (:func:`lettools.cost_breakdown` and
-friends); this module arranges it for the page: the cost breakdown explorer,
+friends in :mod:`lettools.costs`: the drag profile, tracking and divergence, margin
+and round-trip costs; :mod:`lettools.real_funds`: the spreads a measured lag
+implies); this module binds the real funds' measured figures to it and arranges it
+for the page: the cost breakdown explorer,
 the expense-ratio comparison, the real funds' measured lags and the spreads
 they imply, tracking difference, tracking error and performance divergence on
 index history, the do-it-yourself comparison with margin rules, and the
@@ -19,31 +22,28 @@ import numpy as np
 import pandas as pd
 
 from lettools import (
+    DRAG_HORIZONS,
     cost_breakdown,
-    cost_over_horizon,
     diy_leverage_cost,
+    drag_profile,
+    drag_profile_grid,
+    fee_table,
     financing_cost,
     fund_year_pnl,
     index_returns,
-    rebalance_flow,
-    simulate_fund,
+    tracking_and_divergence,
+    tracking_summary,
 )
 from lettools._conventions import SPREAD_BASES, spread_fraction
-from lettools._validation import as_array, as_positive_int, as_returns, as_scalar
 from lettools.charts import accessible, inline_csv
 from lettools.exercises import FunctionExercise, NumericExercise, register
+from lettools.real_funds import implied_spreads, swap_notional_spreads
 from lettools.twin import Explorer, Param
 
 __all__ = [
-    "HORIZONS",
     "EXPENSE_RATIOS",
-    "fee_table",
     "expense_ratio_chart",
-    "rebalance_trading_cost",
-    "drag_profile",
     "cost_explorer",
-    "tracking_and_divergence",
-    "tracking_summary",
     "tracking_windows",
     "tracking_chart",
     "diy_comparison",
@@ -67,16 +67,10 @@ __all__ = [
     "swap_spread_rise",
     "REAL_FUND_FEE_SENSITIVITY",
     "two_fund_fit",
-    "margin_leverage_cap",
-    "margin_call_fall",
-    "round_trip_drag",
 ]
 
 #: How a real fund's lag is measured: on NAV alone, or with its distributions added back.
 MEASURES = ("adjusted", "nav")
-
-#: Holding periods (years) of the explorer's cumulative-effect chart.
-HORIZONS = tuple(range(1, 11))
 
 _COMPONENT_LABELS = {
     "benchmark": "Benchmark rate (price of leverage)",
@@ -349,22 +343,7 @@ def real_fund_spreads(spread_bases: Sequence[str] = SPREAD_BASES, expense_ratio:
         (the lag on NAV over the spread fraction) and ``spread_<basis>_adjusted``
         (the distribution-adjusted lag over it) for each basis (annual decimals).
     """
-    if expense_ratio is not None:
-        expense_ratio = as_scalar(expense_ratio, "expense_ratio")
-        if not 0.0 <= expense_ratio < 0.1:
-            raise ValueError(f"expense_ratio must be in [0, 0.1), got {expense_ratio!r}")
-    rows = {}
-    for fund, figures in REAL_FUND_LAGS.items():
-        row = {key: figures[key] for key in ("leverage", "lag", "distributions", "lag_adjusted")}
-        if expense_ratio is not None:
-            for key in ("lag", "lag_adjusted"):
-                row[key] = figures[key] + figures["expense_ratio"] - expense_ratio
-        for basis in spread_bases:
-            fraction = spread_fraction(figures["leverage"], basis)
-            row[f"spread_{basis}"] = row["lag"] / fraction
-            row[f"spread_{basis}_adjusted"] = row["lag_adjusted"] / fraction
-        rows[fund] = row
-    return pd.DataFrame(rows).T.rename_axis("fund")
+    return implied_spreads(REAL_FUND_LAGS, spread_bases, expense_ratio)
 
 
 def swap_spreads(period: str = "2009-2024", stock_shares: Mapping[str, float] | None = None) -> pd.Series:
@@ -397,18 +376,8 @@ def swap_spreads(period: str = "2009-2024", stock_shares: Mapping[str, float] | 
         lags, default = REAL_FUND_PERIODS[period]["lag_adjusted"], REAL_FUND_PERIODS[period]["stock_share"]
     else:
         raise ValueError(f"period must be '2009-2024' or one of {list(REAL_FUND_PERIODS)}, got {period!r}")
-    if stock_shares is None:
-        stock_shares = default
-    if not isinstance(stock_shares, Mapping) or set(stock_shares) != set(lags):
-        raise ValueError(f"stock_shares must map each of {sorted(lags)} to a stock share, got {stock_shares!r}")
-    spreads = {}
-    for fund, lag in lags.items():
-        leverage = REAL_FUND_LAGS[fund]["leverage"]
-        share = as_scalar(stock_shares[fund], "stock_shares")
-        if not 0.0 <= share < leverage:
-            raise ValueError(f"stock_shares[{fund!r}] must be in [0, {leverage:g}), got {share!r}")
-        spreads[fund] = lag / (leverage - share)
-    return pd.Series(spreads, name=period).rename_axis("fund")
+    leverages = {fund: REAL_FUND_LAGS[fund]["leverage"] for fund in lags}
+    return swap_notional_spreads(lags, leverages, default if stock_shares is None else stock_shares).rename(period)
 
 
 def swap_spread_rise(stock_cap: float = 0.82) -> dict[str, float]:
@@ -433,7 +402,9 @@ def swap_spread_rise(stock_cap: float = 0.82) -> dict[str, float]:
         2009-2021 spread), and ``upro_k_at_cap``: UPRO's ``k`` for which its 2022-2024
         spread equals SSO's at ``stock_cap``.
     """
-    cap = as_scalar(stock_cap, "stock_cap")
+    if isinstance(stock_cap, bool) or not isinstance(stock_cap, (int, float, np.integer, np.floating)):
+        raise TypeError(f"stock_cap must be a real number, got {stock_cap!r}")
+    cap = float(stock_cap)
     if not 0.0 <= cap < REAL_FUND_LAGS["SSO"]["leverage"]:
         raise ValueError(f"stock_cap must be in [0, 2), got {stock_cap!r}")
     early = swap_spreads("2009-2021")
@@ -445,32 +416,6 @@ def swap_spread_rise(stock_cap: float = 0.82) -> dict[str, float]:
     return {"spread_low": float(low.min()), "spread_high": float(high.max()),
             "ratio_low": float((low / early).min()), "ratio_high": float((high / early).max()),
             "upro_k_at_cap": REAL_FUND_LAGS["UPRO"]["leverage"] - upro_lag / sso_at_cap}
-
-
-def fee_table(management_fee: float, other_expenses: float, fee_waiver: float = 0.0) -> pd.Series:
-    """Read a prospectus fee table: gross and net annual expense ratio.
-
-    Parameters
-    ----------
-    management_fee, other_expenses : float
-        The table's lines, annual decimals, >= 0.
-    fee_waiver : float, default 0.0
-        The fee waiver or expense reimbursement, annual decimal, >= 0 (give it
-        positive even when the table prints it in parentheses).
-
-    Returns
-    -------
-    pandas.Series
-        ``gross`` (management fee plus other expenses), ``fee_waiver`` and
-        ``net`` (gross minus waiver), annual decimals.
-    """
-    management_fee = as_scalar(management_fee, "management_fee", minimum=0.0)
-    other_expenses = as_scalar(other_expenses, "other_expenses", minimum=0.0)
-    fee_waiver = as_scalar(fee_waiver, "fee_waiver", minimum=0.0)
-    gross = management_fee + other_expenses
-    if fee_waiver > gross:
-        raise ValueError(f"fee_waiver ({fee_waiver}) cannot exceed the gross expense ratio ({gross})")
-    return pd.Series({"gross": gross, "fee_waiver": fee_waiver, "net": gross - fee_waiver}, name="fee_table")
 
 
 def expense_ratio_chart() -> alt.LayerChart:
@@ -506,99 +451,7 @@ def expense_ratio_chart() -> alt.LayerChart:
     )
 
 
-def rebalance_trading_cost(assets, leverage, index_return, trading_cost: float):
-    """Money spent on one day's rebalancing trade: ``trading_cost * |A (L^2 - L) R|``.
-
-    Parameters
-    ----------
-    assets : float or array_like
-        Fund assets at the previous close, money.
-    leverage : float or array_like
-        Leverage ``L``.
-    index_return : float or array_like
-        The day's index return, decimal.
-    trading_cost : float
-        Cost per unit of money traded (half the bid-ask spread plus impact), decimal, >= 0.
-    """
-    trading_cost = as_scalar(trading_cost, "trading_cost", minimum=0.0)
-    return trading_cost * np.abs(rebalance_flow(assets, leverage, index_return))
-
-
 # The cost breakdown explorer
-
-def drag_profile(
-    leverage: float,
-    benchmark_rate: float,
-    spread: float,
-    expense_ratio: float,
-    trading_cost: float,
-    volatility: float = 0.20,
-    spread_basis: str = "notional",
-) -> pd.DataFrame:
-    """One fund's annual drag by source and the share of value it costs over 1 to 10 years.
-
-    Returns one row with ``benchmark`` (the benchmark rate on the borrowed part,
-    ``(L - 1) r``: the price of leverage, which any levered position pays, and a
-    credit when ``L < 1``), ``spread_cost`` (the spread on the swap notional,
-    ``|L| s``), ``fees`` (the expense ratio), ``trading``, ``frictions`` (spread,
-    fee and trading: what a fund costs beyond the price of leverage) and
-    ``total`` (annual decimals of assets, from :func:`lettools.cost_breakdown`),
-    and ``lost_1`` ... ``lost_10``: the share of the holding's final value lost
-    to the total drag after each number of years (:func:`lettools.cost_over_horizon`),
-    compared with a fund earning ``L`` times the index's daily returns and no costs.
-    ``volatility`` (annual decimal) sets the size of the daily rebalancing trades;
-    ``spread_basis`` is as in :func:`lettools.simulate_fund`.
-    """
-    drag = cost_breakdown(leverage, rate=benchmark_rate, expense_ratio=expense_ratio, spread=spread,
-                          spread_basis=spread_basis, trading_cost=trading_cost, volatility=volatility)
-    lost = cost_over_horizon(drag, list(HORIZONS))
-    benchmark = (float(leverage) - 1.0) * float(benchmark_rate)
-    spread_cost = float(drag["financing"]) - benchmark
-    # "fees", not "expense_ratio": the explorer adds a column for each parameter, and that name is taken.
-    row = {
-        "benchmark": benchmark,
-        "spread_cost": spread_cost,
-        "fees": float(drag["expense_ratio"]),
-        "trading": float(drag["trading"]),
-        "frictions": spread_cost + float(drag["expense_ratio"]) + float(drag["trading"]),
-        "total": float(drag["total"]),
-    }
-    row.update({f"lost_{years:g}": value for years, value in lost.items()})
-    return pd.DataFrame([row])
-
-
-def drag_profile_grid(settings: pd.DataFrame, volatility: float = 0.20) -> pd.DataFrame:
-    """:func:`drag_profile` at every row of ``settings``, with the settings as columns (the explorer's grid).
-
-    Each cost component depends on few of the settings (financing on the leverage, rate
-    and spread; trading on the leverage and trading cost), so the engine is called once
-    per such combination over every leverage at once, and the components are added as
-    :func:`lettools.cost_breakdown` adds them: about 50 engine calls for the explorer's
-    4,320 points instead of 4,320. The tests hold it equal to the point-by-point grid.
-    """
-    leverage = settings["leverage"].to_numpy(dtype=np.float64)
-    levels = np.unique(leverage)
-    financing = np.empty(len(settings))
-    trading = np.empty(len(settings))
-    zero = dict(rate=0.0, expense_ratio=0.0, spread=0.0, trading_cost=0.0, volatility=volatility)
-    for (rate, spread), rows in settings.groupby(["benchmark_rate", "spread"]).indices.items():
-        part = cost_breakdown(levels, **{**zero, "rate": rate, "spread": spread})["financing"].to_numpy()
-        financing[rows] = part[np.searchsorted(levels, leverage[rows])]
-    for trading_cost, rows in settings.groupby("trading_cost").indices.items():
-        part = cost_breakdown(levels, **{**zero, "trading_cost": trading_cost})["trading"].to_numpy()
-        trading[rows] = part[np.searchsorted(levels, leverage[rows])]
-    fees = settings["expense_ratio"].to_numpy(dtype=np.float64)
-    total = financing + fees + trading
-    lost = cost_over_horizon(pd.DataFrame({"total": total}), list(HORIZONS)).to_numpy().T
-    benchmark = (leverage - 1.0) * settings["benchmark_rate"].to_numpy(dtype=np.float64)
-    spread_cost = financing - benchmark
-    frame = pd.DataFrame({
-        "benchmark": benchmark, "spread_cost": spread_cost, "fees": fees, "trading": trading,
-        "frictions": spread_cost + fees + trading, "total": total,
-    })
-    frame[[f"lost_{years:g}" for years in HORIZONS]] = lost
-    return pd.concat([frame, settings], axis=1)
-
 
 def _draw_drag(base: alt.Chart, domains: Mapping[str, list[float]]) -> alt.VConcatChart:
     names = list(_COMPONENT_LABELS.values())
@@ -629,7 +482,7 @@ def _draw_drag(base: alt.Chart, domains: Mapping[str, list[float]]) -> alt.VConc
                 text=alt.Text("value:Q", format=".2%"))
     )
     bars = alt.layer(stacked, total, total_text).properties(width=460, height=80)
-    lost_columns = [f"lost_{years:g}" for years in HORIZONS]
+    lost_columns = [f"lost_{years:g}" for years in DRAG_HORIZONS]
     # Plot what is kept, 1 - lost, on a log axis: an inverse fund at a high rate gains many times
     # what a long fund loses, and a linear axis fixed over the whole grid would flatten every other line.
     kept_low = 1.0 - max(domains[c][1] for c in lost_columns)
@@ -639,7 +492,7 @@ def _draw_drag(base: alt.Chart, domains: Mapping[str, list[float]]) -> alt.VConc
         .transform_calculate(years="toNumber(slice(datum.key, 5))", kept="1 - datum.lost")
         .mark_line(point=True, color="#000000")
         .encode(
-            x=alt.X("years:Q", title="Holding period (years)", scale=alt.Scale(domain=[1, max(HORIZONS)])),
+            x=alt.X("years:Q", title="Holding period (years)", scale=alt.Scale(domain=[1, max(DRAG_HORIZONS)])),
             y=alt.Y("kept:Q", title="Value, as a share of the cost-free fund's", axis=alt.Axis(format=".0%"),
                     scale=alt.Scale(type="log", domain=[min(kept_low, 0.5), max(kept_high, 1.0)])),
             tooltip=[alt.Tooltip("years:Q", title="Years"),
@@ -686,84 +539,6 @@ def cost_explorer() -> Explorer:
 
 
 # Tracking difference, tracking error and performance divergence
-
-def tracking_and_divergence(
-    returns,
-    leverage: float,
-    *,
-    rate=0.0,
-    expense_ratio: float = 0.0,
-    spread: float = 0.0,
-    spread_basis: str = "notional",
-    trading_cost: float = 0.0,
-) -> pd.DataFrame:
-    """Day by day: a simulated fund's tracking difference against ``L`` x the day's index return, and the long-run gap.
-
-    Parameters
-    ----------
-    returns : array_like or pandas.Series
-        The index's daily simple returns; a Series keeps its dates as the index.
-        Give total returns for a swap-based fund's target; price returns
-        simulate a fund whose swap pays the price change only.
-    leverage : float
-        Leverage ``L``.
-    rate, expense_ratio, spread, spread_basis, trading_cost
-        As in :func:`lettools.simulate_fund`.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per day: ``tracking_difference_bp``, the fund's return minus
-        ``L`` times the index's return that day, in basis points (the daily
-        tracking difference; its standard deviation is the tracking error);
-        ``fund_cumulative``, the fund's return since the start, and
-        ``target_cumulative``, ``L`` times the index's return since the start
-        (both decimals; their difference is the performance divergence).
-    """
-    values = as_returns(returns, "returns", ndim=(1,))
-    dates = returns.index if isinstance(returns, pd.Series) else pd.RangeIndex(1, values.size + 1, name="day")
-    leverage = as_scalar(leverage, "leverage")
-    nav = simulate_fund(values, leverage, rate=rate, expense_ratio=expense_ratio, spread=spread,
-                        spread_basis=spread_basis, trading_cost=trading_cost)
-    fund_daily = nav[1:] / nav[:-1] - 1.0
-    index_level = np.cumprod(1.0 + values)
-    return pd.DataFrame(
-        {
-            "tracking_difference_bp": (fund_daily - leverage * values) * 1e4,
-            "fund_cumulative": nav[1:] - 1.0,
-            "target_cumulative": leverage * (index_level - 1.0),
-        },
-        index=dates,
-    )
-
-
-def tracking_summary(frame: pd.DataFrame, *, periods_per_year: int = 252) -> pd.Series:
-    """Tracking difference, tracking error and performance divergence from :func:`tracking_and_divergence`.
-
-    Returns ``days``; ``mean_tracking_difference_bp`` and ``tracking_error_bp``
-    (the mean and the standard deviation of the daily tracking difference,
-    basis points); ``annual_tracking_difference`` (the mean daily tracking
-    difference times ``periods_per_year``, decimal); ``fund_return`` and
-    ``target_return`` (over the whole period, decimals); and ``divergence``,
-    their difference.
-    """
-    required = {"tracking_difference_bp", "fund_cumulative", "target_cumulative"}
-    if not isinstance(frame, pd.DataFrame) or not required <= set(frame.columns):
-        raise ValueError("frame must be the output of tracking_and_divergence")
-    fund, target = float(frame["fund_cumulative"].iloc[-1]), float(frame["target_cumulative"].iloc[-1])
-    return pd.Series(
-        {
-            "days": float(len(frame)),
-            "mean_tracking_difference_bp": float(frame["tracking_difference_bp"].mean()),
-            "tracking_error_bp": float(frame["tracking_difference_bp"].std(ddof=1)),
-            "annual_tracking_difference": float(frame["tracking_difference_bp"].mean()) * 1e-4 * periods_per_year,
-            "fund_return": fund,
-            "target_return": target,
-            "divergence": fund - target,
-        },
-        name="tracking_summary",
-    )
-
 
 def tracking_windows(
     name: str,
@@ -922,71 +697,6 @@ def diy_chart(table: pd.DataFrame) -> alt.FacetChart:
             "the most, with the ETF in between."
         ),
     )
-
-
-# Doing it yourself: margin accounts, and what you pay on top of the fund
-
-def margin_leverage_cap(initial_margin: float) -> float:
-    """Largest leverage a margin account allows at purchase: ``1 / initial_margin``.
-
-    Regulation T's initial margin of 50% (``initial_margin=0.5``) caps a standard
-    account at 2x: you put up at least half of what you buy.
-    """
-    initial_margin = as_scalar(initial_margin, "initial_margin", minimum=0.0, minimum_inclusive=False, maximum=1.0)
-    return 1.0 / initial_margin
-
-
-def margin_call_fall(leverage, maintenance_margin: float):
-    """Index fall that brings a margin position of ``leverage`` to its maintenance margin.
-
-    Buying ``L`` per unit of equity borrows ``L - 1``. After the index falls by
-    ``x`` the position is worth ``L (1 - x)`` and the equity ``L (1 - x) - (L - 1)``;
-    the broker calls for more when equity falls to ``maintenance_margin`` of the
-    position's value: ``x = 1 - (L - 1) / (L (1 - maintenance_margin))``.
-
-    Parameters
-    ----------
-    leverage : float or array_like
-        Leverage at purchase, >= 1.
-    maintenance_margin : float
-        Equity required as a share of the position's value, decimal in [0, 1).
-
-    Returns
-    -------
-    float or numpy.ndarray
-        The fall, as a positive decimal (0.25 is a 25% fall).
-    """
-    leverage = as_array(leverage, "leverage", minimum=1.0)
-    maintenance_margin = as_scalar(maintenance_margin, "maintenance_margin", minimum=0.0, maximum=1.0)
-    if maintenance_margin == 1.0:
-        raise ValueError("maintenance_margin must be < 1")
-    fall = 1.0 - (leverage - 1.0) / (leverage * (1.0 - maintenance_margin))
-    return float(fall) if fall.ndim == 0 else fall
-
-
-def round_trip_drag(quoted_spread, holding_days, *, periods_per_year: int = 252):
-    """What buying at the ask and selling at the bid costs, per year held.
-
-    A round trip pays the whole quoted bid-ask spread (half on the way in, half
-    on the way out), as a share of the price; spread over a holding of
-    ``holding_days`` trading days that is ``quoted_spread * periods_per_year /
-    holding_days`` a year. A change in the fund's premium or discount to its
-    NAV between purchase and sale comes on top, in either direction.
-
-    Parameters
-    ----------
-    quoted_spread : float or array_like
-        Ask minus bid, as a share of the mid price, decimal (0.0001 is 1 basis point), >= 0.
-    holding_days : float or array_like
-        Trading days held, > 0.
-    periods_per_year : int, default 252
-        Trading days in a year.
-    """
-    quoted_spread = as_array(quoted_spread, "quoted_spread", minimum=0.0)
-    holding_days = as_array(holding_days, "holding_days", minimum=0.0, minimum_inclusive=False)
-    periods_per_year = as_positive_int(periods_per_year, "periods_per_year")
-    drag = quoted_spread * float(periods_per_year) / holding_days
-    return float(drag) if drag.ndim == 0 else drag
 
 
 # Exercises
