@@ -47,6 +47,12 @@ def test_package_json_pins_exact_versions_altair_accepts(repo_root):
         assert version_matches(pinned, wanted), f"{package} {pinned} does not satisfy altair's {wanted}"
 
 
+def test_mathjax_fonts_match_the_typesetter(repo_root):
+    # prerender_math.js typesets with mathjax-full; pages load the fonts of the mathjax package.
+    pins = json.loads((repo_root / "package.json").read_text())["dependencies"]
+    assert pins["mathjax"] == pins["mathjax-full"], "keep mathjax and mathjax-full at one version"
+
+
 def test_lockfile_agrees_with_package_json(repo_root):
     deps = json.loads((repo_root / "package.json").read_text())["dependencies"]
     locked = json.loads((repo_root / "package-lock.json").read_text())["packages"]
