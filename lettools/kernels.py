@@ -207,8 +207,9 @@ def _float_from_bits(typingctx, bits):
 
 
 @njit(fastmath={"contract"})
-def _expm1(x):
-    """``expm1(x)`` to about 2 ulp, in arithmetic LLVM can run in SIMD lanes (see above)."""
+def _exp_parts(x):
+    """``(e^r - 1, 2^k)`` with ``x = k ln 2 + r``, ``|r| <= ln(2)/2``, in arithmetic LLVM can run in SIMD
+    lanes (see above): ``expm1(x) = p 2^k + (2^k - 1)`` and ``exp(x) = p 2^k + 2^k``."""
     low, high = _EXP_ARGUMENT_LIMITS
     x = min(max(x, low), high)
     k = np.floor(x * _LOG2_E + 0.5)
@@ -228,7 +229,14 @@ def _expm1(x):
     series = series * r + 0.5
     series = series * r + 1.0
     scale = _float_from_bits((np.int64(k) + 1023) << 52)  # type: ignore[call-arg,var-annotated]  # 2^k
-    return (series * r) * scale + (scale - 1.0)
+    return series * r, scale
+
+
+@njit(fastmath={"contract"})
+def _expm1(x):
+    """``expm1(x)`` to about 2 ulp (see :func:`_exp_parts`)."""
+    part, scale = _exp_parts(x)  # type: ignore[var-annotated]
+    return part * scale + (scale - 1.0)
 
 
 GBM_SUB_BLOCK_BYTES = 524_288
@@ -350,28 +358,10 @@ def gbm_outcomes_sigmas(generator, drifts, volatilities, n_days, leverage, carry
 
 @njit(fastmath={"contract"})
 def _exp(x):
-    """``exp(x)`` in arithmetic LLVM can run in SIMD lanes: the range reduction and series of
-    :func:`_expm1`, then ``2^k e^r``. Within about 1 ulp of libm's ``exp`` (the two round differently
+    """``exp(x)`` (see :func:`_exp_parts`). Within about 1 ulp of libm's ``exp`` (the two round differently
     in the last bit now and then); libm's scalar call would cost more than the rest of a day's work."""
-    low, high = _EXP_ARGUMENT_LIMITS
-    x = min(max(x, low), high)
-    k = np.floor(x * _LOG2_E + 0.5)
-    r = (x - k * _LN2_HIGH) - k * _LN2_LOW
-    series = 1.0 / 6227020800.0
-    series = series * r + 1.0 / 479001600.0
-    series = series * r + 1.0 / 39916800.0
-    series = series * r + 1.0 / 3628800.0
-    series = series * r + 1.0 / 362880.0
-    series = series * r + 1.0 / 40320.0
-    series = series * r + 1.0 / 5040.0
-    series = series * r + 1.0 / 720.0
-    series = series * r + 1.0 / 120.0
-    series = series * r + 1.0 / 24.0
-    series = series * r + 1.0 / 6.0
-    series = series * r + 0.5
-    series = series * r + 1.0
-    scale = _float_from_bits((np.int64(k) + 1023) << 52)  # type: ignore[call-arg,var-annotated]  # 2^k
-    return (series * r) * scale + scale
+    part, scale = _exp_parts(x)  # type: ignore[var-annotated]
+    return part * scale + scale
 
 
 SHORTFALL_BLOCK = 256
