@@ -373,3 +373,56 @@ def test_floor_rebased_rise_by_plain_arithmetic():
     assert rise["ratio_high"] == pytest.approx(late / ((0.01176 - 2 * over_early) / 2.44), abs=2e-3)
     # Less than the ratio against the bill, but still a rise.
     assert 1.2 < rise["ratio_low"] < rise["ratio_high"] < costs.swap_spread_rise()["ratio_high"]
+    # One-month LIBOR before 2022: its premium p over an overnight rate falls on the swap notional L - k only.
+    premium = costs.LIBOR_SOFR_SPREAD
+    assert premium == pytest.approx(0.0011448)
+    libor = costs.floor_rebased_rise(premium)
+    assert libor["spread_low"] == rise["spread_low"] and libor["spread_high"] == rise["spread_high"]  # 2022-24 alike
+    # Highest: UPRO at k = 1 in 2022-24, cash earning the overnight rate (m = 2), 2009-21 less 2.44 p 365/360.
+    assert libor["ratio_high"] == pytest.approx(late / ((0.01176 - 2 * over_early - 2.44 * premium * 365 / 360) / 2.44),
+                                                abs=2e-3)
+    # The range the chapter quotes: about 1.3 (overnight benchmark throughout) to about 2.5 (LIBOR before 2022).
+    assert 1.25 < rise["ratio_low"] < 1.35 and 2.3 < libor["ratio_high"] < 2.6
+    assert libor["ratio_low"] > rise["ratio_low"]
+    assert costs.floor_rebased_rise(0.0) == rise
+    with pytest.raises(ValueError, match="early_premium"):
+        costs.floor_rebased_rise(0.05)
+    with pytest.raises(ValueError, match="early_premium"):
+        costs.floor_rebased_rise(-0.001)
+    with pytest.raises(TypeError, match="early_premium"):
+        costs.floor_rebased_rise("11 bp")
+
+
+def test_real_fund_figures_live_in_the_facts_file():
+    """The measured figures are loaded from lettools/facts/costs.json (basis derived), not typed in the module."""
+    import inspect
+
+    from lettools.facts import load
+
+    facts = load("costs")
+    names = {"REAL_FUND_LAGS": "real_fund_lags", "REAL_FUND_JOINT": "real_fund_joint",
+             "REAL_FUND_PERIODS": "real_fund_periods", "REAL_FUND_RATE_SLOPE": "real_fund_rate_slope",
+             "REAL_FUND_RATE_SLOPE_SE": "real_fund_rate_slope_se", "REAL_FUND_YEARS": "real_fund_years",
+             "REAL_FUND_STOCK_SHARE": "real_fund_stock_share", "REAL_FUND_FEE_SENSITIVITY": "real_fund_fee_sensitivity",
+             "REAL_FUND_SWAP_SPREAD_GAP": "real_fund_swap_spread_gap", "REAL_FUND_TAX_BOUND": "real_fund_tax_bound",
+             "REAL_UPRO_2009_2018": "real_upro_2009_2018", "REAL_FUND_FLOOR_GAP": "real_fund_floor_gap",
+             "REAL_FUND_FLOOR_ACCRUAL_SHIFT": "real_fund_floor_accrual_shift"}
+
+    def as_json(value):
+        if isinstance(value, dict):
+            return {str(key): as_json(item) for key, item in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [as_json(item) for item in value]
+        return value
+
+    source = inspect.getsource(costs)
+    for name, key in names.items():
+        assert facts[key]["basis"] == "derived", key
+        assert as_json(getattr(costs, name)) == facts[key]["value"], name
+        assert f'{name} = _measured("{key}")' in source, name
+    # Every REAL_FUND_* constant the module exports is one of them.
+    assert {name for name in costs.__all__ if name.startswith("REAL_")} == set(names)
+    # Year keys come back as ints, pairs as tuples, as the chapter and the tests use them.
+    assert list(costs.REAL_FUND_YEARS) == [2022, 2023, 2024]
+    assert isinstance(costs.REAL_FUND_RATE_SLOPE["UPRO"], tuple)
+    assert facts["libor_sofr_spread_adjustment"]["basis"] == "secondary"

@@ -3,7 +3,8 @@
 The cost model itself lives in the engine (:func:`lettools.cost_breakdown` and
 friends in :mod:`lettools.costs`: the drag profile, tracking and divergence, margin
 and round-trip costs; :mod:`lettools.real_funds`: the spreads a measured lag
-implies); this module binds the real funds' measured figures to it and arranges it
+implies); this module binds the real funds' measured figures (stored, with their
+sources, in ``lettools/facts/costs.json``) to it and arranges it
 for the page: the cost breakdown explorer,
 the expense-ratio comparison, the real funds' measured lags and the spreads
 they imply, tracking difference, tracking error and performance divergence on
@@ -16,6 +17,7 @@ change plus dividends), which is what a total return swap pays.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import altair as alt
 import numpy as np
@@ -37,6 +39,7 @@ from lettools import (
 from lettools._conventions import SPREAD_BASES, spread_fraction
 from lettools.charts import accessible, inline_csv
 from lettools.exercises import FunctionExercise, NumericExercise, register
+from lettools.facts import value as fact
 from lettools.real_funds import implied_spreads, swap_notional_spreads
 from lettools.twin import Explorer, Param
 
@@ -94,6 +97,28 @@ EXPENSE_RATIOS = pd.DataFrame(
     columns=["fund", "kind", "net", "gross"],
 )
 
+def _plain_keys_and_tuples(record: Any) -> Any:
+    """A facts record as the module uses it: year keys as ints, two-element lists as tuples."""
+    if isinstance(record, dict):
+        return {int(key) if key.isdigit() else key: _plain_keys_and_tuples(value) for key, value in record.items()}
+    if isinstance(record, list):
+        return tuple(_plain_keys_and_tuples(value) for value in record)
+    return record
+
+
+def _measured(key: str) -> Any:
+    """A real-fund figure from ``lettools/facts/costs.json`` (``basis: derived``).
+
+    The figures are measured from data that may not be redistributed
+    (``../shared/data``); ``tests/test_real_funds.py`` recomputes each one from that
+    data and fails if the facts file no longer matches it.
+    """
+    return _plain_keys_and_tuples(fact("costs", key))
+
+
+#: The real-fund figures below (``REAL_FUND_*`` and :data:`REAL_UPRO_2009_2018`) are stored with their sources in
+#: ``lettools/facts/costs.json`` and loaded from there; the comments say what each field is.
+#:
 #: Two real funds against the model, measured by ``tests/test_real_funds.py`` from the funds' published
 #: NAVs, the S&P 500 total-return index and the one-month Treasury-bill rate (Ken French's data library),
 #: 25 June 2009 to 31 December 2024 (3,905 trading days). ``lag``: the fund's mean daily shortfall against
@@ -108,17 +133,9 @@ EXPENSE_RATIOS = pd.DataFrame(
 #: days farthest from its median (basis points). ``distributions``: the NAV gaps on the ex-dates listed in
 #: ``lettools/facts/costs.json`` (the day's shortfall beyond the fund's median daily shortfall, clipped at
 #: zero), summed and annualised; ``lag_adjusted``: the lag with them added back (annual decimals).
-#: The data may not be redistributed, so the book quotes these figures and the test recomputes them.
-REAL_FUND_LAGS = {
-    "UPRO": {"leverage": 3.0, "expense_ratio": 0.0091, "lag": 0.01738, "residual_sd_bp": 6.07,
-             "robust_sd_bp": 1.15, "residual_sd_drop10_bp": 3.51, "correlation": 0.99981,
-             "tracking_difference_bp": -1.92,
-             "tracking_error_bp": 6.28, "distributions": 0.00350, "lag_adjusted": 0.01388},
-    "SSO": {"leverage": 2.0, "expense_ratio": 0.0089, "lag": 0.01222, "residual_sd_bp": 4.23,
-            "robust_sd_bp": 1.32, "residual_sd_drop10_bp": 2.58, "correlation": 0.99980,
-            "tracking_difference_bp": -1.27,
-            "tracking_error_bp": 4.30, "distributions": 0.00525, "lag_adjusted": 0.00697},
-}
+#: The data may not be redistributed, so the book quotes these figures (from the facts file) and the test
+#: recomputes them.
+REAL_FUND_LAGS = _measured("real_fund_lags")
 
 
 #: The same data, jointly: for each spread basis, the mean annual difference between the spread UPRO needs
@@ -130,13 +147,7 @@ REAL_FUND_LAGS = {
 #: for the one-day reversals of the shortfalls); ``abs_to_sd_ratio``, the index's mean absolute daily
 #: total return divided by its standard deviation (``sqrt(2/pi)``, about 0.80, for normal returns; fat tails make it
 #: smaller, so the normal formula for the trading drag overstates it at a given volatility).
-REAL_FUND_JOINT = {
-    "spread_gap": {"notional": (-0.00032, 0.00032), "borrowed": (-0.00353, 0.00067)},
-    "spread_gap_adjusted": {"notional": (0.00114, 0.00014), "borrowed": (-0.00003, 0.00028)},
-    "abs_index_return_per_year": 1.828,
-    "mean_rate": 0.01093,
-    "abs_to_sd_ratio": 0.669,
-}
+REAL_FUND_JOINT = _measured("real_fund_joint")
 
 #: The lags of :data:`REAL_FUND_LAGS` and the spread gaps of :data:`REAL_FUND_JOINT` in two sub-periods, the
 #: low-rate years to the end of 2021 and the high-rate years 2022 to 2024, measured the same way by
@@ -148,30 +159,17 @@ REAL_FUND_JOINT = {
 #: (near the 2023-24 estimates, which are not secure); ``swap_spread_gap``: UPRO's spread on its remaining swap
 #: notional ``L - k`` minus SSO's, from the daily differences of the adjusted shortfalls each divided by its
 #: ``L - k``, and the Newey-West (5 lags) standard error of that mean (the uncertainty in ``k`` not included).
-REAL_FUND_PERIODS = {
-    "2009-2021": {"first": "2009-06-26", "last": "2021-12-31", "days": 3152, "mean_rate": 0.00449,
-                  "lag": {"UPRO": 0.01421, "SSO": 0.01127},
-                  "lag_adjusted": {"UPRO": 0.01176, "SSO": 0.00609},
-                  "spread_gap": {"notional": (-0.00090, 0.00037), "borrowed": (-0.00417, 0.00077)},
-                  "spread_gap_adjusted": {"notional": (0.00088, 0.00016), "borrowed": (-0.00021, 0.00033)},
-                  "stock_share": {"UPRO": 0.560, "SSO": 0.680}, "swap_spread_gap": (0.000209, 0.000241)},
-    "2022-2024": {"first": "2022-01-03", "last": "2024-12-31", "days": 753, "mean_rate": 0.03788,
-                  "lag": {"UPRO": 0.03065, "SSO": 0.01616},
-                  "lag_adjusted": {"UPRO": 0.02263, "SSO": 0.01067},
-                  "spread_gap": {"notional": (0.00213, 0.00060), "borrowed": (-0.00084, 0.00129)},
-                  "spread_gap_adjusted": {"notional": (0.00221, 0.00027), "borrowed": (0.00065, 0.00049)},
-                  "stock_share": {"UPRO": 0.9, "SSO": 0.9}, "swap_spread_gap": (0.001077, 0.000442)},
-}
+REAL_FUND_PERIODS = _measured("real_fund_periods")
 
 #: Least-squares line of each fund's distribution-adjusted daily shortfall (annualised, as in
 #: :data:`REAL_FUND_LAGS`) on the day's Treasury-bill rate over the whole sample: ``(intercept, slope)``, the
 #: intercept an annual decimal and the slope per unit of the annual rate. Measured by
 #: ``tests/test_real_funds.py``.
-REAL_FUND_RATE_SLOPE = {"UPRO": (0.01148, 0.219), "SSO": (0.00588, 0.099)}
+REAL_FUND_RATE_SLOPE = _measured("real_fund_rate_slope")
 
 #: Standard errors of the slopes of :data:`REAL_FUND_RATE_SLOPE`, Newey-West with 5 lags (which allows for the
 #: one-day reversals of the shortfall). Measured by ``tests/test_real_funds.py``.
-REAL_FUND_RATE_SLOPE_SE = {"UPRO": 0.050, "SSO": 0.032}
+REAL_FUND_RATE_SLOPE_SE = _measured("real_fund_rate_slope_se")
 
 #: Year by year in the high-rate period: the Treasury-bill rate's mean (``rate``) and each fund's
 #: distribution-adjusted lag (annual decimals), to show where the slope of :data:`REAL_FUND_RATE_SLOPE` comes from;
@@ -179,11 +177,7 @@ REAL_FUND_RATE_SLOPE_SE = {"UPRO": 0.050, "SSO": 0.032}
 #: whole sample's median shortfall to find the distributions (as :data:`REAL_FUND_LAGS`), while
 #: :data:`REAL_FUND_PERIODS` re-estimates it in each period, so the three years average to within a few hundredths
 #: of a point of the period's lag rather than exactly to it. Measured by ``tests/test_real_funds.py``.
-REAL_FUND_YEARS = {
-    2022: {"rate": 0.01424, "UPRO": 0.02574, "SSO": 0.01173, "volatility": 0.2418},
-    2023: {"rate": 0.04824, "UPRO": 0.02399, "SSO": 0.01185, "volatility": 0.1310},
-    2024: {"rate": 0.05116, "UPRO": 0.01865, "SSO": 0.00850, "volatility": 0.1266},
-}
+REAL_FUND_YEARS = _measured("real_fund_years")
 
 #: An inference, not a filing: the share ``k`` of assets each fund holds in index stocks, from its distributions
 #: in the years when the bill rate was about zero (:data:`ZERO_RATE_YEARS`). A fund with stocks worth ``k A`` and
@@ -204,22 +198,15 @@ REAL_FUND_YEARS = {
 #: that mean (``se_days``; ``se_days_independent`` treats the days as independent); the uncertainty in ``k`` is
 #: added in the chapter. Measured by ``tests/test_real_funds.py``.
 ZERO_RATE_YEARS = (2011, 2012, 2013, 2014, 2015, 2021)
-REAL_FUND_STOCK_SHARE = {
-    "UPRO": {"stock_share": 0.560, "stock_share_se": 0.040, "spread_on_swaps": 0.00569,
-             "fee_share": 0.46, "stock_share_fee_095": 0.58, "stock_share_2023": 0.97, "stock_share_2024": 0.86,
-             "stock_share_2022": 0.12},
-    "SSO": {"stock_share": 0.680, "stock_share_se": 0.027, "spread_on_swaps": 0.00528,
-            "fee_share": 0.45, "stock_share_fee_095": 0.71, "stock_share_2023": 1.19, "stock_share_2024": 0.87,
-            "stock_share_2022": -0.15},
-}
+REAL_FUND_STOCK_SHARE = _measured("real_fund_stock_share")
 
 #: How strongly the stock share ``k = (d + f - r) / (q - r)`` of :data:`REAL_FUND_STOCK_SHARE` responds to an error
 #: in the fee ``f`` (or in the distributions ``d``): ``1 / |q - r|`` per unit, with ``q`` the index's dividend
 #: yield and ``r`` the bill rate of the year. ``zero_rate``: its mean over :data:`ZERO_RATE_YEARS`; ``high_rate``:
 #: its mean over 2023 and 2024; ``year_2022``: 2022 alone, where ``q`` and ``r`` nearly met. The same for both
 #: funds (it depends on the index and the rate only). Measured by ``tests/test_real_funds.py``.
-REAL_FUND_FEE_SENSITIVITY = {"zero_rate": 51.1, "high_rate": 29.1, "year_2022": 462.45}
-REAL_FUND_SWAP_SPREAD_GAP = {"gap": 0.00041, "se_days": 0.00021, "se_days_independent": 0.00048}
+REAL_FUND_FEE_SENSITIVITY = _measured("real_fund_fee_sensitivity")
+REAL_FUND_SWAP_SPREAD_GAP = _measured("real_fund_swap_spread_gap")
 
 #: What the distributions say about the tax treatment that :data:`REAL_FUND_STOCK_SHARE` assumes (that the swaps'
 #: payments stayed out of the funds' net investment income). ``index_total_return_2013``: the S&P 500's total return
@@ -229,10 +216,7 @@ REAL_FUND_SWAP_SPREAD_GAP = {"gap": 0.00041, "se_days": 0.00021, "se_days_indepe
 #: returns stayed out of it: the mean over :data:`ZERO_RATE_YEARS` of ``(d + f + L (r + s) - r) / (q + s)``, with
 #: ``s = lag_adjusted / (L - k)`` solved jointly. Above 1 means more stock than assets, so that treatment cannot
 #: have held. Measured by ``tests/test_real_funds.py``.
-REAL_FUND_TAX_BOUND = {
-    "index_total_return_2013": 0.324, "upro_distributions_2013": 0.0033,
-    "stock_share_financing_deducted": {"UPRO": 1.27, "SSO": 1.04},
-}
+REAL_FUND_TAX_BOUND = _measured("real_fund_tax_bound")
 
 #: UPRO from 25 June 2009 to 31 December 2018 (2,395 daily returns), measured by ``tests/test_real_funds.py``
 #: from its NAVs, the S&P 500 total-return and price indices and the one-month Treasury-bill rate. Returns over
@@ -246,13 +230,7 @@ REAL_FUND_TAX_BOUND = {
 #: ``3 R_TR - 2 r - f`` (the model before any spread or trading cost), times 252; ``model_frictions``: the model's
 #: spread and trading cost a year, ``3 s + 6 c`` times the index's mean absolute daily return times 252;
 #: ``nav_lag_adjusted``: ``nav_lag`` with the distributions added back (the NAV gaps on the listed ex-dates).
-REAL_UPRO_2009_2018 = {
-    "first": "2009-06-25", "last": "2018-12-31", "days": 2395,
-    "fund_return": 13.402, "fund_total_return": 13.726, "target_return": 6.969, "price_target_return": 5.172,
-    "model_return": 12.924, "model_return_no_costs": 17.978,
-    "mean_rate": 0.00325, "dividend_yield": 0.0209,
-    "nav_lag": 0.01337, "model_frictions": 0.01699, "nav_lag_adjusted": 0.01098,
-}
+REAL_UPRO_2009_2018 = _measured("real_upro_2009_2018")
 
 #: The costs of the model in :data:`REAL_UPRO_2009_2018` (and of the chapter's simulated fund): UPRO's expense
 #: ratio, an illustrative spread of 0.5% on the whole notional ``|L|`` (above the 0.46% and 0.35% that UPRO's and SSO's
@@ -839,10 +817,25 @@ register(
 #: accrued by calendar day at the quoted rate over 365) would have paid over the return's interval, minus the
 #: bill's, times 252 (annual decimal, on the same footing as the lags of :data:`REAL_FUND_YEARS`). A one-month bill
 #: earns the rate fixed when it was bought, so it trails overnight rates while they rise and leads them while they
-#: fall. Measured by ``tests/test_real_funds.py``.
-REAL_FUND_FLOOR_GAP = {2022: 0.00183, 2023: 0.00145, 2024: -0.00011, "2009-2021": -0.00042, "2022-2024": 0.00105}
+#: fall. Accrual convention: the interval from one trading day's close to the next, ``(t - 1, t]``, is credited the
+#: floor in effect on each calendar day in it, so a new level is credited one day before the night it first applies
+#: to; :data:`REAL_FUND_FLOOR_ACCRUAL_SHIFT` is what that does to each figure. Measured by ``tests/test_real_funds.py``.
+REAL_FUND_FLOOR_GAP = _measured("real_fund_floor_gap")
 
-__all__ += ["REAL_FUND_FLOOR_GAP", "fed_funds_floor", "floor_rebased_years", "floor_rebased_rise"]
+#: How much each figure of :data:`REAL_FUND_FLOOR_GAP` over-reads because the floor is credited one day early: the
+#: figure minus the same gap with each level accrued from the night of the day it took effect (annual decimals). It
+#: is the sum of the period's changes in the floor over 365, times 252 over the period's returns: at most a little
+#: over a basis point, in 2022, and none over 2009-2021, which began and ended at zero. Measured by
+#: ``tests/test_real_funds.py``.
+REAL_FUND_FLOOR_ACCRUAL_SHIFT = _measured("real_fund_floor_accrual_shift")
+
+#: The spread adjustment for one-month USD LIBOR fixed on 5 March 2021, the five-year median of one-month LIBOR
+#: minus SOFR (annual decimal; ``lettools/facts/costs.json``, reported): how far above an overnight rate a swap
+#: that paid one-month LIBOR before 2022 sat, in round terms.
+LIBOR_SOFR_SPREAD = float(fact("costs", "libor_sofr_spread_adjustment")["one_month"])
+
+__all__ += ["REAL_FUND_FLOOR_GAP", "REAL_FUND_FLOOR_ACCRUAL_SHIFT", "LIBOR_SOFR_SPREAD", "fed_funds_floor",
+            "floor_rebased_years", "floor_rebased_rise"]
 
 
 def fed_funds_floor(dates) -> np.ndarray:
@@ -913,16 +906,33 @@ def floor_rebased_years() -> pd.DataFrame:
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("year")
 
 
-def floor_rebased_rise() -> dict[str, float]:
+def floor_rebased_rise(early_premium: float = 0.0) -> dict[str, float]:
     """:func:`swap_spread_rise` with each period's lags re-based on the federal funds floor and its day count.
 
-    Against an overnight benchmark near the floor, each period's adjusted lag
-    over-reads by ``m (G + D)``: ``G`` the floor-minus-bill gap of
-    :data:`REAL_FUND_FLOOR_GAP` and ``D = (365/360 - 1)`` times the floor's mean over
-    the period, the extra that an Actual/360 day count costs. ``m`` runs from
-    ``L - 1`` to ``L - k`` (as in :func:`floor_rebased_years`), ``k`` is the zero-rate
-    stock share to 2021 and from there to 1 in 2022-2024; the re-based lag is
-    divided by ``L - k``.
+    Against a benchmark near the floor, each period's adjusted lag over-reads by
+    ``m (G + D)``: ``G`` the floor-minus-bill gap of :data:`REAL_FUND_FLOOR_GAP` and
+    ``D = (365/360 - 1)`` times the floor's mean over the period, the extra that an
+    Actual/360 day count costs. ``m`` runs from ``L - 1`` to ``L - k`` (as in
+    :func:`floor_rebased_years`), ``k`` is the zero-rate stock share to 2021 and
+    from there to 1 in 2022-2024; the re-based lag is divided by ``L - k``.
+
+    Two assumptions. First, a constant offset: the overnight rate the swaps pay
+    is taken to sit the same distance above the floor in both periods (the floor
+    stands in for it, so that distance drops out only if it did not change; SOFR
+    and the effective federal funds rate traded some basis points above the floor,
+    by amounts not measured here). ``early_premium`` relaxes it for 2009-2021: a
+    benchmark that sat that much further above the floor then, such as one-month
+    LIBOR (:data:`LIBOR_SOFR_SPREAD`), over-reads the early lag by a further
+    ``(L - k) p 365/360`` (on the swap notional only: the fund's cash did not earn
+    it), which lowers the 2009-2021 spread and raises the ratio. Second, the floor's
+    accrual convention of :data:`REAL_FUND_FLOOR_GAP`, which credits each change one
+    day early; :data:`REAL_FUND_FLOOR_ACCRUAL_SHIFT` bounds its effect on ``G``.
+
+    Parameters
+    ----------
+    early_premium : float, default 0.0
+        How far the 2009-2021 benchmark sat above the floor beyond the distance it
+        kept in 2022-2024 (annual decimal, from 0 to 0.01).
 
     Returns
     -------
@@ -930,16 +940,31 @@ def floor_rebased_rise() -> dict[str, float]:
         ``spread_low`` and ``spread_high``: the 2022-2024 spread on the swaps (annual
         decimals), ``ratio_low`` and ``ratio_high``: its ratio to 2009-2021's, lowest
         and highest over both funds, both ends of ``m`` and ``k``.
+
+    Raises
+    ------
+    TypeError
+        If ``early_premium`` is not a real number.
+    ValueError
+        If ``early_premium`` is outside [0, 0.01].
     """
+    if isinstance(early_premium, bool) or not isinstance(early_premium, (int, float, np.integer, np.floating)):
+        raise TypeError(f"early_premium must be a real number, got {early_premium!r}")
+    premium = float(early_premium)
+    if not 0.0 <= premium <= 0.01:
+        raise ValueError(f"early_premium must be in [0, 0.01] (an annual decimal), got {early_premium!r}")
     over_read = {}
     for period, figures in REAL_FUND_PERIODS.items():
         days = pd.date_range(figures["first"], figures["last"], freq="D")
         over_read[period] = REAL_FUND_FLOOR_GAP[period] + float(fed_funds_floor(days).mean()) * (365 / 360 - 1)
+
     def spread(fund: str, period: str, k: float, cash_earns_bill: bool) -> float:
         leverage = REAL_FUND_LAGS[fund]["leverage"]
         multiple = leverage - k if cash_earns_bill else leverage - 1.0
-        lag = REAL_FUND_PERIODS[period]["lag_adjusted"][fund]
-        return (lag - multiple * over_read[period]) / (leverage - k)
+        lag = REAL_FUND_PERIODS[period]["lag_adjusted"][fund] - multiple * over_read[period]
+        if period == "2009-2021":
+            lag -= (leverage - k) * premium * 365 / 360
+        return lag / (leverage - k)
 
     spreads, ratios = [], []
     for fund, share in REAL_FUND_STOCK_SHARE.items():
