@@ -62,6 +62,7 @@ from .holder_risk import (
     holding_risk,
     holding_risk_curves,
     max_leverage_within_var_limit,
+    shortfall_gap_days,
     var_ratio,
 )
 from .holding import (
@@ -214,6 +215,7 @@ __all__ = [
     "holding_risk",
     "admissible_days",
     "closed_form_gap",
+    "shortfall_gap_days",
     "historical_lag_share",
     # chapter 4: rebalancing trades' cost, tracking and divergence, margin accounts, round trips
     "rebalance_trading_cost",

@@ -36,6 +36,7 @@ __all__ = [
     "holding_risk",
     "admissible_days",
     "closed_form_gap",
+    "shortfall_gap_days",
     "historical_lag_share",
 ]
 
@@ -377,6 +378,98 @@ def closed_form_gap(leverage: float, sigma: float, *, first_day: int = 22, short
         gap = np.abs(np.asarray(closed[kind]) - simulated)[first_day - 1:]
         rows.append({"risk": kind, "largest_gap": float(gap.max()), "on_day": int(first_day + gap.argmax())})
     return pd.DataFrame(rows).set_index("risk")
+
+
+def shortfall_gap_days(leverage: float, sigma: float, *, shortfall: float = _SHORTFALL, within: float = 0.01,
+                       seed: int | None = None, max_days: int = HOLDING_RISK_MAX_DAYS) -> dict[str, int | float]:
+    """Where the closed form of the shortfall chance jumps, overshoots the simulation and comes back.
+
+    The signed gap is the continuous-time closed form (:func:`lettools.holding.prob_shortfall`) minus
+    the daily-reset simulation (:func:`holding_risk`), day by day over holding periods
+    ``1 .. max_days``. In continuous time a fund can trail ``1 + L (S_t / S_0 - 1)`` only by a bounded
+    amount, so the closed form is zero until that bound passes ``shortfall`` and then jumps; the
+    simulated chance has no such bound.
+
+    Parameters
+    ----------
+    leverage : float
+        Daily leverage target ``L``.
+    sigma : float
+        Index volatility, annual decimal, in [0, 5].
+    shortfall : float, default 0.05
+        Margin of the shortfall, decimal (0.05 is 5 percentage points), >= 0.
+    within : float, default 0.01
+        Size of gap, in probability (0.01 is one percentage point), that counts as closed; in (0, 1].
+    seed : int or None, default None
+        ``None``: the simulation of :func:`holding_risk` (50,000 paths, five passes on seeds
+        2009..2013, cached). A non-negative int ``s``: the same construction on seeds ``s .. s + 4``,
+        drawn afresh and not cached (``s = 2009`` gives the same numbers as ``None``), to show how the
+        days move with the draws.
+    max_days : int, default 504
+        Longest holding period compared, trading days.
+
+    Returns
+    -------
+    dict
+        Days are holding periods in trading days (1-based), 0 when the event does not happen within
+        ``max_days``:
+
+        - ``jump_day``: first day on which the closed form is above zero;
+        - ``first_over_day``: first day on which the closed form is above the simulation;
+        - ``peak_gap``: largest excess of the closed form over the simulation, a probability
+          (decimal; 0.0 if it never exceeds it);
+        - ``peak_day``: the day of ``peak_gap``;
+        - ``within_day``: first day after the peak from which the gap, in absolute value, stays below
+          ``within`` on every day through ``max_days``.
+
+    Examples
+    --------
+    >>> days = shortfall_gap_days(3.0, 0.3, max_days=120)
+    >>> days["jump_day"], days["first_over_day"], days["peak_day"]
+    (47, 48, 55)
+    >>> round(days["peak_gap"], 3), days["within_day"]
+    (0.052, 103)
+    """
+    leverage = as_scalar(leverage, "leverage")
+    sigma = as_scalar(sigma, "sigma", minimum=0.0, maximum=5.0)
+    shortfall = as_scalar(shortfall, "shortfall", minimum=0.0)
+    within = as_scalar(within, "within", minimum=0.0, maximum=1.0)
+    if within == 0.0:
+        raise ValueError("within must be > 0 (a gap of exactly zero is never reached by a simulation)")
+    max_days = as_positive_int(max_days, "max_days")
+    try:
+        closed = np.asarray(prob_shortfall(leverage, sigma, np.arange(1.0, max_days + 1.0), shortfall=shortfall))
+    except OverflowError:
+        raise ValueError(f"leverage ({leverage}) and sigma ({sigma}) are too extreme for the closed form") from None
+    if seed is None:
+        simulated = holding_risk(leverage, sigma, risk="shortfall", threshold=shortfall, max_days=max_days)[
+            "probability"].to_numpy()
+    else:
+        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+            raise TypeError(f"seed must be None or a non-negative int, got {seed!r}")
+        if seed < 0:
+            raise ValueError(f"seed must be non-negative, got {seed}")
+        # Fresh draws from SeedSequence(s + b), the same as the int seeds holding_risk uses, but not
+        # cached: the page's own draws stay in the cache.
+        simulated = sum(shortfall_probabilities((leverage,), sigma, max_days, shortfall=shortfall, loss=_LOSS,
+                                                n_paths=_BATCH, seed=np.random.SeedSequence(int(seed) + batch))[1, 0]
+                        for batch in range(_BATCHES)) / _BATCHES
+    gap = closed - np.asarray(simulated)
+    result: dict[str, int | float] = {"jump_day": 0, "first_over_day": 0, "peak_gap": 0.0, "peak_day": 0,
+                                      "within_day": 0}
+    positive = np.flatnonzero(closed > 0.0)
+    if positive.size:
+        result["jump_day"] = int(positive[0]) + 1
+    over = np.flatnonzero(gap > 0.0)
+    if over.size:
+        peak = int(gap.argmax())
+        result.update(first_over_day=int(over[0]) + 1, peak_gap=float(gap[peak]), peak_day=peak + 1)
+        wide = np.flatnonzero(np.abs(gap[peak:]) >= within)  # the peak itself may be narrower than `within`
+        if not wide.size:
+            result["within_day"] = peak + 1
+        elif peak + int(wide[-1]) + 1 < max_days:
+            result["within_day"] = peak + int(wide[-1]) + 2
+    return result
 
 
 def historical_lag_share(index_returns: ArrayLike, leverage: float, n_days: int) -> float:

@@ -150,6 +150,7 @@ GOOD: dict[str, dict] = {
     "admissible_days": {"curve": pd.DataFrame({"n_days": [1, 2, 3], "probability": [0.01, 0.04, 0.08]}),
                         "limit": 0.05},
     "closed_form_gap": {"leverage": 3.0, "sigma": 0.2, "first_day": 2, "max_days": 5},
+    "shortfall_gap_days": {"leverage": 3.0, "sigma": 0.3, "max_days": 60},
     "historical_lag_share": {"index_returns": RETURNS, "leverage": 2.0, "n_days": 2},
 }
 
@@ -238,6 +239,7 @@ RANGES = {
     "divergence_path": (-1.0, math.inf),
     "holding_risk_curves": (0.0, 1.0),
     "holding_risk": (0.0, math.inf),
+    "shortfall_gap_days": (0.0, math.inf),
     "historical_lag_share": (0.0, 1.0),
     "rebalance_trading_cost": (0.0, math.inf),
     "margin_leverage_cap": (1.0, math.inf),

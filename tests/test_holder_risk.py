@@ -15,6 +15,7 @@ from lettools import (
     holding_risk,
     holding_risk_curves,
     max_leverage_within_var_limit,
+    shortfall_gap_days,
     var_ratio,
 )
 from lettools.shortfall import shortfall_probabilities
@@ -91,3 +92,72 @@ def test_closed_form_gap_is_the_largest_distance_from_the_simulation():
     assert gaps.loc["loss", "largest_gap"] == gap.max() and gaps.loc["loss", "on_day"] == 3 + gap.argmax()
     with pytest.raises(ValueError, match="first_day"):
         closed_form_gap(3.0, 0.3, first_day=30, max_days=20)
+
+
+def _plain_shortfall_curve(leverage, sigma, max_days, shortfall, seed):
+    """The simulated chance of trailing 1 + L (S/S0 - 1) by more than ``shortfall``, in plain numpy:
+    five passes of 10,000 GBM paths on seeds seed .. seed + 4, the fund floored at zero, averaged."""
+    drift, volatility = -0.5 * sigma**2 / 252, sigma / np.sqrt(252)
+    total = np.zeros(max_days)
+    for batch in range(5):
+        normals = np.random.default_rng(seed + batch).standard_normal((10_000, max_days))
+        growth = np.exp(drift + volatility * normals)  # the index's gross daily return
+        fund = np.cumprod(np.maximum(1.0 + leverage * (growth - 1.0), 0.0), axis=1)
+        static = 1.0 + leverage * (np.cumprod(growth, axis=1) - 1.0)
+        total += np.mean(fund < static - shortfall, axis=0)
+    return total / 5
+
+
+def _plain_days(closed, simulated, within):
+    """The days of shortfall_gap_days by a loop over the signed gap."""
+    gap = closed - simulated
+    jump = next((d + 1 for d, c in enumerate(closed) if c > 0), 0)
+    first_over = next((d + 1 for d, g in enumerate(gap) if g > 0), 0)
+    peak = int(np.argmax(gap))
+    within_day = 0
+    for day in range(peak, len(gap)):  # the first day from which every later |gap| < within
+        if all(abs(g) < within for g in gap[day:]):
+            within_day = day + 1
+            break
+    return jump, first_over, float(gap[peak]), peak + 1, within_day
+
+
+def test_shortfall_gap_days_against_plain_numpy():
+    from lettools.holding import prob_shortfall
+    max_days = 120
+    closed = np.asarray(prob_shortfall(3.0, 0.3, np.arange(1.0, max_days + 1.0), shortfall=0.05))
+    plain = _plain_shortfall_curve(3.0, 0.3, max_days, 0.05, 2009)
+    simulated = holding_risk(3.0, 0.3, risk="shortfall", threshold=0.05, max_days=max_days)["probability"].to_numpy()
+    np.testing.assert_allclose(simulated, plain, atol=1e-4)  # the compiled kernel, path for path
+    jump, first_over, peak_gap, peak_day, within_day = _plain_days(closed, plain, 0.01)
+    days = shortfall_gap_days(3.0, 0.3, max_days=max_days)
+    assert (days["jump_day"], days["first_over_day"], days["peak_day"]) == (jump, first_over, peak_day)
+    assert days["peak_gap"] == pytest.approx(peak_gap, abs=1e-4)
+    assert abs(days["within_day"] - within_day) <= 1  # a path more or less near the threshold moves it a day
+    assert days == _plain_days_dict(closed, simulated)
+    # seed s is holding_risk's construction on seeds s .. s + 4: 2009 is the default's simulation
+    assert shortfall_gap_days(3.0, 0.3, seed=2009, max_days=max_days) == days
+    other = shortfall_gap_days(3.0, 0.3, seed=7, max_days=max_days)
+    assert other["jump_day"] == days["jump_day"]  # the closed form does not depend on the draws
+    assert other["peak_gap"] != days["peak_gap"]
+
+
+def _plain_days_dict(closed, simulated):
+    jump, first_over, peak_gap, peak_day, within_day = _plain_days(closed, simulated, 0.01)
+    return {"jump_day": jump, "first_over_day": first_over, "peak_gap": peak_gap, "peak_day": peak_day,
+            "within_day": within_day}
+
+
+def test_shortfall_gap_days_when_nothing_happens_and_bad_input():
+    # no volatility: both chances are zero on every day, so there is no jump and no overshoot
+    assert shortfall_gap_days(3.0, 0.0, max_days=30) == {
+        "jump_day": 0, "first_over_day": 0, "peak_gap": 0.0, "peak_day": 0, "within_day": 0}
+    # too short a horizon for the closed form's bound to pass 5 points
+    assert shortfall_gap_days(3.0, 0.3, max_days=20)["jump_day"] == 0
+    for kwargs, name in (({"within": 0.0}, "within"), ({"within": 1.5}, "within"), ({"seed": -1}, "seed"),
+                         ({"shortfall": -0.1}, "shortfall"), ({"max_days": 0}, "max_days"),
+                         ({"sigma": -0.2}, "sigma")):
+        with pytest.raises(ValueError, match=name):
+            shortfall_gap_days(**{"leverage": 3.0, "sigma": 0.3, "max_days": 30, **kwargs})
+    with pytest.raises(TypeError, match="seed"):
+        shortfall_gap_days(3.0, 0.3, seed=1.5, max_days=30)

@@ -116,10 +116,10 @@ def timeline_chart() -> alt.Chart:
             f"Timeline of {len(frame)} events from {_month_year(frame['date'].iloc[0])} to "
             f"{_month_year(frame['date'].iloc[-1])}, one row per event in date order, "
             "with regulatory actions as blue squares and market events or issuer actions as orange "
-            "triangles. US guidance comes first in 2009; EU and Indian limits follow in 2010 and EU guidance in "
-            "2012; incidents cluster in 2012, 2018 and 2020; the EU's key information document applies from 2018 "
-            "and the SEC proposes its rule in 2019; rules in Korea and the US follow in 2020 to 2022, and new "
-            "rules in Hong Kong, Korea, the US and the UK in 2025 and 2026."
+            "triangles. US guidance and margin rules come first in 2009; EU and Indian limits follow in 2010 and EU "
+            "guidance in 2012; incidents cluster in 2012, 2018 and 2020; the EU's key information document applies "
+            "from 2018 (to UCITS from 2023) and the SEC proposes its rule in 2019; rules in Korea and the US "
+            "follow in 2020 to 2022, and new rules in Hong Kong, Korea, the US and the UK in 2025 and 2026."
         ),
     )
 
