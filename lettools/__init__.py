@@ -86,6 +86,7 @@ from .reflexivity import (
     instability_assets,
     rebalance_sign_table,
     reflexive_market_summary,
+    restate_calibration,
     simulate_feedback,
     simulate_reflexive_market,
 )
@@ -151,6 +152,7 @@ __all__ = [
     "simulate_feedback",
     "simulate_reflexive_market",
     "flow_share_of_volume",
+    "restate_calibration",
     # real index data
     "INDEX_NAMES",
     "load_index",

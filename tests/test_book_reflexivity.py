@@ -314,3 +314,55 @@ def test_replay_leverage_check_keeps_the_flow_and_reproduces_the_central_replay(
         assert check.loc[mix, "trough"] <= first + 1e-12
     with pytest.raises(ValueError, match="shares"):
         page.replay_leverage_check(shocks, leverages=(2.0, -2.0), shares=(0.5,))
+
+
+def test_late_2025_restatement_puts_each_press_total_on_its_own_close():
+    from lettools.book.reflexivity import late_2025_restatement
+    from lettools.facts import value as fact
+    late = late_2025_restatement()
+    totals = late["totals"]
+    sp, desk = fact("reflexivity", "sp500_close"), fact("reflexivity", "sp500_close_desk_days")
+    assert sp["2025-11-28"] == 6849.09
+    # plain numpy: Tuzun's flow scaled to the $160.5bn end-November total, on the 28 November 2025 market
+    flow_200 = 1.04 * 200.0 / 30.0
+    flow_nov = flow_200 * 160.5 / 200.0
+    central_depth_2023 = 49_000.0 / (100 * 5.0)
+    gain_nov = flow_nov / (central_depth_2023 * sp["2025-11-28"] / sp["2023-12-29"])
+    nov = totals.loc["$160.5bn (end of November 2025)"]
+    assert nov["flow_per_pct"] == pytest.approx(flow_nov, rel=1e-12)
+    assert nov["gain, multiplier 5"] == pytest.approx(gain_nov, rel=1e-12)
+    assert round(nov["gain, multiplier 5"], 3) == 0.040
+    flow_apr = flow_nov * desk["2025-04-02"] / sp["2025-11-28"]
+    assert nov["flow_per_pct_apr2025"] == pytest.approx(flow_apr, rel=1e-12)
+    assert round(flow_apr, 2) == 4.61
+    assert nov["gap_to_jpmorgan"] == pytest.approx(abs(flow_apr / 5.0 - 1), rel=1e-12)
+    octo = totals.loc["$120bn (October 2025)"]
+    assert octo["level_ratio"] == pytest.approx(desk["2025-10-10"] / sp["2023-12-29"])
+    # JPMorgan's rounded figure lies inside the range of the restated flows (the chapter says so)
+    assert totals["flow_per_pct_apr2025"].min() < 5.0 < totals["flow_per_pct_apr2025"].max()
+    np.testing.assert_allclose(late["jpmorgan_gains"].to_numpy(),
+                               5.0 / (49_000.0 / (100 * np.array([3.0, 5.0, 8.0])) * desk["2025-04-02"]
+                                      / sp["2023-12-29"]), rtol=1e-12)
+
+
+def test_2008_mix_trades_a_third_as_much_per_dollar_and_lowers_the_gain():
+    from lettools.book.reflexivity import REPLAY_2008_LEVERAGES, REPLAY_2008_SHARES, gains_2008, replay_2008_mix
+    lev, share = np.array(REPLAY_2008_LEVERAGES), np.array(REPLAY_2008_SHARES)
+    ratio = np.sum(share * (lev**2 - lev)) / (0.75 * 6 + 0.25 * 12)
+    returns = pd.Series([0.01, -0.04, 0.02, -0.03], index=pd.bdate_range("2008-09-02", periods=4))
+    mix = replay_2008_mix(returns)
+    assert mix.loc["2x/-1x/-2x", "flow_ratio"] == pytest.approx(ratio)
+    assert mix.loc["3x/-3x", "flow_per_pct"] == pytest.approx(1.04)
+    assert mix.loc["2x/-1x/-2x", "gain, first day"] == pytest.approx(ratio * mix.loc["3x/-3x", "gain, first day"])
+    assert mix.loc["2x/-1x/-2x", "trough"] > mix.loc["3x/-3x", "trough"]
+    days = pd.to_datetime(["2008-08-29", "2008-10-10", "2008-11-20", "2008-12-31", "2012-12-31"])
+    levels = pd.Series([1280.0, 900.0, 750.0, 900.0, 1420.0], index=days)
+    early = gains_2008(levels)
+    central = 1.04 / (18_670.0 / (100 * 5.0))
+    assert early.loc["trough", "date"] == pd.Timestamp("2008-11-20")
+    assert early.loc["start", "gain"] == pytest.approx(central * (22.0 / 30.0) / (1280.0 / 1420.0))
+    np.testing.assert_allclose(early["gain, 2x/-1x/-2x"], early["gain"] * ratio)
+    with pytest.raises(ValueError, match="levels"):
+        gains_2008(levels.drop(pd.Timestamp("2012-12-31")))
+    with pytest.raises(TypeError, match="levels"):
+        gains_2008(levels.to_numpy())

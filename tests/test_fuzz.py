@@ -141,6 +141,9 @@ GOOD: dict[str, dict] = {
     "lag_frequency": {"leverage": 3.0, "sigmas": [0.2], "horizons": [5], "n_paths": 50, "seed": 1},
     "fixed_point_move": {"shock": -0.03, "assets": [20.0, 5.0], "leverages": [3.0, -3.0], "depth": 400.0},
     "halving_ratio": {"gain": 0.2},
+    "restate_calibration": {"flow_per_pct": 6.9, "base_assets": 200.0, "depth_per_pct": [163.0, 98.0, 61.0],
+                            "base_level": 4770.0, "assets": [200.0, 160.5], "levels": [6849.0, 6849.0],
+                            "reference_level": 5671.0, "benchmark_per_pct": 5.0},
     "reflexive_market_summary": {"market": lt.simulate_reflexive_market(RETURNS, fund_assets=[100.0, 30.0],
                                                                          leverages=[3.0, -3.0], depth=1e4)},
     "var_ratio": {"leverage": 3.0, "sigma": 0.2, "n_days": 20},
@@ -195,6 +198,7 @@ FAMILIES = {
 NONFINITE_OK = {
     "halving_ratio": "inf once 2 gain >= 1 (the halved depth has no fixed point)",
     "amplification": "inf where gain >= 1 (no finite resting point)",
+    "restate_calibration": "amplification is inf where a restated gain is 1 or more (no finite resting point)",
     "instability_assets": "inf where the funds' trades do not reinforce moves",
     "feedback_gain": "0 or inf with a depth of inf or a tiny one: documented math.inf depth",
     "effective_leverage": "NaN where the position is wiped out (1 + L R <= 0)",

@@ -33,6 +33,7 @@ from lettools.reflexivity import (
     instability_assets,
     rebalance_sign_table,
     reflexive_market_summary,
+    restate_calibration,
     simulate_feedback,
     simulate_reflexive_market,
     sqrt_impact_fixed_point,
@@ -67,6 +68,11 @@ __all__ = [
     "underlying_gain_chart",
     "replay_leverage_check",
     "REPLAY_2X_LEVERAGES",
+    "late_2025_restatement",
+    "replay_2008_mix",
+    "gains_2008",
+    "REPLAY_2008_LEVERAGES",
+    "REPLAY_2008_SHARES",
 ]
 
 #: Leverage of the long and the inverse funds in the feedback explorer (the engine's defaults).
@@ -1108,3 +1114,162 @@ def replay_leverage_check(shocks: pd.Series, leverages=REPLAY_2X_LEVERAGES,
                        "volatility ratio": summary["daily volatility ratio"],
                        "gain, first day": summary["gain, first day"]}
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("mix")
+
+
+# ---------------------------------------------------------------------------------------------
+# The late-2025 restatement: press totals of the funds' assets, each on the market of its date
+
+#: The asset totals restated by :func:`late_2025_restatement`: (label, fact key, S&P 500 close used).
+#: The mid-2026 news figure has no close of its own in the chapter's data, so it takes the latest one.
+_PRESS_TOTALS = (
+    ("$200bn (mid-2026 report)", "letf_assets_2026_bn", ("sp500_close", "2025-11-28")),
+    ("$120bn (October 2025)", "letf_assets_oct2025", ("sp500_close_desk_days", "2025-10-10")),
+    ("$160.5bn (end of November 2025)", "letf_assets_nov2025_bn", ("sp500_close", "2025-11-28")),
+)
+#: Close of the market on which JPMorgan's April 2025 flow estimate is compared (2 April 2025).
+_JPM_DATE = "2025-04-02"
+
+
+def _press_total(key: str) -> float:
+    """A press total of US leveraged-ETF assets in $bn (October 2025's is a share of the ETF industry)."""
+    value = fact("reflexivity", key)
+    if isinstance(value, dict):
+        return 1000.0 * value["share_of_us_etf_assets"] * value["us_etf_assets_tn"]
+    return float(value)
+
+
+def late_2025_restatement() -> dict[str, pd.DataFrame | pd.Series]:
+    """Today's scaled flow and gains restated for each press total, on the market of its own date.
+
+    Calls :func:`lettools.restate_calibration` with the present-day calibration
+    (:func:`present_day_calibration`: Tuzun's flow scaled to $200bn, depths from the
+    end-2023 market value) and the S&P 500 closes of the facts file: the October 2025
+    total on the 10 October 2025 close, the end-November total on the 28 November 2025
+    close, and the mid-2026 report on the latest close in the chapter's data (28 November
+    2025). Flows are also restated on the market of 2 April 2025, the date of JPMorgan's
+    desk figure of about $5bn per 1% move (a rough restatement: see the engine function).
+
+    Returns
+    -------
+    dict
+        ``"totals"``: a DataFrame indexed by asset total with ``assets`` ($bn),
+        ``close_date``, ``level_ratio`` (that close over the end-2023 close),
+        ``flow_per_pct`` ($bn per 1% on that date's market), ``flow_per_pct_apr2025``
+        ($bn per 1% in 2 April 2025 terms), ``gap_to_jpmorgan`` (unsigned relative gap
+        to JPMorgan's figure), ``gain, multiplier M`` for the low, central and high
+        multipliers and ``amplification, high``; ``"jpmorgan_gains"``: a Series of the
+        gains JPMorgan's figure implies on the 2 April 2025 depths, by multiplier.
+    """
+    facts = load_facts("reflexivity")
+    today = present_day_calibration()
+    multipliers = facts["price_impact_multiplier"]
+    labels = [f"{multipliers[level]:g}" for level in ("low", "value", "high")]
+    base_close = facts["sp500_close"]["value"]["2023-12-29"]
+    assets = [_press_total(key) for _, key, _ in _PRESS_TOTALS]
+    closes = [facts[table]["value"][day] for _, _, (table, day) in _PRESS_TOTALS]
+    jpm_flow = facts["jpmorgan_flow_per_pct_bn"]["value"]
+    out = restate_calibration(
+        float(today["flow_per_pct"].iloc[0]), facts["letf_assets_2026_bn"]["value"],
+        today["depth_per_pct"].to_numpy(float), base_close, assets, closes,
+        facts["sp500_close_desk_days"]["value"][_JPM_DATE], benchmark_per_pct=jpm_flow)
+    table = pd.DataFrame({
+        "assets": assets,
+        "close_date": [day for _, _, (_, day) in _PRESS_TOTALS],
+        "level_ratio": out["level_ratio"],
+        "flow_per_pct": out["flow_per_pct"],
+        "flow_per_pct_apr2025": out["flow_per_pct_at_reference"],
+        "gap_to_jpmorgan": out["gap_to_benchmark"],
+        **{f"gain, multiplier {m}": out["gain"][:, i] for i, m in enumerate(labels)},
+        "amplification, high": out["amplification"][:, -1],
+    }, index=pd.Index([label for label, _, _ in _PRESS_TOTALS], name="asset total"))
+    jpm_gains = pd.Series(out["benchmark_gain"], index=pd.Index([f"multiplier {m}" for m in labels]),
+                          name="gain, JPMorgan's flow, 2 April 2025")
+    return {"totals": table, "jpmorgan_gains": jpm_gains}
+
+
+# ---------------------------------------------------------------------------------------------
+# The 2008 replay with the funds of 2008: 2x, -1x and -2x
+
+#: A stylised 2008 mix: the replay's three quarters long, in 2x funds, and its quarter inverse split
+#: between -1x and -2x funds (the first US 3x funds traded only from 5-6 November 2008).
+REPLAY_2008_LEVERAGES, REPLAY_2008_SHARES = (2.0, -1.0, -2.0), (0.75, 0.125, 0.125)
+
+
+def replay_2008_mix(shocks: pd.Series) -> pd.DataFrame:
+    """The central calibrated replay with the replay's 3x/-3x funds and with the same assets in 2008's mix.
+
+    The replay's funds hold the assets whose flow per 1% move is Tuzun's 2012 figure
+    in a 3x/-3x mix. Put the same assets in 2x, -1x and -2x funds
+    (:data:`REPLAY_2008_SHARES`) and they trade less per dollar, so the gain is lower.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by the mix: ``flow_per_pct`` ($bn per 1% move), ``flow_ratio`` (to the
+        3x/-3x mix), ``gain, first day``, ``trough`` and ``volatility ratio``.
+    """
+    assets = _calibrated_assets()
+    total = float(sum(assets))
+    depth = _depth(calibrated_depth_per_pct())
+    base_flow = aggregate_rebalance_flow(assets, list(REPLAY_LEVERAGES), 0.01)
+    rows = {}
+    for levs, shs in ((REPLAY_LEVERAGES, REPLAY_SHARES), (REPLAY_2008_LEVERAGES, REPLAY_2008_SHARES)):
+        funds = [total * s for s in shs]
+        market = simulate_reflexive_market(shocks, fund_assets=funds, leverages=list(levs), depth=depth)
+        summary = reflexive_market_summary(market)
+        flow = aggregate_rebalance_flow(funds, list(levs), 0.01)
+        rows["/".join(f"{lev:g}x" for lev in levs)] = {
+            "flow_per_pct": flow, "flow_ratio": flow / base_flow, "gain, first day": summary["gain, first day"],
+            "trough": summary["trough with feedback"], "volatility ratio": summary["daily volatility ratio"]}
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("mix")
+
+
+def gains_2008(levels: pd.Series) -> pd.DataFrame:
+    """The central calibrated gain restated on 2008-09 fund assets and on the 2008 market.
+
+    The 2012 gain (Tuzun's flow over the end-2012 depth at the central multiplier) is
+    scaled by the funds' assets (April 2009 over early 2012) and by the index level
+    (end-2012 over the day's close, which stands in for the market's value). That keeps
+    2012's flow per dollar of fund assets, that is 2012's mix of leverages; the last
+    column puts the assets in 2008's 2x/-1x/-2x mix instead of the replay's 3x/-3x
+    (:func:`replay_2008_mix`'s flow ratio), a lower bound if 2012's funds were partly 2x.
+
+    Parameters
+    ----------
+    levels : pandas.Series
+        S&P 500 closes indexed by date, covering 29 August 2008, September-December 2008
+        and 31 December 2012.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``"start"`` (29 August 2008), ``"trough"`` (the lowest close of
+        September-December 2008) and ``"end of 2008"``: ``date``, ``level_vs_2012``,
+        ``gain`` and ``gain, 2x/-1x/-2x``. ``attrs["fund_ratio"]`` holds the assets ratio.
+    """
+    if not isinstance(levels, pd.Series) or not isinstance(levels.index, pd.DatetimeIndex):
+        raise TypeError(f"levels must be a pandas Series indexed by date, got {type(levels).__name__}")
+    try:
+        base = float(levels.loc["2012-12-31"])
+        window = levels.loc["2008-09-01":"2008-12-31"]
+        days = {"start": pd.Timestamp("2008-08-29"), "trough": window.idxmin(),
+                "end of 2008": pd.Timestamp("2008-12-31")}
+        closes = {name: float(levels.loc[day]) for name, day in days.items()}
+    except KeyError as exc:
+        raise ValueError(f"levels lacks a close the 2008 gains need: {exc}") from None
+    if window.empty:
+        raise ValueError("levels has no closes in September-December 2008")
+    central = float(calibration_table().loc["Calibrated: multiplier "
+                                            f"{fact('reflexivity', 'price_impact_multiplier'):g}", "gain"])
+    fund_ratio = fact("reflexivity", "cheng_madhavan_assets_bn") / fact("reflexivity", "letf_assets_2012_bn")
+    per_unit = aggregate_rebalance_flow(list(REPLAY_2008_SHARES), list(REPLAY_2008_LEVERAGES), 0.01)
+    mix_ratio = per_unit / aggregate_rebalance_flow(list(REPLAY_SHARES), list(REPLAY_LEVERAGES), 0.01)
+    rows = {}
+    for name, day in days.items():
+        ratio = closes[name] / base
+        gain = central * fund_ratio / ratio
+        rows[name] = {"date": day, "level_vs_2012": ratio, "gain": gain, "gain, 2x/-1x/-2x": gain * mix_ratio}
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    table.attrs["fund_ratio"] = fund_ratio
+    table.attrs["mix_ratio"] = mix_ratio
+    return table
