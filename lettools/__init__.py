@@ -48,6 +48,7 @@ from .decomposition import (
     growth_decomposition,
     implied_volatility,
     monthly_fund_moments,
+    offsetting_flow_share,
     rebalancing_trade_pnl,
     yardstick_decomposition,
 )
@@ -131,6 +132,7 @@ __all__ = [
     # decomposition (chapters 1-3)
     "effective_leverage",
     "flow_adjusted_trade",
+    "offsetting_flow_share",
     "yardstick_decomposition",
     "rebalancing_trade_pnl",
     "growth_decomposition",

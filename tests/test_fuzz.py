@@ -55,6 +55,7 @@ GOOD: dict[str, dict] = {
     "breakeven_return": {"cumulative_return": -0.3},
     "effective_leverage": {"leverage": 3.0, "index_return": 0.03},
     "flow_adjusted_trade": {"assets": 100.0, "leverage": 3.0, "index_return": 0.01, "net_flow": 5.0},
+    "offsetting_flow_share": {"leverage": 3.0, "index_return": -0.03},
     "yardstick_decomposition": {"index_returns": RETURNS, "leverage": 3.0},
     "rebalancing_trade_pnl": {"index_returns": RETURNS, "leverage": 3.0},
     "growth_decomposition": {"leverage": 3.0, "mu": 0.08, "sigma": 0.2},
