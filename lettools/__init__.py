@@ -48,6 +48,7 @@ from .decomposition import (
     growth_decomposition,
     implied_volatility,
     monthly_fund_moments,
+    offsetting_flow_share,
     rebalancing_trade_pnl,
     yardstick_decomposition,
 )
@@ -87,6 +88,7 @@ from .reflexivity import (
     instability_assets,
     rebalance_sign_table,
     reflexive_market_summary,
+    restate_calibration,
     simulate_feedback,
     simulate_reflexive_market,
 )
@@ -131,6 +133,7 @@ __all__ = [
     # decomposition (chapters 1-3)
     "effective_leverage",
     "flow_adjusted_trade",
+    "offsetting_flow_share",
     "yardstick_decomposition",
     "rebalancing_trade_pnl",
     "growth_decomposition",
@@ -152,6 +155,7 @@ __all__ = [
     "simulate_feedback",
     "simulate_reflexive_market",
     "flow_share_of_volume",
+    "restate_calibration",
     # real index data
     "INDEX_NAMES",
     "load_index",

@@ -32,6 +32,7 @@ from .theory import _check_broadcast, _closed_form, _result
 __all__ = [
     "effective_leverage",
     "flow_adjusted_trade",
+    "offsetting_flow_share",
     "yardstick_decomposition",
     "excess_drift_to_outgrow",
     "rebalancing_trade_pnl",
@@ -132,6 +133,41 @@ def flow_adjusted_trade(
         lambda assets, leverage, index_return, net_flow: assets * (leverage**2 - leverage) * index_return
         + leverage * net_flow,
         assets=assets, leverage=leverage, index_return=index_return, net_flow=net_flow,
+    )
+
+
+def offsetting_flow_share(leverage: ArrayLike, index_return: ArrayLike) -> FloatOrArray:
+    """Net investor flow, as a share of the previous close's assets, that cancels the rebalancing trade.
+
+    Setting :func:`flow_adjusted_trade` to zero, ``A (L^2 - L) R + L F = 0``, gives
+    ``F / A = -(L - 1) R``: a 3x fund needs inflows of 2% of its assets for each 1%
+    fall (buying on the dip cancels its sale), and a -2x fund redemptions of 3% for
+    each 1% fall. Undefined for ``L = 0`` (no exposure, no trade).
+
+    Parameters
+    ----------
+    leverage : array_like
+        The daily multiple ``L``, non-zero.
+    index_return : array_like
+        The index's return on the day, greater than -1.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        ``F / A``: positive for creations, negative for redemptions.
+
+    Examples
+    --------
+    >>> round(offsetting_flow_share(3, -0.03), 4)
+    0.06
+    """
+    leverage = as_array(leverage, "leverage")
+    if np.any(leverage == 0.0):
+        raise ValueError("leverage must be non-zero: a fund without exposure has no trade to offset")
+    index_return = as_array(index_return, "index_return", minimum=-1.0, minimum_inclusive=False)
+    return _closed_form(
+        lambda leverage, index_return: -(leverage - 1.0) * index_return,
+        leverage=leverage, index_return=index_return,
     )
 
 

@@ -51,6 +51,7 @@ __all__ = [
     "fixed_point_move",
     "halving_ratio",
     "reflexive_market_summary",
+    "restate_calibration",
 ]
 
 
@@ -775,3 +776,102 @@ def reflexive_market_summary(market: pd.DataFrame) -> pd.Series:
     for position, leverage in enumerate(market.attrs["leverages"]):
         summary[f"{leverage:g}x assets at the end"] = market[f"assets_{position}"].iloc[-1]
     return pd.Series(summary)
+
+
+def restate_calibration(flow_per_pct: float, base_assets: float, depth_per_pct: ArrayLike, base_level: float,
+                        assets: ArrayLike, levels: ArrayLike, reference_level: float,
+                        benchmark_per_pct: float | None = None) -> dict[str, np.ndarray]:
+    """Restate a calibrated flow and gain for other fund-asset totals, each on the market of its own date.
+
+    A calibration gives the funds' flow per 1% move, ``flow_per_pct``, at a total of fund
+    assets ``base_assets``, and the market's depth per 1% move, ``depth_per_pct`` (one per
+    price-impact multiplier), when the index stood at ``base_level``. For an asset total
+    ``A_j`` dated when the index stood at ``S_j``:
+
+    - the flow is linear in the assets, with the same mix of leverages:
+      ``flow_j = flow_per_pct * A_j / base_assets``;
+    - a depth set from a multiplier is proportional to the market's value, for which the
+      index level stands in: ``depth_jm = depth_per_pct_m * S_j / base_level``;
+    - the gain is ``flow_j / depth_jm`` and the amplification ``1 / (1 - gain)`` (``inf`` at a
+      gain of 1 or more);
+    - the flow restated on the market of a reference date, when the index stood at
+      ``reference_level``, is ``flow_j * reference_level / S_j``. This is rough: it treats the
+      funds' assets as moving one for one with the index, whereas a 3x fund's assets move
+      about three times as much, an inverse fund's move against it, and creations and
+      redemptions change them too.
+
+    Parameters
+    ----------
+    flow_per_pct : float
+        The calibration's flow, money traded per 1% move of the index, >= 0.
+    base_assets : float
+        The fund assets behind ``flow_per_pct``, money, > 0.
+    depth_per_pct : float or array_like
+        Net order flow that moves the market by 1% at ``base_level``, money, > 0; one value per
+        multiplier (1-D).
+    base_level : float
+        Index level at the date of ``depth_per_pct``, > 0.
+    assets : float or array_like
+        The asset totals to restate, money (same unit as ``base_assets``), >= 0; 1-D.
+    levels : float or array_like
+        Index level at the date of each total in ``assets``, > 0; same length as ``assets``.
+    reference_level : float
+        Index level at the reference date on which the flows are restated, > 0.
+    benchmark_per_pct : float, optional
+        Another estimate of the flow per 1% move on the reference date (a desk figure), money,
+        > 0. When given, the result also holds the unsigned relative gap of each restated flow
+        to it and the gains it implies on the reference date's depths.
+
+    Returns
+    -------
+    dict of numpy.ndarray
+        ``level_ratio`` (``S_j / base_level``, shape ``(n,)``); ``flow_per_pct`` (money per 1% on
+        each total's own date, ``(n,)``); ``depth_per_pct`` (money per 1%, ``(n, m)``); ``gain``
+        and ``amplification`` (``(n, m)``); ``flow_per_pct_at_reference`` (``(n,)``); and, with
+        ``benchmark_per_pct``, ``gap_to_benchmark`` (``|restated / benchmark - 1|``, ``(n,)``) and
+        ``benchmark_gain`` (the benchmark over each depth on the reference date, ``(m,)``).
+        ``n`` is the number of asset totals, ``m`` the number of depths.
+
+    Raises
+    ------
+    ValueError
+        When a value is out of range or not finite, or ``assets`` and ``levels`` differ in length.
+
+    Examples
+    --------
+    Tuzun's 2012 flow scaled to $200bn, on depths of $98bn per 1% at the end-2023 index level:
+    a later total of $160bn, dated when the index stood 40% higher.
+
+    >>> out = restate_calibration(6.9, 200.0, [98.0], 4770.0, [200.0, 160.0], [4770.0, 6678.0], 5671.0,
+    ...                           benchmark_per_pct=5.0)
+    >>> [round(float(x), 3) for x in out["gain"][:, 0]]
+    [0.07, 0.04]
+    >>> [round(float(x), 2) for x in out["flow_per_pct_at_reference"]]
+    [8.2, 4.69]
+    >>> round(float(out["gap_to_benchmark"][1]), 3)
+    0.062
+    """
+    flow = as_scalar(flow_per_pct, "flow_per_pct", minimum=0.0)
+    base_assets = as_scalar(base_assets, "base_assets", minimum=0.0, minimum_inclusive=False)
+    depths = np.atleast_1d(as_array(depth_per_pct, "depth_per_pct", ndim=(0, 1), minimum=0.0,
+                                    minimum_inclusive=False))
+    base_level = as_scalar(base_level, "base_level", minimum=0.0, minimum_inclusive=False)
+    totals = np.atleast_1d(as_array(assets, "assets", ndim=(0, 1), minimum=0.0))
+    dated = np.atleast_1d(as_array(levels, "levels", ndim=(0, 1), minimum=0.0, minimum_inclusive=False))
+    if totals.shape != dated.shape:
+        raise ValueError(f"assets and levels must have one value per total, got {totals.size} assets "
+                         f"and {dated.size} levels")
+    reference_level = as_scalar(reference_level, "reference_level", minimum=0.0, minimum_inclusive=False)
+    level_ratio = dated / base_level
+    flows = flow * totals / base_assets
+    depth_grid = depths[np.newaxis, :] * level_ratio[:, np.newaxis]
+    gain = flows[:, np.newaxis] / depth_grid
+    amp = np.asarray(amplification(gain), dtype=float).reshape(gain.shape)
+    restated = flows * reference_level / dated
+    out = {"level_ratio": level_ratio, "flow_per_pct": flows, "depth_per_pct": depth_grid, "gain": gain,
+           "amplification": amp, "flow_per_pct_at_reference": restated}
+    if benchmark_per_pct is not None:
+        benchmark = as_scalar(benchmark_per_pct, "benchmark_per_pct", minimum=0.0, minimum_inclusive=False)
+        out["gap_to_benchmark"] = np.abs(restated / benchmark - 1.0)
+        out["benchmark_gain"] = benchmark / (depths * reference_level / base_level)
+    return out

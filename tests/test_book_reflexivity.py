@@ -314,3 +314,104 @@ def test_replay_leverage_check_keeps_the_flow_and_reproduces_the_central_replay(
         assert check.loc[mix, "trough"] <= first + 1e-12
     with pytest.raises(ValueError, match="shares"):
         page.replay_leverage_check(shocks, leverages=(2.0, -2.0), shares=(0.5,))
+
+
+def test_late_2025_restatement_puts_each_press_total_on_its_own_close():
+    from lettools.book.reflexivity import late_2025_restatement
+    from lettools.facts import value as fact
+    late = late_2025_restatement()
+    totals = late["totals"]
+    sp, desk = fact("reflexivity", "sp500_close"), fact("reflexivity", "sp500_close_desk_days")
+    assert sp["2025-11-28"] == 6849.09
+    # plain numpy: Tuzun's flow scaled to the $160.5bn end-November total, on the 28 November 2025 market
+    flow_200 = 1.04 * 200.0 / 30.0
+    flow_nov = flow_200 * 160.5 / 200.0
+    central_depth_2023 = 49_000.0 / (100 * 5.0)
+    gain_nov = flow_nov / (central_depth_2023 * sp["2025-11-28"] / sp["2023-12-29"])
+    nov = totals.loc["$160.5bn (end of November 2025)"]
+    assert nov["flow_per_pct"] == pytest.approx(flow_nov, rel=1e-12)
+    assert nov["gain, multiplier 5"] == pytest.approx(gain_nov, rel=1e-12)
+    assert round(nov["gain, multiplier 5"], 3) == 0.040
+    flow_apr = flow_nov * desk["2025-04-02"] / sp["2025-11-28"]
+    assert nov["flow_per_pct_apr2025"] == pytest.approx(flow_apr, rel=1e-12)
+    assert round(flow_apr, 2) == 4.61
+    assert nov["gap_to_jpmorgan"] == pytest.approx(abs(flow_apr / 5.0 - 1), rel=1e-12)
+    octo = totals.loc["$120bn (October 2025)"]
+    assert octo["level_ratio"] == pytest.approx(desk["2025-10-10"] / sp["2023-12-29"])
+    # JPMorgan's rounded figure lies inside the range of the restated flows (the chapter says so)
+    assert totals["flow_per_pct_apr2025"].min() < 5.0 < totals["flow_per_pct_apr2025"].max()
+    np.testing.assert_allclose(late["jpmorgan_gains"].to_numpy(),
+                               5.0 / (49_000.0 / (100 * np.array([3.0, 5.0, 8.0])) * desk["2025-04-02"]
+                                      / sp["2023-12-29"]), rtol=1e-12)
+
+
+def test_2008_mixes_scale_by_2012s_flow_per_dollar_and_span_the_range():
+    from lettools.book.reflexivity import (
+        REPLAY_2008_LEVERAGES,
+        REPLAY_2008_SHARES,
+        flow_per_dollar_2012,
+        gains_2008,
+        inverse_heavy_2008_shares,
+        replay_2008_mix,
+        replay_leverage_check,
+    )
+    lev = np.array(REPLAY_2008_LEVERAGES)
+    # ProShares: $12bn in -2x, $1bn in -1x, of Cheng and Madhavan's $22bn; the rest 2x
+    inverse = np.array([9.0, 1.0, 12.0]) / 22.0
+    np.testing.assert_allclose(inverse_heavy_2008_shares(), inverse, rtol=1e-12)
+    per_2012 = 100 * 1.04 / 30.0
+    assert flow_per_dollar_2012() == pytest.approx(per_2012)
+    long_ratio = np.sum(np.array(REPLAY_2008_SHARES) * (lev**2 - lev)) / per_2012
+    inverse_ratio = np.sum(inverse * (lev**2 - lev)) / per_2012
+    assert long_ratio == pytest.approx(2.5 / per_2012) and inverse_ratio > 1.0 > long_ratio
+    days = pd.to_datetime(["2008-08-29", "2008-10-10", "2008-11-20", "2008-12-31", "2012-12-31"])
+    levels = pd.Series([1280.0, 900.0, 750.0, 900.0, 1420.0], index=days)
+    early = gains_2008(levels)
+    central = 1.04 / (18_670.0 / (100 * 5.0))
+    assert early.loc["trough", "date"] == pd.Timestamp("2008-11-20")
+    assert early.loc["start", "gain"] == pytest.approx(central * (22.0 / 30.0) / (1280.0 / 1420.0))
+    np.testing.assert_allclose(early["gain, long-heavy"], early["gain"] * long_ratio)
+    np.testing.assert_allclose(early["gain, inverse-heavy"], early["gain"] * inverse_ratio)
+    with pytest.raises(ValueError, match="levels"):
+        gains_2008(levels.drop(pd.Timestamp("2012-12-31")))
+    with pytest.raises(TypeError, match="levels"):
+        gains_2008(levels.to_numpy())
+    # the replay on the 2008 market: $22bn, depth scaled to the close before the start; first-day gain by hand
+    returns = pd.Series([0.01, -0.04, 0.02, -0.03], index=pd.bdate_range("2008-09-02", periods=4))
+    mix = replay_2008_mix(returns, levels)
+    depth_start = 18_670.0 / 5.0 * (1280.0 / 1420.0)
+    for name, shares in (("long-heavy", np.array(REPLAY_2008_SHARES)), ("inverse-heavy", inverse)):
+        row = mix.loc[f"$22bn, {name} 2x/-1x/-2x"]
+        assert row["gain, first day"] == pytest.approx(22.0 * np.sum(shares * (lev**2 - lev)) / depth_start)
+        assert row["gain, first day"] == pytest.approx(early.loc["start", f"gain, {name}"])
+    assert mix.iloc[0]["flow_per_pct"] == pytest.approx(1.04)
+    with pytest.raises(ValueError, match="levels"):
+        replay_2008_mix(returns, levels.drop(pd.Timestamp("2008-08-29")))
+    # same flow, inverse-heavy: inverse assets grow in the fall, so the highest gain is above 3x/-3x's
+    check = replay_leverage_check(returns, REPLAY_2008_LEVERAGES, inverse)
+    assert check.loc["2x/-1x/-2x", "gain, first day"] == pytest.approx(check.loc["3x/-3x", "gain, first day"])
+    assert check.loc["2x/-1x/-2x", "gain, highest"] > check.loc["3x/-3x", "gain, highest"]
+
+
+def test_closing_auction_sqrt_check_and_flow_offsets():
+    from lettools.book.reflexivity import closing_auction_shares, flow_offset_table, us_sqrt_check
+    from lettools.facts import value as fact
+    shares = closing_auction_shares(-0.03)
+    np.testing.assert_allclose(shares["share_of_auction"], shares["trade"] / 50.0, rtol=1e-12)
+    assert shares.loc["JPMorgan's flow per 1%, -3% move", "trade"] == pytest.approx(15.0)
+    assert shares.loc["desk estimate, 03 Apr 2025 (-4.8%)", "share_of_auction"] == pytest.approx(28.0 / 50.0)
+    with pytest.raises(ValueError, match="move"):
+        closing_auction_shares(0.0)
+    check = us_sqrt_check(-0.03, daily_vols=(0.01,), ys=(1.0,))
+    flow = check.attrs["flow_per_pct"]
+    volume = 50.0 / 0.09
+    # plain numpy: x = 0.03 + sigma sqrt(100 K x / V), solved by iteration
+    x = 0.03
+    for _ in range(200):
+        x = 0.03 + 0.01 * np.sqrt(100 * flow * x / volume)
+    assert check.loc["square root, daily vol 1%, Y 1", "extra_move"] == pytest.approx(-(x - 0.03), rel=1e-9)
+    gain = flow / (1000 * fact("reflexivity", "us_market_cap_2023_tn") / 500.0
+                   * fact("reflexivity", "sp500_close")["2025-11-28"] / fact("reflexivity", "sp500_close")["2023-12-29"])
+    assert check.loc["linear, multiplier 5", "extra_move"] == pytest.approx(-0.03 * gain / (1 - gain), rel=1e-9)
+    offsets = flow_offset_table(-0.03)
+    np.testing.assert_allclose(offsets["offsetting_flow"], [0.06, 0.03, -0.06, -0.09, -0.12], atol=1e-12)

@@ -10,6 +10,7 @@ from lettools import (
     growth_decomposition,
     log_growth_rate,
     monthly_fund_moments,
+    offsetting_flow_share,
     rebalancing_trade_pnl,
     yardstick_decomposition,
 )
@@ -168,3 +169,22 @@ def test_excess_drift_to_outgrow_matches_the_growth_rates():
     assert excess_drift_to_outgrow(3, 2, sigma) == pytest.approx(5 * sigma**2 / 2)
     with pytest.raises(ValueError, match="reference"):
         excess_drift_to_outgrow(1, 3, sigma)
+
+
+def test_offsetting_flow_share_cancels_the_trade():
+    """F / A = -(L - 1) R, checked against the balance sheet: new assets times L minus exposure held."""
+    rng = np.random.default_rng(7)
+    leverage = np.array([3.0, 2.0, -1.0, -2.0, -3.0])
+    r = rng.uniform(-0.1, 0.1, size=leverage.size)
+    share = offsetting_flow_share(leverage, r)
+    np.testing.assert_allclose(share, -(leverage - 1.0) * r, rtol=1e-14)
+    assets = 100.0
+    needed = leverage * (assets * (1 + leverage * r) + assets * share)
+    held = leverage * assets * (1 + r)
+    np.testing.assert_allclose(needed - held, 0.0, atol=1e-12)
+    np.testing.assert_allclose(flow_adjusted_trade(assets, leverage, r, assets * share), 0.0, atol=1e-12)
+    assert offsetting_flow_share(3, -0.03) == pytest.approx(0.06)
+    with pytest.raises(ValueError, match="leverage"):
+        offsetting_flow_share(0.0, 0.01)
+    with pytest.raises(ValueError, match="index_return"):
+        offsetting_flow_share(3.0, -1.5)

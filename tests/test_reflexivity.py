@@ -326,3 +326,46 @@ def test_reflexive_market_summary_against_plain_numpy():
     assert summary["-3x assets at the end"] == market["assets_1"].iloc[-1]
     with pytest.raises(TypeError, match="market"):
         reflexive_market_summary(exogenous)
+
+
+def test_restate_calibration_against_plain_numpy():
+    from lettools import restate_calibration
+    flow, base_assets, base_level = 6.9, 200.0, 4770.0
+    depths = np.array([163.0, 98.0, 61.0])
+    assets, levels, reference = np.array([200.0, 120.0, 160.5]), np.array([6849.0, 6552.0, 6849.0]), 5671.0
+    out = restate_calibration(flow, base_assets, depths, base_level, assets, levels, reference,
+                              benchmark_per_pct=5.0)
+    flows = flow * assets / base_assets
+    np.testing.assert_allclose(out["flow_per_pct"], flows, rtol=1e-14)
+    np.testing.assert_allclose(out["level_ratio"], levels / base_level, rtol=1e-14)
+    for j in range(assets.size):
+        for m in range(depths.size):
+            depth = depths[m] * levels[j] / base_level
+            assert out["depth_per_pct"][j, m] == pytest.approx(depth, rel=1e-14)
+            assert out["gain"][j, m] == pytest.approx(flows[j] / depth, rel=1e-14)
+            assert out["amplification"][j, m] == pytest.approx(1 / (1 - flows[j] / depth), rel=1e-14)
+    np.testing.assert_allclose(out["flow_per_pct_at_reference"], flows * reference / levels, rtol=1e-14)
+    np.testing.assert_allclose(out["gap_to_benchmark"], np.abs(flows * reference / levels / 5.0 - 1), rtol=1e-14)
+    assert (out["gap_to_benchmark"] >= 0).all()
+    np.testing.assert_allclose(out["benchmark_gain"], 5.0 / (depths * reference / base_level), rtol=1e-14)
+    # without a benchmark the comparison keys are absent; at a gain of 1 or more the amplification is inf
+    plain = restate_calibration(flow, base_assets, 1.0, base_level, [200.0], [base_level], reference)
+    assert "gap_to_benchmark" not in plain and np.isinf(plain["amplification"][0, 0])
+
+
+@pytest.mark.parametrize(("changes", "words"), [
+    ({"base_assets": 0.0}, "base_assets"),
+    ({"depth_per_pct": [98.0, -1.0]}, "depth_per_pct"),
+    ({"levels": [6849.0]}, "levels"),
+    ({"assets": [200.0, np.nan]}, "assets"),
+    ({"reference_level": 0.0}, "reference_level"),
+    ({"benchmark_per_pct": -5.0}, "benchmark_per_pct"),
+    ({"flow_per_pct": "6.9"}, "flow_per_pct"),
+])
+def test_restate_calibration_refuses_bad_input(changes, words):
+    from lettools import restate_calibration
+    arguments = {"flow_per_pct": 6.9, "base_assets": 200.0, "depth_per_pct": [98.0, 61.0], "base_level": 4770.0,
+                 "assets": [200.0, 160.5], "levels": [6849.0, 6849.0], "reference_level": 5671.0,
+                 "benchmark_per_pct": 5.0}
+    with pytest.raises((ValueError, TypeError), match=words):
+        restate_calibration(**{**arguments, **changes})

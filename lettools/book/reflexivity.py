@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from lettools.charts import PALETTE, accessible
+from lettools.decomposition import offsetting_flow_share
 from lettools.exercises import FunctionExercise, NumericExercise, register
 from lettools.facts import load as load_facts
 from lettools.facts import value as fact
@@ -33,6 +34,7 @@ from lettools.reflexivity import (
     instability_assets,
     rebalance_sign_table,
     reflexive_market_summary,
+    restate_calibration,
     simulate_feedback,
     simulate_reflexive_market,
     sqrt_impact_fixed_point,
@@ -67,6 +69,17 @@ __all__ = [
     "underlying_gain_chart",
     "replay_leverage_check",
     "REPLAY_2X_LEVERAGES",
+    "late_2025_restatement",
+    "replay_2008_mix",
+    "gains_2008",
+    "REPLAY_2008_LEVERAGES",
+    "REPLAY_2008_SHARES",
+    "inverse_heavy_2008_shares",
+    "mixes_2008",
+    "flow_per_dollar_2012",
+    "closing_auction_shares",
+    "us_sqrt_check",
+    "flow_offset_table",
 ]
 
 #: Leverage of the long and the inverse funds in the feedback explorer (the engine's defaults).
@@ -1088,7 +1101,7 @@ def replay_leverage_check(shocks: pd.Series, leverages=REPLAY_2X_LEVERAGES,
     -------
     pandas.DataFrame
         Indexed by the mix (``"3x/-3x"`` and, for example, ``"2x/-2x"``): ``trough``,
-        ``end``, ``volatility ratio`` and ``gain, first day``.
+        ``end``, ``volatility ratio``, ``gain, first day`` and ``gain, highest``.
     """
     leverages = [float(lev) for lev in leverages]
     shares = [float(s) for s in shares]
@@ -1106,5 +1119,305 @@ def replay_leverage_check(shocks: pd.Series, leverages=REPLAY_2X_LEVERAGES,
         label = "/".join(f"{lev:g}x" for lev in levs)
         rows[label] = {"trough": summary["trough with feedback"], "end": summary["return with feedback"],
                        "volatility ratio": summary["daily volatility ratio"],
-                       "gain, first day": summary["gain, first day"]}
+                       "gain, first day": summary["gain, first day"], "gain, highest": summary["gain, highest"]}
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("mix")
+
+
+# ---------------------------------------------------------------------------------------------
+# The late-2025 restatement: press totals of the funds' assets, each on the market of its date
+
+#: The asset totals restated by :func:`late_2025_restatement`: (label, fact key, S&P 500 close used).
+#: The mid-2026 news figure has no close of its own in the chapter's data, so it takes the latest one.
+_PRESS_TOTALS = (
+    ("$200bn (mid-2026 report)", "letf_assets_2026_bn", ("sp500_close", "2025-11-28")),
+    ("$120bn (October 2025)", "letf_assets_oct2025", ("sp500_close_desk_days", "2025-10-10")),
+    ("$160.5bn (end of November 2025)", "letf_assets_nov2025_bn", ("sp500_close", "2025-11-28")),
+)
+#: Close of the market on which JPMorgan's April 2025 flow estimate is compared (2 April 2025).
+_JPM_DATE = "2025-04-02"
+
+
+def _press_total(key: str) -> float:
+    """A press total of US leveraged-ETF assets in $bn (October 2025's is a share of the ETF industry)."""
+    value = fact("reflexivity", key)
+    if isinstance(value, dict):
+        return 1000.0 * value["share_of_us_etf_assets"] * value["us_etf_assets_tn"]
+    return float(value)
+
+
+def late_2025_restatement() -> dict[str, pd.DataFrame | pd.Series]:
+    """Today's scaled flow and gains restated for each press total, on the market of its own date.
+
+    Calls :func:`lettools.restate_calibration` with the present-day calibration
+    (:func:`present_day_calibration`: Tuzun's flow scaled to $200bn, depths from the
+    end-2023 market value) and the S&P 500 closes of the facts file: the October 2025
+    total on the 10 October 2025 close, the end-November total on the 28 November 2025
+    close, and the mid-2026 report on the latest close in the chapter's data (28 November
+    2025). Flows are also restated on the market of 2 April 2025, the date of JPMorgan's
+    desk figure of about $5bn per 1% move (a rough restatement: see the engine function).
+
+    Returns
+    -------
+    dict
+        ``"totals"``: a DataFrame indexed by asset total with ``assets`` ($bn),
+        ``close_date``, ``level_ratio`` (that close over the end-2023 close),
+        ``flow_per_pct`` ($bn per 1% on that date's market), ``flow_per_pct_apr2025``
+        ($bn per 1% in 2 April 2025 terms), ``gap_to_jpmorgan`` (unsigned relative gap
+        to JPMorgan's figure), ``gain, multiplier M`` for the low, central and high
+        multipliers and ``amplification, high``; ``"jpmorgan_gains"``: a Series of the
+        gains JPMorgan's figure implies on the 2 April 2025 depths, by multiplier.
+    """
+    facts = load_facts("reflexivity")
+    today = present_day_calibration()
+    multipliers = facts["price_impact_multiplier"]
+    labels = [f"{multipliers[level]:g}" for level in ("low", "value", "high")]
+    base_close = facts["sp500_close"]["value"]["2023-12-29"]
+    assets = [_press_total(key) for _, key, _ in _PRESS_TOTALS]
+    closes = [facts[table]["value"][day] for _, _, (table, day) in _PRESS_TOTALS]
+    jpm_flow = facts["jpmorgan_flow_per_pct_bn"]["value"]
+    out = restate_calibration(
+        float(today["flow_per_pct"].iloc[0]), facts["letf_assets_2026_bn"]["value"],
+        today["depth_per_pct"].to_numpy(float), base_close, assets, closes,
+        facts["sp500_close_desk_days"]["value"][_JPM_DATE], benchmark_per_pct=jpm_flow)
+    table = pd.DataFrame({
+        "assets": assets,
+        "close_date": [day for _, _, (_, day) in _PRESS_TOTALS],
+        "level_ratio": out["level_ratio"],
+        "flow_per_pct": out["flow_per_pct"],
+        "flow_per_pct_apr2025": out["flow_per_pct_at_reference"],
+        "gap_to_jpmorgan": out["gap_to_benchmark"],
+        **{f"gain, multiplier {m}": out["gain"][:, i] for i, m in enumerate(labels)},
+        "amplification, high": out["amplification"][:, -1],
+    }, index=pd.Index([label for label, _, _ in _PRESS_TOTALS], name="asset total"))
+    jpm_gains = pd.Series(out["benchmark_gain"], index=pd.Index([f"multiplier {m}" for m in labels]),
+                          name="gain, JPMorgan's flow, 2 April 2025")
+    return {"totals": table, "jpmorgan_gains": jpm_gains}
+
+
+# ---------------------------------------------------------------------------------------------
+# The 2008 replay with the funds of 2008: 2x, -1x and -2x
+
+#: Leverages of the 2008 funds (the first US 3x funds traded only from 5-6 November 2008).
+REPLAY_2008_LEVERAGES = (2.0, -1.0, -2.0)
+#: A long-heavy 2008 mix, the low end of the range: three quarters 2x, the quarter inverse split
+#: evenly between -1x and -2x. The evidence points the other way (:func:`inverse_heavy_2008_shares`).
+REPLAY_2008_SHARES = (0.75, 0.125, 0.125)
+
+
+def inverse_heavy_2008_shares() -> tuple[float, float, float]:
+    """Asset shares of 2x, -1x and -2x funds in 2008-09, from ProShares' inverse assets.
+
+    ProShares' short and ultra-short ETFs held $13bn around the turn of 2008-09, $12bn
+    of it in the -2x funds (``proshares_short_assets_2009_bn``). Set against Cheng and
+    Madhavan's $22bn for all the funds, that puts $12bn in -2x, $1bn in -1x and the
+    remaining $9bn in 2x funds. Other issuers' inverse funds are left out and
+    ProShares' figure covers every asset class, so the split is a sourced sketch,
+    not a measurement.
+    """
+    total = fact("reflexivity", "cheng_madhavan_assets_bn")
+    proshares = fact("reflexivity", "proshares_short_assets_2009_bn")
+    minus2 = float(proshares["ultrashort_minus_2x"])
+    minus1 = float(proshares["all_short_and_ultrashort"]) - minus2
+    return ((total - minus2 - minus1) / total, minus1 / total, minus2 / total)
+
+
+def mixes_2008() -> dict[str, tuple[float, ...]]:
+    """The two 2008 mixes of 2x, -1x and -2x funds that span the unknown split, by name."""
+    return {"long-heavy": tuple(REPLAY_2008_SHARES), "inverse-heavy": inverse_heavy_2008_shares()}
+
+
+def flow_per_dollar_2012() -> float:
+    """2012's flow per dollar of fund assets per 100% move: Tuzun's flow per 1% times 100 over the assets.
+
+    An asset-weighted ``L² − L`` of about 3.47; more per equity dollar if part of the
+    $30bn was in bond, commodity or currency funds, which Tuzun's flow leaves out.
+    """
+    return 100.0 * fact("reflexivity", "tuzun_flow_per_pct_bn") / fact("reflexivity", "letf_assets_2012_bn")
+
+
+def _mix_per_dollar(shares) -> float:
+    return float(aggregate_rebalance_flow(list(shares), list(REPLAY_2008_LEVERAGES), 1.0))
+
+
+def gains_2008(levels: pd.Series) -> pd.DataFrame:
+    """The central calibrated gain restated on 2008-09 fund assets and on the 2008 market.
+
+    The 2012 gain (Tuzun's flow over the end-2012 depth at the central multiplier) is
+    scaled by the funds' assets (April 2009 over early 2012) and by the index level
+    (end-2012 over the day's close, which stands in for the market's value). That keeps
+    2012's flow per dollar of fund assets (:func:`flow_per_dollar_2012`); the last two
+    columns put the assets in 2008's 2x/-1x/-2x funds instead, long-heavy and
+    inverse-heavy (:func:`mixes_2008`), scaling by the mix's flow per dollar over 2012's.
+
+    Parameters
+    ----------
+    levels : pandas.Series
+        S&P 500 closes indexed by date, covering 29 August 2008, September-December 2008
+        and 31 December 2012.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``"start"`` (29 August 2008), ``"trough"`` (the lowest close of
+        September-December 2008) and ``"end of 2008"``: ``date``, ``level_vs_2012``,
+        ``gain``, ``gain, long-heavy`` and ``gain, inverse-heavy``. ``attrs`` holds
+        ``fund_ratio`` (the assets ratio), ``per_dollar_2012`` and ``per_dollar`` and
+        ``mix_ratio`` (dicts by mix).
+    """
+    if not isinstance(levels, pd.Series) or not isinstance(levels.index, pd.DatetimeIndex):
+        raise TypeError(f"levels must be a pandas Series indexed by date, got {type(levels).__name__}")
+    try:
+        base = float(levels.loc["2012-12-31"])
+        window = levels.loc["2008-09-01":"2008-12-31"]
+        days = {"start": pd.Timestamp("2008-08-29"), "trough": window.idxmin(),
+                "end of 2008": pd.Timestamp("2008-12-31")}
+        closes = {name: float(levels.loc[day]) for name, day in days.items()}
+    except KeyError as exc:
+        raise ValueError(f"levels lacks a close the 2008 gains need: {exc}") from None
+    except ValueError:
+        raise ValueError("levels has no closes in September-December 2008") from None
+    central = float(calibration_table().loc["Calibrated: multiplier "
+                                            f"{fact('reflexivity', 'price_impact_multiplier'):g}", "gain"])
+    fund_ratio = fact("reflexivity", "cheng_madhavan_assets_bn") / fact("reflexivity", "letf_assets_2012_bn")
+    per_2012 = flow_per_dollar_2012()
+    per_dollar = {name: _mix_per_dollar(shares) for name, shares in mixes_2008().items()}
+    mix_ratio = {name: value / per_2012 for name, value in per_dollar.items()}
+    rows = {}
+    for name, day in days.items():
+        ratio = closes[name] / base
+        gain = central * fund_ratio / ratio
+        rows[name] = {"date": day, "level_vs_2012": ratio, "gain": gain,
+                      **{f"gain, {mix}": gain * r for mix, r in mix_ratio.items()}}
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    table.attrs.update(fund_ratio=fund_ratio, per_dollar_2012=per_2012, per_dollar=per_dollar, mix_ratio=mix_ratio)
+    return table
+
+
+def replay_2008_mix(shocks: pd.Series, levels: pd.Series) -> pd.DataFrame:
+    """The autumn-2008 replay with the funds' real 2008-09 assets in each 2008 mix, on the 2008 market.
+
+    Cheng and Madhavan's $22bn go into 2x, -1x and -2x funds, long-heavy and
+    inverse-heavy (:func:`mixes_2008`). The depth is the central multiplier's end-2012
+    depth times the S&P 500's close on the day before the replay starts over its
+    end-2012 close, and it then follows the index level, so the first day's gain is
+    :func:`gains_2008`'s at the start. The replay's own funds (Tuzun's flow in 3x/-3x
+    funds, end-2012 depth held fixed) come first for comparison.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by the funds: ``assets`` and ``flow_per_pct`` ($bn, per 1% move on the
+        first day), ``gain, first day``, ``gain, highest``, ``trough`` and
+        ``volatility ratio``.
+    """
+    if not isinstance(levels, pd.Series) or not isinstance(levels.index, pd.DatetimeIndex):
+        raise TypeError(f"levels must be a pandas Series indexed by date, got {type(levels).__name__}")
+    before = levels.loc[:shocks.index[0] - pd.Timedelta(days=1)]
+    if before.empty or pd.Timestamp("2012-12-31") not in levels.index:
+        raise ValueError("levels needs a close before the first shock and the close of 31 December 2012")
+    level_ratio = float(before.iloc[-1]) / float(levels.loc["2012-12-31"])
+    depth_2012 = calibrated_depth_per_pct()
+    total = fact("reflexivity", "cheng_madhavan_assets_bn")
+    settings = {"replay's funds (3x/-3x, Tuzun's flow)": (_calibrated_assets(), list(REPLAY_LEVERAGES),
+                                                        depth_2012, False)}
+    for name, shares in mixes_2008().items():
+        settings[f"${total:g}bn, {name} 2x/-1x/-2x"] = ([total * s for s in shares], list(REPLAY_2008_LEVERAGES),
+                                                      depth_2012 * level_ratio, True)
+    rows = {}
+    for name, (funds, levs, depth, scaled) in settings.items():
+        market = simulate_reflexive_market(shocks, fund_assets=funds, leverages=levs, depth=_depth(depth),
+                                           depth_scales_with_level=scaled)
+        summary = reflexive_market_summary(market)
+        rows[name] = {"assets": float(sum(funds)), "flow_per_pct": aggregate_rebalance_flow(funds, levs, 0.01),
+                      "gain, first day": summary["gain, first day"], "gain, highest": summary["gain, highest"],
+                      "trough": summary["trough with feedback"], "volatility ratio": summary["daily volatility ratio"]}
+    table = pd.DataFrame.from_dict(rows, orient="index").rename_axis("funds")
+    table.attrs["level_ratio"] = level_ratio
+    return table
+
+
+# ---------------------------------------------------------------------------------------------
+# Today's flow against the closing auction, a square-root cross-check, and offsetting flows
+
+
+def _central_today() -> tuple[float, float]:
+    """Flow per 1% ($bn) and central gain of the end-November 2025 total ($160.5bn) on its own market."""
+    totals = late_2025_restatement()["totals"]
+    row = totals.loc[[name for name in totals.index if "160.5" in name][0]]
+    return float(row["flow_per_pct"]), float(row["gain, multiplier 5"])
+
+
+def closing_auction_shares(move: float = -0.03) -> pd.DataFrame:
+    """Today's funds' closing trade as a share of a typical day's US closing auctions (2024).
+
+    Rows: the end-November 2025 total's flow per 1% (:func:`late_2025_restatement`)
+    and JPMorgan's April 2025 figure, each times ``move``; and the banks' desk estimates
+    of the flow on their days (:func:`desk_flow_per_pct`). Each trade is divided by the
+    $50bn the US closing auctions matched on a typical day of 2024; crash days have
+    larger auctions, so the shares are upper figures for those days.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by estimate: ``trade`` ($bn, unsigned) and ``share_of_auction``.
+    """
+    move = float(move)
+    if not -1.0 < move < 1.0 or move == 0.0:
+        raise ValueError(f"move must be a non-zero decimal between -1 and 1, got {move}")
+    auction = fact("reflexivity", "us_closing_auction_2024")["notional_bn"]
+    flow_nov, _ = _central_today()
+    rows = {
+        f"$160.5bn total, {move:.0%} move": abs(flow_nov * 100.0 * move),
+        f"JPMorgan's flow per 1%, {move:.0%} move": abs(fact("reflexivity", "jpmorgan_flow_per_pct_bn") * 100.0 * move),
+    }
+    for day, row in desk_flow_per_pct().iterrows():
+        rows[f"desk estimate, {day:%d %b %Y} ({row['sp500_move']:+.1%})"] = abs(float(row["flow"]))
+    table = pd.DataFrame({"trade": pd.Series(rows)})
+    table["share_of_auction"] = table["trade"] / auction
+    table.attrs["auction_bn"] = auction
+    return table.rename_axis("estimate")
+
+
+def us_sqrt_check(shock: float = -0.03, daily_vols=(0.01, 0.02), ys=(0.5, 1.0)) -> pd.DataFrame:
+    """The central present-day gain against the square-root law on the whole US market.
+
+    Today's funds (the end-November 2025 total, ``K`` = 100 times its flow per 1%) trade
+    into the US market's daily volume, the 2024 closing auctions' $50bn over their 9%
+    share of total volume (cash equities only; index futures would add to it and lower
+    the impact). For each daily volatility and each ``Y`` the extra move is where
+    :func:`lettools.sqrt_impact_fixed_point` settles minus the shock; the linear row is
+    ``shock (1/(1 - gain) - 1)`` at the central multiplier.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by setting: ``extra_move`` (decimal, with the shock's sign) and
+        ``ratio_to_linear``. ``attrs`` holds ``daily_volume_bn`` and ``flow_per_pct``.
+    """
+    auction = fact("reflexivity", "us_closing_auction_2024")
+    volume = auction["notional_bn"] / auction["share_of_volume"]
+    flow, gain = _central_today()
+    linear = shock * (float(amplification(gain)) - 1.0)
+    rows = {"linear, multiplier 5": {"extra_move": linear, "ratio_to_linear": 1.0}}
+    for vol in daily_vols:
+        for y in ys:
+            extra = float(sqrt_impact_fixed_point(shock, 100.0 * flow, volume, vol, y)) - shock
+            rows[f"square root, daily vol {vol:.0%}, Y {y:g}"] = {"extra_move": extra,
+                                                                  "ratio_to_linear": extra / linear}
+    table = pd.DataFrame.from_dict(rows, orient="index").rename_axis("setting")
+    table.attrs.update(daily_volume_bn=volume, flow_per_pct=flow)
+    return table
+
+
+def flow_offset_table(move: float = -0.03, leverages=(3.0, 2.0, -1.0, -2.0, -3.0)) -> pd.DataFrame:
+    """Net investor flow, as a share of each fund's assets, that cancels its rebalancing trade after ``move``.
+
+    :func:`lettools.offsetting_flow_share`: ``F / A = -(L - 1) R``. Returns, by
+    leverage, ``rebalance`` (the trade per dollar of assets, ``(L² − L) R``) and
+    ``offsetting_flow`` (creations positive, redemptions negative).
+    """
+    levs = np.asarray([float(lev) for lev in leverages])
+    table = pd.DataFrame({"rebalance": (levs**2 - levs) * move,
+                          "offsetting_flow": offsetting_flow_share(levs, move)},
+                         index=pd.Index([f"{lev:g}x" for lev in levs], name="fund"))
+    return table
