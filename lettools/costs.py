@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
+    "leveraged_etf_maintenance_margin",
     "financing_cost",
     "cost_breakdown",
     "cost_over_horizon",
@@ -611,6 +612,43 @@ def margin_call_fall(leverage: ArrayLike, maintenance_margin: float) -> FloatOrA
         raise ValueError("leverage must be at most 1 / maintenance_margin: above it the position is called at purchase")
     fall = 1.0 - (leverage - 1.0) / (leverage * (1.0 - maintenance_margin))
     return _scalar_or_array(fall)
+
+
+def leveraged_etf_maintenance_margin(fund_leverage: ArrayLike, base_margin: float = 0.25) -> FloatOrArray:
+    """FINRA's maintenance margin on a long position in a leveraged ETF.
+
+    Since 1 December 2009 (FINRA Regulatory Notice 09-53, now in FINRA Rule 4210)
+    the maintenance requirement on a leveraged ETF is the normal requirement
+    times the fund's leverage factor, not above 100% of the position's value:
+    ``min(1, |L| base_margin)``. An inverse fund counts by its magnitude.
+
+    Parameters
+    ----------
+    fund_leverage : float or array_like
+        The fund's daily leverage factor ``L`` (2 for a 2x fund, -3 for a -3x fund),
+        nonzero.
+    base_margin : float, default 0.25
+        The normal maintenance requirement for a long ETF position, decimal in (0, 1].
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Required equity as a share of the position's value.
+
+    Examples
+    --------
+    >>> float(leveraged_etf_maintenance_margin(2)), float(leveraged_etf_maintenance_margin(3))
+    (0.5, 0.75)
+    >>> float(leveraged_etf_maintenance_margin(-5))
+    1.0
+    """
+    fund_leverage = as_array(fund_leverage, "fund_leverage")
+    if np.any(fund_leverage == 0):
+        raise ValueError("fund_leverage must be nonzero")
+    base_margin = as_scalar(base_margin, "base_margin", minimum=0.0, maximum=1.0)
+    if base_margin == 0.0:
+        raise ValueError("base_margin must be > 0")
+    return _scalar_or_array(np.minimum(1.0, np.abs(fund_leverage) * base_margin))
 
 
 def round_trip_drag(quoted_spread: ArrayLike, holding_days: ArrayLike, *, periods_per_year: int = 252) -> FloatOrArray:

@@ -406,6 +406,7 @@ def test_real_fund_figures_live_in_the_facts_file():
              "REAL_FUND_STOCK_SHARE": "real_fund_stock_share", "REAL_FUND_FEE_SENSITIVITY": "real_fund_fee_sensitivity",
              "REAL_FUND_SWAP_SPREAD_GAP": "real_fund_swap_spread_gap", "REAL_FUND_TAX_BOUND": "real_fund_tax_bound",
              "REAL_UPRO_2009_2018": "real_upro_2009_2018", "REAL_FUND_FLOOR_GAP": "real_fund_floor_gap",
+             "REAL_FUND_FLOOR_GAP_ACT360": "real_fund_floor_gap_act360",
              "REAL_FUND_FLOOR_ACCRUAL_SHIFT": "real_fund_floor_accrual_shift"}
 
     def as_json(value):

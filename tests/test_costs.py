@@ -16,6 +16,7 @@ from lettools.costs import (
     fee_table,
     financing_cost,
     fund_year_pnl,
+    leveraged_etf_maintenance_margin,
     margin_call_fall,
     margin_leverage_cap,
     rebalance_trading_cost,
@@ -235,6 +236,23 @@ def test_margin_helpers():
         margin_call_fall(0.5, 0.25)
     with pytest.raises(ValueError, match="initial_margin"):
         margin_leverage_cap(0.0)
+
+
+def test_leveraged_etf_maintenance_margin_scales_the_normal_requirement():
+    # FINRA Regulatory Notice 09-53: the normal 25% times the leverage factor, at most 100%.
+    assert leveraged_etf_maintenance_margin(2) == pytest.approx(0.50)
+    assert leveraged_etf_maintenance_margin(3) == pytest.approx(0.75)
+    assert leveraged_etf_maintenance_margin(-3) == pytest.approx(0.75)    # inverse funds by magnitude
+    assert leveraged_etf_maintenance_margin(5) == pytest.approx(1.0)      # capped at the whole value
+    assert np.allclose(leveraged_etf_maintenance_margin([1, 2, 3]), [0.25, 0.5, 0.75])
+    # A 2x fund bought at Regulation T's 2x is at its maintenance line at once: no fall to spare.
+    assert margin_call_fall(margin_leverage_cap(0.5), leveraged_etf_maintenance_margin(2)) == pytest.approx(0.0)
+    with pytest.raises(ValueError, match="fund_leverage"):
+        leveraged_etf_maintenance_margin(0)
+    with pytest.raises(ValueError, match="base_margin"):
+        leveraged_etf_maintenance_margin(2, base_margin=0.0)
+    with pytest.raises(TypeError, match="fund_leverage"):
+        leveraged_etf_maintenance_margin("3x")
 
 
 def test_round_trip_drag():

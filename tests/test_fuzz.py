@@ -75,6 +75,7 @@ GOOD: dict[str, dict] = {
     "tracking_summary": {"frame": lt.tracking_and_divergence(RETURNS, 3.0)},
     "margin_leverage_cap": {"initial_margin": 0.5},
     "margin_call_fall": {"leverage": 2.0, "maintenance_margin": 0.25},
+    "leveraged_etf_maintenance_margin": {"fund_leverage": 3.0, "base_margin": 0.25},
     "round_trip_drag": {"quoted_spread": 0.001, "holding_days": 21.0},
     "implied_spreads": {"lags": {"X": {"leverage": 3.0, "lag": 0.012, "distributions": 0.001,
                                        "lag_adjusted": 0.013, "expense_ratio": 0.009}}},
@@ -249,6 +250,7 @@ RANGES = {
     "rebalance_trading_cost": (0.0, math.inf),
     "margin_leverage_cap": (1.0, math.inf),
     "margin_call_fall": (0.0, 1.0),
+    "leveraged_etf_maintenance_margin": (0.0, 1.0),
     "round_trip_drag": (0.0, math.inf),
 }
 

@@ -29,6 +29,7 @@ from lettools.book.costs import (
     REAL_FUND_FEE_SENSITIVITY,
     REAL_FUND_FLOOR_ACCRUAL_SHIFT,
     REAL_FUND_FLOOR_GAP,
+    REAL_FUND_FLOOR_GAP_ACT360,
     REAL_FUND_JOINT,
     REAL_FUND_LAGS,
     REAL_FUND_PERIODS,
@@ -441,14 +442,16 @@ def test_the_book_quotes_the_gap_between_the_funds_rate_floor_and_the_bill(histo
     dates = history.index.to_numpy().astype("datetime64[D]")
     # The interval (t-1, t] is credited the floor of each calendar day in it: a new level one day before the night
     # it first applies to. ``shift=0`` accrues over [t-1, t) instead, each level from the night it took effect.
-    def floor_rate(shift: int) -> np.ndarray:
+    def floor_rate(shift: int, year_days: int = 365) -> np.ndarray:
         calendar = np.arange(dates[0] + shift, dates[-1] + shift)
         floor = levels[np.searchsorted(effective, calendar, side="right") - 1]
-        accrued = np.concatenate([[0.0], np.cumsum(floor / 365)])
+        accrued = np.concatenate([[0.0], np.cumsum(floor / year_days)])
         return np.diff(accrued[(dates - dates[0]).astype(int)]) * 252
 
     book, overnight = floor_rate(1), floor_rate(0)
     gap = book - measured["UPRO"]["rate"]
+    # What the floor earned, quoted Actual/360 as federal funds and SOFR are: more than the floor as quoted.
+    earned = floor_rate(1, 360) - measured["UPRO"]["rate"]
     years = history.index[1:].year
     for key, days in {2022: years == 2022, 2023: years == 2023, 2024: years == 2024,
                       "2009-2021": years <= 2021, "2022-2024": years >= 2022}.items():
@@ -456,8 +459,11 @@ def test_the_book_quotes_the_gap_between_the_funds_rate_floor_and_the_bill(histo
         print(f"\n{key}: floor {book[days].mean():.4%}, floor minus bill {gap[days].mean():+.4%}, "
               f"one day early adds {shift * 1e4:+.2f} bp")
         assert gap[days].mean() == pytest.approx(REAL_FUND_FLOOR_GAP[key], abs=5e-6)
+        assert earned[days].mean() == pytest.approx(REAL_FUND_FLOOR_GAP_ACT360[key], abs=5e-6)
         assert shift == pytest.approx(REAL_FUND_FLOOR_ACCRUAL_SHIFT[key], abs=1e-6)
     # The convention moves no figure by more than about a basis point (2022, with 4.25 points of hikes).
     assert max(abs(value) for value in REAL_FUND_FLOOR_ACCRUAL_SHIFT.values()) < 1.2e-4
     # The bill trailed the hikes of 2022-23 and led the cuts of late 2024.
     assert REAL_FUND_FLOOR_GAP[2022] > 0.001 and REAL_FUND_FLOOR_GAP[2023] > 0.001 > 0 > REAL_FUND_FLOOR_GAP[2024]
+    # Earned on Actual/360, the floor beat the bill in every high-rate year, 2024 included.
+    assert min(REAL_FUND_FLOOR_GAP_ACT360[year] for year in (2022, 2023, 2024)) > 0.0005

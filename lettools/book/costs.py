@@ -822,6 +822,12 @@ register(
 #: to; :data:`REAL_FUND_FLOOR_ACCRUAL_SHIFT` is what that does to each figure. Measured by ``tests/test_real_funds.py``.
 REAL_FUND_FLOOR_GAP = _measured("real_fund_floor_gap")
 
+#: What a deposit at the floor *earned* over the one-month bill: :data:`REAL_FUND_FLOOR_GAP` with the floor accrued
+#: Actual/360, the convention on which federal funds and SOFR are quoted, instead of over 365 (annual decimals).
+#: :data:`REAL_FUND_FLOOR_GAP` compares the bill with the floor as quoted; :func:`floor_rebased_rise` adds the
+#: Actual/360 extra separately. Measured by ``tests/test_real_funds.py``.
+REAL_FUND_FLOOR_GAP_ACT360 = _measured("real_fund_floor_gap_act360")
+
 #: How much each figure of :data:`REAL_FUND_FLOOR_GAP` over-reads because the floor is credited one day early: the
 #: figure minus the same gap with each level accrued from the night of the day it took effect (annual decimals). It
 #: is the sum of the period's changes in the floor over 365, times 252 over the period's returns: at most a little
@@ -834,7 +840,8 @@ REAL_FUND_FLOOR_ACCRUAL_SHIFT = _measured("real_fund_floor_accrual_shift")
 #: that paid one-month LIBOR before 2022 sat, in round terms.
 LIBOR_SOFR_SPREAD = float(fact("costs", "libor_sofr_spread_adjustment")["one_month"])
 
-__all__ += ["REAL_FUND_FLOOR_GAP", "REAL_FUND_FLOOR_ACCRUAL_SHIFT", "LIBOR_SOFR_SPREAD", "fed_funds_floor",
+__all__ += ["REAL_FUND_FLOOR_GAP", "REAL_FUND_FLOOR_GAP_ACT360", "REAL_FUND_FLOOR_ACCRUAL_SHIFT",
+            "LIBOR_SOFR_SPREAD", "fed_funds_floor",
             "floor_rebased_years", "floor_rebased_rise"]
 
 
