@@ -82,6 +82,7 @@ from .real_funds import implied_spreads, swap_notional_spreads
 from .reflexivity import (
     aggregate_rebalance_flow,
     amplification,
+    backcast_assets,
     feedback_gain,
     fixed_point_move,
     flow_share_of_volume,
@@ -149,6 +150,7 @@ __all__ = [
     "diy_leverage_cost",
     # reflexivity (chapter 5)
     "aggregate_rebalance_flow",
+    "backcast_assets",
     "rebalance_sign_table",
     "feedback_gain",
     "amplification",

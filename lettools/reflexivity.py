@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "aggregate_rebalance_flow",
+    "backcast_assets",
     "rebalance_sign_table",
     "feedback_gain",
     "amplification",
@@ -776,6 +777,47 @@ def reflexive_market_summary(market: pd.DataFrame) -> pd.Series:
     for position, leverage in enumerate(market.attrs["leverages"]):
         summary[f"{leverage:g}x assets at the end"] = market[f"assets_{position}"].iloc[-1]
     return pd.Series(summary)
+
+
+def backcast_assets(assets: ArrayLike, leverages: ArrayLike, index_returns: ArrayLike) -> np.ndarray:
+    """Fund assets at the start of a period, backed out of their end by each fund's own return.
+
+    A daily-reset fund with leverage ``L`` grows by ``prod_t (1 + L R_t)`` over index returns
+    ``R_t`` (no fees, financing or investor flows), so assets ``A_end`` at the end of the
+    period imply ``A_start = A_end / prod_t (1 + L R_t)`` at its start. Inverse funds that
+    gained in a fall were smaller at the start; long funds that lost were larger.
+
+    Parameters
+    ----------
+    assets : array_like
+        Assets at the end of the period, one per fund, >= 0.
+    leverages : array_like
+        The funds' daily multiples, one per fund.
+    index_returns : array_like
+        The index's daily simple returns over the period, 1-D, each > -1.
+
+    Returns
+    -------
+    numpy.ndarray
+        Assets at the start, one per fund.
+
+    Raises
+    ------
+    ValueError
+        If a fund's daily return ``L R_t`` reaches -100% on some day (it would have been wiped out).
+
+    Examples
+    --------
+    >>> backcast_assets([12.0, 10.0], [2.0, -1.0], [0.1, -0.2]).round(4).tolist()
+    [16.6667, 9.2593]
+    """
+    assets, leverages = _funds(assets, leverages)
+    returns = as_returns(index_returns, ndim=(1,))
+    fund_returns = np.outer(leverages, returns)
+    if np.any(fund_returns <= -1.0):
+        raise ValueError("index_returns wipe out a fund (a daily return L * R of -100% or less): "
+                         "its assets at the start cannot be backed out")
+    return assets / np.prod(1.0 + fund_returns, axis=1)
 
 
 def restate_calibration(flow_per_pct: float, base_assets: float, depth_per_pct: ArrayLike, base_level: float,

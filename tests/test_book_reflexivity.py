@@ -364,8 +364,9 @@ def test_2008_mixes_scale_by_2012s_flow_per_dollar_and_span_the_range():
     long_ratio = np.sum(np.array(REPLAY_2008_SHARES) * (lev**2 - lev)) / per_2012
     inverse_ratio = np.sum(inverse * (lev**2 - lev)) / per_2012
     assert long_ratio == pytest.approx(2.5 / per_2012) and inverse_ratio > 1.0 > long_ratio
-    days = pd.to_datetime(["2008-08-29", "2008-10-10", "2008-11-20", "2008-12-31", "2012-12-31"])
-    levels = pd.Series([1280.0, 900.0, 750.0, 900.0, 1420.0], index=days)
+    days = pd.to_datetime(["2008-08-29", "2008-09-02", "2008-09-03", "2008-09-04", "2008-09-05",
+                           "2008-10-10", "2008-11-20", "2008-12-31", "2009-01-30", "2012-12-31"])
+    levels = pd.Series([1280.0, 1292.8, 1241.1, 1265.9, 1227.9, 900.0, 750.0, 900.0, 830.0, 1420.0], index=days)
     early = gains_2008(levels)
     central = 1.04 / (18_670.0 / (100 * 5.0))
     assert early.loc["trough", "date"] == pd.Timestamp("2008-11-20")
@@ -380,13 +381,22 @@ def test_2008_mixes_scale_by_2012s_flow_per_dollar_and_span_the_range():
     returns = pd.Series([0.01, -0.04, 0.02, -0.03], index=pd.bdate_range("2008-09-02", periods=4))
     mix = replay_2008_mix(returns, levels)
     depth_start = 18_670.0 / 5.0 * (1280.0 / 1420.0)
+    closes = levels.loc["2008-08-29":"2009-01-30"].to_numpy()
+    growth = np.array([np.prod(1.0 + lv * (closes[1:] / closes[:-1] - 1.0)) for lv in lev])  # plain numpy
+    np.testing.assert_allclose(list(mix.attrs["backcast_factor"].values()), 1.0 / growth, rtol=1e-12)
     for name, shares in (("long-heavy", np.array(REPLAY_2008_SHARES)), ("inverse-heavy", inverse)):
-        row = mix.loc[f"$22bn, {name} 2x/-1x/-2x"]
+        row = mix.loc[f"$22bn from the start (upper case), {name}"]
         assert row["gain, first day"] == pytest.approx(22.0 * np.sum(shares * (lev**2 - lev)) / depth_start)
         assert row["gain, first day"] == pytest.approx(early.loc["start", f"gain, {name}"])
+        back = mix.loc[f"$22bn back-cast to Aug 2008, {name}"]
+        start_assets = 22.0 * shares / growth
+        assert back["assets"] == pytest.approx(start_assets.sum())
+        assert back["gain, first day"] == pytest.approx(np.sum(start_assets * (lev**2 - lev)) / depth_start)
     assert mix.iloc[0]["flow_per_pct"] == pytest.approx(1.04)
     with pytest.raises(ValueError, match="levels"):
         replay_2008_mix(returns, levels.drop(pd.Timestamp("2008-08-29")))
+    with pytest.raises(ValueError, match="30 January 2009"):
+        replay_2008_mix(returns, levels.drop(pd.Timestamp("2009-01-30")))
     # same flow, inverse-heavy: inverse assets grow in the fall, so the highest gain is above 3x/-3x's
     check = replay_leverage_check(returns, REPLAY_2008_LEVERAGES, inverse)
     assert check.loc["2x/-1x/-2x", "gain, first day"] == pytest.approx(check.loc["3x/-3x", "gain, first day"])
@@ -415,3 +425,20 @@ def test_closing_auction_sqrt_check_and_flow_offsets():
     assert check.loc["linear, multiplier 5", "extra_move"] == pytest.approx(-0.03 * gain / (1 - gain), rel=1e-9)
     offsets = flow_offset_table(-0.03)
     np.testing.assert_allclose(offsets["offsetting_flow"], [0.06, 0.03, -0.06, -0.09, -0.12], atol=1e-12)
+
+
+def test_single_stock_impact_table_permanent_against_temporary():
+    from lettools.book.reflexivity import single_stock_impact_table
+    from lettools.facts import value as fact
+    table = single_stock_impact_table(multipliers=(1.0, 3.0), daily_vol=0.03, ys=(0.5, 1.0))
+    aum = sum(fact("reflexivity", "hk_single_stock_2x_aum_krw_tn").values())
+    caps = fact("reflexivity", "korea_market_cap_jan2026_krw_tn")
+    value = caps["samsung_electronics"] + caps["sk_hynix"]
+    daily = fact("reflexivity", "samsung_hynix_daily_value_krw_tn")
+    for m in (1.0, 3.0):  # permanent: gain = 2 A / (W / M)
+        assert table.loc[f"permanent, multiplier {m:g}", "gain"] == pytest.approx(2.0 * aum * m / value)
+    for y in (0.5, 1.0):  # temporary: the square-root law's average rate per 1%
+        depth_pct = daily * (0.01 / (y * 0.03)) ** 2
+        assert table.loc[f"temporary, square root, Y = {y:g}", "gain"] == pytest.approx(2.0 * aum / (100 * depth_pct))
+    assert set(table["kind"]) == {"permanent", "temporary"}
+    assert table.loc[table["kind"] == "temporary", "gain"].min() > table.loc[table["kind"] == "permanent", "gain"].max()

@@ -143,6 +143,7 @@ GOOD: dict[str, dict] = {
     "lag_frequency": {"leverage": 3.0, "sigmas": [0.2], "horizons": [5], "n_paths": 50, "seed": 1},
     "fixed_point_move": {"shock": -0.03, "assets": [20.0, 5.0], "leverages": [3.0, -3.0], "depth": 400.0},
     "halving_ratio": {"gain": 0.2},
+    "backcast_assets": {"assets": [9.0, 1.0, 12.0], "leverages": [2.0, -1.0, -2.0], "index_returns": [0.01, -0.03]},
     "restate_calibration": {"flow_per_pct": 6.9, "base_assets": 200.0, "depth_per_pct": [163.0, 98.0, 61.0],
                             "base_level": 4770.0, "assets": [200.0, 160.5], "levels": [6849.0, 6849.0],
                             "reference_level": 5671.0, "benchmark_per_pct": 5.0},

@@ -12,6 +12,7 @@ from lettools.reflexivity import (
     _reflexive_market_reference,
     aggregate_rebalance_flow,
     amplification,
+    backcast_assets,
     feedback_gain,
     flow_share_of_volume,
     instability_assets,
@@ -369,3 +370,43 @@ def test_restate_calibration_refuses_bad_input(changes, words):
                  "benchmark_per_pct": 5.0}
     with pytest.raises((ValueError, TypeError), match=words):
         restate_calibration(**{**arguments, **changes})
+
+
+# ---------------------------------------------------------------------------------------------
+# backcast_assets
+
+
+def test_backcast_assets_matches_a_plain_numpy_loop():
+    rng = np.random.default_rng(2008)
+    returns = rng.normal(-0.002, 0.03, size=60)
+    assets, leverages = [9.0, 1.0, 12.0], [2.0, -1.0, -2.0]
+    start = backcast_assets(assets, leverages, returns)
+    for a_end, leverage, a_start in zip(assets, leverages, start, strict=False):
+        value = a_start
+        for r in returns:  # grow the start forward day by day
+            value *= 1.0 + leverage * r
+        assert value == pytest.approx(a_end, rel=1e-12)
+
+
+def test_backcast_assets_agrees_with_simulate_fund():
+    rng = np.random.default_rng(7)
+    returns = rng.normal(0.0, 0.02, size=40)
+    growth = float(simulate_fund(returns, leverage=-2.0, start=1.0)[-1])  # the fund's NAV after the path
+    assert backcast_assets([growth], [-2.0], returns)[0] == pytest.approx(1.0, rel=1e-10)
+
+
+def test_backcast_assets_inverse_smaller_long_larger_after_a_fall():
+    start = backcast_assets([10.0, 10.0], [2.0, -2.0], [-0.05, -0.05])
+    assert start[0] > 10.0 > start[1]
+
+
+@pytest.mark.parametrize(("changes", "words"), [
+    ({"index_returns": [-0.6]}, "wipe out"),
+    ({"index_returns": [[0.01]]}, "index_returns"),
+    ({"assets": [1.0]}, "one value per fund"),
+    ({"assets": [-1.0, 1.0]}, "assets"),
+])
+def test_backcast_assets_rejects_bad_input(changes, words):
+    arguments = {"assets": [1.0, 1.0], "leverages": [2.0, -1.0], "index_returns": [0.01, -0.02]}
+    with pytest.raises((ValueError, TypeError), match=words):
+        backcast_assets(**{**arguments, **changes})

@@ -27,6 +27,7 @@ from lettools.facts import value as fact
 from lettools.reflexivity import (
     aggregate_rebalance_flow,
     amplification,
+    backcast_assets,
     depth_from_multiplier,
     feedback_gain,
     fixed_point_move,
@@ -290,14 +291,14 @@ def _curve_layers() -> tuple[alt.Chart, alt.Chart, alt.Chart]:
         alt.Chart(_amplification_curve())
         .mark_line(color="#0072B2")
         .encode(
-            x=alt.X("gain:Q", title="Feedback gain  γ = Σ A(L² − L) / D", scale=gain_scale),
-            y=alt.Y("amplification:Q", title="Amplification 1 / (1 − γ)", scale=amp_scale),
+            x=alt.X("gain:Q", title="Feedback gain  κ = Σ A(L² − L) / D", scale=gain_scale),
+            y=alt.Y("amplification:Q", title="Amplification 1 / (1 − κ)", scale=amp_scale),
         )
     )
     one = alt.Chart(pd.DataFrame({"gain": [1.0]}))
     boundary = one.mark_rule(color="black", strokeDash=[2, 3]).encode(x=alt.X("gain:Q", scale=gain_scale))
     boundary_label = one.mark_text(align="left", dx=5, y=12, fontSize=12).encode(
-        x=alt.X("gain:Q", scale=gain_scale), text=alt.value("unstable from γ = 1")
+        x=alt.X("gain:Q", scale=gain_scale), text=alt.value("unstable from κ = 1")
     )
     return curve, boundary, boundary_label
 
@@ -496,7 +497,7 @@ def underlying_gain_chart(
         title=f"Assets of {leverage:g}x funds on the underlying ($bn, log scale)",
         scale=alt.Scale(type="log", domain=[assets[0], assets[-1]]),
     )
-    y = alt.Y("gain:Q", title="Feedback gain γ", scale=alt.Scale(type="log", domain=[1e-5, 10]))
+    y = alt.Y("gain:Q", title="Feedback gain κ", scale=alt.Scale(type="log", domain=[1e-5, 10]))
     # Colour and dash both name the underlying; identical legends merge into one.
     legend = alt.Legend(symbolType="stroke", symbolStrokeWidth=2.5)
     color = alt.Color("underlying:N", title=None, sort=names, scale=alt.Scale(domain=names), legend=legend)
@@ -519,7 +520,7 @@ def underlying_gain_chart(
     one = alt.Chart(pd.DataFrame({"gain": [1.0]}))
     unstable = one.mark_rule(color="black", strokeDash=[2, 3]).encode(y="gain:Q")
     unstable_label = one.mark_text(align="left", x=5, dy=-8, fontSize=12).encode(
-        y="gain:Q", text=alt.value("γ = 1: the loop runs away")
+        y="gain:Q", text=alt.value("κ = 1: the loop runs away")
     )
     layers = [lines, unstable, unstable_label]
     if fund_assets is not None:
@@ -1030,6 +1031,48 @@ def single_stock_sqrt_check(move: float = _SINGLE_STOCK_MOVE, daily_vol: float =
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("Y")
 
 
+
+#: Price-impact multipliers for one stock: Bouchaud (2021) puts Gabaix and Koijen's multiplier at
+#: "order unity" for a single stock; 3 is an upper setting, not an estimate.
+SINGLE_STOCK_MULTIPLIERS = (1.0, 3.0)
+
+
+def single_stock_impact_table(multipliers=SINGLE_STOCK_MULTIPLIERS, daily_vol: float = SINGLE_STOCK_DAILY_VOL,
+                              ys=(0.5, 1.0)) -> pd.DataFrame:
+    """Permanent against temporary impact for the Hong Kong 2x products on Samsung Electronics and SK hynix.
+
+    Permanent rows: linear impact with depth ``W / M`` (``W`` the two stocks' market
+    value in January 2026, :func:`lettools.depth_from_multiplier`), the products' flow
+    ``2 A`` per 100% move and the gain ``K / D`` (:func:`lettools.feedback_gain`).
+    Temporary rows: the square-root law's average rate, the trade that moves the two
+    stocks 1% in all, ``V (0.01 / (Y sigma))^2`` with ``V`` their daily trading value
+    (October 2025) and ``sigma`` the assumed daily volatility, and the linear gain that
+    rate would give. All money in trillion won.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``impact`` (a label), with ``kind`` ("permanent" or "temporary"),
+        ``depth_per_pct`` (trillion won per 1% move), ``flow_per_pct`` and ``gain``.
+    """
+    aum = sum(fact("reflexivity", "hk_single_stock_2x_aum_krw_tn").values())
+    caps = fact("reflexivity", "korea_market_cap_jan2026_krw_tn")
+    value = caps["samsung_electronics"] + caps["sk_hynix"]
+    daily = fact("reflexivity", "samsung_hynix_daily_value_krw_tn")
+    k = aum * (_SINGLE_STOCK_LEVERAGE**2 - _SINGLE_STOCK_LEVERAGE)
+    rows = {}
+    for m in multipliers:
+        depth = float(depth_from_multiplier(value, m))
+        rows[f"permanent, multiplier {m:g}"] = {"kind": "permanent", "depth_per_pct": depth / 100.0,
+                                                "flow_per_pct": k / 100.0, "gain": feedback_gain(aum, 2.0, depth)}
+    for y in ys:
+        depth_pct = daily * (0.01 / (y * daily_vol)) ** 2
+        rows[f"temporary, square root, Y = {y:g}"] = {"kind": "temporary", "depth_per_pct": depth_pct,
+                                                     "flow_per_pct": k / 100.0,
+                                                     "gain": feedback_gain(aum, 2.0, 100.0 * depth_pct)}
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("impact")
+
+
 register(
     NumericExercise(
         id="reflexivity-single-stock-ratio",
@@ -1243,7 +1286,7 @@ def gains_2008(levels: pd.Series) -> pd.DataFrame:
     """The central calibrated gain restated on 2008-09 fund assets and on the 2008 market.
 
     The 2012 gain (Tuzun's flow over the end-2012 depth at the central multiplier) is
-    scaled by the funds' assets (April 2009 over early 2012) and by the index level
+    scaled by the funds' assets (end-January 2009 over early 2012) and by the index level
     (end-2012 over the day's close, which stands in for the market's value). That keeps
     2012's flow per dollar of fund assets (:func:`flow_per_dollar_2012`); the last two
     columns put the assets in 2008's 2x/-1x/-2x funds instead, long-heavy and
@@ -1293,36 +1336,68 @@ def gains_2008(levels: pd.Series) -> pd.DataFrame:
     return table
 
 
+#: Last close of the month to which Cheng and Madhavan date their $22bn: the May 2009 version of their
+#: note says "as of end-January 2009" (the ``as_of`` of ``cheng_madhavan_assets_bn``).
+CM_ASSETS_CLOSE = "2009-01-30"
+
+
+def _mix_label(total: float, name: str, backcast: bool) -> str:
+    if backcast:
+        return f"${total:g}bn back-cast to Aug 2008, {name}"
+    return f"${total:g}bn from the start (upper case), {name}"
+
+
 def replay_2008_mix(shocks: pd.Series, levels: pd.Series) -> pd.DataFrame:
     """The autumn-2008 replay with the funds' real 2008-09 assets in each 2008 mix, on the 2008 market.
 
     Cheng and Madhavan's $22bn go into 2x, -1x and -2x funds, long-heavy and
-    inverse-heavy (:func:`mixes_2008`). The depth is the central multiplier's end-2012
-    depth times the S&P 500's close on the day before the replay starts over its
-    end-2012 close, and it then follows the index level, so the first day's gain is
-    :func:`gains_2008`'s at the start. The replay's own funds (Tuzun's flow in 3x/-3x
-    funds, end-2012 depth held fixed) come first for comparison.
+    inverse-heavy (:func:`mixes_2008`), in two ways. The **upper case** starts the
+    funds on 29 August 2008 with their end-January 2009 assets, so the inverse funds'
+    autumn gains are counted twice. The **back-cast** case starts each leverage's
+    assets at their end-January 2009 value divided by that leverage's own return from
+    the close before the replay to 30 January 2009 (:func:`lettools.backcast_assets`;
+    no fees, financing or investor flows): the inverse funds start smaller, the long
+    ones larger. The depth is the central multiplier's end-2012 depth times the S&P
+    500's close on the day before the replay starts over its end-2012 close, and it
+    then follows the index level, so the upper case's first-day gain is
+    :func:`gains_2008`'s at the start. The replay's own funds (Tuzun's flow in
+    3x/-3x funds, end-2012 depth held fixed) come first for comparison.
+
+    Parameters
+    ----------
+    shocks : pandas.Series
+        The index's daily returns over the replay, indexed by date.
+    levels : pandas.Series
+        S&P 500 closes indexed by date, covering the close before the first shock,
+        30 January 2009 and 31 December 2012.
 
     Returns
     -------
     pandas.DataFrame
         Indexed by the funds: ``assets`` and ``flow_per_pct`` ($bn, per 1% move on the
         first day), ``gain, first day``, ``gain, highest``, ``trough`` and
-        ``volatility ratio``.
+        ``volatility ratio``. ``attrs`` holds ``level_ratio`` and ``backcast_factor``
+        (start over end-January 2009 assets, by leverage).
     """
     if not isinstance(levels, pd.Series) or not isinstance(levels.index, pd.DatetimeIndex):
         raise TypeError(f"levels must be a pandas Series indexed by date, got {type(levels).__name__}")
     before = levels.loc[:shocks.index[0] - pd.Timedelta(days=1)]
-    if before.empty or pd.Timestamp("2012-12-31") not in levels.index:
-        raise ValueError("levels needs a close before the first shock and the close of 31 December 2012")
+    needed = (pd.Timestamp("2012-12-31"), pd.Timestamp(CM_ASSETS_CLOSE))
+    if before.empty or any(day not in levels.index for day in needed):
+        raise ValueError("levels needs a close before the first shock and the closes of 30 January 2009 "
+                         "and 31 December 2012")
     level_ratio = float(before.iloc[-1]) / float(levels.loc["2012-12-31"])
+    path = levels.loc[before.index[-1]:CM_ASSETS_CLOSE].pct_change().dropna()
+    leverages = list(REPLAY_2008_LEVERAGES)
+    factor = backcast_assets(np.ones(len(leverages)), leverages, path)
     depth_2012 = calibrated_depth_per_pct()
     total = fact("reflexivity", "cheng_madhavan_assets_bn")
     settings = {"replay's funds (3x/-3x, Tuzun's flow)": (_calibrated_assets(), list(REPLAY_LEVERAGES),
                                                         depth_2012, False)}
-    for name, shares in mixes_2008().items():
-        settings[f"${total:g}bn, {name} 2x/-1x/-2x"] = ([total * s for s in shares], list(REPLAY_2008_LEVERAGES),
-                                                      depth_2012 * level_ratio, True)
+    for backcast in (False, True):
+        for name, shares in mixes_2008().items():
+            funds = [total * s * (f if backcast else 1.0) for s, f in zip(shares, factor, strict=False)]
+            settings[_mix_label(total, name, backcast)] = (funds, leverages, depth_2012 * level_ratio, True)
     rows = {}
     for name, (funds, levs, depth, scaled) in settings.items():
         market = simulate_reflexive_market(shocks, fund_assets=funds, leverages=levs, depth=_depth(depth),
@@ -1333,6 +1408,7 @@ def replay_2008_mix(shocks: pd.Series, levels: pd.Series) -> pd.DataFrame:
                       "trough": summary["trough with feedback"], "volatility ratio": summary["daily volatility ratio"]}
     table = pd.DataFrame.from_dict(rows, orient="index").rename_axis("funds")
     table.attrs["level_ratio"] = level_ratio
+    table.attrs["backcast_factor"] = dict(zip([f"{lev:g}x" for lev in leverages], factor.tolist(), strict=False))
     return table
 
 
