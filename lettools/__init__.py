@@ -60,6 +60,7 @@ from .holder_risk import (
     HOLDING_RISK_PATHS,
     admissible_days,
     closed_form_gap,
+    daily_reset_var,
     historical_lag_share,
     holding_risk,
     holding_risk_curves,
@@ -214,6 +215,7 @@ __all__ = [
     "reflexive_market_summary",
     # chapter 7: the holder's VaR ratio, simulated holding-period risk, historical lag share
     "var_ratio",
+    "daily_reset_var",
     "max_leverage_within_var_limit",
     "HOLDING_RISK_MAX_DAYS",
     "HOLDING_RISK_PATHS",

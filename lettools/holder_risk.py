@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
+    "daily_reset_var",
     "var_ratio",
     "max_leverage_within_var_limit",
     "HOLDING_RISK_MAX_DAYS",
@@ -41,13 +42,139 @@ __all__ = [
 ]
 
 
-def var_ratio(leverage: ArrayLike, sigma: ArrayLike, n_days: ArrayLike, *, confidence: float = 0.99) -> FloatOrArray:
-    """The holder's VaR ratio: a daily-reset fund held ``n_days`` against its index, GBM, no drift, no costs.
+#: Longest holding period :func:`daily_reset_var` accepts: ten years of trading days.
+DAILY_VAR_MAX_DAYS: int = 2520
+_CELLS_PER_SD = 40      # grid step: a fortieth of the standard deviation of the fund's daily log return
+_TAIL_SD = 12.0         # each day's index log return is gridded over +-12 of its standard deviations
+_DEAD_FACTOR = 1e-4     # a day that leaves the fund below 0.01% of its value counts as a total loss
+
+
+def _log_factor_cdf(y: np.ndarray, leverage: float, mean: float, sd: float) -> np.ndarray:
+    """P(log(1 + L (F - 1)) <= y) for one day, ``log F ~ N(mean, sd^2)``, ``L`` not 0 or 1."""
+    from scipy.special import ndtr  # lazily: keeps `import lettools` fast
+
+    with np.errstate(divide="ignore", invalid="ignore"):
+        inner = 1.0 + np.expm1(y) / leverage  # the index factor F at which the fund's factor is e^y
+        x = np.where(inner > 0.0, np.log(np.where(inner > 0.0, inner, 1.0)), -np.inf)
+    if leverage > 0.0:  # the fund's factor rises with F
+        return ndtr((x - mean) / sd)
+    return np.where(inner > 0.0, ndtr((mean - x) / sd), 1.0)  # falls with F: F >= x; F at any x beyond the cap
+
+
+def _daily_reset_log_quantile(leverage: float, sd: float, n_days: int, level: float) -> float:
+    """Quantile at ``level`` of the log value of a daily-reset fund after ``n_days`` days (-inf: wiped out)."""
+    from scipy.fft import irfft, next_fast_len, rfft  # lazily
+
+    mean = -0.5 * sd * sd
+    # Each day's log factor on a grid: cell masses from its exact distribution function, the mass below
+    # the grid (a day that (nearly) wipes the fund out) kept apart as a total loss.
+    x_low, x_high = mean - _TAIL_SD * sd, mean + _TAIL_SD * sd
+    factors = 1.0 + leverage * np.expm1(np.array([x_low, x_high]))
+    floor = np.log(_DEAD_FACTOR)
+    y_low = max(float(np.log(max(factors.min(), _DEAD_FACTOR))), floor)
+    y_high = float(np.log(factors.max()))
+    step = abs(leverage) * sd / _CELLS_PER_SD
+    cells = max(int(np.ceil((y_high - y_low) / step)), 2)
+    edges = y_low + step * np.arange(cells + 1)
+    cdf = _log_factor_cdf(edges, leverage, mean, sd)
+    dead = float(cdf[0])
+    mass = np.diff(cdf)
+    mass[-1] += 1.0 - float(cdf[-1])  # the upper tail beyond 12 standard deviations, into the last cell
+    mass = np.clip(mass, 0.0, None)
+    # The n-day sum of the daily log factors: the n-fold convolution of the cell masses (FFT).
+    length = n_days * (cells - 1) + 1
+    size = next_fast_len(length, real=True)
+    total = np.clip(irfft(rfft(mass, size) ** n_days, size)[:length], 0.0, None)
+    dead_total = 1.0 - (1.0 - dead) ** n_days  # the fund is wiped out if any day is
+    if dead_total >= level:
+        return -np.inf
+    # Each cell's mass spread evenly over it: the distribution function is linear between cell edges.
+    lower_edge = n_days * (y_low + 0.5 * step) - 0.5 * step
+    positions = lower_edge + step * np.arange(length + 1)
+    cumulative = dead_total + np.concatenate([[0.0], np.cumsum(total)])
+    return float(np.interp(level, cumulative, positions))
+
+
+def daily_reset_var(leverage: float, sigma: float, n_days: int, *, confidence: float = 0.99,
+                    periods_per_year: int = 252) -> float:
+    """Value at risk of holding a fund that resets to ``L`` times its index once a day, for ``n_days`` days.
+
+    The index's daily factor is lognormal, ``exp(-s^2/2 + s Z)`` with ``s = sigma / sqrt(P)`` (geometric
+    Brownian motion with no drift, sampled daily); the fund multiplies its value by ``1 + L (F - 1)`` every
+    day, with no costs. Held one day the fund returns exactly ``L`` times the index, so its VaR is computed
+    exactly: ``|L|`` times the index's for a long fund, and from the index's *upper* tail for an inverse
+    one. Over ``n_days > 1`` days the fund's log value is the sum of ``n_days`` independent daily log
+    factors; their distribution is put on a grid (a fortieth of a day's standard deviation per cell, the
+    cell masses from the exact daily distribution function) and convolved ``n_days`` times by FFT, which
+    is deterministic: no random draws. A day that leaves the fund below 0.01% of its value counts as a
+    total loss (a VaR of 1 once such days reach the VaR's probability). This is the daily-reset
+    counterpart of the continuous-time :func:`lettools.fund_value_at_risk`, which rebalances
+    continuously.
+
+    Parameters
+    ----------
+    leverage : float
+        Daily leverage target ``L``, in [-100, 100].
+    sigma : float
+        Index volatility, annual decimal, in [0, 5].
+    n_days : int
+        Holding period in trading days, 1 to 2,520.
+    confidence : float, default 0.99
+        VaR confidence level, in (0, 1).
+    periods_per_year : int, default 252
+        Trading days a year.
+
+    Returns
+    -------
+    float
+        Loss as a decimal of the amount invested, in [0, 1] for ``confidence >= 0.5`` (negative when even
+        that quantile is a gain). The grid's error on the log quantile is of order 1e-4 of its value.
+
+    Examples
+    --------
+    >>> round(daily_reset_var(3, 0.2, 1), 6) == round(3 * daily_reset_var(1, 0.2, 1), 6)
+    True
+    >>> round(daily_reset_var(3, 0.2, 20), 4)
+    0.3364
+    """
+    from scipy.special import ndtri  # lazily
+
+    leverage = as_scalar(leverage, "leverage", minimum=-100.0, maximum=100.0)
+    sigma = as_scalar(sigma, "sigma", minimum=0.0, maximum=5.0)
+    n_days = as_positive_int(n_days, "n_days", maximum=DAILY_VAR_MAX_DAYS)
+    confidence = as_scalar(confidence, "confidence", minimum=0.0, minimum_inclusive=False, maximum=1.0)
+    if confidence == 1.0:
+        raise ValueError("confidence must be < 1")
+    periods_per_year = as_positive_int(periods_per_year, "periods_per_year")
+    sd = sigma / np.sqrt(periods_per_year)
+    if leverage == 0.0 or sd == 0.0:
+        return 0.0
+    level = 1.0 - confidence
+    if leverage == 1.0:  # the index itself: lognormal over any horizon
+        return float(-np.expm1(-0.5 * sd * sd * n_days + ndtri(level) * sd * np.sqrt(n_days)))
+    if n_days == 1:  # exactly L times the index's one-day return, from the tail that hurts the fund
+        tail = level if leverage > 0.0 else confidence
+        index_return = float(np.expm1(-0.5 * sd * sd + ndtri(tail) * sd))
+        return float(min(-leverage * index_return, 1.0))
+    quantile = _daily_reset_log_quantile(leverage, sd, n_days, level)
+    return 1.0 if quantile == -np.inf else float(-np.expm1(quantile))
+
+
+def var_ratio(leverage: ArrayLike, sigma: ArrayLike, n_days: ArrayLike, *, confidence: float = 0.99,
+              rebalancing: str = "continuous") -> FloatOrArray:
+    """The holder's VaR ratio: the VaR of holding the fund ``n_days`` over its index's; no drift, no costs.
 
     This is not Rule 18f-4's measure (the VaR of the fund's current portfolio,
     :func:`lettools.holding.portfolio_var`); it is the risk of holding the fund while it
-    compounds daily returns: :func:`lettools.fund_value_at_risk` of the fund over that of
-    the index (a leverage of one).
+    compounds. Two models of the fund:
+
+    - ``rebalancing="continuous"`` (the default): the fund rebalances continuously, the decay
+      chapter's model, in which its log value is normal: :func:`lettools.fund_value_at_risk` of
+      the fund over that of the index (a leverage of one). An approximation to a real fund, which
+      resets once a day: wrong at one day, when a daily-reset fund returns exactly ``L`` times the
+      index (its ratio is then exactly ``L`` for a long fund), and close from a few weeks on.
+    - ``rebalancing="daily"``: a fund that resets once a day, :func:`daily_reset_var` over the
+      index's VaR (exact at one day, a numerical convolution beyond).
 
     Parameters
     ----------
@@ -56,31 +183,53 @@ def var_ratio(leverage: ArrayLike, sigma: ArrayLike, n_days: ArrayLike, *, confi
     sigma : float or array_like
         Index volatility, annual decimal, > 0 (with none the index has no value at risk).
     n_days : float or array_like
-        VaR horizon in trading days, > 0.
+        VaR horizon in trading days, > 0 (whole days for ``rebalancing="daily"``).
     confidence : float, default 0.99
         VaR confidence level, in (0, 1).
+    rebalancing : {"continuous", "daily"}, default "continuous"
+        The fund's model, as above.
 
     Returns
     -------
     float or numpy.ndarray
-        The ratio (2.0 is 200%), broadcast over the inputs. For a short horizon it is close to ``|L|``.
+        The ratio (2.0 is 200%), broadcast over the inputs.
 
     Examples
     --------
     >>> round(var_ratio(3, 0.2, 20), 3)
     2.694
+    >>> round(var_ratio(3, 0.2, 1, rebalancing="daily"), 12)
+    3.0
     >>> round(var_ratio(1, 0.3, 5), 12)
     1.0
     """
+    if not isinstance(rebalancing, str) or rebalancing not in ("continuous", "daily"):
+        raise ValueError(f"rebalancing must be 'continuous' or 'daily', got {rebalancing!r}")
     # With no volatility the index has no value at risk and the ratio is undefined.
     sigma = as_array(sigma, "sigma", minimum=0.0, minimum_inclusive=False)
-    fund = fund_value_at_risk(leverage, sigma, n_days, confidence=confidence)
-    index = fund_value_at_risk(1.0, sigma, n_days, confidence=confidence)
-    return fund / index
+    if rebalancing == "continuous":
+        fund = fund_value_at_risk(leverage, sigma, n_days, confidence=confidence)
+        index = fund_value_at_risk(1.0, sigma, n_days, confidence=confidence)
+        return fund / index
+    leverage_array = as_array(leverage, "leverage")
+    days = as_array(n_days, "n_days", minimum=0.0, minimum_inclusive=False)
+    try:
+        shapes = np.broadcast_shapes(leverage_array.shape, sigma.shape, days.shape)
+    except ValueError:
+        raise ValueError(f"leverage, sigma and n_days do not broadcast: shapes {leverage_array.shape}, "
+                         f"{sigma.shape} and {days.shape}") from None
+    ratios = np.empty(shapes)
+    for position in np.ndindex(shapes):
+        lev, sig, day = (np.broadcast_to(a, shapes)[position] for a in (leverage_array, sigma, days))
+        if day != int(day):
+            raise ValueError(f"n_days must be whole days for rebalancing='daily', got {day}")
+        ratios[position] = (daily_reset_var(float(lev), float(sig), int(day), confidence=confidence)
+                            / daily_reset_var(1.0, float(sig), int(day), confidence=confidence))
+    return float(ratios) if ratios.ndim == 0 else ratios
 
 
 def max_leverage_within_var_limit(sigma: float, n_days: float, *, confidence: float = 0.99,
-                                  limit: float = 2.0) -> float:
+                                  limit: float = 2.0, rebalancing: str = "continuous") -> float:
     """The largest long leverage whose holder's VaR is at most ``limit`` times the index's (:func:`var_ratio`).
 
     Parameters
@@ -88,16 +237,19 @@ def max_leverage_within_var_limit(sigma: float, n_days: float, *, confidence: fl
     sigma : float
         Index volatility, annual decimal, > 0.
     n_days : float
-        VaR horizon, trading days, > 0.
+        VaR horizon, trading days, > 0 (whole days for ``rebalancing="daily"``).
     confidence : float, default 0.99
         VaR confidence level, in (0, 1).
     limit : float, default 2.0
         Allowed ratio of the fund's VaR to the index's, > 1 (Rule 18f-4's relative test: 2.0).
+    rebalancing : {"continuous", "daily"}, default "continuous"
+        The fund's model, as in :func:`var_ratio`.
 
     Returns
     -------
     float
-        The leverage ``L >= 1`` at which the ratio equals ``limit`` (Brent's method, ``xtol`` 1e-10).
+        The leverage ``L >= 1`` at which the ratio equals ``limit`` (Brent's method, ``xtol`` 1e-10;
+        for ``"daily"`` the grid of :func:`daily_reset_var` limits the accuracy to about 1e-4).
 
     Examples
     --------
@@ -109,18 +261,20 @@ def max_leverage_within_var_limit(sigma: float, n_days: float, *, confidence: fl
     sigma = as_scalar(sigma, "sigma", minimum=0.0, minimum_inclusive=False)
     n_days = as_scalar(n_days, "n_days", minimum=0.0, minimum_inclusive=False)
     limit = as_scalar(limit, "limit", minimum=1.0, minimum_inclusive=False)
+    if not isinstance(rebalancing, str) or rebalancing not in ("continuous", "daily"):
+        raise ValueError(f"rebalancing must be 'continuous' or 'daily', got {rebalancing!r}")
 
     def excess(leverage: float) -> float:
         try:
-            return float(var_ratio(leverage, sigma, n_days, confidence=confidence)) - limit
+            return float(var_ratio(leverage, sigma, n_days, confidence=confidence, rebalancing=rebalancing)) - limit
         except ValueError as error:
             raise ValueError(f"no VaR ratio for limit={limit:g}, sigma={sigma:g}, n_days={n_days:g}: {error}") from None
 
     high = 2.0 * limit
     while excess(high) < 0.0:  # the ratio grows with leverage but can be below limit at 2 x limit
         high *= 2.0
-        if high > 1e4:
-            raise ValueError(f"no leverage up to 10,000 reaches a VaR ratio (limit) of {limit:g} "
+        if high > (1e4 if rebalancing == "continuous" else 100.0):
+            raise ValueError(f"no leverage up to {high / 2:g} reaches a VaR ratio (limit) of {limit:g} "
                              f"at sigma={sigma:g} and n_days={n_days:g}")
     return float(brentq(excess, 1.0, high, xtol=1e-10))
 
@@ -234,7 +388,7 @@ def _curves(leverage: float, sigma: float, shortfall: float, loss: float, max_da
 
 
 def holding_risk(leverage: float, sigma: float, *, risk: str = "lag", threshold: float = 0.0,
-                 max_days: int = HOLDING_RISK_MAX_DAYS) -> pd.DataFrame:
+                 max_days: int = HOLDING_RISK_MAX_DAYS, seed: int | None = None) -> pd.DataFrame:
     """Daily probability of a holding-period risk, for holding periods of 1 to ``max_days`` days.
 
     A fund that resets once a day is simulated at every horizon (:func:`holding_risk_curves`,
@@ -259,6 +413,10 @@ def holding_risk(leverage: float, sigma: float, *, risk: str = "lag", threshold:
         ignored for ``risk="lag"``.
     max_days : int, default 504
         Longest holding period, trading days.
+    seed : int or None, default None
+        ``None``: the cached simulation on seeds 2009..2013. A non-negative int ``s``: the same
+        construction on seeds ``s .. s + 4``, drawn afresh and not cached (``s = 2009`` gives the same
+        numbers as ``None``), to show how a result moves with the draws.
 
     Returns
     -------
@@ -283,8 +441,20 @@ def holding_risk(leverage: float, sigma: float, *, risk: str = "lag", threshold:
     loss = threshold if risk == "loss" else _LOSS
     if loss >= 1.0:
         raise ValueError(f"threshold must be < 1 for risk='loss', got {threshold}")
-    curves = _curves(leverage, sigma, float(shortfall), float(loss), max_days)
-    return pd.DataFrame({"n_days": np.arange(1, max_days + 1), "probability": curves[risk].to_numpy()})
+    if seed is None:
+        probability = _curves(leverage, sigma, float(shortfall), float(loss), max_days)[risk].to_numpy()
+    else:
+        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+            raise TypeError(f"seed must be None or a non-negative int, got {seed!r}")
+        if seed < 0:
+            raise ValueError(f"seed must be non-negative, got {seed}")
+        # Fresh draws from SeedSequence(s + b), as holding_risk_curves draws from the int seeds, not cached.
+        row = ("lag", "shortfall", "loss").index(risk)
+        probability = sum(
+            shortfall_probabilities((leverage,), sigma, max_days, shortfall=shortfall, loss=loss, n_paths=_BATCH,
+                                    seed=np.random.SeedSequence(int(seed) + batch))[row, 0]
+            for batch in range(_BATCHES)) / _BATCHES
+    return pd.DataFrame({"n_days": np.arange(1, max_days + 1), "probability": np.asarray(probability)})
 
 
 def admissible_days(curve: pd.DataFrame, limit: float) -> int:

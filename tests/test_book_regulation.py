@@ -108,6 +108,16 @@ def test_var_ratio_is_close_to_the_multiple_over_a_day():
     assert var_ratio(3, 0.2, 20) > 2.0  # a 3x fund breaks the 200% test
 
 
+def test_holder_table_is_the_daily_reset_fund_with_the_approximation_beside_it():
+    daily = page.var_ratio_table(sigma=0.2)
+    continuous = page.var_ratio_table(sigma=0.2, rebalancing="continuous")
+    np.testing.assert_array_equal(daily.loc[[2.0, 3.0], "1 day"], [2.0, 3.0])  # held a day: exactly L
+    np.testing.assert_allclose(daily.loc[[-1.0, -2.0, -3.0], "1 day"], [1.024, 2.048, 3.073], atol=5e-4)
+    assert (continuous.loc[[-1.0], ["1 day", "20 days", "63 days"]].to_numpy() == pytest.approx(1.0))
+    assert ((continuous - daily).abs()[["20 days", "63 days"]].to_numpy() < 0.03).all()
+    assert (daily.loc[[2.0, 3.0, -2.0, -3.0], "20 days"].to_numpy() < [2.0, 3.0, 2.0, 3.0]).all()
+
+
 def test_var_ratio_matches_the_lognormal_formula():
     from scipy.stats import norm
 

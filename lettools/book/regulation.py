@@ -272,11 +272,16 @@ def rule_var_history_chart(index: str = "nasdaq", leverages=(-2.0, -3.0)) -> alt
 
 
 def var_ratio_table(leverages=(2.0, 3.0, -1.0, -2.0, -3.0), horizons=(1, 20, 63), *,
-                    sigma: float = 0.2, confidence: float = 0.99) -> pd.DataFrame:
-    """:func:`lettools.var_ratio` for each leverage (rows) and horizon in trading days (columns)."""
+                    sigma: float = 0.2, confidence: float = 0.99, rebalancing: str = "daily") -> pd.DataFrame:
+    """:func:`lettools.var_ratio` for each leverage (rows) and horizon in trading days (columns).
+
+    ``rebalancing="daily"`` (the default) is a fund that resets once a day (:func:`lettools.daily_reset_var`);
+    ``"continuous"`` the continuously rebalanced approximation of the decay chapter.
+    """
     leverages = np.asarray(leverages, dtype=np.float64)
     table = {
-        f"{days} day{'s' if days != 1 else ''}": var_ratio(leverages, sigma, days, confidence=confidence)
+        f"{days} day{'s' if days != 1 else ''}": var_ratio(leverages, sigma, days, confidence=confidence,
+                                                           rebalancing=rebalancing)
         for days in horizons
     }
     return pd.DataFrame(table, index=pd.Index(leverages, name="leverage"))
@@ -284,10 +289,14 @@ def var_ratio_table(leverages=(2.0, 3.0, -1.0, -2.0, -3.0), horizons=(1, 20, 63)
 
 def var_ratio_chart(*, sigmas=(0.1, 0.2, 0.4), n_days: int = 20, confidence: float = 0.99,
                     limit: float = 2.0) -> alt.LayerChart:
-    """The VaR ratio against leverage (0.5 to 4) for a few volatilities, with the rule's limit."""
+    """The holder's VaR ratio of a daily-reset fund against leverage (0.5 to 4) for a few volatilities, with the limit.
+
+    The ratio is :func:`lettools.var_ratio` with ``rebalancing="daily"`` (:func:`lettools.daily_reset_var`).
+    """
     leverage = np.round(np.arange(0.5, 4.0001, 0.05), 2)
     frame = pd.concat(
-        [pd.DataFrame({"leverage": leverage, "ratio": var_ratio(leverage, sigma, n_days, confidence=confidence),
+        [pd.DataFrame({"leverage": leverage,
+                       "ratio": var_ratio(leverage, sigma, n_days, confidence=confidence, rebalancing="daily"),
                        "volatility": f"{sigma:.0%}"}) for sigma in sigmas],
         ignore_index=True,
     )
@@ -538,7 +547,8 @@ register(
 
 
 def _var_ratio_99(leverage: float, sigma: float, n_days: float) -> float:
-    return float(var_ratio(leverage, sigma, n_days, confidence=0.99))
+    # The continuously rebalanced approximation (lettools.fund_value_at_risk), as the exercise asks.
+    return float(var_ratio(leverage, sigma, n_days, confidence=0.99, rebalancing="continuous"))
 
 
 register(
