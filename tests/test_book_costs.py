@@ -393,6 +393,28 @@ def test_floor_rebased_rise_by_plain_arithmetic():
         costs.floor_rebased_rise("11 bp")
 
 
+def test_floor_rebased_rise_grows_with_the_libor_premium():
+    """The LIBOR end is a sensitivity: each basis point of premium on the early swaps raises both ratios."""
+    ratios = [costs.floor_rebased_rise(premium) for premium in (0.0, costs.LIBOR_SOFR_SPREAD, 0.0015, 0.002)]
+    for low, high in zip(ratios, ratios[1:], strict=False):
+        assert high["ratio_low"] > low["ratio_low"] and high["ratio_high"] > low["ratio_high"]
+        assert high["spread_low"] == low["spread_low"]  # the 2022-24 spread does not depend on it
+
+
+def test_benchmark_premium_for_bump_by_hand():
+    bump = costs.benchmark_premium_for_bump()
+    years = costs.REAL_FUND_EARLY_YEARS
+    for fund, figures in bump.items():
+        before = sum(years[year][fund] for year in (2011, 2012, 2013, 2014, 2015)) / 5
+        peak = sum(years[year][fund] for year in (2017, 2018, 2019)) / 3
+        leverage = costs.REAL_FUND_LAGS[fund]["leverage"]
+        k = costs.REAL_FUND_STOCK_SHARE[fund]["stock_share"]
+        assert figures["rise"] == pytest.approx(peak - before)
+        assert figures["premium"] == pytest.approx((peak - before) / (leverage - k))
+        assert figures["rate_peak"] > 0.01 > figures["rate_before"]
+        assert 0.0 < figures["premium"] < 0.005  # a few tenths of a point, on the swap notional
+
+
 def test_real_fund_figures_live_in_the_facts_file():
     """The measured figures are loaded from lettools/facts/costs.json (basis derived), not typed in the module."""
     import inspect
@@ -407,7 +429,9 @@ def test_real_fund_figures_live_in_the_facts_file():
              "REAL_FUND_SWAP_SPREAD_GAP": "real_fund_swap_spread_gap", "REAL_FUND_TAX_BOUND": "real_fund_tax_bound",
              "REAL_UPRO_2009_2018": "real_upro_2009_2018", "REAL_FUND_FLOOR_GAP": "real_fund_floor_gap",
              "REAL_FUND_FLOOR_GAP_ACT360": "real_fund_floor_gap_act360",
-             "REAL_FUND_FLOOR_ACCRUAL_SHIFT": "real_fund_floor_accrual_shift"}
+             "REAL_FUND_FLOOR_ACCRUAL_SHIFT": "real_fund_floor_accrual_shift",
+             "REAL_FUND_EARLY_YEARS": "real_fund_early_years", "REAL_FUND_WITHIN_SLOPE": "real_fund_within_slope",
+             "REAL_FUND_ANNUAL_MODEL": "real_fund_annual_model"}
 
     def as_json(value):
         if isinstance(value, dict):

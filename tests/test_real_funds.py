@@ -26,6 +26,8 @@ import pytest
 from lettools import simulate_fund
 from lettools._conventions import spread_fraction
 from lettools.book.costs import (
+    REAL_FUND_ANNUAL_MODEL,
+    REAL_FUND_EARLY_YEARS,
     REAL_FUND_FEE_SENSITIVITY,
     REAL_FUND_FLOOR_ACCRUAL_SHIFT,
     REAL_FUND_FLOOR_GAP,
@@ -38,6 +40,7 @@ from lettools.book.costs import (
     REAL_FUND_STOCK_SHARE,
     REAL_FUND_SWAP_SPREAD_GAP,
     REAL_FUND_TAX_BOUND,
+    REAL_FUND_WITHIN_SLOPE,
     REAL_FUND_YEARS,
     REAL_UPRO_2009_2018,
     UPRO_MODEL_COSTS,
@@ -366,17 +369,85 @@ def test_the_book_quotes_the_bounds_on_the_tax_treatment(history, measured):
     assert measured["UPRO"]["distribution"][in_2013].sum() == pytest.approx(quoted["upro_distributions_2013"], abs=5e-5)
     for fund, (leverage, expense_ratio) in FUNDS.items():
         figures = measured[fund]
+        # Each zero-rate year with its own adjusted lag: the whole sample's includes the high-rate years.
         per_year = [(figures["distribution"][years == year].sum(), dividend[years == year].sum(),
-                     figures["rate"][years == year].mean()) for year in ZERO_RATE_YEARS]
+                     figures["rate"][years == year].mean(), -figures["adjusted"][years == year].mean() * 252)
+                    for year in ZERO_RATE_YEARS]
         # Net income k q + (1 - k) r - f - (L - k)(r + s) = d, with s = lag / (L - k): a fixed point in k.
         share = 0.6
-        for _ in range(200):
-            spread = figures["lag_adjusted"] / (leverage - share)
-            share = np.mean([(paid + expense_ratio + leverage * (rate + spread) - rate) / (dividend_yield + spread)
-                             for paid, dividend_yield, rate in per_year])
+        for _ in range(300):
+            share = np.mean([(paid + expense_ratio + leverage * (rate + lag / (leverage - share)) - rate)
+                             / (dividend_yield + lag / (leverage - share))
+                             for paid, dividend_yield, rate, lag in per_year])
         print(f"\n{fund}: k with the financing leg deducted {share:.3f}")
         assert share == pytest.approx(quoted["stock_share_financing_deducted"][fund], abs=0.005)
-        assert share > 1.0
+        assert np.mean([lag for *_, lag in per_year]) == pytest.approx(quoted["zero_rate_lag"][fund], abs=5e-6)
+    # With the years' own lags the bound no longer rules the financing-deducted reading out for SSO.
+    assert quoted["stock_share_financing_deducted"]["SSO"] < 1.0 < quoted["stock_share_financing_deducted"]["UPRO"]
+
+
+def test_the_book_quotes_the_low_rate_years(history, measured):
+    years = history.index[-measured["UPRO"]["adjusted"].size:].year
+    for year, quoted in REAL_FUND_EARLY_YEARS.items():
+        days = years == year
+        assert measured["UPRO"]["rate"][days].mean() == pytest.approx(quoted["rate"], abs=5e-6)
+        for fund in FUNDS:
+            assert -measured[fund]["adjusted"][days].mean() * 252 == pytest.approx(quoted[fund], abs=5e-6)
+
+
+def slope_and_se(shortfall: np.ndarray, rate: np.ndarray, lags: int) -> tuple[float, float]:
+    """Least-squares slope of ``shortfall`` on ``rate`` and its Newey-West (Bartlett) standard error."""
+    design = np.column_stack([np.ones_like(rate), rate])
+    coefficients = np.linalg.lstsq(design, shortfall, rcond=None)[0]
+    errors = shortfall - design @ coefficients
+    n, scores = errors.size, design * errors[:, None]
+    meat = scores.T @ scores / n
+    for lag in range(1, lags + 1):
+        cross = scores[lag:].T @ scores[:-lag] / n
+        meat += (1 - lag / (lags + 1)) * (cross + cross.T)
+    bread = np.linalg.inv(design.T @ design / n)
+    return float(coefficients[1]), float(np.sqrt((bread @ meat @ bread / n)[1, 1]))
+
+
+@pytest.mark.parametrize("fund", sorted(FUNDS))
+def test_the_book_quotes_the_slope_within_each_period(history, measured, fund):
+    figures, quoted = measured[fund], REAL_FUND_WITHIN_SLOPE[fund]
+    years = history.index[-figures["adjusted"].size:].year
+    early = years <= 2021
+    for lags in (5, 63, 252):
+        slope, error = slope_and_se(-figures["adjusted"][early] * 252, figures["rate"][early], lags)
+        print(f"\n{fund} 2009-21: slope {slope:.3f} (NW {lags}: {error:.3f})")
+        assert slope == pytest.approx(quoted["slope"], abs=5e-4)
+        assert error == pytest.approx(quoted[f"se_nw{lags}"], abs=5e-4)
+    slope, error = slope_and_se(-figures["adjusted"][~early] * 252, figures["rate"][~early], 5)
+    assert (slope, error) == pytest.approx((quoted["slope_2022_2024"], quoted["se_2022_2024"]), abs=5e-4)
+    # Within the low-rate years the lag rose with the rate, more than two long-lag standard errors.
+    assert quoted["slope"] > 2 * quoted["se_nw63"]
+
+
+@pytest.mark.parametrize("fund", sorted(FUNDS))
+def test_the_book_quotes_the_two_shapes_on_annual_means(history, measured, fund):
+    figures, quoted = measured[fund], REAL_FUND_ANNUAL_MODEL[fund]
+    years = history.index[-figures["adjusted"].size:].year
+    span = np.arange(2010, 2025)
+    lag = np.array([-figures["adjusted"][years == year].mean() * 252 for year in span])
+    rate = np.array([figures["rate"][years == year].mean() for year in span])
+    shift = (span >= 2022).astype(float)
+
+    def fit(*columns):
+        design = np.column_stack([np.ones_like(lag), *columns])
+        coefficients, residual_ss = np.linalg.lstsq(design, lag, rcond=None)[:2]
+        residual_ss = float(residual_ss[0])
+        r2 = 1 - residual_ss / float(((lag - lag.mean()) ** 2).sum())
+        sigma2 = residual_ss / (lag.size - design.shape[1])
+        t = coefficients / np.sqrt(np.diag(np.linalg.inv(design.T @ design)) * sigma2)
+        return r2, t
+
+    assert fit(rate)[0] == pytest.approx(quoted["r2_rate"], abs=0.005)
+    assert fit(shift)[0] == pytest.approx(quoted["r2_shift"], abs=0.005)
+    t = fit(rate, shift)[1]
+    print(f"\n{fund}: R2 rate {fit(rate)[0]:.2f}, shift {fit(shift)[0]:.2f}; both in: t {t[1]:.2f}, {t[2]:.2f}")
+    assert (t[1], t[2]) == pytest.approx((quoted["t_rate"], quoted["t_shift"]), abs=0.05)
 
 
 def test_the_book_quotes_upro_2009_to_2018():

@@ -61,7 +61,12 @@ __all__ = [
     "REAL_FUND_RATE_SLOPE_SE",
     "REAL_FUND_STOCK_SHARE",
     "REAL_FUND_TAX_BOUND",
+    "REAL_FUND_EARLY_YEARS",
+    "REAL_FUND_WITHIN_SLOPE",
+    "REAL_FUND_ANNUAL_MODEL",
     "ZERO_RATE_YEARS",
+    "BUMP_YEARS",
+    "benchmark_premium_for_bump",
     "REAL_UPRO_2009_2018",
     "UPRO_MODEL_COSTS",
     "real_fund_periods",
@@ -214,9 +219,59 @@ REAL_FUND_SWAP_SPREAD_GAP = _measured("real_fund_swap_spread_gap")
 #: of assets), both decimals. ``stock_share_financing_deducted``: ``k`` if instead the swaps' financing payments
 #: (benchmark plus spread on the swap notional ``L - k``) had been deducted from net income while their index
 #: returns stayed out of it: the mean over :data:`ZERO_RATE_YEARS` of ``(d + f + L (r + s) - r) / (q + s)``, with
-#: ``s = lag_adjusted / (L - k)`` solved jointly. Above 1 means more stock than assets, so that treatment cannot
-#: have held. Measured by ``tests/test_real_funds.py``.
+#: ``s = lag / (L - k)`` solved jointly and each year paired with its own distribution-adjusted lag (not the
+#: whole sample's, which includes the high-rate years). ``zero_rate_lag``: the mean of those years' lags. Above 1
+#: would mean more stock than assets. Measured by ``tests/test_real_funds.py``.
 REAL_FUND_TAX_BOUND = _measured("real_fund_tax_bound")
+
+#: Year by year in 2010-2021, measured like :data:`REAL_FUND_YEARS`: the Treasury-bill rate's mean (``rate``) and each
+#: fund's distribution-adjusted lag (annual decimals). They show the lag rising with the rate within the low-rate
+#: period, in the hiking cycle of 2016-2019. Measured by ``tests/test_real_funds.py``.
+REAL_FUND_EARLY_YEARS = _measured("real_fund_early_years")
+
+#: The slope of :data:`REAL_FUND_RATE_SLOPE` measured within each period: ``slope`` within 2009-2021 with its
+#: Newey-West standard errors at 5, 63 and 252 lags (``se_nw5``, ``se_nw63``, ``se_nw252``; the longer windows allow
+#: for the slow drift of the shortfall and give the smaller, more reliable errors here), and ``slope_2022_2024`` with
+#: ``se_2022_2024`` (5 lags) within the high-rate years. Measured by ``tests/test_real_funds.py``.
+REAL_FUND_WITHIN_SLOPE = _measured("real_fund_within_slope")
+
+#: The fifteen annual mean adjusted lags of 2010-2024 against two shapes: ``r2_rate``, the R-squared of a line in the
+#: year's bill rate; ``r2_shift``, of a step in 2022; ``t_rate`` and ``t_shift``, the two t statistics with both in.
+#: Measured by ``tests/test_real_funds.py``.
+REAL_FUND_ANNUAL_MODEL = _measured("real_fund_annual_model")
+
+#: The zero-rate years before the hiking cycle and the years of its peak (:func:`benchmark_premium_for_bump`).
+BUMP_YEARS = {"before": (2011, 2012, 2013, 2014, 2015), "peak": (2017, 2018, 2019)}
+
+
+def benchmark_premium_for_bump() -> dict[str, dict[str, float]]:
+    """How far above the bill a benchmark would have had to rise to explain the 2017-2019 lags.
+
+    The adjusted lag of :data:`REAL_FUND_EARLY_YEARS` averaged over the peak years of
+    :data:`BUMP_YEARS` minus its average over the zero-rate years before them, divided by the
+    swap notional ``L - k`` (``k`` the zero-rate stock share of :data:`REAL_FUND_STOCK_SHARE`):
+    the extra distance between the swaps' benchmark and the bill, on the swap notional, that
+    would produce the rise on its own, for instance a one-month LIBOR benchmark whose premium
+    over the bill widened in those years.
+
+    Returns
+    -------
+    dict of str to dict
+        Per fund: ``before`` and ``peak`` (the mean lags), ``rise`` (their difference),
+        ``rate_before`` and ``rate_peak`` (the mean bill rates) and ``premium`` (the rise over
+        ``L - k``), all annual decimals.
+    """
+    result = {}
+    for fund, share in REAL_FUND_STOCK_SHARE.items():
+        before = float(np.mean([REAL_FUND_EARLY_YEARS[year][fund] for year in BUMP_YEARS["before"]]))
+        peak = float(np.mean([REAL_FUND_EARLY_YEARS[year][fund] for year in BUMP_YEARS["peak"]]))
+        result[fund] = {
+            "before": before, "peak": peak, "rise": peak - before,
+            "rate_before": float(np.mean([REAL_FUND_EARLY_YEARS[year]["rate"] for year in BUMP_YEARS["before"]])),
+            "rate_peak": float(np.mean([REAL_FUND_EARLY_YEARS[year]["rate"] for year in BUMP_YEARS["peak"]])),
+            "premium": (peak - before) / (REAL_FUND_LAGS[fund]["leverage"] - share["stock_share"]),
+        }
+    return result
 
 #: UPRO from 25 June 2009 to 31 December 2018 (2,395 daily returns), measured by ``tests/test_real_funds.py``
 #: from its NAVs, the S&P 500 total-return and price indices and the one-month Treasury-bill rate. Returns over
@@ -768,8 +823,10 @@ register(
         points=1,
         minutes=20,
         written=("Do the same for SSO on both bases, and say whether the two funds decide which basis the "
-                 "spread is charged on."),
-        written_points=2,
+                 "spread is charged on. Then redo both funds to 2021 with the 2009-21 adjusted lags the statement "
+                 "gives, dividing by the swap notional L - k with the inferred stock shares, and say whether one "
+                 "spread fits both."),
+        written_points=3,
         hint=("Take the distributions out of the lag first (the holder received them), then divide by the "
               "notional in units of the fund's assets."),
         mistakes=(
