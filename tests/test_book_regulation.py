@@ -116,6 +116,12 @@ def test_holder_table_is_the_daily_reset_fund_with_the_approximation_beside_it()
     assert (continuous.loc[[-1.0], ["1 day", "20 days", "63 days"]].to_numpy() == pytest.approx(1.0))
     assert ((continuous - daily).abs()[["20 days", "63 days"]].to_numpy() < 0.03).all()
     assert (daily.loc[[2.0, 3.0, -2.0, -3.0], "20 days"].to_numpy() < [2.0, 3.0, 2.0, 3.0]).all()
+    # below |L| only for |L| > 1: -1x sits a shade above 1 in the daily-reset fund (exactly 1 in the approximation)
+    assert ((daily.loc[-1.0, ["20 days", "63 days"]] > 1.0) & (daily.loc[-1.0, ["20 days", "63 days"]] < 1.01)).all()
+    # an inverse fund's ratio stays above |L| for its first days (-2x: 2.017 at two days), below from day 4 on
+    first_days = page.var_ratio_table((-2.0, -3.0), range(1, 64), sigma=0.2)
+    assert round(float(first_days.loc[-2.0, "2 days"]), 3) == 2.017
+    assert (first_days.iloc[:, 3:].to_numpy() < [[2.0 - 1e-3], [3.0 - 1e-3]]).all()
 
 
 def test_var_ratio_matches_the_lognormal_formula():
@@ -155,6 +161,12 @@ def test_rule_var_of_the_current_portfolio_on_the_nasdaq():
     history = page.rule_var_history("nasdaq", -2.0)
     assert len(history) > 100 and history["ratio"].between(0.5, 3.5).all()
     assert history["ratio"].min() < 1.0 < 2.0 < history["ratio"].max()  # both tails move with the market
+    # one day on the same window: a -1x fund's ratio is the upper 1% daily return over the lower, below 1 (skew)
+    daily = page.rule_var_table("nasdaq", (-1.0, 2.0), horizon=1)
+    assert daily.loc[-1.0, "ratio"] == pytest.approx(np.quantile(returns, 0.99) / -np.quantile(returns, 0.01), rel=1e-9)
+    assert daily.loc[-1.0, "ratio"] < 0.85 and daily.loc[2.0, "ratio"] == pytest.approx(2.0)
+    with pytest.raises(ValueError, match="horizon"):
+        page.rule_var_table("nasdaq", horizon=0)
 
 
 def test_max_leverage_within_the_var_limit_sits_on_the_limit():
@@ -290,6 +302,11 @@ def test_lag_evidence_on_the_nasdaq():
 @pytest.mark.parametrize("build", [page.timeline_chart, page.var_ratio_chart, page.rule_var_history_chart])
 def test_charts_have_title_and_description(build):
     check_accessible(build())
+
+
+def test_holder_chart_labels_the_limit_as_the_rules():
+    spec = str(page.var_ratio_chart().to_dict())
+    assert "Rule 18f-4 limit, 200%: applies to the rule's measure" in spec
 
 
 def test_timeline_holds_every_event_with_a_kind():

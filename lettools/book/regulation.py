@@ -187,19 +187,23 @@ def proposal_vs_rule_table() -> pd.DataFrame:
     return pd.DataFrame.from_dict(rows, orient="index", columns=["Proposed, Nov 2019", "Adopted, Oct 2020"])
 
 
-def _rule_var(returns: np.ndarray, exposure: float) -> float:
-    return portfolio_var(returns, exposure, confidence=RULE_VAR["confidence"], horizon=int(RULE_VAR["horizon_days"]),
+def _rule_var(returns: np.ndarray, exposure: float, horizon: int | None = None) -> float:
+    days = int(RULE_VAR["horizon_days"]) if horizon is None else horizon
+    return portfolio_var(returns, exposure, confidence=RULE_VAR["confidence"], horizon=days,
                          history_days=_HISTORY_DAYS)
 
 
-def rule_var_table(index: str = "nasdaq", leverages=(2.0, 3.0, -1.0, -2.0, -3.0), *, end: str | None = None
-                   ) -> pd.DataFrame:
+def rule_var_table(index: str = "nasdaq", leverages=(2.0, 3.0, -1.0, -2.0, -3.0), *, end: str | None = None,
+                   horizon: int | None = None) -> pd.DataFrame:
     """Rule 18f-4's relative test with real data: each fund's VaR over its unlevered index's.
 
     The VaR is :func:`lettools.holding.portfolio_var` of the fund's current
     portfolio (``L`` times net assets in the index) with the rule's parameters:
     99%, 20 trading days, the last three years (756 days) of daily returns up to
-    ``end`` (the sample's end when omitted).
+    ``end`` (the sample's end when omitted). ``horizon`` (trading days) replaces
+    the rule's 20 days: with ``horizon=1`` a -1x fund's ratio is the upper 1%
+    daily return of the window over minus its lower 1% daily return, a one-day
+    -1x holder's ratio in a historical simulation.
 
     Returns
     -------
@@ -210,9 +214,10 @@ def rule_var_table(index: str = "nasdaq", leverages=(2.0, 3.0, -1.0, -2.0, -3.0)
     returns = load_index_returns(index, end=end)
     window = returns.iloc[-_HISTORY_DAYS:]
     values = window.to_numpy()
-    index_var = _rule_var(values, 1.0)
+    days = int(RULE_VAR["horizon_days"]) if horizon is None else horizon
+    index_var = _rule_var(values, 1.0, days)
     leverages = np.asarray(leverages, dtype=float)
-    fund = np.array([_rule_var(values, leverage) for leverage in leverages])
+    fund = np.array([_rule_var(values, leverage, days) for leverage in leverages])
     table = pd.DataFrame({"fund_var": fund, "index_var": index_var, "ratio": fund / index_var},
                          index=pd.Index(leverages, name="leverage"))
     table.attrs.update(first=str(window.index[0].date()), last=str(window.index[-1].date()))
@@ -315,7 +320,9 @@ def var_ratio_chart(*, sigmas=(0.1, 0.2, 0.4), n_days: int = 20, confidence: flo
         color="black", strokeWidth=1).encode(x=x, y=y)
     rule_text = alt.Chart(pd.DataFrame({"leverage": [3.2], "ratio": [3.2]})).mark_text(
         align="right", dx=-6, dy=-6, text="rule's measure: exactly L").encode(x=x, y=y)
-    rule_frame = pd.DataFrame({"ratio": [limit], "label": [f"Limit: {limit:.0%} of the index's VaR"]})
+    # the limit applies to the rule's measure (the diagonal), not to the holder's ratio: drawn for reference
+    rule_frame = pd.DataFrame({"ratio": [limit],
+                               "label": [f"Rule 18f-4 limit, {limit:.0%}: applies to the rule's measure (solid line)"]})
     rule = alt.Chart(rule_frame).mark_rule(color="black", strokeDash=[2, 2]).encode(y="ratio:Q")
     label = alt.Chart(rule_frame).mark_text(align="left", dx=4, dy=-8).encode(
         x=alt.value(4), y="ratio:Q", text="label:N")
@@ -326,7 +333,8 @@ def var_ratio_chart(*, sigmas=(0.1, 0.2, 0.4), n_days: int = 20, confidence: flo
             "Line chart of the value at risk of holding a daily-reset fund for the horizon divided by its "
             "index's, against leverage from 0.5 to 4, for index volatilities of 10%, 20% and 40%, with a thin "
             "black line for Rule 18f-4's measure of the current portfolio, which equals the leverage, and a "
-            "dashed line at the 200% limit. For leverage above 1 the holder's ratio bends below the rule's line, "
+            "dashed line at the rule's 200% limit, drawn for reference: the limit applies to the rule's measure, not "
+            "to the holder's. For leverage above 1 the holder's ratio bends below the rule's line, "
             "more as leverage and volatility rise, because compounding caps a loss at 100%; for leverage below 1 "
             "it lies slightly above it."
         ),
