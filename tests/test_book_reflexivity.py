@@ -266,6 +266,16 @@ def test_desk_flow_per_pct_divides_each_estimate_by_that_days_sp500_move():
     assert table["flow_per_pct"].min() == pytest.approx(3.585, abs=1e-3)
     assert table.loc[pd.Timestamp("2025-10-10"), "flow_per_pct"] == pytest.approx(9.59, abs=1e-2)
     assert (table["flow_per_pct"] > 0).all()  # every estimate trades with the day's move
+    # the same estimates over the Nasdaq-100's move: -15.5 / (100 x (12033.62 / 12739.72 - 1)) = 2.80 per 1%
+    ndx = {"2022-09-13": (12739.72, 12033.62), "2025-04-03": (19581.78, 18521.47),
+           "2025-04-04": (18521.47, 17397.70), "2025-04-09": (17090.40, 19145.06)}
+    for day, (before, after) in ndx.items():
+        assert table.loc[pd.Timestamp(day), "flow_per_pct_ndx"] == pytest.approx(flows[day] / (100 * (after / before - 1)))
+    assert table.loc[pd.Timestamp("2022-09-13"), "flow_per_pct_ndx"] == pytest.approx(2.80, abs=5e-3)
+    assert table.loc[pd.Timestamp("2025-04-09"), "flow_per_pct_ndx"] == pytest.approx(2.85, abs=5e-3)
+    assert np.isnan(table.loc[pd.Timestamp("2025-10-10"), "flow_per_pct_ndx"])  # no Nasdaq-100 close in the facts
+    # the Nasdaq-100 moved more on each day, so its division gives less per 1%
+    assert (table["flow_per_pct_ndx"].dropna() < table["flow_per_pct"].drop(pd.Timestamp("2025-10-10"))).all()
 
 
 def test_korea_taiwan_calibration_can_use_koreas_value_after_the_rally():

@@ -1100,19 +1100,25 @@ def desk_flow_per_pct() -> pd.DataFrame:
 
     Each estimate (``tariff_days_close_flow_bn``, $bn, negative for a sale) is divided
     by a hundred times the S&P 500's return that day, from its closes on the day and
-    on the trading day before (``sp500_close_desk_days``). The estimates count every
-    US leveraged fund, single-stock and sector funds included.
+    on the trading day before (``sp500_close_desk_days``), and, where the facts file has
+    the Nasdaq-100's closes (``nasdaq100_close_desk_days``), by the Nasdaq-100's move,
+    the index of the largest funds (TQQQ, SQQQ). The estimates count every US leveraged
+    fund, single-stock and sector funds included.
 
     Returns
     -------
     pandas.DataFrame
-        Indexed by ``date``: ``flow`` ($bn), ``sp500_move`` (decimal) and
-        ``flow_per_pct`` ($bn per 1% move).
+        Indexed by ``date``: ``flow`` ($bn), ``sp500_move`` (decimal),
+        ``flow_per_pct`` ($bn per 1% move of the S&P 500), ``ndx_move`` and
+        ``flow_per_pct_ndx`` ($bn per 1% move of the Nasdaq-100; NaN on days without
+        its closes).
     """
     flows = fact("reflexivity", "tariff_days_close_flow_bn")
     closes = pd.Series(fact("reflexivity", "sp500_close_desk_days"), dtype=float)
     closes.index = pd.to_datetime(closes.index)
     closes = closes.sort_index()
+    ndx = pd.Series(fact("reflexivity", "nasdaq100_close_desk_days"), dtype=float)
+    ndx.index = pd.to_datetime(ndx.index)
     rows = {}
     for day, flow in flows.items():
         day_ts = pd.Timestamp(day)
@@ -1122,8 +1128,10 @@ def desk_flow_per_pct() -> pd.DataFrame:
                 f"sp500_close_desk_days needs closes on {day_ts:%Y-%m-%d} and the trading day "
                 f"before it ({prev:%Y-%m-%d})")
         move = float(closes[day_ts] / closes[prev] - 1.0)
+        ndx_move = float(ndx[day_ts] / ndx[prev] - 1.0) if day_ts in ndx.index and prev in ndx.index else np.nan
         rows[day_ts] = {"flow": float(flow), "sp500_move": move,
-                        "flow_per_pct": float(flow) / (100.0 * move)}
+                        "flow_per_pct": float(flow) / (100.0 * move),
+                        "ndx_move": ndx_move, "flow_per_pct_ndx": float(flow) / (100.0 * ndx_move)}
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("date")
 
 
@@ -1357,11 +1365,14 @@ def replay_2008_mix(shocks: pd.Series, levels: pd.Series) -> pd.DataFrame:
     assets at their end-January 2009 value divided by that leverage's own return from
     the close before the replay to 30 January 2009 (:func:`lettools.backcast_assets`;
     no fees, financing or investor flows): the inverse funds start smaller, the long
-    ones larger. The depth is the central multiplier's end-2012 depth times the S&P
-    500's close on the day before the replay starts over its end-2012 close, and it
-    then follows the index level, so the upper case's first-day gain is
-    :func:`gains_2008`'s at the start. The replay's own funds (Tuzun's flow in
-    3x/-3x funds, end-2012 depth held fixed) come first for comparison.
+    ones larger. Both are upper figures: net creations into the funds in late 2008 put
+    their August assets below the back-cast, and the $22bn includes 3x funds that first
+    traded on 5 November 2008, back-cast as if they had existed in August. The depth
+    is the central multiplier's end-2012 depth times the S&P 500's close on the day
+    before the replay starts over its end-2012 close, and it then follows the index
+    level, so the upper case's first-day gain is :func:`gains_2008`'s at the start.
+    The replay's own funds (Tuzun's flow in 3x/-3x funds, end-2012 depth held fixed)
+    come first for comparison.
 
     Parameters
     ----------
