@@ -11,19 +11,7 @@ __version__ = "0.1.0"
 
 from .alerts import alert_sensitivity, paired_fund_return
 from .calibration import calibrated_inputs, daily_reset_log_moments, market_moments
-from .compounding import (
-    divergence_path,
-    divergence_summary,
-    elementary_symmetric_sums,
-    gap_decomposition,
-    gbm_mean_median,
-    gbm_mean_standard_error,
-    lag_frequency,
-    monthly_distribution,
-    monthly_median_gap,
-    value_paths,
-)
-from .costs import (
+from .cost_model import (
     DRAG_HORIZONS,
     cost_breakdown,
     cost_over_horizon,
@@ -53,6 +41,21 @@ from .decomposition import (
     rebalancing_trade_pnl,
     yardstick_decomposition,
 )
+from .feedback import (
+    aggregate_rebalance_flow,
+    amplification,
+    backcast_assets,
+    feedback_gain,
+    fixed_point_move,
+    flow_share_of_volume,
+    halving_ratio,
+    instability_assets,
+    rebalance_sign_table,
+    reflexive_market_summary,
+    restate_calibration,
+    simulate_feedback,
+    simulate_reflexive_market,
+)
 from .fund import simulate_fund, static_leverage_path, terminal_value
 from .holder_risk import (
     HOLDING_RISK_LEVERAGES,
@@ -76,25 +79,22 @@ from .holding import (
     simulate_holding_risk,
 )
 from .montecarlo import OutcomeSimulation, simulate_outcomes, simulate_outcomes_sigmas
+from .multiday import (
+    divergence_path,
+    divergence_summary,
+    elementary_symmetric_sums,
+    gap_decomposition,
+    gbm_mean_median,
+    gbm_mean_standard_error,
+    lag_frequency,
+    monthly_distribution,
+    monthly_median_gap,
+    value_paths,
+)
 from .oneday import acceleration_move, balance_sheet, bank_borrowing_leverage, day_by_day, worst_days_table
 from .paths import SCENARIOS, gbm_returns, scenario_returns
 from .prospectus import TABLE_PATHS_PER_CELL, cell_spread, conditioned_returns, simulated_returns_table
 from .real_funds import implied_spreads, swap_notional_spreads
-from .reflexivity import (
-    aggregate_rebalance_flow,
-    amplification,
-    backcast_assets,
-    feedback_gain,
-    fixed_point_move,
-    flow_share_of_volume,
-    halving_ratio,
-    instability_assets,
-    rebalance_sign_table,
-    reflexive_market_summary,
-    restate_calibration,
-    simulate_feedback,
-    simulate_reflexive_market,
-)
 from .shortfall import simulate_shortfall_curves, simulate_shortfall_curves_grid
 from .theory import (
     breakeven_return,

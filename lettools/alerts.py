@@ -112,11 +112,11 @@ def paired_fund_return(
 
 
 def alert_sensitivity(index_return: float, fund_return_observed: float, *, years: float, leverage: float = 3.0,
-                      other_leverage: float = -3.0, volatilities: Sequence[float] = (0.6, 0.7, 0.8, 0.9, 1.0)
+                      other_leverage: float = -3.0, sigmas: Sequence[float] = (0.6, 0.7, 0.8, 0.9, 1.0)
                       ) -> pd.DataFrame:
     """Each fund's return as a function of the volatility assumed, with the implied volatility's row.
 
-    For each volatility in ``volatilities`` and for the one implied by ``fund_return_observed``
+    For each volatility in ``sigmas`` and for the one implied by ``fund_return_observed``
     (:func:`lettools.implied_volatility`), the two funds' returns under the Avellaneda-Zhang
     relation (:func:`lettools.fund_return`, no costs). The rows show how steeply a fund's return
     over a volatile window depends on the volatility, and that the implied row reproduces the
@@ -130,7 +130,7 @@ def alert_sensitivity(index_return: float, fund_return_observed: float, *, years
         The window's length in years, > 0.
     leverage, other_leverage : float
         The two funds' daily multiples.
-    volatilities : sequence of float
+    sigmas : sequence of float
         Annual volatilities to tabulate, each >= 0.
 
     Returns
@@ -165,22 +165,22 @@ def alert_sensitivity(index_return: float, fund_return_observed: float, *, years
     years = as_scalar(years, "years", minimum=0.0, minimum_inclusive=False)
     leverage = as_scalar(leverage, "leverage")
     other_leverage = as_scalar(other_leverage, "other_leverage")
-    grid = as_array(volatilities, "volatilities", ndim=(1,), minimum=0.0)
+    grid = as_array(sigmas, "sigmas", ndim=(1,), minimum=0.0)
     implied = float(implied_volatility(index_return, observed, leverage, years=years))
     if not np.isfinite(implied):
         raise ValueError(f"fund_return_observed is above the no-volatility value of a fund with this leverage "
                          f"({leverage:g}) on this index_return: no volatility explains it")
-    sigmas = np.append(grid, implied)
+    tabulated = np.append(grid, implied)
     returns = {}
     for column, name, value in (("fund", "leverage", leverage), ("other_fund", "other_leverage", other_leverage)):
         try:
-            returns[column] = fund_return(index_return, sigmas, value, years=years)
+            returns[column] = fund_return(index_return, tabulated, value, years=years)
         except ValueError as exc:  # fund_return names its own parameters: say which fund, by our names
-            raise ValueError(f"{name} = {value:g} with index_return, years and volatilities: {exc}") from None
+            raise ValueError(f"{name} = {value:g} with index_return, years and sigmas: {exc}") from None
     import pandas as pd  # lazily: keeps `import lettools` fast
 
     table = pd.DataFrame({
-        "volatility": sigmas,
+        "volatility": tabulated,
         "implied": np.append(np.zeros(grid.size, dtype=bool), True),
         **returns,
     })

@@ -136,16 +136,14 @@ SCENARIOS: dict[str, dict] = {
 }
 """The teaching scenarios: annual GBM drift ``mu``, volatility ``sigma`` and a one-line description."""
 
-_ALIASES = {"volatile": "choppy"}
-
 
 def scenario_returns(kind: str, *, n_days: int = 30, seed: SeedLike, periods_per_year: int = 252) -> np.ndarray:
     """One seeded path of daily index returns for a teaching scenario.
 
     Parameters
     ----------
-    kind : {"trend", "flat", "choppy", "volatile"}
-        Which market (see ``SCENARIOS``); "volatile" is another name for "choppy".
+    kind : {"trend", "flat", "choppy"}
+        Which market (see ``SCENARIOS``).
     n_days : int
         Length of the path in trading days.
     seed : int, numpy.random.SeedSequence or numpy.random.Generator
@@ -169,11 +167,10 @@ def scenario_returns(kind: str, *, n_days: int = 30, seed: SeedLike, periods_per
     """
     if not isinstance(kind, str):
         raise TypeError(f"kind must be a string naming a scenario, got {kind!r}")
-    name = _ALIASES.get(kind, kind)
-    if name not in SCENARIOS:
-        choices = ", ".join(repr(k) for k in [*SCENARIOS, *_ALIASES])
+    if kind not in SCENARIOS:
+        choices = ", ".join(repr(k) for k in SCENARIOS)
         raise ValueError(f"kind must be one of {choices}, got {kind!r}")
-    scenario = SCENARIOS[name]
+    scenario = SCENARIOS[kind]
     return gbm_returns(
         1, n_days, scenario["mu"], scenario["sigma"], seed=seed, periods_per_year=periods_per_year
     )[0]

@@ -29,12 +29,12 @@ TABLE_PATHS_PER_CELL = 100
 """Simulated one-year paths per cell of :func:`simulated_returns_table` (its default)."""
 
 _TABLE_RETURNS = (-0.6, -0.5, -0.4, -0.3, -0.2, -0.1, 0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6)
-_TABLE_VOLATILITIES = (0.10, 0.25, 0.50, 0.75, 1.00)
+_TABLE_SIGMAS = (0.10, 0.25, 0.50, 0.75, 1.00)
 
 
 def conditioned_returns(
     index_return: float,
-    volatility: float,
+    sigma: float,
     n_paths: int,
     n_days: int = 252,
     *,
@@ -47,8 +47,8 @@ def conditioned_returns(
     Each path's daily log returns are ``a + b z`` with ``z`` standard normal draws (or
     Student-t draws with ``tail_df`` degrees of freedom, for fat tails), centred and scaled
     within the path (mean 0, mean square 1), with ``a = ln(1 + index_return) / n_days`` and
-    ``b^2 = volatility^2 / periods_per_year - a^2``. So the log returns add up to
-    ``ln(1 + index_return)`` and their squares add up to ``volatility^2 T``
+    ``b^2 = sigma^2 / periods_per_year - a^2``. So the log returns add up to
+    ``ln(1 + index_return)`` and their squares add up to ``sigma^2 T``
     (``T = n_days / periods_per_year`` years): the two numbers a row and a column of a
     prospectus table state. Only the individual moves beyond those two sums are random.
 
@@ -56,7 +56,7 @@ def conditioned_returns(
     ----------
     index_return : float
         The index's total simple return over the path, greater than -1.
-    volatility : float
+    sigma : float
         Annualised realised volatility of the path's log returns (root of the annualised mean
         square), at least 0 and at least ``|a| sqrt(periods_per_year)`` (a steady climb's).
     n_paths : int
@@ -84,7 +84,7 @@ def conditioned_returns(
     [0.25, 0.25, 0.25]
     """
     index_return = as_scalar(index_return, "index_return", minimum=-1.0, minimum_inclusive=False)
-    volatility = as_scalar(volatility, "volatility", minimum=0.0)
+    sigma = as_scalar(sigma, "sigma", minimum=0.0)
     n_paths = as_positive_int(n_paths, "n_paths")
     n_days = as_positive_int(n_days, "n_days")
     if n_days < 2:
@@ -97,12 +97,12 @@ def conditioned_returns(
         tail_df = as_scalar(tail_df, "tail_df", minimum=0.0, minimum_inclusive=False)
     mean = np.log1p(index_return) / n_days
     with np.errstate(all="ignore"):  # a huge volatility overflows: refused below, by name
-        spread_squared = np.float64(volatility) ** 2 / periods_per_year - mean**2
+        spread_squared = np.float64(sigma) ** 2 / periods_per_year - mean**2
     if not np.isfinite(spread_squared):
-        raise ValueError(f"volatility {volatility!r} is too large to square")
+        raise ValueError(f"sigma {sigma!r} is too large to square")
     if spread_squared < 0:
         raise ValueError(
-            f"volatility {volatility} is too low for index_return {index_return} over {n_days} days: "
+            f"sigma {sigma} is too low for index_return {index_return} over {n_days} days: "
             "a steady climb alone realises more variance than that"
         )
     if tail_df is None:
@@ -117,14 +117,14 @@ def conditioned_returns(
     with np.errstate(all="ignore"):  # a huge volatility overflows exp: refused below, by name
         paths = np.expm1(mean + np.sqrt(spread_squared) * z)
     if not np.all(np.isfinite(paths)):
-        raise ValueError(f"volatility {volatility!r} is too large: the daily returns overflow")
+        raise ValueError(f"sigma {sigma!r} is too large: the daily returns overflow")
     return paths
 
 
 def simulated_returns_table(
     leverage: float,
     index_returns: ArrayLike = _TABLE_RETURNS,
-    volatilities: ArrayLike = _TABLE_VOLATILITIES,
+    sigmas: ArrayLike = _TABLE_SIGMAS,
     *,
     n_paths: int = TABLE_PATHS_PER_CELL,
     n_days: int = 252,
@@ -137,7 +137,7 @@ def simulated_returns_table(
     ----------
     leverage : float
         The fund's daily multiple ``L``.
-    index_returns, volatilities : array_like
+    index_returns, sigmas : array_like
         Rows (total index returns, each greater than -1) and columns (annualised volatilities),
         as in :func:`lettools.estimated_returns_table`; 1-D.
     n_paths : int
@@ -168,17 +168,17 @@ def simulated_returns_table(
     if not isinstance(statistic, str) or statistic not in reducers:
         raise ValueError(f"statistic must be one of {sorted(reducers)}, got {statistic!r}")
     rows = as_array(index_returns, "index_returns", ndim=(1,), minimum=-1.0, minimum_inclusive=False)
-    columns = as_array(volatilities, "volatilities", ndim=(1,), minimum=0.0)
+    columns = as_array(sigmas, "sigmas", ndim=(1,), minimum=0.0)
     n_paths = as_positive_int(n_paths, "n_paths")
     n_days = as_positive_int(n_days, "n_days")
     resolved = stream_seed(seed)  # an int stays an int; each cell then draws the same stream
     table = np.empty((rows.size, columns.size))
     for i, total in enumerate(rows):
-        for j, volatility in enumerate(columns):
+        for j, sigma in enumerate(columns):
             try:
-                paths = conditioned_returns(float(total), float(volatility), n_paths, n_days, seed=resolved)
+                paths = conditioned_returns(float(total), float(sigma), n_paths, n_days, seed=resolved)
             except ValueError as exc:
-                raise ValueError(f"the cell (index_returns {total:g}, volatilities {volatility:g}): {exc}") from None
+                raise ValueError(f"the cell (index_returns {total:g}, sigmas {sigma:g}): {exc}") from None
             table[i, j] = reducers[statistic](np.asarray(terminal_value(paths, leverage))) - 1.0
     return pd.DataFrame(
         table,
@@ -190,7 +190,7 @@ def simulated_returns_table(
 def cell_spread(
     leverage: float = 3.0,
     index_return: float = 0.0,
-    volatility: float = 0.5,
+    sigma: float = 0.5,
     *,
     n_paths: int = 1000,
     seed: SeedLike = 2010,
@@ -208,7 +208,7 @@ def cell_spread(
         The fund's daily multiple ``L``.
     index_return : float
         The index's total return over the year (a row of the table), greater than -1.
-    volatility : float
+    sigma : float
         The year's annualised realised volatility (a column of the table), at least 0.
     n_paths : int
         Paths per distribution.
@@ -245,7 +245,7 @@ def cell_spread(
     rows = {}
     for tail_df in tails:
         try:
-            paths = conditioned_returns(index_return, volatility, n_paths, seed=resolved, tail_df=tail_df)
+            paths = conditioned_returns(index_return, sigma, n_paths, seed=resolved, tail_df=tail_df)
         except ValueError as exc:
             if "tail_df " not in str(exc):
                 raise
@@ -259,6 +259,6 @@ def cell_spread(
             "95th percentile": high,
             "range_5_95": (high - low) * 100.0,
             "wiped_out": int(np.sum(funds <= -1.0)),
-            "table": fund_return(index_return, volatility, leverage),
+            "table": fund_return(index_return, sigma, leverage),
         }
     return pd.DataFrame.from_dict(rows, orient="index")

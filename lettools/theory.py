@@ -68,7 +68,7 @@ def _closed_form(formula, **inputs):
 
 def fund_return(
     index_return: ArrayLike,
-    volatility: ArrayLike,
+    sigma: ArrayLike,
     leverage: ArrayLike,
     *,
     years: ArrayLike = 1.0,
@@ -82,7 +82,7 @@ def fund_return(
         (1 + index_return)^L * exp(((1 - L) r - f) T + (L - L^2) / 2 * sigma^2 T) - 1
 
     It is exact for an index that moves continuously with realised annual
-    volatility ``volatility`` over ``years``; with daily resets it holds to a good
+    volatility ``sigma`` over ``years``; with daily resets it holds to a good
     approximation. This is what issuers' prospectus tables of "estimated fund
     returns" tabulate.
 
@@ -90,7 +90,7 @@ def fund_return(
     ----------
     index_return : array_like
         The index's return over the whole period, greater than -1.
-    volatility : array_like
+    sigma : array_like
         The index's annualised realised volatility over the period, >= 0.
     leverage : array_like
         The daily multiple ``L``.
@@ -116,20 +116,20 @@ def fund_return(
     -0.5276
     """
     index_return = as_array(index_return, "index_return", minimum=-1.0, minimum_inclusive=False)
-    volatility = as_array(volatility, "volatility", minimum=0.0)
+    sigma = as_array(sigma, "sigma", minimum=0.0)
     leverage = as_array(leverage, "leverage")
     years = as_array(years, "years", minimum=0.0)
     rate = as_array(rate, "rate")
     expense_ratio = as_array(expense_ratio, "expense_ratio", minimum=0.0)
 
-    def formula(index_return, volatility, leverage, years, rate, expense_ratio):
+    def formula(index_return, sigma, leverage, years, rate, expense_ratio):
         exponent = ((1.0 - leverage) * rate - expense_ratio) * years + (
-            (leverage - leverage**2) / 2.0 * volatility**2 * years
+            (leverage - leverage**2) / 2.0 * sigma**2 * years
         )
         return (1.0 + index_return) ** leverage * np.exp(exponent) - 1.0
 
     return _closed_form(
-        formula, index_return=index_return, volatility=volatility, leverage=leverage,
+        formula, index_return=index_return, sigma=sigma, leverage=leverage,
         years=years, rate=rate, expense_ratio=expense_ratio,
     )
 
@@ -137,7 +137,7 @@ def fund_return(
 def estimated_returns_table(
     leverage: ArrayLike,
     index_returns: ArrayLike = (-0.6, -0.5, -0.4, -0.3, -0.2, -0.1, 0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6),
-    volatilities: ArrayLike = (0.10, 0.25, 0.50, 0.75, 1.00),
+    sigmas: ArrayLike = (0.10, 0.25, 0.50, 0.75, 1.00),
     *,
     years: ArrayLike = 1.0,
     rate: ArrayLike = 0.0,
@@ -151,7 +151,7 @@ def estimated_returns_table(
         The fund's daily multiple.
     index_returns : sequence of float
         The index's returns over the period (rows), each greater than -1.
-    volatilities : sequence of float
+    sigmas : sequence of float
         Annualised index volatilities (columns), each >= 0.
     years, rate, expense_ratio : float
         As in :func:`fund_return`.
@@ -168,14 +168,14 @@ def estimated_returns_table(
 
     Examples
     --------
-    >>> t = estimated_returns_table(3, index_returns=[-0.1, 0.0, 0.1], volatilities=[0.1, 0.5])
+    >>> t = estimated_returns_table(3, index_returns=[-0.1, 0.0, 0.1], sigmas=[0.1, 0.5])
     >>> t.round(4).values.tolist()
     [[-0.2925, -0.6556], [-0.0296, -0.5276], [0.2917, -0.3713]]
     """
     import pandas as pd  # deferred: keeps ``import lettools`` fast
 
     rows = as_array(index_returns, "index_returns", ndim=(1,))
-    columns = as_array(volatilities, "volatilities", ndim=(1,))
+    columns = as_array(sigmas, "sigmas", ndim=(1,))
     leverage = as_scalar(leverage, "leverage")
     table = fund_return(
         rows[:, None], columns[None, :], leverage, years=years, rate=rate, expense_ratio=expense_ratio
@@ -458,7 +458,7 @@ def realized_variance(index_returns: ArrayLike) -> FloatOrArray:
     """Sum of squared daily simple returns, per path (the last axis is days).
 
     Dividing by the number of years gives the annualised realised variance whose
-    square root is the ``volatility`` of :func:`fund_return`. Returns a float for
+    square root is the ``sigma`` of :func:`fund_return`. Returns a float for
     1-D input and one value per path for 2-D input.
 
     Parameters

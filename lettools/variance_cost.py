@@ -183,24 +183,24 @@ def rolling_volatility(index_returns: pd.Series, window: int = 21, periods_per_y
 
 def shortfall_sample(
     leverages: ArrayLike = (2, 3),
-    volatilities: ArrayLike = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8),
-    paths_per_volatility: int = 25,
+    sigmas: ArrayLike = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8),
+    paths_per_sigma: int = 25,
     n_days: int = 63,
     *,
     seed: int = 2010,
 ) -> pd.DataFrame:
     """Realised variance and log shortfall on many driftless GBM paths, for several leverages.
 
-    For the ``i``-th volatility, ``paths_per_volatility`` driftless paths of :func:`lettools.gbm_returns`
+    For the ``i``-th volatility in ``sigmas``, ``paths_per_sigma`` driftless paths of :func:`lettools.gbm_returns`
     seeded with ``seed + i``; every leverage sees the same paths. No costs.
 
     Parameters
     ----------
     leverages : array_like
         Daily multiples ``L`` (1-D).
-    volatilities : array_like
+    sigmas : array_like
         Annual volatilities the paths are drawn with, each at least 0 (1-D).
-    paths_per_volatility : int
+    paths_per_sigma : int
         Paths per volatility.
     n_days : int
         Days per path (63: a quarter).
@@ -229,16 +229,16 @@ def shortfall_sample(
     import pandas as pd  # lazily: keeps `import lettools` fast
 
     leverage_grid = as_array(leverages, "leverages", ndim=(1,))
-    sigma_grid = as_array(volatilities, "volatilities", ndim=(1,), minimum=0.0)
-    paths_per_volatility = as_positive_int(paths_per_volatility, "paths_per_volatility", maximum=1_000_000)
+    sigma_grid = as_array(sigmas, "sigmas", ndim=(1,), minimum=0.0)
+    paths_per_sigma = as_positive_int(paths_per_sigma, "paths_per_sigma", maximum=1_000_000)
     n_days = as_positive_int(n_days, "n_days")
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise TypeError(f"seed must be a whole number (volatility i uses seed + i), got {seed!r}")
+        raise TypeError(f"seed must be a whole number (sigmas entry i uses seed + i), got {seed!r}")
     if not 0 <= seed <= 2**62:
         raise ValueError(f"seed must be from 0 to 2**62, got {seed!r}")
     frames = []
     for number, sigma in enumerate(sigma_grid):
-        returns = gbm_returns(paths_per_volatility, n_days, 0.0, float(sigma), seed=int(seed) + number)
+        returns = gbm_returns(paths_per_sigma, n_days, 0.0, float(sigma), seed=int(seed) + number)
         variance = np.asarray(realized_variance(returns))
         for leverage in leverage_grid:
             with np.errstate(all="ignore"):  # a huge leverage overflows: refused below, by name

@@ -39,7 +39,7 @@ def call_public_functions() -> None:
     """Reach each kernel through the public function a chapter would call."""
     import lettools
     from lettools import kernels
-    from lettools.reflexivity import simulate_reflexive_market
+    from lettools.feedback import simulate_reflexive_market
 
     # Small inputs take the serial kernels, large ones (lettools' threshold) the parallel ones.
     large_days = getattr(kernels, "PARALLEL_MIN_SIZE", 0) // 2 + 1

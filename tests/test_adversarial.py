@@ -19,12 +19,12 @@ CASES = [
     (lambda: lt.simulate_fund(np.ma.array([0.01, 5.0], mask=[0, 1]), 2), ValueError, "index_returns"),
     (lambda: lt.terminal_value(pd.DataFrame(np.zeros((3, 2))), 2), TypeError, "index_returns"),
     (lambda: lt.simulate_fund([0.01], 10**400), ValueError, "leverage"),
-    (lambda: lt.fund_return(0.1, 10**400, 2), ValueError, "volatility"),
+    (lambda: lt.fund_return(0.1, 10**400, 2), ValueError, "sigma"),
     (lambda: lt.kelly_leverage(0.08, 1e-300), ValueError, "sigma"),
     (lambda: lt.fund_return(0.1, 0.2, 1e6), ValueError, "leverage"),
     (lambda: lt.expected_growth_factor(3, -0.5, 3), ValueError, "daily_mean"),
     (lambda: lt.log_growth_rate([1, 2], [0.1, 0.2, 0.3], 0.2), ValueError, "mu (3,)"),
-    (lambda: lt.fund_return([0.1, 0.2], [0.1, 0.2, 0.3], 2), ValueError, "volatility (3,)"),
+    (lambda: lt.fund_return([0.1, 0.2], [0.1, 0.2, 0.3], 2), ValueError, "sigma (3,)"),
     (lambda: lt.rebalance_flow([1.0, 2.0], [2, 3, 4], 0.01), ValueError, "leverage (3,)"),
     (lambda: lt.buy_and_hold_gap([0.1, 0.2], [0.1, 0.2, 0.3], 2), ValueError, "second_return (3,)"),
     (lambda: lt.gbm_returns(10, 10, 0.05, 1e3, seed=1), ValueError, "sigma"),
@@ -77,7 +77,7 @@ def test_prob_lag_static_keeps_its_mass_for_large_leverage(leverage, sigma, n_da
 
 
 def test_fund_year_pnl_stops_at_zero_assets_like_simulate_fund():
-    pnl = lt.fund_year_pnl(100.0, 3, -0.5, borrow_rate=0.05, transaction_cost_rate=0.01, management_fee=0.01)
+    pnl = lt.fund_year_pnl(100.0, 3, -0.5, rate=0.05, transaction_cost_rate=0.01, expense_ratio=0.01)
     assert pnl["new_assets"] == 0.0 and pnl["net_gain"] == -100.0 and pnl["return_on_assets"] == -1.0
     assert pnl["new_exposure"] == 0.0 and pnl["rebalance_trade"] == -pnl["exposure_after_move"]
     assert lt.simulate_fund([-0.5], 3)[-1] == 0.0

@@ -80,7 +80,7 @@ def test_paired_fund_return_names_the_parameters_when_shapes_or_sizes_fail():
 
 def test_alert_sensitivity_rows_follow_the_relation_and_include_the_implied_volatility():
     years = 104 / 252
-    table = alert_sensitivity(0.08, -0.53, years=years, volatilities=(0.7, 1.0))
+    table = alert_sensitivity(0.08, -0.53, years=years, sigmas=(0.7, 1.0))
     assert list(table.index[:1]) == [0.7] and table["implied"].sum() == 1
     implied = table.index[table["implied"]][0]
     assert 1.08**3 * np.exp(-3 * implied**2 * years) - 1 == pytest.approx(-0.53)

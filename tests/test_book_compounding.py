@@ -108,7 +108,7 @@ def test_two_day_gap_is_the_pair_term():
 
 # -- leverage held --------------------------------------------------------------------------
 
-def test_held_leverage_after_a_rise_and_a_fall():
+def test_effective_leverage_after_a_rise_and_a_fall():
     np.testing.assert_allclose(lt.effective_leverage(2, [0.10, -0.10]), [2.2 / 1.2, 1.8 / 0.8])
     assert lt.effective_leverage(3, 0.0) == pytest.approx(3.0)
     # Leverage is exposure over equity of the held position itself.
@@ -117,13 +117,13 @@ def test_held_leverage_after_a_rise_and_a_fall():
     assert lt.effective_leverage(3, index - 1) == pytest.approx(3 * index / value)
 
 
-def test_held_leverage_of_a_wiped_out_position_is_nan():
+def test_effective_leverage_of_a_wiped_out_position_is_nan():
     assert math.isnan(lt.effective_leverage(2, -0.5))
     assert math.isnan(lt.effective_leverage(-1, 1.2))
 
 
-def test_held_leverage_chart_is_described_and_capped():
-    chart = page.held_leverage_chart()
+def test_effective_leverage_chart_is_described_and_capped():
+    chart = page.effective_leverage_chart()
     check_accessible(chart)
     data = chart.data
     assert data["leverage"].max() <= 10.0

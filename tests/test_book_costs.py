@@ -19,7 +19,7 @@ from lettools.twin import TWIN_BUDGET_BYTES
 # Worked examples and helpers
 
 def test_example_4_2_accounts():
-    inputs = dict(assets=500e6, leverage=2, borrow_rate=0.05, transaction_cost_rate=0.003, management_fee=0.01)
+    inputs = dict(assets=500e6, leverage=2, rate=0.05, transaction_cost_rate=0.003, expense_ratio=0.01)
     up, down = fund_year_pnl(index_return=0.10, **inputs), fund_year_pnl(index_return=-0.10, **inputs)
     assert up["total_costs"] == pytest.approx(33e6)
     assert up["net_gain"] == pytest.approx(67e6) and up["return_on_assets"] == pytest.approx(0.134)
@@ -37,14 +37,14 @@ def test_explorer_twin_within_budget_and_accessible():
     grid = explorer.grid_data()
     expected_rows = np.prod([len(p.grid) for p in explorer.params])
     assert len(grid) == expected_rows
-    pick = grid[(grid.leverage == 2) & np.isclose(grid.benchmark_rate, 0.07) & (grid.spread == 0)
+    pick = grid[(grid.leverage == 2) & np.isclose(grid.rate, 0.07) & (grid.spread == 0)
                 & np.isclose(grid.expense_ratio, 0.0005) & (grid.trading_cost == 0)]
     assert pick["total"].item() == pytest.approx(0.07 + 0.0005)
     assert pick["benchmark"].item() == pytest.approx(0.07)
 
 
 def test_explorer_update_off_grid():
-    spec = costs.cost_explorer().update(leverage=2.5, benchmark_rate=0.0325)
+    spec = costs.cost_explorer().update(leverage=2.5, rate=0.0325)
     assert spec["description"]
     drawn = pd.read_csv(io.StringIO(spec["datasets"][spec["data"]["name"]]))
     assert drawn["benchmark"].item() == pytest.approx(1.5 * 0.0325)
@@ -71,8 +71,8 @@ def test_sp500_history_tiny_tracking_error_large_divergence():
 # Doing it yourself, and the other charts
 
 def test_diy_comparison_splits_benchmark_and_extra():
-    table = costs.diy_comparison([2, 3], benchmark_rate=0.04, fund_spread=0.005, expense_ratio=0.0091,
-                                 fund_trading_cost=0.0, volatility=0.2, futures_basis=0.0025, margin_rate=0.07)
+    table = costs.diy_comparison([2, 3], rate=0.04, fund_spread=0.005, expense_ratio=0.0091,
+                                 fund_trading_cost=0.0, sigma=0.2, futures_basis=0.0025, margin_rate=0.07)
     # the futures basis falls on the whole notional L, the benchmark on the borrowed part L - 1
     assert table.loc[(3.0, "Index futures"), "total"] == pytest.approx(2 * 0.04 + 3 * 0.0025)
     assert table.loc[(2.0, "Index futures"), "extra"] == pytest.approx(2 * 0.0025)
@@ -85,8 +85,8 @@ def test_diy_comparison_splits_benchmark_and_extra():
         assert table.loc[(lev, "Index futures"), "total"] == pytest.approx(documented)
     check_accessible(costs.diy_chart(table))
     with pytest.raises(ValueError, match="leverage"):
-        costs.diy_comparison(1, benchmark_rate=0.04, fund_spread=0.0, expense_ratio=0.0, fund_trading_cost=0.0,
-                             volatility=0.2, futures_basis=0.0, margin_rate=0.05)
+        costs.diy_comparison(1, rate=0.04, fund_spread=0.0, expense_ratio=0.0, fund_trading_cost=0.0,
+                             sigma=0.2, futures_basis=0.0, margin_rate=0.05)
 
 
 def test_expense_ratio_chart_and_table():
@@ -186,12 +186,12 @@ VL2SVG = Path(__file__).resolve().parents[1] / "node_modules" / ".bin" / "vl2svg
 
 
 def _page_charts():
-    table = costs.diy_comparison([2, 3], benchmark_rate=0.04, fund_spread=0.005, expense_ratio=0.0091,
-                                 fund_trading_cost=0.0002, volatility=0.2, futures_basis=0.0025, margin_rate=0.07)
+    table = costs.diy_comparison([2, 3], rate=0.04, fund_spread=0.005, expense_ratio=0.0091,
+                                 fund_trading_cost=0.0002, sigma=0.2, futures_basis=0.0025, margin_rate=0.07)
     daily = tracking_and_divergence(costs.index_returns("sp500", "2018-01-01", "2018-12-31"), 3, rate=0.02)
     return {
         "explorer twin": costs.cost_explorer().twin(),
-        "explorer update": costs.cost_explorer().chart(leverage=-1, benchmark_rate=0.08),
+        "explorer update": costs.cost_explorer().chart(leverage=-1, rate=0.08),
         "expense ratios": costs.expense_ratio_chart(),
         "tracking": costs.tracking_chart(daily, 3),
         "diy": costs.diy_chart(table),

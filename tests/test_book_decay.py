@@ -139,7 +139,7 @@ def test_proshares_table_is_the_relation_on_a_grid():
 
 
 def test_shortfall_sample_follows_the_relation():
-    sample = shortfall_sample(paths_per_volatility=10)
+    sample = shortfall_sample(paths_per_sigma=10)
     assert len(sample) == 2 * 8 * 10
     np.testing.assert_allclose(
         sample["second_order"], (sample["leverage"] ** 2 - sample["leverage"]) / 2 * sample["realized_variance"]
@@ -172,8 +172,8 @@ def test_fat_tails_keep_the_two_sums_but_spread_the_cell():
     assert normal["table"] == pytest.approx(fund_return(0.0, 0.5, 3))
 
 
-def test_regime_table_gain_against_cost_decides():
-    table = decay.regime_table(3, 30, seed=2)
+def test_scenario_yardstick_table_gain_against_cost_decides():
+    table = decay.scenario_yardstick_table(3, 30, seed=2)
     assert list(table.index) == ["trend", "flat", "choppy"]
     for kind, row in table.iterrows():
         path = scenario_returns(kind, n_days=30, seed=2)
@@ -184,7 +184,7 @@ def test_regime_table_gain_against_cost_decides():
 
 
 def test_conditioned_returns_rejects_impossible_cells():
-    with pytest.raises(ValueError, match="volatility"):
+    with pytest.raises(ValueError, match="sigma"):
         conditioned_returns(5.0, 0.01, 10, n_days=10, seed=1)
     with pytest.raises(ValueError, match="n_days"):
         conditioned_returns(0.1, 0.2, 10, n_days=1, seed=1)
@@ -287,7 +287,7 @@ def test_twins_are_accessible_and_under_budget(factory):
 
 def test_static_charts_have_titles_and_descriptions():
     charts = [
-        decay.shortfall_chart(shortfall_sample(paths_per_volatility=3)),
+        decay.shortfall_chart(shortfall_sample(paths_per_sigma=3)),
         decay.history_chart(decay.episode_paths()),
         decay.volatility_chart(rolling_volatility(index_returns("sp500"))),
     ]

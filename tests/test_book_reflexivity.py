@@ -422,7 +422,7 @@ def test_closing_auction_sqrt_check_and_flow_offsets():
     assert shares.loc["desk estimate, 03 Apr 2025 (-4.8%)", "share_of_auction"] == pytest.approx(28.0 / 50.0)
     with pytest.raises(ValueError, match="move"):
         closing_auction_shares(0.0)
-    check = us_sqrt_check(-0.03, daily_vols=(0.01,), ys=(1.0,))
+    check = us_sqrt_check(-0.03, daily_sigmas=(0.01,), ys=(1.0,))
     flow = check.attrs["flow_per_pct"]
     volume = 50.0 / 0.09
     # plain numpy: x = 0.03 + sigma sqrt(100 K x / V), solved by iteration
@@ -440,7 +440,7 @@ def test_closing_auction_sqrt_check_and_flow_offsets():
 def test_single_stock_impact_table_permanent_against_temporary():
     from lettools.book.reflexivity import single_stock_impact_table
     from lettools.facts import value as fact
-    table = single_stock_impact_table(multipliers=(1.0, 3.0), daily_vol=0.03, ys=(0.5, 1.0))
+    table = single_stock_impact_table(multipliers=(1.0, 3.0), daily_sigma=0.03, ys=(0.5, 1.0))
     aum = sum(fact("reflexivity", "hk_single_stock_2x_aum_krw_tn").values())
     caps = fact("reflexivity", "korea_market_cap_jan2026_krw_tn")
     value = caps["samsung_electronics"] + caps["sk_hynix"]

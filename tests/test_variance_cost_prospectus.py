@@ -81,7 +81,7 @@ def test_conditioned_returns_hit_both_sums_and_follow_the_seed():
 
 
 def test_conditioned_returns_name_bad_input():
-    with pytest.raises(ValueError, match="volatility"):
+    with pytest.raises(ValueError, match="sigma"):
         conditioned_returns(5.0, 0.01, 10, n_days=10, seed=1)
     with pytest.raises(ValueError, match="n_days"):
         conditioned_returns(0.1, 0.2, 10, n_days=1, seed=1)

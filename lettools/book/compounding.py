@@ -24,12 +24,12 @@ from lettools import facts
 from lettools.alerts import paired_fund_return
 from lettools.calibration import daily_reset_log_moments
 from lettools.charts import accessible
-from lettools.compounding import divergence_path, gbm_mean_median, value_paths
 from lettools.decomposition import effective_leverage, implied_volatility
 from lettools.exercises import FunctionExercise, NumericExercise, register
 from lettools.fund import terminal_value
 from lettools.holding import prob_fund_loss
 from lettools.montecarlo import simulate_outcomes, simulate_outcomes_sigmas
+from lettools.multiday import divergence_path, gbm_mean_median, value_paths
 from lettools.paths import SCENARIOS, scenario_returns
 from lettools.theory import expected_growth_factor, fund_return
 from lettools.twin import Explorer, Param
@@ -39,7 +39,7 @@ __all__ = [
     "pattern_returns",
     "pattern_values",
     "examples_explorer",
-    "held_leverage_chart",
+    "effective_leverage_chart",
     "scenario_values",
     "paths_explorer",
     "outcome_summary",
@@ -211,8 +211,8 @@ def examples_explorer() -> Explorer:
 
 # -- leverage held drifts -----------------------------------------------------------------
 
-def held_leverage_chart(leverages: Sequence[float] = (2, 3), *, low: float = -0.25, high: float = 0.50,
-                        cap: float = 10.0) -> alt.LayerChart:
+def effective_leverage_chart(leverages: Sequence[float] = (2, 3), *, low: float = -0.25, high: float = 0.50,
+                             cap: float = 10.0) -> alt.LayerChart:
     """Leverage of a held position against the index's return since purchase, for each ``L``.
 
     Dashed horizontal lines mark the constant leverage of the daily-reset fund.

@@ -1,7 +1,7 @@
 """Explorers, tables, charts and exercises of the chapter "Costs" (chapters/costs.ipynb).
 
 The cost model itself lives in the engine (:func:`lettools.cost_breakdown` and
-friends in :mod:`lettools.costs`: the drag profile, tracking and divergence, margin
+friends in :mod:`lettools.cost_model`: the drag profile, tracking and divergence, margin
 and round-trip costs; :mod:`lettools.real_funds`: the spreads a measured lag
 implies); this module binds the real funds' measured figures (stored, with their
 sources, in ``lettools/facts/costs.json``) to it and arranges it
@@ -545,7 +545,7 @@ def cost_explorer() -> Explorer:
         compute=drag_profile,
         params=[
             Param("leverage", [-3, -2, -1, 1, 2, 3], default=3, label="Leverage", live=(-3.0, 4.0, 0.5)),
-            Param("benchmark_rate", np.round(np.arange(0.0, 0.0801, 0.01), 2), default=0.04,
+            Param("rate", np.round(np.arange(0.0, 0.0801, 0.01), 2), default=0.04,
                   label="Benchmark rate", percent=True, live=(0.0, 0.10, 0.0025)),
             Param("spread", [0.0, 0.0025, 0.005, 0.0075, 0.01], default=0.005,
                   label="Financing spread", percent=True, live=(0.0, 0.02, 0.0005)),
@@ -652,12 +652,12 @@ def tracking_chart(frame: pd.DataFrame, leverage: float) -> alt.VConcatChart:
 def diy_comparison(
     leverage,
     *,
-    benchmark_rate: float,
+    rate: float,
     fund_spread: float,
     fund_spread_basis: str = "notional",
     expense_ratio: float,
     fund_trading_cost: float,
-    volatility: float,
+    sigma: float,
     futures_basis: float,
     margin_rate: float,
 ) -> pd.DataFrame:
@@ -680,14 +680,14 @@ def diy_comparison(
     leverages = np.atleast_1d(np.asarray(leverage, dtype=float))
     if np.any(leverages <= 1):
         raise ValueError("leverage: the comparison covers long leverage above 1")
-    etf = cost_breakdown(leverages, rate=benchmark_rate, expense_ratio=expense_ratio, spread=fund_spread,
-                         spread_basis=fund_spread_basis, trading_cost=fund_trading_cost, volatility=volatility)["total"]
-    futures = diy_leverage_cost(leverages, borrow_rate=benchmark_rate)["total"]
+    etf = cost_breakdown(leverages, rate=rate, expense_ratio=expense_ratio, spread=fund_spread,
+                         spread_basis=fund_spread_basis, trading_cost=fund_trading_cost, sigma=sigma)["total"]
+    futures = diy_leverage_cost(leverages, borrow_rate=rate)["total"]
     futures = futures + pd.Series(leverages * futures_basis, index=futures.index)
     margin = diy_leverage_cost(leverages, borrow_rate=margin_rate)["total"]
     rows = []
     for lev in leverages:
-        benchmark = (lev - 1.0) * benchmark_rate
+        benchmark = (lev - 1.0) * rate
         for route, total in (("Leveraged ETF", etf), ("Index futures", futures), ("Margin loan", margin)):
             value = float(total.loc[lev])
             rows.append({"leverage": lev, "route": route, "benchmark": benchmark,
@@ -736,8 +736,8 @@ def diy_chart(table: pd.DataFrame) -> alt.FacetChart:
 
 _FINANCING_INPUTS = {"assets": 250e6, "leverage": 2, "rate": 0.045, "spread": 0.005}
 _FEE_TABLE_INPUTS = {"management_fee": 0.0075, "other_expenses": 0.0019, "fee_waiver": 0.0004}
-_LOSS_INPUTS = {"assets": 200e6, "leverage": 3, "index_return": -0.08, "borrow_rate": 0.05,
-                "transaction_cost_rate": 0.003, "management_fee": 0.01}
+_LOSS_INPUTS = {"assets": 200e6, "leverage": 3, "index_return": -0.08, "rate": 0.05,
+                "transaction_cost_rate": 0.003, "expense_ratio": 0.01}
 
 
 def _financing_millions() -> float:

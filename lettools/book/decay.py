@@ -52,7 +52,7 @@ __all__ = [
     "trade_ledger",
     "trades_explorer",
     "yardstick_table",
-    "regime_table",
+    "scenario_yardstick_table",
     "straight_path_cost",
     "one_day_costs",
     "growth_table",
@@ -241,7 +241,7 @@ def yardstick_table(
 INDEX_LABELS = {"sp500": "S&P 500", "nasdaq": "Nasdaq"}
 
 
-def regime_table(leverage: float = 3.0, n_days: int = 30, *, seed: int = 2) -> pd.DataFrame:
+def scenario_yardstick_table(leverage: float = 3.0, n_days: int = 30, *, seed: int = 2) -> pd.DataFrame:
     """One seeded path of each teaching market (:func:`lettools.scenario_returns`) split by the identity.
 
     Returns one row per market (trend, flat, choppy) with the index's return, the target ``L R``,

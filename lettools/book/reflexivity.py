@@ -24,7 +24,7 @@ from lettools.decomposition import offsetting_flow_share
 from lettools.exercises import FunctionExercise, NumericExercise, register
 from lettools.facts import load as load_facts
 from lettools.facts import value as fact
-from lettools.reflexivity import (
+from lettools.feedback import (
     aggregate_rebalance_flow,
     amplification,
     backcast_assets,
@@ -105,7 +105,7 @@ def _positive(value: float, name: str) -> float:
     return float(value)
 
 
-def _depth(depth_per_pct: float) -> float:
+def _depth_from_per_pct(depth_per_pct: float) -> float:
     """The engine's depth (flow per 100% move) from the page's depth per 1% move."""
     return 100.0 * _positive(depth_per_pct, "depth_per_pct")
 
@@ -237,7 +237,7 @@ def feedback_rounds(long_assets: float, inverse_assets: float, depth_per_pct: fl
         inverse_assets=inverse_assets,
         long_leverage=LONG_LEVERAGE,
         inverse_leverage=INVERSE_LEVERAGE,
-        depth=_depth(depth_per_pct),
+        depth=_depth_from_per_pct(depth_per_pct),
         n_rounds=FEEDBACK_ROUNDS,
     )
     return rounds[["round", "move", "flow"]].assign(gain=rounds.attrs["gain"])
@@ -259,7 +259,7 @@ def feedback_grid(settings: pd.DataFrame) -> pd.DataFrame:
             inverse_assets=row["inverse_assets"],
             long_leverage=LONG_LEVERAGE,
             inverse_leverage=INVERSE_LEVERAGE,
-            depth=_depth(row["depth_per_pct"]),
+            depth=_depth_from_per_pct(row["depth_per_pct"]),
             n_rounds=FEEDBACK_ROUNDS,
         )
         count = len(rounds)
@@ -428,7 +428,7 @@ def feedback_explorer() -> Explorer:
 def _fixed_point_reference(shock: float, long_assets: float, inverse_assets: float, depth_per_pct: float) -> float:
     """The fixed-point exercise's answer (its signature): :func:`lettools.fixed_point_move` for 3x and -3x funds."""
     levels = [LONG_LEVERAGE, INVERSE_LEVERAGE]
-    return fixed_point_move(shock, [long_assets, inverse_assets], levels, _depth(depth_per_pct))
+    return fixed_point_move(shock, [long_assets, inverse_assets], levels, _depth_from_per_pct(depth_per_pct))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -458,7 +458,7 @@ def underlying_gain_table(
     """
     rows = {}
     for name, per_pct in depths.items():
-        depth = _depth(per_pct)
+        depth = _depth_from_per_pct(per_pct)
         gain = feedback_gain(fund_assets, leverage, depth)
         rows[name] = {
             "depth_per_pct": float(per_pct),
@@ -485,7 +485,7 @@ def underlying_gain_chart(
                 {
                     "underlying": name,
                     "assets": assets,
-                    "gain": [feedback_gain(a, leverage, _depth(depths[name])) for a in assets],
+                    "gain": [feedback_gain(a, leverage, _depth_from_per_pct(depths[name])) for a in assets],
                 }
             )
             for name in names
@@ -530,7 +530,7 @@ def underlying_gain_chart(
                 "underlying": names,
                 "assets": fund_assets,
                 "colour": PALETTE[: len(names)],
-                "gain": [feedback_gain(fund_assets, leverage, _depth(depths[n])) for n in names],
+                "gain": [feedback_gain(fund_assets, leverage, _depth_from_per_pct(depths[n])) for n in names],
             }
         )
         layers.append(
@@ -678,7 +678,8 @@ def replay_scenarios() -> dict[str, dict]:
 def _replays(shocks: pd.Series) -> dict[str, pd.DataFrame]:
     return {
         name: simulate_reflexive_market(shocks, fund_assets=setting["fund_assets"], leverages=list(REPLAY_LEVERAGES),
-                                        depth=_depth(setting["depth_per_pct"]), reversal=setting["reversal"])
+                                        depth=_depth_from_per_pct(setting["depth_per_pct"]),
+                                        reversal=setting["reversal"])
         for name, setting in replay_scenarios().items()
     }
 
@@ -699,7 +700,7 @@ def depth_scaling_table(shocks: pd.Series) -> pd.DataFrame:
         for label, scaled in (("fixed", False), ("scaled", True)):
             market = simulate_reflexive_market(
                 shocks, fund_assets=setting["fund_assets"], leverages=list(REPLAY_LEVERAGES),
-                depth=_depth(setting["depth_per_pct"]), depth_scales_with_level=scaled)
+                depth=_depth_from_per_pct(setting["depth_per_pct"]), depth_scales_with_level=scaled)
             summary = reflexive_market_summary(market)
             row[f"trough, depth {label}"] = summary["trough with feedback"]
             row[f"volatility ratio, depth {label}"] = summary["daily volatility ratio"]
@@ -810,7 +811,7 @@ def explorer_steps(long_assets: float = 20.0, inverse_assets: float = 5.0, depth
     inverse assets, minus the base) and ``long_added`` (the same for ``2 step``
     more long assets): equal, since L² − L is 12 for -3x and 6 for 3x.
     """
-    depth = _depth(depth_per_pct)
+    depth = _depth_from_per_pct(depth_per_pct)
     levels = [LONG_LEVERAGE, INVERSE_LEVERAGE]
     base = feedback_gain([long_assets, inverse_assets], levels, depth)
     return {
@@ -890,7 +891,7 @@ register(
     NumericExercise(
         id="reflexivity-instability-point",
         expected=lambda: instability_assets(
-            _INSTABILITY_LEVERAGES, _depth(_INSTABILITY_DEPTH_PER_PCT), weights=_INSTABILITY_WEIGHTS
+            _INSTABILITY_LEVERAGES, _depth_from_per_pct(_INSTABILITY_DEPTH_PER_PCT), weights=_INSTABILITY_WEIGHTS
         ),
         unit="number",
         decimals=1,
@@ -908,7 +909,7 @@ register(
                 "D is the flow that moves the index by 100%, a hundred times the flow per 1%.",
             ),
             (
-                lambda: instability_assets(_INSTABILITY_LEVERAGES, _depth(_INSTABILITY_DEPTH_PER_PCT)),
+                lambda: instability_assets(_INSTABILITY_LEVERAGES, _depth_from_per_pct(_INSTABILITY_DEPTH_PER_PCT)),
                 "Weight each leverage's L² − L by its share of the assets (three quarters and one quarter), "
                 "not equally.",
             ),
@@ -1013,12 +1014,12 @@ def single_stock_sale(move: float = _SINGLE_STOCK_MOVE) -> dict[str, float]:
 SINGLE_STOCK_DAILY_VOL = 0.03
 
 
-def single_stock_sqrt_check(move: float = _SINGLE_STOCK_MOVE, daily_vol: float = SINGLE_STOCK_DAILY_VOL,
+def single_stock_sqrt_check(move: float = _SINGLE_STOCK_MOVE, daily_sigma: float = SINGLE_STOCK_DAILY_VOL,
                             ys=(0.5, 1.0)) -> pd.DataFrame:
     """The single-stock exercise's move settled under square-root impact, treating the two stocks as one market.
 
     The products trade ``2 A`` trillion won per 100% move (``A`` their combined assets)
-    against the two stocks' daily trading value; ``daily_vol`` is an assumption.
+    against the two stocks' daily trading value; ``daily_sigma`` is an assumption.
     Returns, for each ``Y``, the ``settled_move`` and the ``amplification`` (settled over ``move``).
     """
     aum = sum(fact("reflexivity", "hk_single_stock_2x_aum_krw_tn").values())
@@ -1026,7 +1027,7 @@ def single_stock_sqrt_check(move: float = _SINGLE_STOCK_MOVE, daily_vol: float =
     k = aum * (_SINGLE_STOCK_LEVERAGE**2 - _SINGLE_STOCK_LEVERAGE)
     rows = {}
     for y in ys:
-        settled = float(sqrt_impact_fixed_point(move, k, daily, daily_vol, y))
+        settled = float(sqrt_impact_fixed_point(move, k, daily, daily_sigma, y))
         rows[float(y)] = {"settled_move": settled, "amplification": settled / move}
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("Y")
 
@@ -1037,7 +1038,7 @@ def single_stock_sqrt_check(move: float = _SINGLE_STOCK_MOVE, daily_vol: float =
 SINGLE_STOCK_MULTIPLIERS = (1.0, 3.0)
 
 
-def single_stock_impact_table(multipliers=SINGLE_STOCK_MULTIPLIERS, daily_vol: float = SINGLE_STOCK_DAILY_VOL,
+def single_stock_impact_table(multipliers=SINGLE_STOCK_MULTIPLIERS, daily_sigma: float = SINGLE_STOCK_DAILY_VOL,
                               ys=(0.5, 1.0)) -> pd.DataFrame:
     """Permanent against temporary impact for the Hong Kong 2x products on Samsung Electronics and SK hynix.
 
@@ -1066,7 +1067,7 @@ def single_stock_impact_table(multipliers=SINGLE_STOCK_MULTIPLIERS, daily_vol: f
         rows[f"permanent, multiplier {m:g}"] = {"kind": "permanent", "depth_per_pct": depth / 100.0,
                                                 "flow_per_pct": k / 100.0, "gain": feedback_gain(aum, 2.0, depth)}
     for y in ys:
-        depth_pct = daily * (0.01 / (y * daily_vol)) ** 2
+        depth_pct = daily * (0.01 / (y * daily_sigma)) ** 2
         rows[f"temporary, square root, Y = {y:g}"] = {"kind": "temporary", "depth_per_pct": depth_pct,
                                                      "flow_per_pct": k / 100.0,
                                                      "gain": feedback_gain(aum, 2.0, 100.0 * depth_pct)}
@@ -1165,7 +1166,7 @@ def replay_leverage_check(shocks: pd.Series, leverages=REPLAY_2X_LEVERAGES,
     for levs, shs in ((list(REPLAY_LEVERAGES), list(REPLAY_SHARES)), (leverages, shares)):
         total = flow / aggregate_rebalance_flow(shs, levs, 0.01)
         market = simulate_reflexive_market(shocks, fund_assets=[total * s for s in shs], leverages=levs,
-                                           depth=_depth(calibrated_depth_per_pct()))
+                                           depth=_depth_from_per_pct(calibrated_depth_per_pct()))
         summary = reflexive_market_summary(market)
         label = "/".join(f"{lev:g}x" for lev in levs)
         rows[label] = {"trough": summary["trough with feedback"], "end": summary["return with feedback"],
@@ -1411,7 +1412,7 @@ def replay_2008_mix(shocks: pd.Series, levels: pd.Series) -> pd.DataFrame:
             settings[_mix_label(total, name, backcast)] = (funds, leverages, depth_2012 * level_ratio, True)
     rows = {}
     for name, (funds, levs, depth, scaled) in settings.items():
-        market = simulate_reflexive_market(shocks, fund_assets=funds, leverages=levs, depth=_depth(depth),
+        market = simulate_reflexive_market(shocks, fund_assets=funds, leverages=levs, depth=_depth_from_per_pct(depth),
                                            depth_scales_with_level=scaled)
         summary = reflexive_market_summary(market)
         rows[name] = {"assets": float(sum(funds)), "flow_per_pct": aggregate_rebalance_flow(funds, levs, 0.01),
@@ -1465,7 +1466,7 @@ def closing_auction_shares(move: float = -0.03) -> pd.DataFrame:
     return table.rename_axis("estimate")
 
 
-def us_sqrt_check(shock: float = -0.03, daily_vols=(0.01, 0.02), ys=(0.5, 1.0)) -> pd.DataFrame:
+def us_sqrt_check(shock: float = -0.03, daily_sigmas=(0.01, 0.02), ys=(0.5, 1.0)) -> pd.DataFrame:
     """The central present-day gain against the square-root law on the whole US market.
 
     Today's funds (the end-November 2025 total, ``K`` = 100 times its flow per 1%) trade
@@ -1486,7 +1487,7 @@ def us_sqrt_check(shock: float = -0.03, daily_vols=(0.01, 0.02), ys=(0.5, 1.0)) 
     flow, gain = _central_today()
     linear = shock * (float(amplification(gain)) - 1.0)
     rows = {"linear, multiplier 5": {"extra_move": linear, "ratio_to_linear": 1.0}}
-    for vol in daily_vols:
+    for vol in daily_sigmas:
         for y in ys:
             extra = float(sqrt_impact_fixed_point(shock, 100.0 * flow, volume, vol, y)) - shock
             rows[f"square root, daily vol {vol:.0%}, Y {y:g}"] = {"extra_move": extra,

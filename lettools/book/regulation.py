@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from lettools.charts import accessible
-from lettools.costs import fund_year_pnl
+from lettools.cost_model import fund_year_pnl
 from lettools.data import index_returns as load_index_returns
 from lettools.exercises import FunctionExercise, NumericExercise, register
 from lettools.facts import value as fact
@@ -577,7 +577,7 @@ register(
 
 
 def _example_4_2_deeper_fall(index_return: float = -0.20) -> float:
-    pnl = fund_year_pnl(500.0, 2.0, index_return, borrow_rate=0.05, transaction_cost_rate=0.003, management_fee=0.01)
+    pnl = fund_year_pnl(500.0, 2.0, index_return, rate=0.05, transaction_cost_rate=0.003, expense_ratio=0.01)
     return float(pnl["return_on_assets"])
 
 

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lettools.costs import (
+from lettools.cost_model import (
     DRAG_HORIZONS,
     cost_breakdown,
     cost_over_horizon,
@@ -37,7 +37,7 @@ def test_example_4_1_financing_a_3x_fund():
 def example_4_2():
     def run(index_return):
         return fund_year_pnl(
-            500e6, 2.0, index_return, borrow_rate=0.05, transaction_cost_rate=0.003, management_fee=0.01
+            500e6, 2.0, index_return, rate=0.05, transaction_cost_rate=0.003, expense_ratio=0.01
         )
 
     return run
@@ -107,12 +107,12 @@ def test_benchmark_three_points_apart_costs_six_points_on_a_3x_fund():
 def test_breakdown_components_add_up_and_broadcast_over_leverage():
     table = cost_breakdown(
         [-3.0, -1.0, 2.0, 3.0], rate=0.04, expense_ratio=0.0095, spread=0.005,
-        trading_cost=0.0005, volatility=0.2,
+        trading_cost=0.0005, sigma=0.2,
     )
     assert list(table.columns) == ["financing", "expense_ratio", "trading", "total"]
     assert list(table.index) == [-3.0, -1.0, 2.0, 3.0]
     np.testing.assert_allclose(table[["financing", "expense_ratio", "trading"]].sum(axis=1), table["total"])
-    single = cost_breakdown(3.0, rate=0.04, expense_ratio=0.0095, spread=0.005, trading_cost=0.0005, volatility=0.2)
+    single = cost_breakdown(3.0, rate=0.04, expense_ratio=0.0095, spread=0.005, trading_cost=0.0005, sigma=0.2)
     pd.testing.assert_series_equal(table.loc[3.0], single, check_names=False)
     assert (table["financing"].loc[[-3.0, -1.0]] < 0).all()
 
@@ -122,7 +122,7 @@ def test_trading_drag_matches_simulated_rebalancing_trades():
     rng = np.random.default_rng(42)
     daily = rng.normal(0.0, sigma / math.sqrt(252), size=(400, 252))
     simulated = (cost * abs(leverage**2 - leverage) * np.abs(daily)).sum(axis=1).mean()
-    model = cost_breakdown(leverage, rate=0.0, expense_ratio=0.0, trading_cost=cost, volatility=sigma)["trading"]
+    model = cost_breakdown(leverage, rate=0.0, expense_ratio=0.0, trading_cost=cost, sigma=sigma)["trading"]
     assert simulated == pytest.approx(model, rel=0.01)
 
 
@@ -169,15 +169,15 @@ def test_diy_leverage_cost():
         (lambda: financing_cost(100.0, 3.0, 0.05, spread=-0.01), ValueError, "spread"),
         (lambda: cost_breakdown(3.0, rate=0.05, expense_ratio=-0.01), ValueError, "expense_ratio"),
         (lambda: cost_breakdown([[2.0, 3.0]], rate=0.05, expense_ratio=0.01), ValueError, "leverage"),
-        (lambda: cost_breakdown(3.0, rate=0.05, expense_ratio=0.01, volatility=-0.2), ValueError, "volatility"),
+        (lambda: cost_breakdown(3.0, rate=0.05, expense_ratio=0.01, sigma=-0.2), ValueError, "sigma"),
         (lambda: cost_breakdown(3.0, rate=0.05, expense_ratio=0.01, periods_per_year=0), ValueError, "periods_per_year"),
         (lambda: cost_over_horizon(0.1, -1.0), ValueError, "years"),
         (lambda: cost_over_horizon(pd.Series({"a": 1.0}), 1.0), ValueError, "drag"),
         (lambda: cost_over_horizon(pd.DataFrame({"a": [1.0]}), 1.0), ValueError, "drag"),
-        (lambda: fund_year_pnl(0.0, 2.0, 0.1, borrow_rate=0.05, transaction_cost_rate=0.0, management_fee=0.0), ValueError, "assets"),
-        (lambda: fund_year_pnl(1.0, 2.0, -1.0, borrow_rate=0.05, transaction_cost_rate=0.0, management_fee=0.0), ValueError, "index_return"),
-        (lambda: fund_year_pnl(1.0, 2.0, 0.1, borrow_rate=0.05, transaction_cost_rate=-0.1, management_fee=0.0), ValueError, "transaction_cost_rate"),
-        (lambda: fund_year_pnl(1.0, [2.0], 0.1, borrow_rate=0.05, transaction_cost_rate=0.0, management_fee=0.0), TypeError, "leverage"),
+        (lambda: fund_year_pnl(0.0, 2.0, 0.1, rate=0.05, transaction_cost_rate=0.0, expense_ratio=0.0), ValueError, "assets"),
+        (lambda: fund_year_pnl(1.0, 2.0, -1.0, rate=0.05, transaction_cost_rate=0.0, expense_ratio=0.0), ValueError, "index_return"),
+        (lambda: fund_year_pnl(1.0, 2.0, 0.1, rate=0.05, transaction_cost_rate=-0.1, expense_ratio=0.0), ValueError, "transaction_cost_rate"),
+        (lambda: fund_year_pnl(1.0, [2.0], 0.1, rate=0.05, transaction_cost_rate=0.0, expense_ratio=0.0), TypeError, "leverage"),
         (lambda: diy_leverage_cost(0.5, borrow_rate=0.05), ValueError, "leverage"),
         (lambda: diy_leverage_cost(2.0, borrow_rate=0.05, other_costs=-1.0), ValueError, "other_costs"),
     ],
@@ -314,7 +314,7 @@ def test_fee_table_rejects_a_waiver_above_the_gross_ratio():
 
 def test_drag_profile_matches_the_engine_and_compounds():
     row = drag_profile(3, 0.04, 0.005, 0.0095, 0.0002).iloc[0]
-    engine = cost_breakdown(3, rate=0.04, spread=0.005, expense_ratio=0.0095, trading_cost=0.0002, volatility=0.2)
+    engine = cost_breakdown(3, rate=0.04, spread=0.005, expense_ratio=0.0095, trading_cost=0.0002, sigma=0.2)
     assert row["benchmark"] == pytest.approx(2 * 0.04)      # the rate on the borrowed part
     assert row["spread_cost"] == pytest.approx(3 * 0.005)   # the spread on the whole notional
     assert row["frictions"] == pytest.approx(row["spread_cost"] + row["fees"] + row["trading"])
@@ -332,14 +332,14 @@ def test_drag_profile_inverse_fund_at_high_rates_gains():
 
 
 def test_drag_profile_grid_equals_the_point_by_point_profile_and_plain_numpy():
-    settings = pd.DataFrame({"leverage": [3.0, -1.0, 2.0, 3.0], "benchmark_rate": [0.04, 0.08, 0.0, 0.01],
+    settings = pd.DataFrame({"leverage": [3.0, -1.0, 2.0, 3.0], "rate": [0.04, 0.08, 0.0, 0.01],
                              "spread": [0.005, 0.0, 0.01, 0.005], "expense_ratio": [0.0095, 0.0095, 0.002, 0.0],
                              "trading_cost": [0.0, 0.0002, 0.001, 0.0002]}, index=[5, 6, 7, 8])
     grid = drag_profile_grid(settings)
     for position, (_, point) in enumerate(settings.iterrows()):
         single = drag_profile(**point.to_dict()).iloc[0]
         assert np.allclose(grid.iloc[position][single.index].to_numpy(float), single.to_numpy(float))
-        lev, rate, spread = point["leverage"], point["benchmark_rate"], point["spread"]
+        lev, rate, spread = point["leverage"], point["rate"], point["spread"]
         assert single["benchmark"] == pytest.approx((lev - 1) * rate)
         assert single["spread_cost"] == pytest.approx(abs(lev) * spread)
         assert single["total"] == pytest.approx(single["benchmark"] + single["frictions"])

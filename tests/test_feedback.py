@@ -6,8 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lettools.fund import simulate_fund
-from lettools.reflexivity import (
+from lettools.feedback import (
     _reflexive_market_kernel,
     _reflexive_market_reference,
     aggregate_rebalance_flow,
@@ -20,6 +19,7 @@ from lettools.reflexivity import (
     simulate_feedback,
     simulate_reflexive_market,
 )
+from lettools.fund import simulate_fund
 from lettools.theory import rebalance_flow
 
 
@@ -79,6 +79,30 @@ def test_no_funds_no_amplification():
     assert frame.attrs["gain"] == 0.0
     np.testing.assert_array_equal(frame["move"], -0.05)
     np.testing.assert_array_equal(frame["flow"], 0.0)
+
+
+def test_every_depth_is_checked_alike_and_math_inf_means_no_impact():
+    # feedback_gain, instability_assets, simulate_feedback and simulate_reflexive_market share one check.
+    assert instability_assets([3.0, -3.0], math.inf) == math.inf
+    frame = simulate_feedback(-0.05, long_assets=100e9, inverse_assets=50e9, depth=math.inf, n_rounds=5)
+    assert frame.attrs["gain"] == 0.0 and frame.attrs["amplification"] == 1.0
+    assert frame.attrs["fixed_point"] == -0.05
+    np.testing.assert_array_equal(frame["move"], -0.05)
+    market = simulate_reflexive_market([0.01, -0.02], fund_assets=[100e9], leverages=[3.0], depth=math.inf)
+    np.testing.assert_allclose(market["index_return"], [0.01, -0.02])
+    calls = {
+        "feedback_gain": lambda depth: feedback_gain(1e9, 3.0, depth),
+        "instability_assets": lambda depth: instability_assets([3.0, -3.0], depth),
+        "simulate_feedback": lambda depth: simulate_feedback(-0.05, long_assets=1.0, inverse_assets=1.0, depth=depth),
+        "simulate_reflexive_market": lambda depth: simulate_reflexive_market([0.01], fund_assets=1.0, leverages=3.0,
+                                                                             depth=depth),
+    }
+    for call in calls.values():
+        for bad in (0.0, -5.0, -math.inf, math.nan):
+            with pytest.raises(ValueError, match="depth"):
+                call(bad)
+        with pytest.raises(TypeError, match="depth"):
+            call("1e12")
 
 
 def test_unstable_loop_runs_away_and_stops_before_the_index_reaches_zero():
@@ -238,7 +262,7 @@ def test_reversal_adds_back_a_share_of_yesterdays_feedback_move():
 
 
 def test_depth_from_multiplier_is_value_over_multiplier():
-    from lettools.reflexivity import depth_from_multiplier
+    from lettools.feedback import depth_from_multiplier
 
     # $18.67tn market, multiplier 5: $1bn of flow moves it 5 / 18,670 = 0.0268%.
     depth = depth_from_multiplier(18_670.0, 5.0)
@@ -274,7 +298,7 @@ def test_depth_scaling_with_the_level_matches_a_plain_loop():
 @pytest.mark.parametrize("y", [0.5, 1.0])
 def test_sqrt_impact_fixed_point_solves_the_iteration(y):
     """Against plain fixed-point iteration of x = |R0| + Y sigma sqrt(K x / V)."""
-    from lettools.reflexivity import sqrt_impact_fixed_point
+    from lettools.feedback import sqrt_impact_fixed_point
     k, volume, sigma, shock = 2 * 10.32, 4.599, 0.03, -0.05
     x = abs(shock)
     for _ in range(200):

@@ -1,4 +1,4 @@
-"""lettools.compounding against plain numpy/python references."""
+"""lettools.multiday against plain numpy/python references."""
 
 from __future__ import annotations
 

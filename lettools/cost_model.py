@@ -125,7 +125,7 @@ def cost_breakdown(
     spread: float = 0.0,
     spread_basis: str = "notional",
     trading_cost: float = 0.0,
-    volatility: float = 0.0,
+    sigma: float = 0.0,
     periods_per_year: int = 252,
 ) -> pd.Series | pd.DataFrame:
     """Annual drag of a daily-reset fund, by source, as decimals of its assets.
@@ -135,7 +135,7 @@ def cost_breakdown(
     (negative for ``L < 1``: interest earned on cash), ``expense_ratio``, and
     ``trading = trading_cost * |L^2 - L| * E|R| * periods_per_year``, the cost of
     the daily rebalancing trade ``A |L^2 - L| |R|`` with
-    ``E|R| = volatility / sqrt(periods_per_year) * sqrt(2 / pi)`` for normal
+    ``E|R| = sigma / sqrt(periods_per_year) * sqrt(2 / pi)`` for normal
     daily returns with zero mean.
 
     Parameters
@@ -153,7 +153,7 @@ def cost_breakdown(
     trading_cost : float, default 0.0
         Cost per unit of money traded in the rebalance (half the bid-ask spread
         plus impact), decimal, >= 0 (0.0005 for 5 basis points).
-    volatility : float, default 0.0
+    sigma : float, default 0.0
         Index volatility, annual decimal, >= 0; only the trading cost uses it.
     periods_per_year : int, default 252
         Trading days in a year.
@@ -178,18 +178,18 @@ def cost_breakdown(
     spread = as_scalar(spread, "spread", minimum=0.0)
     spread_basis = check_spread_basis(spread_basis)
     trading_cost = as_scalar(trading_cost, "trading_cost", minimum=0.0)
-    volatility = as_scalar(volatility, "volatility", minimum=0.0)
+    sigma = as_scalar(sigma, "sigma", minimum=0.0)
     periods_per_year = as_positive_int(periods_per_year, "periods_per_year")
 
     with np.errstate(all="ignore"):
         financing = (leverage - 1.0) * rate + spread_fraction(leverage, spread_basis) * spread
-        mean_abs_daily_return = volatility / math.sqrt(periods_per_year) * math.sqrt(2.0 / math.pi)
+        mean_abs_daily_return = sigma / math.sqrt(periods_per_year) * math.sqrt(2.0 / math.pi)
         trading = trading_cost * np.abs(leverage**2 - leverage) * mean_abs_daily_return * periods_per_year
         expense = np.broadcast_to(expense_ratio, leverage.shape)
         table = np.stack(
             np.broadcast_arrays(financing, expense, trading, financing + expense + trading), axis=-1
         )
-    check_finite(table, "leverage", "rate", "expense_ratio", "spread", "trading_cost", "volatility")
+    check_finite(table, "leverage", "rate", "expense_ratio", "spread", "trading_cost", "sigma")
     if leverage.ndim == 0:
         return pd.Series(table, index=_COMPONENTS, name=float(leverage))
     return pd.DataFrame(table, columns=_COMPONENTS, index=pd.Index(leverage, name="leverage"))
@@ -253,9 +253,9 @@ def fund_year_pnl(
     leverage: float,
     index_return: float,
     *,
-    borrow_rate: float,
+    rate: float,
     transaction_cost_rate: float,
-    management_fee: float,
+    expense_ratio: float,
 ) -> pd.Series:
     """One-period profit and loss of a leveraged fund, with its costs, then its rebalance.
 
@@ -265,9 +265,9 @@ def fund_year_pnl(
     its new assets.
 
     * exposure ``L * A``; borrowed ``(L - 1) * A`` (negative: cash held);
-    * interest ``borrow_rate * borrowed`` (negative: interest earned);
+    * interest ``rate * borrowed`` (negative: interest earned);
     * transaction costs ``transaction_cost_rate * |exposure|``;
-    * management fee ``management_fee * A``;
+    * management fee ``expense_ratio * A``;
     * net gain ``exposure * index_return - costs``; new assets ``A + net gain``;
       when that is negative the fund is wiped out, as in :func:`lettools.simulate_fund`:
       new assets 0, net gain ``-A``, return -100%, and the rebalance sells all the exposure;
@@ -282,12 +282,12 @@ def fund_year_pnl(
         Leverage ``L``.
     index_return : float
         The index's simple return over the period, decimal, > -1.
-    borrow_rate : float
+    rate : float
         Interest rate on the borrowed part, decimal for the period.
     transaction_cost_rate : float
         Trading costs as a share of exposure for the period, decimal, >= 0.
-    management_fee : float
-        Management fee as a share of assets for the period, decimal, >= 0.
+    expense_ratio : float
+        Fees as a share of assets for the period, decimal, >= 0 (reported as ``management_fee``).
 
     Returns
     -------
@@ -300,7 +300,7 @@ def fund_year_pnl(
     Examples
     --------
     >>> pnl = fund_year_pnl(
-    ...     100.0, 3, 0.10, borrow_rate=0.05, transaction_cost_rate=0.001, management_fee=0.0095
+    ...     100.0, 3, 0.10, rate=0.05, transaction_cost_rate=0.001, expense_ratio=0.0095
     ... )
     >>> pnl[["interest", "total_costs", "net_gain", "rebalance_trade"]].round(4).tolist()
     [10.0, 11.25, 18.75, 26.25]
@@ -309,15 +309,15 @@ def fund_year_pnl(
     assets = as_scalar(assets, "assets", minimum=0.0, minimum_inclusive=False)
     leverage = as_scalar(leverage, "leverage")
     index_return = as_scalar(index_return, "index_return", minimum=-1.0, minimum_inclusive=False)
-    borrow_rate = as_scalar(borrow_rate, "borrow_rate")
+    rate = as_scalar(rate, "rate")
     transaction_cost_rate = as_scalar(transaction_cost_rate, "transaction_cost_rate", minimum=0.0)
-    management_fee = as_scalar(management_fee, "management_fee", minimum=0.0)
+    expense_ratio = as_scalar(expense_ratio, "expense_ratio", minimum=0.0)
 
     exposure = leverage * assets
     borrowed = (leverage - 1.0) * assets
-    interest = borrow_rate * borrowed
+    interest = rate * borrowed
     trading = transaction_cost_rate * abs(exposure)
-    fee = management_fee * assets
+    fee = expense_ratio * assets
     total_costs = interest + trading + fee
     index_gain = exposure * index_return
     # A loss beyond the assets wipes the fund out, as a day's in simulate_fund does: its
@@ -328,7 +328,7 @@ def fund_year_pnl(
     new_exposure = leverage * new_assets
     check_finite(
         [exposure, total_costs, index_gain, new_exposure - exposure_after_move],
-        "assets", "leverage", "index_return", "borrow_rate", "transaction_cost_rate", "management_fee",
+        "assets", "leverage", "index_return", "rate", "transaction_cost_rate", "expense_ratio",
     )
     return pd.Series(
         {
@@ -728,16 +728,16 @@ def fee_table(management_fee: float, other_expenses: float, fee_waiver: float = 
 #: Holding periods (years) at which :func:`drag_profile` reports the share of value lost.
 DRAG_HORIZONS = tuple(range(1, 11))
 
-_DRAG_SETTINGS = ("leverage", "benchmark_rate", "spread", "expense_ratio", "trading_cost")
+_DRAG_SETTINGS = ("leverage", "rate", "spread", "expense_ratio", "trading_cost")
 
 
 def drag_profile(
     leverage: float,
-    benchmark_rate: float,
+    rate: float,
     spread: float,
     expense_ratio: float,
     trading_cost: float,
-    volatility: float = 0.20,
+    sigma: float = 0.20,
     spread_basis: str = "notional",
 ) -> pd.DataFrame:
     """One fund's annual drag by source and the share of value it costs over 1 to 10 years.
@@ -746,13 +746,13 @@ def drag_profile(
     ----------
     leverage : float
         Leverage ``L``.
-    benchmark_rate : float
-        The benchmark rate, annual decimal in [-1, 1] (:func:`cost_breakdown`'s ``rate``).
+    rate : float
+        The benchmark rate, annual decimal in [-1, 1], as in :func:`cost_breakdown`.
     spread, expense_ratio : float
         Annual decimals, as in :func:`cost_breakdown`.
     trading_cost : float
         Cost per unit of money traded, decimal.
-    volatility : float, default 0.20
+    sigma : float, default 0.20
         The index's annual volatility, which sets the size of the daily rebalancing trades.
     spread_basis : str, default "notional"
         As in :func:`lettools.simulate_fund`.
@@ -780,11 +780,11 @@ def drag_profile(
     import pandas as pd  # lazily: keeps `import lettools` fast
 
     leverage = as_scalar(leverage, "leverage")
-    benchmark_rate = as_scalar(benchmark_rate, "benchmark_rate", minimum=-1.0, maximum=1.0)
-    drag = cost_breakdown(leverage, rate=benchmark_rate, expense_ratio=expense_ratio, spread=spread,
-                          spread_basis=spread_basis, trading_cost=trading_cost, volatility=volatility)
+    rate = as_scalar(rate, "rate", minimum=-1.0, maximum=1.0)
+    drag = cost_breakdown(leverage, rate=rate, expense_ratio=expense_ratio, spread=spread,
+                          spread_basis=spread_basis, trading_cost=trading_cost, sigma=sigma)
     lost = cast("pd.Series", cost_over_horizon(drag, list(DRAG_HORIZONS)))  # a Series: one drag, many years
-    benchmark = (float(leverage) - 1.0) * float(benchmark_rate)
+    benchmark = (float(leverage) - 1.0) * float(rate)
     spread_cost = float(drag["financing"]) - benchmark
     # "fees", not "expense_ratio": the explorer adds a column for each parameter, and that name is taken.
     row = {
@@ -799,7 +799,7 @@ def drag_profile(
     return pd.DataFrame([row])
 
 
-def drag_profile_grid(settings: pd.DataFrame, volatility: float = 0.20) -> pd.DataFrame:
+def drag_profile_grid(settings: pd.DataFrame, sigma: float = 0.20) -> pd.DataFrame:
     """:func:`drag_profile` at every row of ``settings``, with the settings as columns.
 
     Each cost component depends on few of the settings (financing on the leverage, rate
@@ -811,9 +811,9 @@ def drag_profile_grid(settings: pd.DataFrame, volatility: float = 0.20) -> pd.Da
     Parameters
     ----------
     settings : pandas.DataFrame
-        One row per point, with columns ``leverage``, ``benchmark_rate``, ``spread``,
+        One row per point, with columns ``leverage``, ``rate``, ``spread``,
         ``expense_ratio`` and ``trading_cost`` (as in :func:`drag_profile`).
-    volatility : float, default 0.20
+    sigma : float, default 0.20
         As in :func:`drag_profile`.
 
     Returns
@@ -825,7 +825,7 @@ def drag_profile_grid(settings: pd.DataFrame, volatility: float = 0.20) -> pd.Da
     Examples
     --------
     >>> import pandas as pd
-    >>> settings = pd.DataFrame({"leverage": [3.0, -1.0], "benchmark_rate": [0.04, 0.08], "spread": [0.005, 0.0],
+    >>> settings = pd.DataFrame({"leverage": [3.0, -1.0], "rate": [0.04, 0.08], "spread": [0.005, 0.0],
     ...                          "expense_ratio": [0.0095, 0.0095], "trading_cost": [0.0, 0.0]})
     >>> [round(float(x), 6) for x in drag_profile_grid(settings)["total"]]
     [0.1045, -0.1505]
@@ -844,8 +844,8 @@ def drag_profile_grid(settings: pd.DataFrame, volatility: float = 0.20) -> pd.Da
     levels = np.unique(leverage)
     financing = np.empty(len(settings))
     trading = np.empty(len(settings))
-    zero = dict(rate=0.0, expense_ratio=0.0, spread=0.0, trading_cost=0.0, volatility=volatility)
-    for (rate, spread), rows in settings.groupby(["benchmark_rate", "spread"]).indices.items():
+    zero = dict(rate=0.0, expense_ratio=0.0, spread=0.0, trading_cost=0.0, sigma=sigma)
+    for (rate, spread), rows in settings.groupby(["rate", "spread"]).indices.items():
         part = cost_breakdown(levels, **{**zero, "rate": rate, "spread": spread})["financing"].to_numpy()
         financing[rows] = part[np.searchsorted(levels, leverage[rows])]
     for trading_cost, rows in settings.groupby("trading_cost").indices.items():
@@ -854,7 +854,7 @@ def drag_profile_grid(settings: pd.DataFrame, volatility: float = 0.20) -> pd.Da
     fees = settings["expense_ratio"].to_numpy(dtype=np.float64)
     total = financing + fees + trading
     lost = cast("pd.DataFrame", cost_over_horizon(pd.DataFrame({"total": total}), list(DRAG_HORIZONS))).to_numpy().T
-    benchmark = (leverage - 1.0) * settings["benchmark_rate"].to_numpy(dtype=np.float64)
+    benchmark = (leverage - 1.0) * settings["rate"].to_numpy(dtype=np.float64)
     spread_cost = financing - benchmark
     frame = pd.DataFrame({
         "benchmark": benchmark, "spread_cost": spread_cost, "fees": fees, "trading": trading,

@@ -72,7 +72,7 @@ def _funds(assets, leverages, name: str = "assets") -> tuple[np.ndarray, np.ndar
     return assets, leverages
 
 
-def _depth(depth) -> float:
+def _check_depth(depth) -> float:
     """Market depth, money per 100% move, > 0; ``math.inf`` means no price impact."""
     if isinstance(depth, (int, float, np.floating)) and not isinstance(depth, bool) and depth == math.inf:
         return math.inf
@@ -189,7 +189,7 @@ def feedback_gain(assets: ArrayLike, leverages: ArrayLike, depth: ArrayLike) -> 
     0.12
     """
     assets, leverages = _funds(assets, leverages)
-    return float(np.sum(assets * (leverages**2 - leverages))) / _depth(depth)
+    return float(np.sum(assets * (leverages**2 - leverages))) / _check_depth(depth)
 
 
 def amplification(gain: ArrayLike) -> FloatOrArray:
@@ -225,7 +225,7 @@ def instability_assets(leverages: ArrayLike, depth: ArrayLike, *, weights: Array
     leverages : float or array_like
         Leverages of the funds on the index.
     depth : float
-        Money that moves the index by 100%, > 0.
+        Money that moves the index by 100%, > 0; ``math.inf`` for a market the funds cannot move.
     weights : array_like, optional
         Share of the total assets in each fund (normalised to sum to 1);
         equal shares when omitted.
@@ -234,7 +234,7 @@ def instability_assets(leverages: ArrayLike, depth: ArrayLike, *, weights: Array
     -------
     float
         ``depth / sum_i w_i (L_i^2 - L_i)``, money; ``inf`` when that sum is not
-        positive (the funds' trades do not reinforce moves).
+        positive (the funds' trades do not reinforce moves) or ``depth`` is ``math.inf``.
 
     Examples
     --------
@@ -242,7 +242,7 @@ def instability_assets(leverages: ArrayLike, depth: ArrayLike, *, weights: Array
     1111.11
     """
     leverages = np.atleast_1d(as_array(leverages, "leverages", ndim=(0, 1)))
-    depth = as_scalar(depth, "depth", minimum=0.0, minimum_inclusive=False)
+    depth = _check_depth(depth)
     if weights is None:
         weights = np.full(leverages.shape, 1.0 / leverages.size)
     else:
@@ -292,7 +292,8 @@ def simulate_feedback(
     inverse_leverage : float, default -3.0
         Leverage of the inverse funds, <= 0.
     depth : float
-        Money of net order flow that moves the index by 100%, > 0.
+        Money of net order flow that moves the index by 100%, > 0; ``math.inf`` for a market
+        the funds cannot move (gain 0: the shock is the whole move).
     n_rounds : int, default 50
         Rounds of rebalancing after the shock, at most 100,000.
 
@@ -319,7 +320,7 @@ def simulate_feedback(
     inverse_assets = as_scalar(inverse_assets, "inverse_assets", minimum=0.0)
     long_leverage = as_scalar(long_leverage, "long_leverage", minimum=1.0)
     inverse_leverage = as_scalar(inverse_leverage, "inverse_leverage", maximum=0.0)
-    depth = as_scalar(depth, "depth", minimum=0.0, minimum_inclusive=False)
+    depth = _check_depth(depth)
     n_rounds = as_positive_int(n_rounds, "n_rounds")
 
     names = ("long_assets", "inverse_assets", "long_leverage", "inverse_leverage", "depth")
@@ -516,7 +517,7 @@ def simulate_reflexive_market(
     import pandas as pd  # lazily: keeps `import lettools` fast
     exogenous = as_returns(index_returns, "index_returns", ndim=(1,))
     assets0, leverages = _funds(fund_assets, leverages, "fund_assets")
-    depth = _depth(depth)
+    depth = _check_depth(depth)
     rate = as_scalar(rate, "rate")
     expense_ratio = as_scalar(expense_ratio, "expense_ratio", minimum=0.0)
     spread = as_scalar(spread, "spread", minimum=0.0)
@@ -614,7 +615,7 @@ def depth_from_multiplier(market_value, multiplier):
     return _scalar_or_array(market_value / multiplier)
 
 
-def sqrt_impact_fixed_point(shock, flow_per_unit_move, daily_volume, daily_vol, y: float = 1.0):
+def sqrt_impact_fixed_point(shock, flow_per_unit_move, daily_volume, daily_sigma, y: float = 1.0):
     """Where a move settles when the funds' trade has square-root rather than linear impact.
 
     The funds trade ``K R`` on a move ``R`` (``K = flow_per_unit_move``, the money
@@ -634,7 +635,7 @@ def sqrt_impact_fixed_point(shock, flow_per_unit_move, daily_volume, daily_vol, 
         ``K``, money traded per 100% move, >= 0.
     daily_volume : float
         ``V_d``, money traded in a day in the same units, > 0.
-    daily_vol : float
+    daily_sigma : float
         ``sigma_d``, the daily volatility, decimal, >= 0.
     y : float, default 1.0
         The constant ``Y`` of the square-root law (of order one), >= 0.
@@ -649,7 +650,7 @@ def sqrt_impact_fixed_point(shock, flow_per_unit_move, daily_volume, daily_vol, 
     volume = as_scalar(daily_volume, "daily_volume", minimum=0.0)
     if volume <= 0.0:
         raise ValueError(f"daily_volume must be > 0, got {volume}")
-    sigma = as_scalar(daily_vol, "daily_vol", minimum=0.0)
+    sigma = as_scalar(daily_sigma, "daily_sigma", minimum=0.0)
     y = as_scalar(y, "y", minimum=0.0)
     c_root_k = y * sigma * np.sqrt(k / volume)
     root = 0.5 * (c_root_k + np.sqrt(c_root_k**2 + 4.0 * np.abs(shock)))
