@@ -150,7 +150,7 @@ def test_mixed_exercises_get_a_hand_graded_cell_worth_their_written_points(cours
     cells = {meta["grade_id"]: (cell, meta) for cell, meta in _nbgrader_cells(source)}
     cell, meta = cells["written-ex-costs-upro-lag"]
     assert meta["grade"] and meta["solution"] and cell["cell_type"] == "markdown"
-    assert meta["points"] == exported["costs-upro-lag"]["written_points"] == 2
+    assert meta["points"] == exported["costs-upro-lag"]["written_points"] >= 2  # the registry decides; 3 parts since round 13
     assert "decide which basis" in _text(cells["prompt-ex-costs-upro-lag"][0])
     assert cells["answer-ex-costs-concept"][1]["points"] == student_edition.WRITTEN_POINTS
 
