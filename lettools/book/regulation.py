@@ -267,11 +267,11 @@ def rule_var_history_chart(index: str = "nasdaq", leverages=(-2.0, -3.0)) -> alt
         title=f"Inverse funds under the relative test: {name}, rolling three-year windows",
         description=(
             f"Line chart of the Rule 18f-4 VaR ratio of {' and '.join(names)} funds on the {name}, each fund's 99% "
-            "20-day VaR of its current portfolio over the index's, recomputed monthly on the preceding three years "
-            "of daily returns, with a dashed line at the 200% limit. A long fund's ratio would be a flat line at its "
-            "leverage. The inverse funds' ratios swing with the balance between the index's large rises and large "
-            "falls: they drop well below their multiple in windows that contain a crash, and rise above it in calm, "
-            "rising years."
+            "20-day VaR of its current portfolio over the index's, recomputed every 21 trading days on the preceding "
+            "three years of daily returns, with a dashed line at the 200% limit. A long fund's ratio would be a flat "
+            "line at its leverage. The inverse funds' ratios swing with the balance between the index's large rises "
+            "and large falls: they drop well below their multiple in windows that contain a crash, and rise above it "
+            "in calm, rising years."
         ),
     )
 
