@@ -395,7 +395,7 @@ def test_2008_mixes_scale_by_2012s_flow_per_dollar_and_span_the_range():
     growth = np.array([np.prod(1.0 + lv * (closes[1:] / closes[:-1] - 1.0)) for lv in lev])  # plain numpy
     np.testing.assert_allclose(list(mix.attrs["backcast_factor"].values()), 1.0 / growth, rtol=1e-12)
     for name, shares in (("long-heavy", np.array(REPLAY_2008_SHARES)), ("inverse-heavy", inverse)):
-        row = mix.loc[f"$22bn from the start (upper case), {name}"]
+        row = mix.loc[f"$22bn from the start, {name}"]
         assert row["gain, first day"] == pytest.approx(22.0 * np.sum(shares * (lev**2 - lev)) / depth_start)
         assert row["gain, first day"] == pytest.approx(early.loc["start", f"gain, {name}"])
         back = mix.loc[f"$22bn back-cast to Aug 2008, {name}"]
@@ -403,6 +403,12 @@ def test_2008_mixes_scale_by_2012s_flow_per_dollar_and_span_the_range():
         assert back["assets"] == pytest.approx(start_assets.sum())
         assert back["gain, first day"] == pytest.approx(np.sum(start_assets * (lev**2 - lev)) / depth_start)
     assert mix.iloc[0]["flow_per_pct"] == pytest.approx(1.04)
+    # the end-January case starts below the back-cast (inverse-heavy) and passes it only as a steady fall
+    # grows its inverse funds; the long-heavy one never does
+    assert mix.attrs["upper_above_backcast_from"] == {"long-heavy": None, "inverse-heavy": None}
+    falls = pd.Series(-0.03, index=pd.bdate_range("2008-09-02", periods=12))
+    above = replay_2008_mix(falls, levels).attrs["upper_above_backcast_from"]
+    assert above["long-heavy"] is None and falls.index[0] < above["inverse-heavy"] <= falls.index[-1]
     with pytest.raises(ValueError, match="levels"):
         replay_2008_mix(returns, levels.drop(pd.Timestamp("2008-08-29")))
     with pytest.raises(ValueError, match="30 January 2009"):

@@ -1353,25 +1353,27 @@ CM_ASSETS_CLOSE = "2009-01-30"
 def _mix_label(total: float, name: str, backcast: bool) -> str:
     if backcast:
         return f"${total:g}bn back-cast to Aug 2008, {name}"
-    return f"${total:g}bn from the start (upper case), {name}"
+    return f"${total:g}bn from the start, {name}"
 
 
 def replay_2008_mix(shocks: pd.Series, levels: pd.Series) -> pd.DataFrame:
     """The autumn-2008 replay with the funds' real 2008-09 assets in each 2008 mix, on the 2008 market.
 
     Cheng and Madhavan's $22bn go into 2x, -1x and -2x funds, long-heavy and
-    inverse-heavy (:func:`mixes_2008`), in two ways. The **upper case** starts the
-    funds on 29 August 2008 with their end-January 2009 assets, so the inverse funds'
-    autumn gains are counted twice. The **back-cast** case starts each leverage's
-    assets at their end-January 2009 value divided by that leverage's own return from
-    the close before the replay to 30 January 2009 (:func:`lettools.backcast_assets`;
-    no fees, financing or investor flows): the inverse funds start smaller, the long
-    ones larger. Both are upper figures: net creations into the funds in late 2008 put
-    their August assets below the back-cast, and the $22bn includes 3x funds that first
-    traded on 5 November 2008, back-cast as if they had existed in August. The depth
-    is the central multiplier's end-2012 depth times the S&P 500's close on the day
-    before the replay starts over its end-2012 close, and it then follows the index
-    level, so the upper case's first-day gain is :func:`gains_2008`'s at the start.
+    inverse-heavy (:func:`mixes_2008`), in two ways. The **end-January** case starts
+    the funds on 29 August 2008 with their end-January 2009 assets, so the autumn's
+    returns are counted twice: the inverse funds start too large, the long ones too small.
+    The **back-cast** case starts each leverage's assets at their end-January 2009
+    value divided by that leverage's own return from the close before the replay to
+    30 January 2009 (:func:`lettools.backcast_assets`; no fees, financing or investor
+    flows): the inverse funds start smaller, the long ones larger. The back-cast is an
+    upper figure on every day: net creations into the funds in late 2008 put their
+    assets below it, and the $22bn includes 3x funds that first traded on 5 November
+    2008, back-cast as if they had existed in August. The end-January case is no bound:
+    it can start below the back-cast. The depth is the central multiplier's end-2012
+    depth times the S&P 500's close on the day before the replay starts over its
+    end-2012 close, and it then follows the index level, so the end-January case's
+    first-day gain is :func:`gains_2008`'s at the start.
     The replay's own funds (Tuzun's flow in 3x/-3x funds, end-2012 depth held fixed)
     come first for comparison.
 
@@ -1388,8 +1390,11 @@ def replay_2008_mix(shocks: pd.Series, levels: pd.Series) -> pd.DataFrame:
     pandas.DataFrame
         Indexed by the funds: ``assets`` and ``flow_per_pct`` ($bn, per 1% move on the
         first day), ``gain, first day``, ``gain, highest``, ``trough`` and
-        ``volatility ratio``. ``attrs`` holds ``level_ratio`` and ``backcast_factor``
-        (start over end-January 2009 assets, by leverage).
+        ``volatility ratio``. ``attrs`` holds ``level_ratio``, ``backcast_factor``
+        (start over end-January 2009 assets, by leverage) and
+        ``upper_above_backcast_from``: for each mix, the first day from which the
+        end-January-assets case's gain exceeds the back-cast's on every remaining day
+        (``None`` if it does not end above it).
     """
     if not isinstance(levels, pd.Series) or not isinstance(levels.index, pd.DatetimeIndex):
         raise TypeError(f"levels must be a pandas Series indexed by date, got {type(levels).__name__}")
@@ -1410,10 +1415,11 @@ def replay_2008_mix(shocks: pd.Series, levels: pd.Series) -> pd.DataFrame:
         for name, shares in mixes_2008().items():
             funds = [total * s * (f if backcast else 1.0) for s, f in zip(shares, factor, strict=False)]
             settings[_mix_label(total, name, backcast)] = (funds, leverages, depth_2012 * level_ratio, True)
-    rows = {}
+    rows, gains = {}, {}
     for name, (funds, levs, depth, scaled) in settings.items():
         market = simulate_reflexive_market(shocks, fund_assets=funds, leverages=levs, depth=_depth_from_per_pct(depth),
                                            depth_scales_with_level=scaled)
+        gains[name] = market["gain"]
         summary = reflexive_market_summary(market)
         rows[name] = {"assets": float(sum(funds)), "flow_per_pct": aggregate_rebalance_flow(funds, levs, 0.01),
                       "gain, first day": summary["gain, first day"], "gain, highest": summary["gain, highest"],
@@ -1421,6 +1427,13 @@ def replay_2008_mix(shocks: pd.Series, levels: pd.Series) -> pd.DataFrame:
     table = pd.DataFrame.from_dict(rows, orient="index").rename_axis("funds")
     table.attrs["level_ratio"] = level_ratio
     table.attrs["backcast_factor"] = dict(zip([f"{lev:g}x" for lev in leverages], factor.tolist(), strict=False))
+    above = {}
+    for name in mixes_2008():
+        upper, back = gains[_mix_label(total, name, False)].align(gains[_mix_label(total, name, True)], join="inner")
+        over = upper > back
+        stays = over[::-1].cummin()[::-1]  # above on that day and on every later day
+        above[name] = stays.idxmax() if stays.any() else None
+    table.attrs["upper_above_backcast_from"] = above
     return table
 
 
