@@ -50,15 +50,16 @@ def _daily_growth(index_return: float, leverage: float, carry: float, trading_dr
     return 1.0 + leverage * index_return + carry - trading_drag * abs(index_return)
 
 
-@njit
-def _flag(index_return: float) -> float:
-    """0.0 for a valid simple return (finite, above -1); NaN or 1.0 otherwise.
+@njit(fastmath={"contract", "reassoc"})
+def _add_nonfinite(flags: float, index_return: float) -> float:
+    """``flags + index_return * 0.0``: NaN from the first infinite or NaN return on, else unchanged.
 
-    ``x * 0.0`` is NaN for an infinite or NaN ``x`` and 0.0 otherwise (``reassoc`` alone does
-    not let LLVM fold it away), so a path's sum of flags is 0.0 exactly when every return
-    is valid: one vectorised sum, where a running minimum would stop LLVM vectorising.
+    ``x * 0.0`` is NaN for an infinite or NaN ``x`` and (signed) zero otherwise; neither flag
+    lets LLVM fold it away (that takes ``nnan`` and ``nsz``). ``contract`` makes it one fused
+    multiply-add, exact here, and ``reassoc`` lets the sum run in SIMD lanes. Kept in its own
+    function so that ``contract`` touches no other arithmetic.
     """
-    return index_return * 0.0 + (1.0 if index_return <= -1.0 else 0.0)
+    return flags + index_return * 0.0
 
 
 @njit
@@ -83,26 +84,90 @@ def _fund_path(index_returns, leverage, carry, trading_drag, start, out):
     return bad == 0
 
 
+@njit
+def _growth_factors(index_returns, leverage, carry, trading_drag, out):
+    """``out[1:]`` gets the day's growth factors of one path (SIMD lanes across days); returns its bad returns."""
+    bad = 0
+    for day in range(index_returns.shape[0]):
+        index_return = index_returns[day]
+        bad += _is_bad(index_return)
+        out[day + 1] = _daily_growth(index_return, leverage, carry[day], trading_drag)
+    return bad
+
+
+@njit
+def _fund_paths4(index_returns, first, leverage, carry, trading_drag, start, out):
+    """:func:`_fund_path` for the four paths ``first`` to ``first + 3``; returns how many were invalid.
+
+    One path at a time, a day costs about 25 scalar instructions, and each NAV waits on the day
+    before's multiply. Here the growth factors and input checks of each path are computed first,
+    in SIMD lanes across days, into the output rows themselves; the four NAV chains then advance
+    together, day by day, each day's factor read back from L1 and replaced by the NAV (a multiply, a
+    comparison, a store). Every path gets exactly the arithmetic of :func:`_fund_path`, in the same
+    order: the results are the same bit for bit. A NAV is never NaN (a NaN factor fails
+    ``growth > 0``), so the largest NAV is infinite exactly when one of them overflowed.
+    """
+    row0, row1, row2, row3 = out[first], out[first + 1], out[first + 2], out[first + 3]
+    bad0 = _growth_factors(index_returns[first], leverage, carry, trading_drag, row0)
+    bad1 = _growth_factors(index_returns[first + 1], leverage, carry, trading_drag, row1)
+    bad2 = _growth_factors(index_returns[first + 2], leverage, carry, trading_drag, row2)
+    bad3 = _growth_factors(index_returns[first + 3], leverage, carry, trading_drag, row3)
+    value0 = value1 = value2 = value3 = start
+    peak0 = peak1 = peak2 = peak3 = start
+    row0[0] = row1[0] = row2[0] = row3[0] = start
+    for day in range(1, index_returns.shape[1] + 1):
+        growth0, growth1, growth2, growth3 = row0[day], row1[day], row2[day], row3[day]
+        value0 = value0 * growth0 if growth0 > 0.0 else 0.0
+        value1 = value1 * growth1 if growth1 > 0.0 else 0.0
+        value2 = value2 * growth2 if growth2 > 0.0 else 0.0
+        value3 = value3 * growth3 if growth3 > 0.0 else 0.0
+        row0[day], row1[day], row2[day], row3[day] = value0, value1, value2, value3
+        peak0, peak1 = max(peak0, value0), max(peak1, value1)
+        peak2, peak3 = max(peak2, value2), max(peak3, value3)
+    # overflow past float64 (an infinite NAV) is reported as too extreme, as in _fund_path
+    return ((bad0 != 0 or peak0 == math.inf) + (bad1 != 0 or peak1 == math.inf)
+            + (bad2 != 0 or peak2 == math.inf) + (bad3 != 0 or peak3 == math.inf))
+
+
 # ``reassoc`` lets LLVM split the product into SIMD lanes, so the pass runs at
 # memory speed instead of waiting on one multiply after another. A factor
-# clipped to zero keeps the product at zero whatever the order.
+# clipped to zero keeps the product at zero whatever the order. The input check costs
+# three vector operations per return (a fused multiply-add for non-finite values, a
+# comparison and a masked integer add for returns of -1 or less); a running minimum
+# would stop LLVM vectorising. With and without trading costs are two functions, and the
+# kernels choose between them once, outside the loop over paths: one function holding
+# both loops runs about 40% slower on a Sapphire Rapids Xeon (same instructions in the
+# loop; benchmarks/RESULTS.md, session 7).
 @njit(fastmath={"reassoc"})
 def _fund_final(index_returns, leverage, carry, trading_drag, start, out, path):
-    """``out[path]`` gets one path's final NAV; returns whether its returns were valid (finite, > -1)."""
+    """``out[path]`` gets one path's final NAV without trading costs (``trading_drag`` is 0 and unused);
+    returns whether its returns were valid (finite, > -1)."""
     value = start
     flags = 0.0
-    if trading_drag == 0.0:
-        for day in range(index_returns.shape[0]):
-            index_return = index_returns[day]
-            flags += _flag(index_return)
-            value *= max(1.0 + leverage * index_return + carry[day], 0.0)
-    else:
-        for day in range(index_returns.shape[0]):
-            index_return = index_returns[day]
-            flags += _flag(index_return)
-            value *= max(_daily_growth(index_return, leverage, carry[day], trading_drag), 0.0)
+    at_or_below_minus_one = 0
+    for day in range(index_returns.shape[0]):
+        index_return = index_returns[day]
+        flags = _add_nonfinite(flags, index_return)
+        at_or_below_minus_one += index_return <= -1.0
+        value *= max(1.0 + leverage * index_return + carry[day], 0.0)
     out[path] = value if value > 0.0 else 0.0  # turns -0.0 into 0.0
-    return flags == 0.0 and value < math.inf  # inf, or NaN from inf * 0: the product overflowed
+    # value: inf, or NaN from inf * 0, when the product overflowed
+    return flags == 0.0 and at_or_below_minus_one == 0 and value < math.inf
+
+
+@njit(fastmath={"reassoc"})
+def _fund_final_costs(index_returns, leverage, carry, trading_drag, start, out, path):
+    """:func:`_fund_final` with trading costs (``trading_drag`` not 0)."""
+    value = start
+    flags = 0.0
+    at_or_below_minus_one = 0
+    for day in range(index_returns.shape[0]):
+        index_return = index_returns[day]
+        flags = _add_nonfinite(flags, index_return)
+        at_or_below_minus_one += index_return <= -1.0
+        value *= max(_daily_growth(index_return, leverage, carry[day], trading_drag), 0.0)
+    out[path] = value if value > 0.0 else 0.0
+    return flags == 0.0 and at_or_below_minus_one == 0 and value < math.inf
 
 
 @njit
@@ -134,8 +199,11 @@ def _static_path(index_returns, leverage, start, out):
 @njit(parallel=True)
 def fund_paths(index_returns, leverage, carry, trading_drag, start, out):
     """Fill ``out`` (paths x days + 1) with NAV paths; column 0 is ``start``."""
+    groups = index_returns.shape[0] // 4
     invalid = 0
-    for path in prange(index_returns.shape[0]):
+    for group in prange(groups):
+        invalid += _fund_paths4(index_returns, 4 * group, leverage, carry, trading_drag, start, out)
+    for path in range(4 * groups, index_returns.shape[0]):
         invalid += 0 if _fund_path(index_returns[path], leverage, carry, trading_drag, start, out[path]) else 1
     return invalid
 
@@ -143,8 +211,11 @@ def fund_paths(index_returns, leverage, carry, trading_drag, start, out):
 @njit
 def fund_paths_serial(index_returns, leverage, carry, trading_drag, start, out):
     """:func:`fund_paths` on one thread."""
+    groups = index_returns.shape[0] // 4
     invalid = 0
-    for path in range(index_returns.shape[0]):
+    for group in range(groups):
+        invalid += _fund_paths4(index_returns, 4 * group, leverage, carry, trading_drag, start, out)
+    for path in range(4 * groups, index_returns.shape[0]):
         invalid += 0 if _fund_path(index_returns[path], leverage, carry, trading_drag, start, out[path]) else 1
     return invalid
 
@@ -153,8 +224,13 @@ def fund_paths_serial(index_returns, leverage, carry, trading_drag, start, out):
 def fund_terminal(index_returns, leverage, carry, trading_drag, start, out):
     """Fill ``out`` (paths) with each path's final NAV, storing no path."""
     invalid = 0
-    for path in prange(index_returns.shape[0]):
-        invalid += 0 if _fund_final(index_returns[path], leverage, carry, trading_drag, start, out, path) else 1
+    if trading_drag == 0.0:
+        for path in prange(index_returns.shape[0]):
+            invalid += 0 if _fund_final(index_returns[path], leverage, carry, trading_drag, start, out, path) else 1
+    else:
+        for path in prange(index_returns.shape[0]):
+            invalid += 0 if _fund_final_costs(index_returns[path], leverage, carry, trading_drag, start, out,
+                                              path) else 1
     return invalid
 
 
@@ -162,8 +238,13 @@ def fund_terminal(index_returns, leverage, carry, trading_drag, start, out):
 def fund_terminal_serial(index_returns, leverage, carry, trading_drag, start, out):
     """:func:`fund_terminal` on one thread."""
     invalid = 0
-    for path in range(index_returns.shape[0]):
-        invalid += 0 if _fund_final(index_returns[path], leverage, carry, trading_drag, start, out, path) else 1
+    if trading_drag == 0.0:
+        for path in range(index_returns.shape[0]):
+            invalid += 0 if _fund_final(index_returns[path], leverage, carry, trading_drag, start, out, path) else 1
+    else:
+        for path in range(index_returns.shape[0]):
+            invalid += 0 if _fund_final_costs(index_returns[path], leverage, carry, trading_drag, start, out,
+                                              path) else 1
     return invalid
 
 
