@@ -13,7 +13,8 @@ numpy reference (the trading-cost branch and the public functions included).
 Yardsticks:
 
 * **Memory limit.** The simulator sections run on 200,000 paths x 252 days (403 MB), far
-  beyond the 32 MiB last-level cache, so that nothing is served from cache. One read pass
+  beyond the AMD machine's 32 MiB last-level cache, so that nothing is served from cache (the
+  Intel VM of session 7 reports a 480 MiB L3: there part of it may be). One read pass
   is a compiled parallel sum of the returns; one read-plus-write pass copies them into an
   already touched output of the paths' shape (and, separately, a freshly allocated one,
   whose first touch costs page faults).

@@ -9,13 +9,17 @@ Settings come from the controls' *live* ranges (``Param.live``: min, max and ste
 slider), not only the grid: every value of each control with the others at their defaults,
 every corner (each numeric control at its min or max, every category), and a seeded random
 sample of the whole lattice. Each explorer is created fresh in this process, so its first
-draw (grid precompute excluded, template built, data computed) is timed too; the numba
-cache is warmed once beforehand, as a Binder or Colab image does.
+draw (grid precompute excluded, template built, data computed) is timed too; every numba
+kernel is compiled or loaded once beforehand (``scripts/warm_numba_cache.py``), as the Binder
+image does.
 
 Reported per explorer: the twin's grid precompute (target < 1 s), the first draw, and the
 median and worst update with the setting that was worst (target < 100 ms for every setting,
 the first draw included); "cold" is the worst first visit of a setting, before the explorer's
-caches (chart templates, simulated curves) hold it: the best of several rounds hides that cost.
+caches (chart templates, simulated curves) hold it: the best of several rounds hides that cost;
+"gc" is the part of that cold worst spent in a full garbage collection (see ``FullCollections``),
+and "cold CPU" the largest CPU time (all threads) of a first visit, which other work on the
+machine disturbs less than wall time.
 
 Run: ``python benchmarks/bench_widgets.py [--sample N] [--rounds R]``
 """
@@ -23,6 +27,7 @@ Run: ``python benchmarks/bench_widgets.py [--sample N] [--rounds R]``
 from __future__ import annotations
 
 import argparse
+import gc
 import inspect
 import itertools
 import os
@@ -79,6 +84,30 @@ def sweep(explorer: Explorer, sample: int, seed: int = 0) -> list[dict]:
     return settings
 
 
+class FullCollections:
+    """Wall time spent in Python's full (generation-2) garbage collections, which run when they will.
+
+    A full collection walks every object the process holds (this benchmark holds every page's
+    explorers: a few hundred thousand objects, 0.1-0.3 s a collection), so the update it lands in
+    looks slow; the table's "gc ms" column shows the share of the cold worst that it took.
+    """
+
+    def __init__(self) -> None:
+        self.total = 0.0
+        self._start = 0.0
+        gc.callbacks.append(self._callback)
+
+    def _callback(self, phase: str, info: dict) -> None:
+        if info["generation"] == 2:
+            if phase == "start":
+                self._start = time.perf_counter()
+            else:
+                self.total += time.perf_counter() - self._start
+
+
+FULL_COLLECTIONS = FullCollections()
+
+
 def time_explorer(factory, sample: int, rounds: int) -> dict:
     start = time.perf_counter()
     explorer = factory()
@@ -90,19 +119,25 @@ def time_explorer(factory, sample: int, rounds: int) -> dict:
     settings = sweep(explorer, sample)
     best = [float("inf")] * len(settings)
     cold = [0.0] * len(settings)
+    cold_gc = [0.0] * len(settings)
+    cold_cpu = [0.0] * len(settings)
     for round_ in range(rounds):  # the best of a few rounds per setting: the least disturbed by other work
         for i, setting in enumerate(settings):
-            start = time.perf_counter()
+            collected = FULL_COLLECTIONS.total
+            start, start_cpu = time.perf_counter(), time.process_time()
             explorer.update(**setting)
             elapsed = (time.perf_counter() - start) * 1000.0
             best[i] = min(best[i], elapsed)
             if round_ == 0:  # the first visit: nothing the explorer caches (templates, simulations) helps yet
                 cold[i] = elapsed
+                cold_gc[i] = (FULL_COLLECTIONS.total - collected) * 1000.0
+                cold_cpu[i] = (time.process_time() - start_cpu) * 1000.0
     worst = int(np.argmax(best))
     return {
         "grid_s": grid_s, "first_ms": first_ms, "median_ms": statistics.median(best), "worst_ms": best[worst],
         "worst_setting": settings[worst], "count": len(settings), "cold_worst_ms": max(cold),
-        "cold_setting": settings[int(np.argmax(cold))],
+        "cold_setting": settings[int(np.argmax(cold))], "cold_gc_ms": cold_gc[int(np.argmax(cold))],
+        "cold_cpu_ms": max(cold_cpu),
     }
 
 
@@ -115,13 +150,16 @@ def main(argv: list[str] | None = None) -> int:
     if not found:
         print("no explorers found")
         return 1
-    import lettools
+    # Compile (or load from numba's cache) every kernel first, as the Binder image's postBuild does with
+    # scripts/warm_numba_cache.py: a kernel met first inside a timed grid would add its compile time
+    # (0.4-1 s each) on a machine whose cache was built for another CPU.
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts"))
+    from warm_numba_cache import call_public_functions
 
-    lettools.simulate_outcomes(2, 0.05, 0.2, 5, n_paths=10, seed=0)  # load the numba cache once, as an image does
-    lettools.simulate_fund(np.zeros((200, 200)), 2)
+    call_public_functions()
     print(f"load average at start {os.getloadavg()[0]:.2f}; best of {args.rounds} rounds per setting")
     print(f"{'explorer':<38} {'grid s':>7} {'first ms':>9} {'median ms':>10} {'worst ms':>9} {'cold ms':>8} "
-          f"{'settings':>9}  worst at")
+          f"{'gc ms':>6} {'cold CPU':>8} {'settings':>9}  worst at")
     slow = []
     for name, factory in found.items():
         r = time_explorer(factory, args.sample, args.rounds)
@@ -131,7 +169,9 @@ def main(argv: list[str] | None = None) -> int:
             shown += "; cold worst at " + ", ".join(
                 f"{k}={v:g}" if not isinstance(v, str) else f"{k}={v}" for k, v in r["cold_setting"].items())
         print(f"{name:<38} {r['grid_s']:>7.2f} {r['first_ms']:>9.1f} {r['median_ms']:>10.1f} {r['worst_ms']:>9.1f} "
-              f"{r['cold_worst_ms']:>8.1f} {r['count']:>9}  {shown}{'  OVER TARGET' if over else ''}")
+              f"{r['cold_worst_ms']:>8.1f} {r['cold_gc_ms']:>6.0f} {r['cold_cpu_ms']:>8.1f} "
+              f"{r['count']:>9}  "
+              f"{shown}{'  OVER TARGET' if over else ''}")
         if over:
             slow.append(name)
     print(f"targets: every update and first draw under {TARGET_MS:.0f} ms, grid under {GRID_TARGET_S:.0f} s; "

@@ -22,6 +22,8 @@ and a wiped-out fund stays at zero.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from typing import cast
 
 import numpy as np
 from llvmlite import ir as llvm_ir
@@ -46,19 +48,8 @@ __all__ = [
 
 @njit
 def _daily_growth(index_return: float, leverage: float, carry: float, trading_drag: float) -> float:
-    """The fund's growth factor for one day (kept out of fastmath code so it rounds like numpy)."""
+    """The fund's growth factor for one day (no fastmath flags, so that it rounds like numpy)."""
     return 1.0 + leverage * index_return + carry - trading_drag * abs(index_return)
-
-
-@njit
-def _flag(index_return: float) -> float:
-    """0.0 for a valid simple return (finite, above -1); NaN or 1.0 otherwise.
-
-    ``x * 0.0`` is NaN for an infinite or NaN ``x`` and 0.0 otherwise (``reassoc`` alone does
-    not let LLVM fold it away), so a path's sum of flags is 0.0 exactly when every return
-    is valid: one vectorised sum, where a running minimum would stop LLVM vectorising.
-    """
-    return index_return * 0.0 + (1.0 if index_return <= -1.0 else 0.0)
 
 
 @njit
@@ -83,26 +74,239 @@ def _fund_path(index_returns, leverage, carry, trading_drag, start, out):
     return bad == 0
 
 
-# ``reassoc`` lets LLVM split the product into SIMD lanes, so the pass runs at
-# memory speed instead of waiting on one multiply after another. A factor
-# clipped to zero keeps the product at zero whatever the order.
-@njit(fastmath={"reassoc"})
-def _fund_final(index_returns, leverage, carry, trading_drag, start, out, path):
-    """``out[path]`` gets one path's final NAV; returns whether its returns were valid (finite, > -1)."""
-    value = start
-    flags = 0.0
-    if trading_drag == 0.0:
-        for day in range(index_returns.shape[0]):
-            index_return = index_returns[day]
-            flags += _flag(index_return)
-            value *= max(1.0 + leverage * index_return + carry[day], 0.0)
-    else:
-        for day in range(index_returns.shape[0]):
-            index_return = index_returns[day]
-            flags += _flag(index_return)
-            value *= max(_daily_growth(index_return, leverage, carry[day], trading_drag), 0.0)
+@njit
+def _growth_factors(index_returns, leverage, carry, trading_drag, out):
+    """``out[1:]`` gets the day's growth factors of one path (SIMD lanes across days); returns its bad returns."""
+    bad = 0
+    for day in range(index_returns.shape[0]):
+        index_return = index_returns[day]
+        bad += _is_bad(index_return)
+        out[day + 1] = _daily_growth(index_return, leverage, carry[day], trading_drag)
+    return bad
+
+
+@njit
+def _fund_paths4(index_returns, first, leverage, carry, trading_drag, start, out):
+    """:func:`_fund_path` for the four paths ``first`` to ``first + 3``; returns how many were invalid.
+
+    One path at a time, a day costs about 25 scalar instructions, and each NAV waits on the day
+    before's multiply. Here the growth factors and input checks of each path are computed first,
+    in SIMD lanes across days, into the output rows themselves; the four NAV chains then advance
+    together, day by day, each day's factor read back from L1 and replaced by the NAV (a multiply, a
+    comparison, a store). Every path gets exactly the arithmetic of :func:`_fund_path`, in the same
+    order: the results are the same bit for bit. A NAV is never NaN (a NaN factor fails
+    ``growth > 0``), so the largest NAV is infinite exactly when one of them overflowed.
+    """
+    row0, row1, row2, row3 = out[first], out[first + 1], out[first + 2], out[first + 3]
+    bad0 = _growth_factors(index_returns[first], leverage, carry, trading_drag, row0)
+    bad1 = _growth_factors(index_returns[first + 1], leverage, carry, trading_drag, row1)
+    bad2 = _growth_factors(index_returns[first + 2], leverage, carry, trading_drag, row2)
+    bad3 = _growth_factors(index_returns[first + 3], leverage, carry, trading_drag, row3)
+    value0 = value1 = value2 = value3 = start
+    peak0 = peak1 = peak2 = peak3 = start
+    row0[0] = row1[0] = row2[0] = row3[0] = start
+    for day in range(1, index_returns.shape[1] + 1):
+        growth0, growth1, growth2, growth3 = row0[day], row1[day], row2[day], row3[day]
+        value0 = value0 * growth0 if growth0 > 0.0 else 0.0
+        value1 = value1 * growth1 if growth1 > 0.0 else 0.0
+        value2 = value2 * growth2 if growth2 > 0.0 else 0.0
+        value3 = value3 * growth3 if growth3 > 0.0 else 0.0
+        row0[day], row1[day], row2[day], row3[day] = value0, value1, value2, value3
+        peak0, peak1 = max(peak0, value0), max(peak1, value1)
+        peak2, peak3 = max(peak2, value2), max(peak3, value3)
+    # overflow past float64 (an infinite NAV) is reported as too extreme, as in _fund_path
+    return ((bad0 != 0 or peak0 == math.inf) + (bad1 != 0 or peak1 == math.inf)
+            + (bad2 != 0 or peak2 == math.inf) + (bad3 != 0 or peak3 == math.inf))
+
+
+# Reproducible on every CPU: no kernel uses ``reassoc``, ``contract`` or any other fast-math
+# flag, so LLVM rounds every operation as written and no result depends on the CPU numba
+# compiles for (its vector width, unrolling or FMA units); tests/test_determinism.py checks
+# it. A product over days is a reduction, which LLVM's loop vectoriser splits into SIMD lanes
+# only under ``reassoc``, as many as the CPU's vectors and unrolling hold (so the terminal
+# value changed with the CPU), and numba turns LLVM's SLP vectoriser off (scalar code with 8
+# accumulators ran 4x slower). :func:`_final_lanes` therefore writes the loop in LLVM IR over
+# FINAL_LANES lanes fixed in the source: day d goes to lane d mod 16, the last n mod 16 days to
+# the last lanes (a masked final block), and the lanes combine in a fixed tree. LLVM maps the
+# 16-wide vectors onto the CPU's registers (2 AVX-512, 4 AVX2, 8 SSE2), each lane's arithmetic
+# unchanged. A factor clipped to zero keeps the product at zero in any order. The input check
+# costs two lane operations per return: ``flags + r * 0.0`` (NaN from the first infinite or
+# NaN return on, else zero) and a running minimum. With and without trading costs are two
+# functions, and the kernels choose between them once, outside the loop over paths: one
+# function holding both loops runs about 40% slower on a Sapphire Rapids Xeon (same
+# instructions in the loop; benchmarks/RESULTS.md, session 7).
+FINAL_LANES = 16
+"""Lanes of :func:`_final_lanes` (fixed, whatever the CPU's vector width)."""
+
+
+def _final_lanes_codegen(with_costs):
+    """Code generator of :func:`_final_lanes` (``with_costs``: subtract ``trading_drag * |r|``)."""
+
+    def codegen(context, builder, signature, args):
+        from numba.core import cgutils
+
+        returns_type, carry_type = signature.args[0], signature.args[1]
+        returns, carry, leverage, trading_drag = args
+        returns_array = context.make_array(returns_type)(context, builder, returns)
+        carry_data = context.make_array(carry_type)(context, builder, carry).data
+        n_days = cgutils.unpack_tuple(builder, returns_array.shape, 1)[0]
+        index_type = n_days.type
+        lanes = llvm_ir.Constant(index_type, FINAL_LANES)
+        double = llvm_ir.DoubleType()
+        vector = llvm_ir.VectorType(double, FINAL_LANES)
+        int32 = llvm_ir.IntType(32)
+
+        def splat(value, kind=vector):
+            filled = llvm_ir.Constant(kind, llvm_ir.Undefined)
+            for lane in range(FINAL_LANES):
+                filled = builder.insert_element(filled, value, int32(lane))
+            return filled
+
+        zeros = llvm_ir.Constant(vector, [0.0] * FINAL_LANES)
+        ones = llvm_ir.Constant(vector, [1.0] * FINAL_LANES)
+        leverages = splat(leverage)
+        drags = splat(trading_drag)
+        fabs = cgutils.get_or_insert_function(builder.module, llvm_ir.FunctionType(vector, [vector]),
+                                              f"llvm.fabs.v{FINAL_LANES}f64")
+
+        def load(data, offset):
+            address = builder.bitcast(cgutils.gep(builder, data, offset), vector.as_pointer())
+            return builder.load(address, align=8)
+
+        def step(state, offset, used=None):
+            """One block of days at ``offset``; ``used`` (a lane mask) leaves the other lanes unchanged."""
+            product, flags, low = state
+            index_return = load(returns_array.data, offset)
+            growth = builder.fadd(builder.fadd(ones, builder.fmul(leverages, index_return)),
+                                  load(carry_data, offset))
+            if with_costs:  # as _daily_growth: ((1 + L r) + carry) - drag |r|
+                growth = builder.fsub(growth, builder.fmul(drags, builder.call(fabs, [index_return])))
+            if used is not None:
+                growth = builder.select(used, growth, ones)
+                index_return = builder.select(used, index_return, zeros)
+            clipped = builder.select(builder.fcmp_ordered(">", growth, zeros), growth, zeros)
+            return (builder.fmul(product, clipped), builder.fadd(flags, builder.fmul(index_return, zeros)),
+                    builder.select(builder.fcmp_ordered("<", index_return, low), index_return, low))
+
+        def merge(branches):
+            merged = []
+            for position in range(3):
+                phi = builder.phi(vector)
+                for state, block in branches:
+                    phi.add_incoming(state[position], block)
+                merged.append(phi)
+            return tuple(merged)
+
+        neutral = (ones, zeros, zeros)
+        blocks = builder.udiv(n_days, lanes)
+        entry = builder.block
+        loop = builder.append_basic_block("lanes.loop")
+        tail = builder.append_basic_block("lanes.tail")
+        done = builder.append_basic_block("lanes.done")
+        builder.cbranch(builder.icmp_signed(">", blocks, index_type(0)), loop, done)
+
+        builder.position_at_end(loop)
+        block = builder.phi(index_type)
+        state = merge([])
+        following = step(state, builder.mul(block, lanes))
+        next_block = builder.add(block, index_type(1))
+        builder.cbranch(builder.icmp_signed("<", next_block, blocks), loop, tail)
+        block.add_incoming(index_type(0), entry)
+        block.add_incoming(next_block, loop)
+        for phi, first, after in zip(state, neutral, following, strict=True):
+            phi.add_incoming(first, entry)
+            phi.add_incoming(after, loop)
+
+        # The days left over: the last FINAL_LANES days, the lanes holding a day already counted masked out.
+        builder.position_at_end(tail)
+        left_over = builder.urem(n_days, lanes)
+        first_new = builder.trunc(builder.sub(lanes, left_over), int32)
+        used = builder.icmp_unsigned(">=", llvm_ir.Constant(llvm_ir.VectorType(int32, FINAL_LANES),
+                                                            list(range(FINAL_LANES))),
+                                     splat(first_new, llvm_ir.VectorType(int32, FINAL_LANES)))
+        last = step(following, builder.sub(n_days, lanes), used)
+        builder.branch(done)
+
+        builder.position_at_end(done)
+        product, flags, low = merge([(neutral, entry), (last, tail)])
+
+        def combine(values, operation):
+            """Lane ``i`` with lane ``i + width / 2``, halving the width down to one lane: a fixed tree."""
+            width = FINAL_LANES
+            while width > 1:
+                width //= 2
+                lower = builder.shuffle_vector(values, values, llvm_ir.Constant(
+                    llvm_ir.VectorType(int32, width), list(range(width))))
+                upper = builder.shuffle_vector(values, values, llvm_ir.Constant(
+                    llvm_ir.VectorType(int32, width), list(range(width, 2 * width))))
+                values = operation(lower, upper)
+            return builder.extract_element(values, int32(0))
+
+        def lower_of(a, b):
+            return builder.select(builder.fcmp_ordered("<", a, b), a, b)
+
+        return context.make_tuple(builder, signature.return_type,
+                                  [combine(product, builder.fmul), combine(flags, builder.fadd),
+                                   combine(low, lower_of)])
+
+    return codegen
+
+
+@intrinsic
+def _final_lanes(typingctx, index_returns, carry, leverage, trading_drag):
+    """A path's days in lanes, when it has at least :data:`FINAL_LANES` of them: day ``d`` goes to lane
+    ``d mod FINAL_LANES`` and the ``k`` days left over (``k`` = ``n mod FINAL_LANES``) to the last ``k``
+    lanes. Returns the lanes' products of clipped growth factors without trading costs, their sums of
+    ``r * 0.0`` and their lowest returns (or 0), each combined in a fixed tree: lane ``i`` with lane
+    ``i + w / 2`` for ``w`` = 16, 8, 4, 2. Fewer days: ``(1.0, 0.0, 0.0)``."""
+    if not (index_returns.layout == carry.layout == "C"):  # the lanes load contiguous days
+        return None
+    return types.UniTuple(types.float64, 3)(index_returns, carry, leverage, trading_drag), \
+        _final_lanes_codegen(False)
+
+
+@intrinsic
+def _final_lanes_costs(typingctx, index_returns, carry, leverage, trading_drag):
+    """:func:`_final_lanes` with trading costs."""
+    if not (index_returns.layout == carry.layout == "C"):
+        return None
+    return types.UniTuple(types.float64, 3)(index_returns, carry, leverage, trading_drag), \
+        _final_lanes_codegen(True)
+
+
+@njit
+def _finish_final(lanes, index_returns, leverage, carry, trading_drag, start, out, path):
+    """Finish a path from :func:`_final_lanes`' combined lanes (a path shorter than the lanes runs here, in
+    order): store the NAV in ``out[path]`` and return whether the returns were valid (finite, > -1) and the
+    NAV finite."""
+    product, flags, low = lanes
+    value = start * product
+    for day in range(index_returns.shape[0] if index_returns.shape[0] < FINAL_LANES else 0):
+        index_return = index_returns[day]
+        growth = 1.0 + leverage * index_return + carry[day]
+        if trading_drag != 0.0:
+            growth -= trading_drag * abs(index_return)
+        value *= growth if growth > 0.0 else 0.0
+        flags += index_return * 0.0
+        low = index_return if index_return < low else low
     out[path] = value if value > 0.0 else 0.0  # turns -0.0 into 0.0
-    return flags == 0.0 and value < math.inf  # inf, or NaN from inf * 0: the product overflowed
+    # value: inf, or NaN from inf * 0, when the product overflowed
+    return flags == 0.0 and low > -1.0 and value < math.inf
+
+
+@njit
+def _fund_final(index_returns, leverage, carry, trading_drag, start, out, path):
+    """``out[path]`` gets one path's final NAV without trading costs (``trading_drag`` is 0 and unused);
+    returns whether its returns were valid (finite, > -1). Lanes and combine order: see above."""
+    lanes = _final_lanes(index_returns, carry, leverage, trading_drag)  # type: ignore[call-arg,var-annotated]
+    return _finish_final(lanes, index_returns, leverage, carry, 0.0, start, out, path)
+
+
+@njit
+def _fund_final_costs(index_returns, leverage, carry, trading_drag, start, out, path):
+    """:func:`_fund_final` with trading costs (``trading_drag`` not 0)."""
+    lanes = _final_lanes_costs(index_returns, carry, leverage, trading_drag)  # type: ignore[call-arg,var-annotated]
+    return _finish_final(lanes, index_returns, leverage, carry, trading_drag, start, out, path)
 
 
 @njit
@@ -134,8 +338,11 @@ def _static_path(index_returns, leverage, start, out):
 @njit(parallel=True)
 def fund_paths(index_returns, leverage, carry, trading_drag, start, out):
     """Fill ``out`` (paths x days + 1) with NAV paths; column 0 is ``start``."""
+    groups = index_returns.shape[0] // 4
     invalid = 0
-    for path in prange(index_returns.shape[0]):
+    for group in prange(groups):
+        invalid += _fund_paths4(index_returns, 4 * group, leverage, carry, trading_drag, start, out)
+    for path in range(4 * groups, index_returns.shape[0]):
         invalid += 0 if _fund_path(index_returns[path], leverage, carry, trading_drag, start, out[path]) else 1
     return invalid
 
@@ -143,8 +350,11 @@ def fund_paths(index_returns, leverage, carry, trading_drag, start, out):
 @njit
 def fund_paths_serial(index_returns, leverage, carry, trading_drag, start, out):
     """:func:`fund_paths` on one thread."""
+    groups = index_returns.shape[0] // 4
     invalid = 0
-    for path in range(index_returns.shape[0]):
+    for group in range(groups):
+        invalid += _fund_paths4(index_returns, 4 * group, leverage, carry, trading_drag, start, out)
+    for path in range(4 * groups, index_returns.shape[0]):
         invalid += 0 if _fund_path(index_returns[path], leverage, carry, trading_drag, start, out[path]) else 1
     return invalid
 
@@ -153,8 +363,13 @@ def fund_paths_serial(index_returns, leverage, carry, trading_drag, start, out):
 def fund_terminal(index_returns, leverage, carry, trading_drag, start, out):
     """Fill ``out`` (paths) with each path's final NAV, storing no path."""
     invalid = 0
-    for path in prange(index_returns.shape[0]):
-        invalid += 0 if _fund_final(index_returns[path], leverage, carry, trading_drag, start, out, path) else 1
+    if trading_drag == 0.0:
+        for path in prange(index_returns.shape[0]):
+            invalid += 0 if _fund_final(index_returns[path], leverage, carry, trading_drag, start, out, path) else 1
+    else:
+        for path in prange(index_returns.shape[0]):
+            invalid += 0 if _fund_final_costs(index_returns[path], leverage, carry, trading_drag, start, out,
+                                              path) else 1
     return invalid
 
 
@@ -162,8 +377,13 @@ def fund_terminal(index_returns, leverage, carry, trading_drag, start, out):
 def fund_terminal_serial(index_returns, leverage, carry, trading_drag, start, out):
     """:func:`fund_terminal` on one thread."""
     invalid = 0
-    for path in range(index_returns.shape[0]):
-        invalid += 0 if _fund_final(index_returns[path], leverage, carry, trading_drag, start, out, path) else 1
+    if trading_drag == 0.0:
+        for path in range(index_returns.shape[0]):
+            invalid += 0 if _fund_final(index_returns[path], leverage, carry, trading_drag, start, out, path) else 1
+    else:
+        for path in range(index_returns.shape[0]):
+            invalid += 0 if _fund_final_costs(index_returns[path], leverage, carry, trading_drag, start, out,
+                                              path) else 1
     return invalid
 
 
@@ -190,6 +410,11 @@ def static_paths_serial(index_returns, leverage, start, out):
 # then e^r - 1 by its Taylor series to r^13 (truncation below 2e-16 relative) and
 # e^x - 1 = 2^k (e^r - 1) + (2^k - 1), exact in the common case k = 0. 2^k is built from
 # its bit pattern. Agrees with numpy's expm1 to about 2 ulp.
+# The fused multiply-adds are written out (:func:`_fma`), not left to the ``contract`` flag:
+# with the flag, LLVM fuses only on CPUs with FMA units (x86-64-v3, ARM64), so results
+# differed in the last bits between CPUs. An explicit fma is rounded once on every CPU:
+# one instruction where the CPU has FMA, libm's exact ``fma`` (slower, same result) where
+# it has not. Written unfused instead, the Monte Carlo would run about 20-30% slower.
 _LOG2_E = 1.4426950408889634
 _LN2_HIGH = 6.93147180369123816490e-01
 _LN2_LOW = 1.90821492927058770002e-10
@@ -206,47 +431,65 @@ def _float_from_bits(typingctx, bits):
     return types.float64(types.int64), codegen
 
 
-@njit(fastmath={"contract"})
+def _fma_typer(typingctx, a, b, c):
+    """``a * b + c`` rounded once (LLVM's ``llvm.fma``, which vectorises): the same result on every CPU."""
+
+    def codegen(context, builder, signature, args):
+        from numba.core import cgutils
+
+        double = llvm_ir.DoubleType()
+        fma = cgutils.get_or_insert_function(builder.module, llvm_ir.FunctionType(double, [double] * 3),
+                                             "llvm.fma.f64")
+        return builder.call(fma, args)
+
+    return types.float64(types.float64, types.float64, types.float64), codegen
+
+
+_fma = cast("Callable[[float, float, float], float]", intrinsic(_fma_typer))
+_fma.__doc__ = _fma_typer.__doc__
+
+
+@njit
 def _exp_parts(x):
     """``(e^r - 1, 2^k)`` with ``x = k ln 2 + r``, ``|r| <= ln(2)/2``, in arithmetic LLVM can run in SIMD
     lanes (see above): ``expm1(x) = p 2^k + (2^k - 1)`` and ``exp(x) = p 2^k + 2^k``."""
     low, high = _EXP_ARGUMENT_LIMITS
     x = min(max(x, low), high)
-    k = np.floor(x * _LOG2_E + 0.5)
-    r = (x - k * _LN2_HIGH) - k * _LN2_LOW
+    k = np.floor(_fma(x, _LOG2_E, 0.5))
+    r = _fma(-k, _LN2_LOW, _fma(-k, _LN2_HIGH, x))
     # Horner from 1/13! down to 1/1!, written out so that LLVM vectorises it.
     series = 1.0 / 6227020800.0
-    series = series * r + 1.0 / 479001600.0
-    series = series * r + 1.0 / 39916800.0
-    series = series * r + 1.0 / 3628800.0
-    series = series * r + 1.0 / 362880.0
-    series = series * r + 1.0 / 40320.0
-    series = series * r + 1.0 / 5040.0
-    series = series * r + 1.0 / 720.0
-    series = series * r + 1.0 / 120.0
-    series = series * r + 1.0 / 24.0
-    series = series * r + 1.0 / 6.0
-    series = series * r + 0.5
-    series = series * r + 1.0
+    series = _fma(series, r, 1.0 / 479001600.0)
+    series = _fma(series, r, 1.0 / 39916800.0)
+    series = _fma(series, r, 1.0 / 3628800.0)
+    series = _fma(series, r, 1.0 / 362880.0)
+    series = _fma(series, r, 1.0 / 40320.0)
+    series = _fma(series, r, 1.0 / 5040.0)
+    series = _fma(series, r, 1.0 / 720.0)
+    series = _fma(series, r, 1.0 / 120.0)
+    series = _fma(series, r, 1.0 / 24.0)
+    series = _fma(series, r, 1.0 / 6.0)
+    series = _fma(series, r, 0.5)
+    series = _fma(series, r, 1.0)
     scale = _float_from_bits((np.int64(k) + 1023) << 52)  # type: ignore[call-arg,var-annotated]  # 2^k
     return series * r, scale
 
 
-@njit(fastmath={"contract"})
+@njit
 def _expm1(x):
     """``expm1(x)`` to about 2 ulp (see :func:`_exp_parts`)."""
-    part, scale = _exp_parts(x)  # type: ignore[var-annotated]
-    return part * scale + (scale - 1.0)
+    part, scale = _exp_parts(x)
+    return _fma(part, scale, scale - 1.0)
 
 
 GBM_SUB_BLOCK_BYTES = 524_288
 """Size of the normals buffer of one sub-block of paths (fits in a core's L2 cache)."""
 
 
-# ``_gbm_day`` must not call ``_daily_growth``: numba would compile that shared helper
-# with this function's fastmath flags, and fused multiply-adds would then change how
-# ``simulate_fund`` rounds (1 + 3 * (-1/3) would no longer be exactly zero).
-@njit(fastmath={"contract"})
+# No kernel here may take fastmath flags: numba compiles a helper with the flags of the first
+# kernel that calls it, so a flag on one kernel could change how a shared helper such as
+# ``_daily_growth`` rounds everywhere (and fused multiply-adds would make 1 + 3 * (-1/3) nonzero).
+@njit
 def _gbm_day(log_returns, count, leverage, carry, trading_drag, direction, fund, cumulative, extreme):
     """Advance ``count`` paths by one day: fund NAVs, cumulative log returns and their extreme."""
     if trading_drag == 0.0:  # separate loops: the drag term costs a sixth of the arithmetic
@@ -258,7 +501,7 @@ def _gbm_day(log_returns, count, leverage, carry, trading_drag, direction, fund,
             extreme[path] = max(extreme[path], direction * level)
     else:
         for path in range(count):
-            index_return = _expm1(log_returns[path])  # type: ignore[var-annotated]
+            index_return = _expm1(log_returns[path])
             growth = 1.0 + leverage * index_return + carry - trading_drag * abs(index_return)
             fund[path] = fund[path] * growth if growth > 0.0 else 0.0
             level = cumulative[path] + log_returns[path]
@@ -356,19 +599,19 @@ def gbm_outcomes_sigmas(generator, drifts, volatilities, n_days, leverage, carry
                 static_out[pair, first + path] = value if extreme[path] < bound and value > 0.0 else 0.0
 
 
-@njit(fastmath={"contract"})
+@njit
 def _exp(x):
     """``exp(x)`` (see :func:`_exp_parts`). Within about 1 ulp of libm's ``exp`` (the two round differently
     in the last bit now and then); libm's scalar call would cost more than the rest of a day's work."""
-    part, scale = _exp_parts(x)  # type: ignore[var-annotated]
-    return part * scale + scale
+    part, scale = _exp_parts(x)
+    return _fma(part, scale, scale)
 
 
 SHORTFALL_BLOCK = 256
 """Paths advanced together, day by day, in :func:`shortfall_counts` (the counts vectorise over them)."""
 
 
-@njit(fastmath={"contract"})
+@njit
 def _growth_row(arguments, width):
     """``exp`` of a row of log returns, in place (SIMD lanes across paths)."""
     for p in range(width):

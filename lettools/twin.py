@@ -420,13 +420,18 @@ def _one_level_copy(obj, by_ref):
 
 @contextmanager
 def _one_level_copies():
-    """Make Altair's deep copies one level deep while building a live template.
+    """Build a live template fast: Altair's deep copies one level deep, no schema check on construction.
+
+    Altair's debug mode (on by default) validates every schema object against the Vega-Lite schema
+    as it is constructed: half a template's build time, and most of a cold widget update's (a setting
+    that widens an axis builds a new template). It only raises, never changes the spec, and
+    :meth:`Explorer.template` with ``validate=True`` still checks the finished spec.
 
     The switch is process-wide while it lasts: template builds take turns (a lock), and another
     thread building Altair charts at the same moment would get one-level copies too. lettools builds
     live charts on the kernel's main thread only (widget callbacks run there).
     """
-    with _COPY_LOCK:
+    with _COPY_LOCK, debug_mode(False):
         original = schemapi._deep_copy
         schemapi._deep_copy = _one_level_copy
         try:
