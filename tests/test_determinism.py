@@ -24,7 +24,7 @@ import sys
 import numpy as np
 import lettools
 from lettools import kernels
-from lettools.reflexivity import simulate_reflexive_market
+from lettools.feedback import simulate_reflexive_market
 
 results = {}
 costs = dict(expense_ratio=0.0091, rate=0.04, spread=0.01)
