@@ -276,7 +276,7 @@ def test_swap_spreads_pair_each_period_lag_with_its_own_stock_share():
     assert abs(early["swap_spread_gap"][0]) < 2 * early["swap_spread_gap"][1]
     first, late = costs.swap_spreads("2009-2021"), costs.swap_spreads("2022-2024")
     assert (late / first).between(1.7, 2.5).all()
-    own_k = {fund: (shares[fund]["stock_share_2023"] + shares[fund]["stock_share_2024"]) / 2 for fund in lags}
+    own_k = {fund: (shares[fund]["by_year"][2023] + shares[fund]["by_year"][2024]) / 2 for fund in lags}
     assert (costs.swap_spreads("2022-2024", own_k) / first).between(1.7, 2.5).all()
     # ... and the whole-sample figure at k = 0.9 lies between the two periods' levels.
     whole_09 = costs.swap_spreads("2009-2024", {"UPRO": 0.9, "SSO": 0.9})
@@ -373,7 +373,7 @@ def test_floor_rebased_rise_by_plain_arithmetic():
     assert rise["ratio_high"] == pytest.approx(late / ((0.01176 - 2 * over_early) / 2.44), abs=2e-3)
     # Less than the ratio against the bill, but still a rise.
     assert 1.2 < rise["ratio_low"] < rise["ratio_high"] < costs.swap_spread_rise()["ratio_high"]
-    # One-month LIBOR before 2022: its premium p over an overnight rate falls on the swap notional L - k only.
+    # An earlier benchmark p further above the floor (LIBOR's fallback spread as one value): on L - k only.
     premium = costs.LIBOR_SOFR_SPREAD
     assert premium == pytest.approx(0.0011448)
     libor = costs.floor_rebased_rise(premium)
@@ -381,7 +381,7 @@ def test_floor_rebased_rise_by_plain_arithmetic():
     # Highest: UPRO at k = 1 in 2022-24, cash earning the overnight rate (m = 2), 2009-21 less 2.44 p 365/360.
     assert libor["ratio_high"] == pytest.approx(late / ((0.01176 - 2 * over_early - 2.44 * premium * 365 / 360) / 2.44),
                                                 abs=2e-3)
-    # The range the chapter quotes: about 1.3 (overnight benchmark throughout) to about 2.5 (LIBOR before 2022).
+    # About 1.3 with an overnight benchmark throughout; about 2.5 with an earlier premium of 11.4 bp.
     assert 1.25 < rise["ratio_low"] < 1.35 and 2.3 < libor["ratio_high"] < 2.6
     assert libor["ratio_low"] > rise["ratio_low"]
     assert costs.floor_rebased_rise(0.0) == rise
@@ -393,26 +393,27 @@ def test_floor_rebased_rise_by_plain_arithmetic():
         costs.floor_rebased_rise("11 bp")
 
 
-def test_floor_rebased_rise_grows_with_the_libor_premium():
-    """The LIBOR end is a sensitivity: each basis point of premium on the early swaps raises both ratios."""
+def test_floor_rebased_rise_grows_with_the_early_premium():
+    """The earlier premium is a sensitivity: each basis point of it on the early swaps raises both ratios."""
     ratios = [costs.floor_rebased_rise(premium) for premium in (0.0, costs.LIBOR_SOFR_SPREAD, 0.0015, 0.002)]
     for low, high in zip(ratios, ratios[1:], strict=False):
         assert high["ratio_low"] > low["ratio_low"] and high["ratio_high"] > low["ratio_high"]
         assert high["spread_low"] == low["spread_low"]  # the 2022-24 spread does not depend on it
 
 
-def test_benchmark_premium_for_bump_by_hand():
-    bump = costs.benchmark_premium_for_bump()
-    years = costs.REAL_FUND_EARLY_YEARS
-    for fund, figures in bump.items():
-        before = sum(years[year][fund] for year in (2011, 2012, 2013, 2014, 2015)) / 5
-        peak = sum(years[year][fund] for year in (2017, 2018, 2019)) / 3
-        leverage = costs.REAL_FUND_LAGS[fund]["leverage"]
-        k = costs.REAL_FUND_STOCK_SHARE[fund]["stock_share"]
-        assert figures["rise"] == pytest.approx(peak - before)
-        assert figures["premium"] == pytest.approx((peak - before) / (leverage - k))
-        assert figures["rate_peak"] > 0.01 > figures["rate_before"]
-        assert 0.0 < figures["premium"] < 0.005  # a few tenths of a point, on the swap notional
+def test_stock_share_by_year_lines_up_the_years_and_shows_where_the_formula_fails():
+    table = costs.stock_share_by_year()
+    assert list(table.index) == list(range(2010, 2025))
+    assert set(table.index[table["zero_rate"]]) == set(costs.ZERO_RATE_YEARS)
+    assert (table.loc[table["zero_rate"], "rate"] < 0.001).all() and (table.loc[~table["zero_rate"], "rate"] >= 0.001).all()
+    for fund, share in costs.REAL_FUND_STOCK_SHARE.items():
+        assert table.loc[2017, f"k_{fund}"] == share["by_year"][2017]
+        # The zero-rate mean is the mean of the zero-rate years' k (to the stored rounding).
+        assert table.loc[table["zero_rate"], f"k_{fund}"].mean() == pytest.approx(share["stock_share"], abs=0.01)
+        # Where the bill rate met the dividend yield the formula leaves [0, 1]: it does not pin k down.
+        assert not table.loc[[2018, 2019], f"k_{fund}"].between(0, 1).any()
+    assert (table.loc[[2018, 2019, 2022], "sensitivity"] > 400).all()
+    assert table.loc[2023, "rate"] == costs.REAL_FUND_YEARS[2023]["rate"]
 
 
 def test_real_fund_figures_live_in_the_facts_file():

@@ -66,7 +66,7 @@ __all__ = [
     "REAL_FUND_ANNUAL_MODEL",
     "ZERO_RATE_YEARS",
     "BUMP_YEARS",
-    "benchmark_premium_for_bump",
+    "stock_share_by_year",
     "REAL_UPRO_2009_2018",
     "UPRO_MODEL_COSTS",
     "real_fund_periods",
@@ -194,10 +194,10 @@ REAL_FUND_YEARS = _measured("real_fund_years")
 #: (annual decimal). Measured by ``tests/test_real_funds.py``. ``fee_share``: the mean over those years of
 #: ``(f - r) / (q - r)``, the part of ``k`` needed only for dividends to cover the fee; ``stock_share_fee_095``:
 #: ``k`` with a 0.95% fee in every year instead of ``expense_ratio`` (the fees charged then were not verified).
-#: ``stock_share_2023`` and ``stock_share_2024``: the same formula on each high-rate year alone (above 1 is
-#: impossible, so there the formula's assumptions fail or the holdings changed); ``stock_share_2022``: the same
-#: for 2022, when the bill rate was so close to the dividend yield that ``1 / (q - r)`` is in the hundreds and the
-#: formula is undetermined (the chapter leaves that year out).
+#: ``by_year``: the same formula on each full year 2010-2024 alone (:func:`stock_share_by_year`). It does not pin
+#: ``k`` down: it gives 0.1 for UPRO in 2017, values far outside [0, 1] when the bill rate was close to the dividend
+#: yield (2018, 2019, 2022) and more than 1 for SSO in 2023. ``ZERO_RATE_YEARS`` are the full years whose bill rate
+#: averaged below 0.1%.
 #: ``REAL_FUND_SWAP_SPREAD_GAP``: UPRO's ``spread_on_swaps`` minus SSO's, as the mean of the daily differences
 #: of the two adjusted shortfalls, each divided by its ``L - k``, with the Newey-West (5 lags) standard error of
 #: that mean (``se_days``; ``se_days_independent`` treats the days as independent); the uncertainty in ``k`` is
@@ -207,8 +207,8 @@ REAL_FUND_STOCK_SHARE = _measured("real_fund_stock_share")
 
 #: How strongly the stock share ``k = (d + f - r) / (q - r)`` of :data:`REAL_FUND_STOCK_SHARE` responds to an error
 #: in the fee ``f`` (or in the distributions ``d``): ``1 / |q - r|`` per unit, with ``q`` the index's dividend
-#: yield and ``r`` the bill rate of the year. ``zero_rate``: its mean over :data:`ZERO_RATE_YEARS`; ``high_rate``:
-#: its mean over 2023 and 2024; ``year_2022``: 2022 alone, where ``q`` and ``r`` nearly met. The same for both
+#: yield and ``r`` the bill rate of the year. ``zero_rate``: its mean over :data:`ZERO_RATE_YEARS`; ``by_year``: each
+#: full year 2010-2024 (in the hundreds where ``q`` and ``r`` nearly met: 2018, 2019, 2022). The same for both
 #: funds (it depends on the index and the rate only). Measured by ``tests/test_real_funds.py``.
 REAL_FUND_FEE_SENSITIVITY = _measured("real_fund_fee_sensitivity")
 REAL_FUND_SWAP_SPREAD_GAP = _measured("real_fund_swap_spread_gap")
@@ -230,9 +230,9 @@ REAL_FUND_TAX_BOUND = _measured("real_fund_tax_bound")
 REAL_FUND_EARLY_YEARS = _measured("real_fund_early_years")
 
 #: The slope of :data:`REAL_FUND_RATE_SLOPE` measured within each period: ``slope`` within 2009-2021 with its
-#: Newey-West standard errors at 5, 63 and 252 lags (``se_nw5``, ``se_nw63``, ``se_nw252``; the longer windows allow
-#: for the slow drift of the shortfall and give the smaller, more reliable errors here), and ``slope_2022_2024`` with
-#: ``se_2022_2024`` (5 lags) within the high-rate years. Measured by ``tests/test_real_funds.py``.
+#: Newey-West (5 lags, as everywhere in the chapter) standard error ``se_nw5``, and ``slope_2022_2024`` with
+#: ``se_2022_2024`` within the high-rate years. Neither is distinguishable from zero at that bandwidth. Measured by
+#: ``tests/test_real_funds.py``.
 REAL_FUND_WITHIN_SLOPE = _measured("real_fund_within_slope")
 
 #: The fifteen annual mean adjusted lags of 2010-2024 against two shapes: ``r2_rate``, the R-squared of a line in the
@@ -240,38 +240,32 @@ REAL_FUND_WITHIN_SLOPE = _measured("real_fund_within_slope")
 #: Measured by ``tests/test_real_funds.py``.
 REAL_FUND_ANNUAL_MODEL = _measured("real_fund_annual_model")
 
-#: The zero-rate years before the hiking cycle and the years of its peak (:func:`benchmark_premium_for_bump`).
+#: The zero-rate years before the 2016-2019 hiking cycle and the years of its peak, whose mean lags of
+#: :data:`REAL_FUND_EARLY_YEARS` the chapter compares.
 BUMP_YEARS = {"before": (2011, 2012, 2013, 2014, 2015), "peak": (2017, 2018, 2019)}
 
 
-def benchmark_premium_for_bump() -> dict[str, dict[str, float]]:
-    """How far above the bill a benchmark would have had to rise to explain the 2017-2019 lags.
-
-    The adjusted lag of :data:`REAL_FUND_EARLY_YEARS` averaged over the peak years of
-    :data:`BUMP_YEARS` minus its average over the zero-rate years before them, divided by the
-    swap notional ``L - k`` (``k`` the zero-rate stock share of :data:`REAL_FUND_STOCK_SHARE`):
-    the extra distance between the swaps' benchmark and the bill, on the swap notional, that
-    would produce the rise on its own, for instance a one-month LIBOR benchmark whose premium
-    over the bill widened in those years.
+def stock_share_by_year() -> pd.DataFrame:
+    """The stock share ``k = (d + f - r) / (q - r)`` of each full year, beside the year's bill rate.
 
     Returns
     -------
-    dict of str to dict
-        Per fund: ``before`` and ``peak`` (the mean lags), ``rise`` (their difference),
-        ``rate_before`` and ``rate_peak`` (the mean bill rates) and ``premium`` (the rise over
-        ``L - k``), all annual decimals.
+    pandas.DataFrame
+        One row per year 2010-2024: ``rate`` (the bill rate's mean, annual decimal, from
+        :data:`REAL_FUND_EARLY_YEARS` and :data:`REAL_FUND_YEARS`), ``sensitivity``
+        (``1 / |q - r|``, how far ``k`` moves per unit of fee or distributions,
+        :data:`REAL_FUND_FEE_SENSITIVITY`), ``zero_rate`` (whether the year is one of
+        :data:`ZERO_RATE_YEARS`, the full years whose bill rate averaged below 0.1%) and
+        ``k_<fund>`` for each fund of :data:`REAL_FUND_STOCK_SHARE`.
     """
-    result = {}
-    for fund, share in REAL_FUND_STOCK_SHARE.items():
-        before = float(np.mean([REAL_FUND_EARLY_YEARS[year][fund] for year in BUMP_YEARS["before"]]))
-        peak = float(np.mean([REAL_FUND_EARLY_YEARS[year][fund] for year in BUMP_YEARS["peak"]]))
-        result[fund] = {
-            "before": before, "peak": peak, "rise": peak - before,
-            "rate_before": float(np.mean([REAL_FUND_EARLY_YEARS[year]["rate"] for year in BUMP_YEARS["before"]])),
-            "rate_peak": float(np.mean([REAL_FUND_EARLY_YEARS[year]["rate"] for year in BUMP_YEARS["peak"]])),
-            "premium": (peak - before) / (REAL_FUND_LAGS[fund]["leverage"] - share["stock_share"]),
-        }
-    return result
+    rates = {**{year: row["rate"] for year, row in REAL_FUND_EARLY_YEARS.items()},
+             **{year: row["rate"] for year, row in REAL_FUND_YEARS.items()}}
+    rows = {}
+    for year, sensitivity in REAL_FUND_FEE_SENSITIVITY["by_year"].items():
+        row: dict[str, Any] = {"rate": rates[year], "sensitivity": sensitivity, "zero_rate": year in ZERO_RATE_YEARS}
+        row.update({f"k_{fund}": share["by_year"][year] for fund, share in REAL_FUND_STOCK_SHARE.items()})
+        rows[year] = row
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("year")
 
 #: UPRO from 25 June 2009 to 31 December 2018 (2,395 daily returns), measured by ``tests/test_real_funds.py``
 #: from its NAVs, the S&P 500 total-return and price indices and the one-month Treasury-bill rate. Returns over
@@ -893,8 +887,8 @@ REAL_FUND_FLOOR_GAP_ACT360 = _measured("real_fund_floor_gap_act360")
 REAL_FUND_FLOOR_ACCRUAL_SHIFT = _measured("real_fund_floor_accrual_shift")
 
 #: The spread adjustment for one-month USD LIBOR fixed on 5 March 2021, the five-year median of one-month LIBOR
-#: minus SOFR (annual decimal; ``lettools/facts/costs.json``, reported): how far above an overnight rate a swap
-#: that paid one-month LIBOR before 2022 sat, in round terms.
+#: minus SOFR (annual decimal; ``lettools/facts/costs.json``, reported). The chapter quotes it as a fact about the
+#: fallback only: which rate UPRO's and SSO's swaps paid before 2022 was not read.
 LIBOR_SOFR_SPREAD = float(fact("costs", "libor_sofr_spread_adjustment")["one_month"])
 
 __all__ += ["REAL_FUND_FLOOR_GAP", "REAL_FUND_FLOOR_GAP_ACT360", "REAL_FUND_FLOOR_ACCRUAL_SHIFT",
@@ -985,8 +979,8 @@ def floor_rebased_rise(early_premium: float = 0.0) -> dict[str, float]:
     stands in for it, so that distance drops out only if it did not change; SOFR
     and the effective federal funds rate traded some basis points above the floor,
     by amounts not measured here). ``early_premium`` relaxes it for 2009-2021: a
-    benchmark that sat that much further above the floor then, such as one-month
-    LIBOR (:data:`LIBOR_SOFR_SPREAD`), over-reads the early lag by a further
+    benchmark that sat that much further above the floor then (a sensitivity: which
+    rate these funds' swaps paid before 2022 was not read) over-reads the early lag by a further
     ``(L - k) p 365/360`` (on the swap notional only: the fund's cash did not earn
     it), which lowers the 2009-2021 spread and raises the ratio. Second, the floor's
     accrual convention of :data:`REAL_FUND_FLOOR_GAP`, which credits each change one
