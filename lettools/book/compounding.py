@@ -436,8 +436,8 @@ def _draw_outcomes(base: alt.Chart, domains: Mapping[str, list[float]]) -> alt.L
         note="'median ' + format(datum.median, '.2f') + ', mean ' + format(datum.mean, '.2f') + "
              "'\\nloss on ' + format(datum.prob_loss, '.0%') + ' of paths\\nwiped out on ' + "
              "format(datum.prob_wipeout, '.0%') + ' of paths'"
-    ).mark_text(align="left", baseline="bottom", dy=-13, fontSize=12, x=0, lineBreak="\n", lineHeight=14).encode(
-        y=y, text="note:N")  # three short lines: one long line runs past a phone's column
+    ).mark_text(align="left", baseline="top", dy=-55, fontSize=12, x=0, lineBreak="\n", lineHeight=14).encode(
+        y=y, text="note:N")  # three short lines above the box: one long line runs past a phone's column
     return alt.layer(box, whisker, even, marks, text).properties(width=480, height=220)
 
 
