@@ -11,8 +11,11 @@
      chart comes near the viewport, and draws it only then (IntersectionObserver); classic
      script tags, so this works from file:// as well as from a server;
    * fits each chart to its column: a single or layered view takes the column width (Vega's
-     fit-x), concatenated panels stack, faceted panels wrap, widths shrink, long titles wrap,
-     so that nothing is cut off at 320 px; whatever still does not fit scrolls with a visible cue;
+     fit-x), concatenated panels stack, faceted panels wrap, widths shrink, long titles and axis
+     titles wrap, long labels of a discrete y axis wrap onto lines (measured, at any width, so
+     none is cut short with an ellipsis), legends start at the chart's left edge, so that
+     nothing is cut off at 320 px; whatever still does not fit scrolls with a visible cue
+     (tests/test_site.py checks every chart's text against its box at 390 px and on a desktop);
    * follows the theme's data-theme (light/dark): transparent background, light text and greys
      on dark, and redraws on a theme switch or a change of column width, keeping control values;
    * names each radio group after its label, hides dense mark layers from screen readers (the
@@ -84,6 +87,8 @@
     config.background = "transparent";
     // Vega-Lite's defaults for facet headers and text marks are 10-11 px; the book's floor is 11.
     merge("header", {labelFontSize: 12, titleFontSize: 12});
+    // Tick labels closer than this are thinned out: "10" just touching "20" would read "1020".
+    merge("axis", {labelSeparation: 4});
     if (mode === "dark") {
       lightenDarkColours(spec);
       const force = (key, values) => { config[key] = Object.assign({}, config[key] || {}, values); };
@@ -171,16 +176,144 @@
     return width;
   }
 
-  // On a narrow column, legends list their entries one under another instead of in a long row.
+  // On a narrow column, legends list their entries one under another instead of in a long row, and
+  // (see legendsFromEdge) start at the chart's left edge, so a label may take the column's width.
+  const LEGEND_INDENT = 40;  // a legend entry's symbol and padding, px
   function stackLegends(spec, column) {
     const config = spec.config || (spec.config = {});
-    config.legend = Object.assign({}, config.legend, {columns: 1, labelLimit: column - 50});
+    const limit = column - LEGEND_INDENT;
+    config.legend = Object.assign({}, config.legend, {columns: 1, labelLimit: limit});
     forEachView(spec, view => {
       for (const channel of Object.values(view.encoding || {})) {
         if (channel && typeof channel === "object" && channel.legend && typeof channel.legend === "object") {
           channel.legend.columns = 1;
           if (channel.legend.orient === "right" || channel.legend.orient === "left") channel.legend.orient = "bottom";
+          if (!(channel.legend.labelLimit <= limit)) channel.legend.labelLimit = limit;
         }
+      }
+    });
+  }
+
+  // Vega (not Vega-Lite) configuration: bottom legends are laid out from the left edge of the whole
+  // chart (y labels included) rather than the plot's, one under another.
+  function legendsFromEdge(vgSpec) {
+    const config = vgSpec.config || (vgSpec.config = {});
+    config.legend = Object.assign({}, config.legend);
+    config.legend.layout = Object.assign({}, config.legend.layout,
+      {bottom: {anchor: "start", frame: "bounds", direction: "vertical", margin: 8}});
+    return vgSpec;
+  }
+
+  // Text widths as the browser draws them, for wrapping labels and titles before Vega lays them out.
+  const measurer = document.createElement("canvas").getContext("2d");
+  function textWidth(text, size, font, weight) {
+    measurer.font = `${weight || "normal"} ${size}px ${font}`;
+    return measurer.measureText(text).width;
+  }
+
+  // `text` in lines no wider than `limit` px, broken after a comma where the clauses fit, else
+  // between words (a word wider than the limit gets a line of its own).
+  function wrapWidth(text, limit, measure) {
+    const pack = (pieces, lines) => {
+      let line = "";
+      for (const piece of pieces) {
+        const next = line ? `${line} ${piece}` : piece;
+        if (line && measure(next) > limit) { lines.push(line); line = piece; }
+        else line = next;
+      }
+      return line ? lines.concat([line]) : lines;
+    };
+    const clauses = String(text).split(/(?<=,) /);
+    if (clauses.every(clause => measure(clause) <= limit)) return pack(clauses, []);
+    return pack(String(text).split(" "), []);
+  }
+
+  // A view's own height, or that of the nearest enclosing view that sets one (a layer's).
+  function heightOwner(chain) {
+    for (let i = chain.length - 1; i >= 0; i--) if (typeof chain[i].height === "number") return chain[i];
+    return null;
+  }
+
+  function walkViews(spec, visit, chain = []) {
+    const here = chain.concat([spec]);
+    visit(spec, here);
+    for (const key of VIEW_KEYS) {
+      const inner = spec[key];
+      if (Array.isArray(inner)) inner.forEach(v => walkViews(v, visit, here));
+      else if (inner && typeof inner === "object") walkViews(inner, visit, here);
+    }
+  }
+
+  // The values a discrete y channel labels: its explicit sort order, else its field in the view's data.
+  function discreteValues(spec, chain, channel) {
+    if (Array.isArray(channel.sort)) return channel.sort.map(String);
+    for (let i = chain.length - 1; i >= 0; i--) {
+      const data = chain[i].data;
+      if (!data) continue;
+      const rows = data.values || (data.name && spec.datasets && spec.datasets[data.name]);
+      if (!Array.isArray(rows)) return [];
+      return [...new Set(rows.map(row => row && row[channel.field]).filter(v => v != null).map(String))];
+    }
+    return [];
+  }
+
+  // Long labels of a discrete y axis wrap onto lines that fit its label width (the spec's labelLimit,
+  // and on a narrow column at most 45% of it) instead of being cut short with an
+  // ellipsis or squeezing the plot to nothing; a fixed height grows so wrapped labels keep apart.
+  function wrapAxisLabels(spec, column) {
+    const config = spec.config || {};
+    const axis = Object.assign({}, config.axis, config.axisY);
+    const font = axis.labelFont || config.font || "sans-serif";
+    const size = axis.labelFontSize || 10;
+    const measure = text => textWidth(text, size, font, axis.labelFontWeight);
+    walkViews(spec, (view, chain) => {
+      const channel = view.encoding && view.encoding.y;
+      if (!channel || !channel.field || !/^(nominal|ordinal)$/.test(channel.type) || channel.axis === null) return;
+      const own = channel.axis || {};
+      if (own.labelExpr || own.labelAngle) return;
+      let limit = own.labelLimit || axis.labelLimit || 180;
+      if (column < 600) limit = Math.min(limit, Math.max(90, Math.floor(column * 0.45)));
+      const values = discreteValues(spec, chain, channel);
+      const wrapped = {};
+      let lines = 1;
+      let widest = 0;
+      for (const value of values) {
+        const parts = measure(value) > limit ? wrapWidth(value, limit, measure) : [value];
+        if (parts.length > 1) wrapped[value] = parts;
+        lines = Math.max(lines, parts.length);
+        widest = Math.max(widest, ...parts.map(measure));
+      }
+      if (lines === 1) return;
+      channel.axis = Object.assign({}, own, {
+        labelExpr: `${JSON.stringify(wrapped)}[datum.label] || datum.label`,
+        labelLimit: Math.ceil(widest) + 2,
+        labelLineHeight: size + 2,
+      });
+      const owner = heightOwner(chain);
+      const need = values.length * (lines * (size + 2) + 4);
+      if (owner && owner.height < need) owner.height = need;
+    });
+  }
+
+  // On a narrow column, axis titles longer than the room they have wrap onto lines: an x title
+  // (anchored at the plot's right end) has the column, a y title the plot's height.
+  function wrapAxisTitles(spec, column) {
+    const config = spec.config || {};
+    walkViews(spec, (view, chain) => {
+      for (const name of ["x", "y"]) {
+        const channel = view.encoding && view.encoding[name];
+        if (!channel || typeof channel !== "object" || channel.axis === null) continue;
+        const axis = Object.assign({}, config.axis, name === "x" ? config.axisX : config.axisY, channel.axis || {});
+        const key = channel.axis && typeof channel.axis.title === "string" ? "axis" : "channel";
+        const title = key === "axis" ? channel.axis.title : channel.title;
+        if (typeof title !== "string") continue;
+        const owner = name === "y" ? heightOwner(chain) : null;
+        const limit = name === "x" ? column - 24 : owner ? owner.height - 8 : Infinity;
+        const measure = text => textWidth(text, axis.titleFontSize || 11, axis.titleFont || config.font || "sans-serif",
+          axis.titleFontWeight || "bold");
+        if (measure(title) <= limit) continue;
+        const lines = wrapWidth(title, limit, measure);
+        if (key === "axis") channel.axis.title = lines; else channel.title = lines;
       }
     });
   }
@@ -248,8 +381,10 @@
     let spec = clone(record.spec);
     for (const param of spec.params || []) if (param.name in values) param.value = values[param.name];
     themed(spec, mode);
+    wrapAxisLabels(spec, column);
     if (column < 600) {
       wrapTitles(spec, column - 8);
+      wrapAxisTitles(spec, column);
       stackLegends(spec, column);
       // An x-axis title ends at the plot's right edge and grows left, over the y labels' space.
       spec.config.axisX = Object.assign({titleAnchor: "end"}, spec.config.axisX);
@@ -259,6 +394,10 @@
       spec.autosize = {type: "fit-x", contains: "padding"};
     }
     const options = Object.assign({}, record.options, {renderer: "svg", actions: false});
+    if (column < 600) {
+      const patch = options.patch;
+      options.patch = vgSpec => legendsFromEdge(typeof patch === "function" ? patch(vgSpec) : vgSpec);
+    }
     let result = null;
     let excess = Infinity;
     let before = null;  // the spec drawn before the last narrowing step
@@ -275,13 +414,6 @@
       excess = now;
       before = clone(spec);
       if (excess <= 1 || !narrower(spec, excess)) break;
-    }
-    if (drawnWidth(element) > column + 1 && spec.config.legend) {
-      // A legend starts under the plot, right of long y labels: its labels get what is left.
-      const [left] = result.view.origin();
-      spec.config.legend.labelLimit = Math.max(60, column - left - 40);
-      result.finalize();
-      result = await embed(element, spec, options);
     }
     Object.assign(record, {view: result.view, result, width: column, theme: mode});
     label(element);

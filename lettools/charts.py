@@ -38,6 +38,7 @@ __all__ = [
     "check_accessible",
     "line_chart",
     "span",
+    "end_labels",
 ]
 
 #: The eight colours of Okabe and Ito's palette, distinguishable with the common colour-vision deficiencies.
@@ -244,3 +245,64 @@ def line_chart(
     if size:
         chart = chart.properties(**size)
     return accessible(chart, title=title, description=description)
+
+
+def end_labels(data: alt.Chart, *, x, y, text, value: str, color=None, gap: float = 15.0, max_labels: int = 6,
+               dx: float = 8.0, font_size: float = 12.0, y_scale: str = "y") -> alt.Chart:
+    """Text labels at the ends of lines that keep clear of each other: a label that would overlap the
+    one above it moves down.
+
+    The labels are sorted by ``value`` from the top of the axis down; each is drawn at
+    its line's end, or ``gap`` pixels under the label above it if that is lower. The
+    shift is computed in the browser from the chart's own y scale (a Vega expression
+    in the mark's ``dy``), so it holds for any data the chart is redrawn with.
+
+    Parameters
+    ----------
+    data : altair.Chart
+        The rows to label, one per line (its last point), with any transforms applied.
+    x, y, text, color : altair channel or shorthand
+        The labels' encodings; ``y`` must be on the scale named ``y_scale``.
+    value : str
+        The field ``y`` encodes (the labels are sorted on it).
+    gap : float, default 15
+        Least distance between the middles of two labels, in pixels.
+    max_labels : int, default 6
+        How many labels the expression looks back over (at least the number of lines).
+    dx, font_size : float
+        The text mark's horizontal offset from the line's end and size, in pixels.
+    y_scale : str, default "y"
+        Name of the Vega scale behind ``y`` (``"y"`` in a single or layered chart).
+
+    Returns
+    -------
+    altair.Chart
+        A text layer to add to the chart's ``alt.layer``.
+    """
+    if not isinstance(value, str) or not value.isidentifier():
+        raise ValueError(f"value must be a field name, got {value!r}")
+    if isinstance(max_labels, bool) or not isinstance(max_labels, int) or max_labels < 1:
+        raise ValueError(f"max_labels must be a positive integer, got {max_labels!r}")
+    for name, number in (("gap", gap), ("dx", dx), ("font_size", font_size)):
+        if isinstance(number, bool) or not isinstance(number, (int, float)) or not np.isfinite(number):
+            raise TypeError(f"{name} must be a finite number, got {number!r}")
+    if gap <= 0:
+        raise ValueError(f"gap must be positive, got {gap!r}")
+    scale = f"scale({y_scale!r}, datum[{value!r}])"
+    # Label i goes to max over the labels j above it of (position of j + (i - j) gaps): the top
+    # label stays; each later one sits at least a gap under the one before.
+    lags = [alt.WindowFieldDef(op="lag", field=value, param=k, **{"as": f"_above_{k}"})
+            for k in range(1, max_labels)]
+    pushed = ", ".join(
+        f"datum._above_{k} == null ? -1e9 : scale({y_scale!r}, datum._above_{k}) + {k * gap:g}"
+        for k in range(1, max_labels)
+    )
+    shift = f"max({scale}, {pushed}) - {scale}" if pushed else "0"
+    encoding = {"x": x, "y": y, "text": text}
+    if color is not None:
+        encoding["color"] = color
+    return (
+        data.transform_window(lags, sort=[alt.SortField(value, order="descending")])
+        .mark_text(align="left", dx=dx, fontSize=font_size, dy=alt.ExprRef(shift))
+        .encode(**encoding)
+    )

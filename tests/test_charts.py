@@ -94,3 +94,27 @@ def test_csv_values_declares_types_and_rounds_only_numbers():
     text, data_format = csv_values(frame, decimals=3)
     assert text.splitlines() == ["date,value,up,label", "2008-10-15,0.123,True,a", "2008-10-16,-1.0,False,b"]
     assert data_format.to_dict() == {"type": "csv", "parse": {"date": "date", "value": "number", "up": "boolean"}}
+
+
+def test_end_labels_sort_by_value_and_shift_each_label_below_the_one_above():
+    from lettools.charts import end_labels
+
+    data = alt.Chart(pd.DataFrame({"day": [2, 2, 2], "value": [99.0, 98.0, 96.0], "name": list("abc")}))
+    layer = end_labels(data, x="day:Q", y="value:Q", text="name:N", value="value", gap=14, max_labels=3).to_dict()
+    window = layer["transform"][-1]
+    assert window["sort"] == [{"field": "value", "order": "descending"}]
+    assert [(w["op"], w["param"], w["as"]) for w in window["window"]] == [("lag", 1, "_above_1"), ("lag", 2, "_above_2")]
+    shift = layer["mark"]["dy"]["expr"]
+    assert "scale('y', datum._above_1) + 14" in shift and "scale('y', datum._above_2) + 28" in shift
+    assert layer["mark"]["type"] == "text" and layer["encoding"]["text"]["field"] == "name"
+
+
+@pytest.mark.parametrize("kwargs, error", [
+    ({"value": "not a field"}, ValueError), ({"value": "value", "max_labels": 0}, ValueError),
+    ({"value": "value", "gap": 0}, ValueError), ({"value": "value", "gap": "15"}, TypeError),
+])
+def test_end_labels_rejects_bad_input(kwargs, error):
+    from lettools.charts import end_labels
+
+    with pytest.raises(error):
+        end_labels(alt.Chart(), x="day:Q", y="value:Q", text="name:N", **kwargs)

@@ -20,7 +20,13 @@ that process gets its own network namespace with only loopback up, so the page
 could not reach the internet even if routing missed something; elsewhere the
 request routing alone enforces it, and the test output says so.
 
-Run by hand: ``python tests/test_site.py _build/html test-artifacts``.
+A second test opens every page on the same screens and checks each drawn chart's
+text: every SVG ``<text>`` (title, axis titles and labels, legend, end labels and
+notes) lies inside the chart's box, none is cut short with an ellipsis, and no two
+labels of one mark group (an axis's labels, a text layer, a legend's labels) overlap.
+
+Run by hand: ``python tests/test_site.py _build/html test-artifacts`` (``--text`` first
+for the chart text check).
 """
 
 from __future__ import annotations
@@ -148,6 +154,83 @@ async () => {
   window.scrollTo(0, 0);
   await new Promise(r => setTimeout(r, 300));  // let a redraw after a first fit settle
   return '';
+}
+"""
+# Runs in the page, after every chart is drawn: chart text that is cut off, truncated or overlapping.
+TEXT_FIT_JS = """
+([slack, overlap, gap]) => {
+  const problems = [];
+  const shown = text => {
+    for (let n = text; n && n.tagName !== 'svg'; n = n.parentNode) {
+      const style = getComputedStyle(n);
+      if (style.display === 'none' || style.visibility === 'hidden' || Number(style.opacity) === 0
+          || n.getAttribute('opacity') === '0') return false;
+    }
+    return text.textContent.trim() !== '' && text.getBoundingClientRect().width > 0;
+  };
+  // The part of a text's box that is painted: Vega clips some marks (clip: true) to their group.
+  const painted = text => {
+    let box = text.getBoundingClientRect();
+    box = {left: box.left, top: box.top, right: box.right, bottom: box.bottom};
+    for (let n = text.parentNode; n && n.tagName !== 'svg'; n = n.parentNode) {
+      const ref = /url\\(['"]?#([^'")]+)/.exec(n.getAttribute('clip-path') || '');
+      const rect = ref && document.getElementById(ref[1])?.querySelector('rect');
+      if (!rect) continue;
+      const m = n.getScreenCTM();
+      const [x, y, w, h] = ['x', 'y', 'width', 'height'].map(a => parseFloat(rect.getAttribute(a)) || 0);
+      const a = new DOMPoint(x, y).matrixTransform(m), b = new DOMPoint(x + w, y + h).matrixTransform(m);
+      box = {left: Math.max(box.left, Math.min(a.x, b.x)), right: Math.min(box.right, Math.max(a.x, b.x)),
+             top: Math.max(box.top, Math.min(a.y, b.y)), bottom: Math.min(box.bottom, Math.max(a.y, b.y))};
+    }
+    return box.right > box.left && box.bottom > box.top ? box : null;
+  };
+  const role = g => ([...g.classList].find(c => c.startsWith('role-')) || 'text').slice(5);
+  const quote = text => JSON.stringify(text.textContent.trim().slice(0, 60));
+  for (const div of document.querySelectorAll('div[id^="altair-viz-"]')) {
+    const svg = div.querySelector('svg.marks');
+    if (!svg) continue;
+    const chart = (svg.querySelector('.role-title-text')?.textContent || '').trim();
+    const name = `chart ${div.id}${chart ? ` ("${chart.slice(0, 50)}")` : ''}`;
+    const frame = div.getBoundingClientRect();
+    const texts = [...svg.querySelectorAll('text')].filter(shown);
+    for (const text of texts) {
+      const box = painted(text);
+      if (!box) continue;
+      const out = [['left', frame.left - box.left], ['right', box.right - frame.right],
+                   ['top', frame.top - box.top], ['bottom', box.bottom - frame.bottom]]
+        .filter(([, by]) => by > slack).map(([side, by]) => `${Math.round(by)} px past the ${side} edge`);
+      const group = role(text.closest('g.mark-text') || text.parentNode);
+      if (out.length) problems.push(`${name}: ${group} ${quote(text)} is cut off, ${out.join(', ')} of the chart's box`);
+      if (/\\u2026$/.test(text.textContent.trim())) problems.push(`${name}: ${group} ${quote(text)} is truncated`);
+    }
+    // Labels of one mark group (an axis's labels, a text layer such as end labels, a legend's labels).
+    const groups = new Map();
+    for (const text of texts) {
+      const g = text.closest('g.mark-text');
+      if (!g) continue;
+      // A legend's labels each sit in a group of their own: gather them under the legend.
+      const key = g.classList.contains('role-legend-label') ? (g.closest('g.role-legend') || g) : g;
+      if (!groups.has(key)) groups.set(key, []);
+      groups.get(key).push(text);
+    }
+    for (const [g, members] of groups) {
+      const boxes = members.map(t => [t, painted(t)]).filter(([, box]) => box);
+      // An axis's labels must stay apart ("10" touching "20" reads "1020"); other labels may touch.
+      const axis = g.classList.contains('role-axis-label');
+      for (let i = 0; i < boxes.length; i++) {
+        for (let j = i + 1; j < boxes.length; j++) {
+          const [[s, a], [t, b]] = [boxes[i], boxes[j]];
+          const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+          const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+          if (axis ? (w > -gap && h > 0) || (h > -gap && w > 0) : w > overlap && h > overlap) {
+            problems.push(`${name}: ${role(members[0].closest('g.mark-text'))} ${quote(s)} and ${quote(t)} `
+              + (w > 0 && h > 0 ? `overlap (${Math.round(w)} x ${Math.round(h)} px)` : `are under ${gap} px apart`));
+          }
+        }
+      }
+    }
+  }
+  return problems;
 }
 """
 VERSIONS_JS = "() => ({vega: window.vega?.version, 'vega-lite': window.vegaLite?.version, 'vega-embed': window.vegaEmbed?.version})"
@@ -291,8 +374,44 @@ def check_page(context, origin: str, path: str, expected_versions: dict[str, str
     return {**stats, "seconds": round(time.monotonic() - started, 1), "problems": problems}
 
 
-def check_site(site: Path, artifacts: Path, expected_versions: dict[str, str]) -> dict[str, dict]:
-    """:func:`check_page`'s findings for every HTML page of the built site, keyed "page (screen, mode)"."""
+#: Text may reach this far past its chart's box (anti-aliasing, rounding), px.
+TEXT_SLACK_PX = 1
+#: Two labels of one group may overlap this much, in both directions, before they count as overlapping, px.
+TEXT_OVERLAP_PX = 3
+#: Least gap between two labels of one axis, px.
+AXIS_LABEL_GAP_PX = 2
+
+
+def check_chart_text(context, origin: str, path: str, artifacts: Path, screen: str, mode: str) -> dict:
+    """Every chart on one page drawn on one screen: text cut off by the chart's box (more than
+    :data:`TEXT_SLACK_PX`), text truncated with an ellipsis, labels of one mark group (a text
+    layer such as end labels, a legend) overlapping by more than :data:`TEXT_OVERLAP_PX` in both
+    directions, and labels of one axis less than :data:`AXIS_LABEL_GAP_PX` apart."""
+    started = time.monotonic()
+    page = context.new_page()
+    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(origin + "/") else r.abort())
+    page.goto(f"{origin}/{path}", wait_until="load")
+    page.wait_for_load_state("networkidle")
+    charts = page.locator('div[id^="altair-viz-"]').count()
+    problems: list[str] = []
+    if charts:
+        # Charts in solutions are drawn too, at the width a reader who opens them sees.
+        page.evaluate("() => document.querySelectorAll('details:not([open])').forEach(d => { d.open = true; })")
+        late = page.evaluate(DRAW_ALL_JS)
+        if late:
+            problems.append(late)
+        page.wait_for_timeout(300)  # a redraw after a change of column width settles
+        problems.extend(page.evaluate(TEXT_FIT_JS, [TEXT_SLACK_PX, TEXT_OVERLAP_PX, AXIS_LABEL_GAP_PX]))
+    if problems:
+        artifacts.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(artifacts / f"text-{path.replace('/', '__')}-{screen}-{mode}.png"), full_page=True)
+    page.close()
+    return {"charts": charts, "seconds": round(time.monotonic() - started, 1), "problems": problems}
+
+
+def check_site(site: Path, artifacts: Path, expected_versions: dict[str, str], *, text_only: bool = False) -> dict[str, dict]:
+    """:func:`check_page`'s findings for every HTML page of the built site, keyed "page (screen, mode)"
+    (:func:`check_chart_text`'s with ``text_only``)."""
     from playwright.sync_api import sync_playwright
 
     server, origin = serve(site)
@@ -307,8 +426,9 @@ def check_site(site: Path, artifacts: Path, expected_versions: dict[str, str]) -
                                                       color_scheme=mode, is_mobile=screen == "phone",
                                                       has_touch=screen == "phone")
                         for path in site_pages(site):
-                            findings[f"{path} ({screen}, {mode})"] = check_page(
-                                context, origin, path, expected_versions, artifacts, screen, mode)
+                            findings[f"{path} ({screen}, {mode})"] = (
+                                check_chart_text(context, origin, path, artifacts, screen, mode) if text_only
+                                else check_page(context, origin, path, expected_versions, artifacts, screen, mode))
                         context.close()
             finally:
                 browser.close()
@@ -362,15 +482,40 @@ def test_chapter_pages_within_the_weight_budget(site_dir, chromium, repo_root):
     assert not heavy, f"chapter pages over {site_report.BUDGET_BYTES} bytes transferred: {heavy}"
 
 
+@pytest.mark.browser
+@pytest.mark.book
+def test_chart_text_fits_and_does_not_overlap(site_dir, chromium, repo_root):
+    """On every page, phone and desktop, light and dark: no chart text outside its chart's box
+    (titles, axis titles and labels, legends, end labels), none truncated, none overlapping
+    another label of its group."""
+    artifacts = repo_root / "test-artifacts"
+    prefix = network_namespace_prefix()
+    result = subprocess.run([*prefix, sys.executable, __file__, "--text", str(site_dir), str(artifacts)],
+                            capture_output=True, text=True, timeout=1800)
+    assert result.returncode == 0, f"browser run crashed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report, "the site has no pages"
+    charts = sum(found["charts"] for found in report.values())
+    assert charts >= 40, f"only {charts} charts checked: the page scan found too few"
+    for page, found in report.items():
+        if found["charts"]:
+            print(f"{page}: {found['charts']} charts, {found['seconds']} s, {len(found['problems'])} problems")
+    failures = {page: found["problems"] for page, found in report.items() if found["problems"]}
+    assert not failures, "\n".join(f"{page}:\n  " + "\n  ".join(p) for page, p in failures.items()) + \
+        f"\n(screenshots in {artifacts})"
+
+
 if __name__ == "__main__":
-    site_arg, artifacts_arg = Path(sys.argv[1]), Path(sys.argv[2])
-    if len(sys.argv) > 3:
-        wanted = json.loads(sys.argv[3])
+    text_only = sys.argv[1] == "--text"
+    args = sys.argv[2:] if text_only else sys.argv[1:]
+    site_arg, artifacts_arg = Path(args[0]), Path(args[1])
+    if len(args) > 2:
+        wanted = json.loads(args[2])
     else:
         import altair as alt
 
         wanted = {"vega": alt.VEGA_VERSION, "vega-lite": alt.VEGALITE_VERSION, "vega-embed": alt.VEGAEMBED_VERSION}
-    print(json.dumps(check_site(site_arg, artifacts_arg, wanted)))
+    print(json.dumps(check_site(site_arg, artifacts_arg, wanted, text_only=text_only)))
 
 
 @pytest.mark.book

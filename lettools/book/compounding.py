@@ -23,7 +23,7 @@ from scipy.stats import norm
 from lettools import facts
 from lettools.alerts import paired_fund_return
 from lettools.calibration import daily_reset_log_moments
-from lettools.charts import accessible
+from lettools.charts import accessible, end_labels
 from lettools.decomposition import effective_leverage, implied_volatility
 from lettools.exercises import FunctionExercise, NumericExercise, register
 from lettools.fund import terminal_value
@@ -170,11 +170,9 @@ def _value_lines(base: alt.Chart, domains: Mapping[str, list[float]] | None, *, 
         alt.Tooltip("change:Q", title="Change since day 0", format="+.2%"),
     ]
     lines = long.mark_line(point=points).encode(x=x, y=y, color=color, strokeDash=dash, tooltip=tooltip)
-    labels = (
-        long.transform_joinaggregate(last="max(day)")
-        .transform_filter("datum.day === datum.last")
-        .mark_text(align="left", dx=8, fontSize=12)
-        .encode(x=x, y=y, color=color, text=alt.Text("change:Q", format="+.1%"))
+    labels = end_labels(  # the lines often end close together: labels keep clear of each other
+        long.transform_joinaggregate(last="max(day)").transform_filter("datum.day === datum.last"),
+        x=x, y=y, color=color, text=alt.Text("change:Q", format="+.1%"), value="value",
     )
     layers = [lines, labels]
     if domains is None:
@@ -436,10 +434,11 @@ def _draw_outcomes(base: alt.Chart, domains: Mapping[str, list[float]]) -> alt.L
     )
     text = clamped.transform_calculate(
         note="'median ' + format(datum.median, '.2f') + ', mean ' + format(datum.mean, '.2f') + "
-             "'; loss on ' + format(datum.prob_loss, '.0%') + ', wiped out on ' + "
+             "'\\nloss on ' + format(datum.prob_loss, '.0%') + ' of paths\\nwiped out on ' + "
              "format(datum.prob_wipeout, '.0%') + ' of paths'"
-    ).mark_text(align="left", dy=-22, fontSize=12, x=0).encode(y=y, text="note:N")
-    return alt.layer(box, whisker, even, marks, text).properties(width=480, height=200)
+    ).mark_text(align="left", baseline="top", dy=-55, fontSize=12, x=0, lineBreak="\n", lineHeight=14).encode(
+        y=y, text="note:N")  # three short lines above the box: one long line runs past a phone's column
+    return alt.layer(box, whisker, even, marks, text).properties(width=480, height=220)
 
 
 def outcomes_explorer() -> Explorer:

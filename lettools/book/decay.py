@@ -547,10 +547,11 @@ def _draw_growth(base: alt.Chart, domains: Mapping[str, list[float]]) -> alt.Lay
         )
     caption = (
         first.transform_calculate(
-            text="'Kelly leverage ' + format(datum.kelly, '.2f') + ' (green); slower than cash beyond ' "
-            "+ format(datum.breakeven, '.2f') + ' (red, dashed); grey dashes: cash'"
+            # Three short lines: one long line runs past the chart's right edge on a phone.
+            text="'Kelly leverage ' + format(datum.kelly, '.2f') + ' (green)\\nslower than cash beyond ' "
+            "+ format(datum.breakeven, '.2f') + ' (red, dashed)\\ngrey dashes: cash'"
         )
-        .mark_text(align="left", baseline="top", fontSize=12)
+        .mark_text(align="left", baseline="top", fontSize=12, lineBreak="\n", lineHeight=16)
         .encode(x=alt.value(0), y=alt.value(_GROWTH_HEIGHT + 40), text="text:N")
     )
     return alt.layer(curve, common, cash, *rules, caption).properties(width=480, height=_GROWTH_HEIGHT)

@@ -8,6 +8,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from lettools.charts import end_labels
 from lettools.exercises import FunctionExercise, NumericExercise, register
 from lettools.fund import simulate_fund, static_leverage_path
 from lettools.twin import Explorer, Param
@@ -58,10 +59,9 @@ def _draw_two_day(base: alt.Chart, domains: Mapping[str, list[float]]) -> alt.La
         alt.Tooltip("change:Q", title="Change since day 0", format="+.2%"),
     ]
     lines = long.mark_line(point=True).encode(x=x, y=y, color=color, strokeDash=dash, tooltip=tooltip)
-    labels = (
-        long.transform_filter("datum.day == 2")
-        .mark_text(align="left", dx=8, fontSize=12)
-        .encode(x=x, y=y, color=color, text=alt.Text("change:Q", format="+.2%"))
+    labels = end_labels(  # the three lines can end close together: labels keep clear of each other
+        long.transform_filter("datum.day == 2"),
+        x=x, y=y, color=color, text=alt.Text("change:Q", format="+.2%"), value="value",
     )
     return alt.layer(lines, labels).properties(width=420, height=280)
 

@@ -615,7 +615,9 @@ def market_size_chart() -> alt.Chart:
         .encode(
             y=alt.Y("group:N", title=None, axis=alt.Axis(labelLimit=320), sort=list(table["group"])),
             yOffset=alt.YOffset("when:N", sort=["April 2026", "End of May 2026"]),
-            x=alt.X("assets:Q", title="Assets, $ billion"),
+            # Room right of the longest bar for its label, at a phone's width too.
+            x=alt.X("assets:Q", title="Assets, $ billion",
+                    scale=alt.Scale(domain=[0, float(long["assets"].max()) * 1.3])),
             color=alt.Color("when:N", title=None, sort=["April 2026", "End of May 2026"]),
             tooltip=[
                 alt.Tooltip("group:N", title="Group"),
