@@ -435,7 +435,7 @@ def test_closing_auction_sqrt_check_and_flow_offsets():
     x = 0.03
     for _ in range(200):
         x = 0.03 + 0.01 * np.sqrt(100 * flow * x / volume)
-    assert check.loc["square root, daily vol 1%, Y 1", "extra_move"] == pytest.approx(-(x - 0.03), rel=1e-9)
+    assert check.loc["square root, stock's daily vol 1%, Y 1", "extra_move"] == pytest.approx(-(x - 0.03), rel=1e-9)
     gain = flow / (1000 * fact("reflexivity", "us_market_cap_2023_tn") / 500.0
                    * fact("reflexivity", "sp500_close")["2025-11-28"] / fact("reflexivity", "sp500_close")["2023-12-29"])
     assert check.loc["linear, multiplier 5", "extra_move"] == pytest.approx(-0.03 * gain / (1 - gain), rel=1e-9)

@@ -1485,7 +1485,8 @@ def us_sqrt_check(shock: float = -0.03, daily_sigmas=(0.01, 0.02), ys=(0.5, 1.0)
     Today's funds (the end-November 2025 total, ``K`` = 100 times its flow per 1%) trade
     into the US market's daily volume, the 2024 closing auctions' $50bn over their 9%
     share of total volume (cash equities only; index futures would add to it and lower
-    the impact). For each daily volatility and each ``Y`` the extra move is where
+    the impact). ``daily_sigmas`` are a single stock's daily volatility, the law's sigma, which
+    is above the index's. For each daily volatility and each ``Y`` the extra move is where
     :func:`lettools.sqrt_impact_fixed_point` settles minus the shock; the linear row is
     ``shock (1/(1 - gain) - 1)`` at the central multiplier.
 
@@ -1503,7 +1504,7 @@ def us_sqrt_check(shock: float = -0.03, daily_sigmas=(0.01, 0.02), ys=(0.5, 1.0)
     for vol in daily_sigmas:
         for y in ys:
             extra = float(sqrt_impact_fixed_point(shock, 100.0 * flow, volume, vol, y)) - shock
-            rows[f"square root, daily vol {vol:.0%}, Y {y:g}"] = {"extra_move": extra,
+            rows[f"square root, stock's daily vol {vol:.0%}, Y {y:g}"] = {"extra_move": extra,
                                                                   "ratio_to_linear": extra / linear}
     table = pd.DataFrame.from_dict(rows, orient="index").rename_axis("setting")
     table.attrs.update(daily_volume_bn=volume, flow_per_pct=flow)
