@@ -13,7 +13,7 @@ threads, so that a page or an explorer asking again costs nothing.
 from __future__ import annotations
 
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -21,7 +21,7 @@ import numpy as np
 from ._typing import ArrayLike, FloatOrArray
 from ._validation import as_array, as_positive_int, as_returns, as_scalar
 from .holding import fund_value_at_risk, prob_fund_loss, prob_lag_static, prob_shortfall
-from .shortfall import shortfall_probabilities
+from .shortfall import shortfall_counts_sigmas, shortfall_probabilities, standard_normals
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -293,6 +293,9 @@ HOLDING_RISK_LEVERAGES: tuple[float, ...] = (-3.0, -2.0, -1.0, 2.0, 3.0)
 # Thresholds of the two risks not asked for, simulated alongside (they change no probability of the one asked for).
 _SHORTFALL, _LOSS = 0.05, 0.2
 
+#: Rows of each pass counted as separate tasks: halves on a multiple of the kernel's block of 256 paths.
+_PARTS: tuple[tuple[int, int], ...] = ((0, 5120), (5120, _BATCH))
+
 _CURVES: dict[tuple, dict[float, pd.DataFrame]] = {}
 _CURVES_LOCK = threading.Lock()
 _CURVES_KEPT = 256  # (sigma, leverages, thresholds) entries kept: every live setting (16 x 13); each a few small tables
@@ -305,8 +308,10 @@ def holding_risk_curves(sigmas: ArrayLike, leverages: ArrayLike = HOLDING_RISK_L
 
     Five passes of 10,000 paths on seeds 2009..2013, averaged: the same as one pass of 50,000 paths
     without holding all the draws at once. Every setting uses the same draws (common random numbers).
-    The passes run on two threads (the kernel releases the GIL) and each draws its normals once for
-    every volatility; the average is taken in pass order, so the tables do not depend on the threads.
+    The passes run on two threads (the kernel and numpy's draws release the GIL); each draws its normals
+    once, and one compiled pass over them counts every volatility and leverage (in two parts of the
+    paths, whole numbers added exactly); the average is taken in pass order, so the tables do not depend
+    on the threads.
     Results are cached (at most 256 entries, the oldest dropped first).
 
     Parameters
@@ -352,12 +357,7 @@ def holding_risk_curves(sigmas: ArrayLike, leverages: ArrayLike = HOLDING_RISK_L
     max_days = as_positive_int(max_days, "max_days")
     missing = [sigma for sigma in dict.fromkeys(sigmas) if (sigma, leverages, shortfall, loss, max_days) not in _CURVES]
     if missing:
-        def one_pass(batch: int) -> list[np.ndarray]:
-            return [shortfall_probabilities(leverages, sigma, max_days, shortfall=shortfall, loss=loss, n_paths=_BATCH,
-                                            seed=_SEED + batch) for sigma in missing]
-
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            passes = list(pool.map(one_pass, range(_BATCHES)))
+        passes = _simulated_passes(missing, leverages, shortfall, loss, max_days)
         with _CURVES_LOCK:
             for i, sigma in enumerate(missing):
                 total = np.asarray(sum(probabilities[i] for probabilities in passes) / _BATCHES)  # pass order, from 0
@@ -369,6 +369,36 @@ def holding_risk_curves(sigmas: ArrayLike, leverages: ArrayLike = HOLDING_RISK_L
             while len(_CURVES) > _CURVES_KEPT:
                 _CURVES.pop(next(iter(_CURVES)))
     return {sigma: _CURVES[(sigma, leverages, shortfall, loss, max_days)] for sigma in sigmas}
+
+
+def _simulated_passes(sigmas: list[float], leverages: tuple[float, ...], shortfall: float, loss: float,
+                      max_days: int) -> list[np.ndarray]:
+    """Each pass's probabilities, shape ``(len(sigmas), 3, len(leverages), max_days)``, in pass order.
+
+    A pass's entry ``i`` equals ``shortfall_probabilities(leverages, sigmas[i], ..., seed=2009 + pass)``
+    bit for bit: its counts are those of :func:`lettools.shortfall.shortfall_counts_sigmas` (every
+    volatility from one read of the draws), added over the pass's parts of :data:`_PARTS` (whole
+    numbers: exact in any order) and divided by the paths. Two threads share the work (the kernel and
+    numpy's draws release the GIL): each pass's normals are drawn once, as a task of their own, and
+    its paths are counted in parts, so that neither thread waits long for the other at the end.
+    """
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        draws: dict[int, Future] = {}
+        parts: list[list[Future]] = []
+
+        def count(batch: int, rows: tuple[int, int]) -> np.ndarray:
+            draws[batch].result()  # drawn (and cached) by its own task, submitted before this one
+            return shortfall_counts_sigmas(leverages, sigmas, max_days, shortfall=shortfall, loss=loss, n_paths=_BATCH,
+                                           seed=_SEED + batch, rows=rows)
+
+        # Queued as draw 0, draw 1, parts of 0, draw 2, parts of 1, ...: a part's draw is always queued first.
+        for batch in range(min(2, _BATCHES)):
+            draws[batch] = pool.submit(standard_normals, _BATCH, max_days, _SEED + batch)
+        for batch in range(_BATCHES):
+            parts.append([pool.submit(count, batch, rows) for rows in _PARTS])
+            if batch + 2 < _BATCHES:
+                draws[batch + 2] = pool.submit(standard_normals, _BATCH, max_days, _SEED + batch + 2)
+        return [sum(part.result() for part in batch_parts) / _BATCH for batch_parts in parts]
 
 
 def _curves(leverage: float, sigma: float, shortfall: float, loss: float, max_days: int) -> pd.DataFrame:

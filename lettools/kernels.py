@@ -42,6 +42,7 @@ __all__ = [
     "gbm_outcomes",
     "gbm_outcomes_sigmas",
     "shortfall_counts",
+    "shortfall_counts_sigmas",
 ]
 
 
@@ -678,4 +679,93 @@ def shortfall_counts(normals, leverages, drift, volatility, shortfall, loss_leve
                 counts[0, k, day] += lag
                 counts[1, k, day] += short
                 counts[2, k, day] += lost
+    return counts
+
+
+
+@njit
+def _count_day_pair(fund_a, fund_b, factor, index, width, leverage_a, leverage_b, shortfall, loss_level):
+    """:func:`_count_day` for two leverages, neither 1, in one loop over the paths: the day's factor and
+    index are read and moved by one once for both (the same arithmetic per leverage, bit for bit)."""
+    lag_a = short_a = lost_a = 0
+    lag_b = short_b = lost_b = 0
+    for p in range(width):
+        factor_move = factor[p] - 1.0
+        index_move = index[p] - 1.0
+        growth = 1.0 + leverage_a * factor_move
+        value = fund_a[p] * (growth if growth > 0.0 else 0.0)
+        fund_a[p] = value
+        static = 1.0 + leverage_a * index_move
+        lag_a += value < static
+        short_a += value < static - shortfall
+        lost_a += value < loss_level
+        growth = 1.0 + leverage_b * factor_move
+        value = fund_b[p] * (growth if growth > 0.0 else 0.0)
+        fund_b[p] = value
+        static = 1.0 + leverage_b * index_move
+        lag_b += value < static
+        short_b += value < static - shortfall
+        lost_b += value < loss_level
+    return lag_a, short_a, lost_a, lag_b, short_b, lost_b
+
+
+@njit
+def shortfall_counts_sigmas(normals, leverages, drifts, volatilities, shortfall, loss_level):
+    """:func:`shortfall_counts` for several ``(drift, volatility)`` pairs on the same normals, in one pass.
+
+    Returns an array of shape ``(len(drifts), 3, len(leverages), n_days)`` whose entry ``s`` equals,
+    bit for bit, ``shortfall_counts(normals, leverages, drifts[s], volatilities[s], shortfall, loss_level)``:
+    each path and day gets the same arithmetic (``drift + volatility * z`` unfused, :func:`_exp`, then
+    :func:`_count_day`'s), and the counts are whole numbers, which no order of addition changes. Each
+    block of :data:`SHORTFALL_BLOCK` paths is first copied day-major (a contiguous row of the block's
+    normals per day, 1 MB that stays in L2), so that every pair reads a day's normals in SIMD lanes
+    and the draws come from memory once for all the pairs; leverages then advance two at a time
+    (:func:`_count_day_pair`), sharing each path's loads and moves.
+    """
+    n_paths, n_days = normals.shape
+    n_leverages = leverages.size
+    n_pairs = drifts.size
+    counts = np.zeros((n_pairs, 3, n_leverages, n_days))
+    columns = np.empty((n_days, SHORTFALL_BLOCK))
+    factor = np.empty(SHORTFALL_BLOCK)
+    fund = np.empty((n_leverages, SHORTFALL_BLOCK))
+    index = np.empty(SHORTFALL_BLOCK)
+    for first in range(0, n_paths, SHORTFALL_BLOCK):
+        width = min(n_paths - first, SHORTFALL_BLOCK)
+        for day in range(n_days):
+            column = columns[day]
+            for p in range(width):
+                column[p] = normals[first + p, day]
+        for pair in range(n_pairs):
+            drift = drifts[pair]
+            volatility = volatilities[pair]
+            fund[:, :] = 1.0
+            index[:] = 1.0
+            for day in range(n_days):
+                column = columns[day]
+                for p in range(width):
+                    factor[p] = drift + volatility * column[p]
+                _growth_row(factor, width)
+                for p in range(width):
+                    index[p] = index[p] * factor[p]
+                k = 0
+                while k < n_leverages:
+                    if k + 1 < n_leverages and leverages[k] != 1.0 and leverages[k + 1] != 1.0:
+                        lag_a, short_a, lost_a, lag_b, short_b, lost_b = _count_day_pair(
+                            fund[k], fund[k + 1], factor, index, width, leverages[k], leverages[k + 1], shortfall,
+                            loss_level)
+                        counts[pair, 0, k, day] += lag_a
+                        counts[pair, 1, k, day] += short_a
+                        counts[pair, 2, k, day] += lost_a
+                        counts[pair, 0, k + 1, day] += lag_b
+                        counts[pair, 1, k + 1, day] += short_b
+                        counts[pair, 2, k + 1, day] += lost_b
+                        k += 2
+                    else:
+                        lag, short, lost = _count_day(fund[k], factor, index, width, leverages[k], shortfall,
+                                                      loss_level)
+                        counts[pair, 0, k, day] += lag
+                        counts[pair, 1, k, day] += short
+                        counts[pair, 2, k, day] += lost
+                        k += 1
     return counts

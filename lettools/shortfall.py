@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["simulate_shortfall_curves", "simulate_shortfall_curves_grid", "shortfall_curves_reference",
-           "standard_normals", "shortfall_probabilities"]
+           "standard_normals", "shortfall_probabilities", "shortfall_counts_sigmas"]
 
 
 _MAX_DRAWS = 50_000_000
@@ -307,3 +307,77 @@ def shortfall_probabilities(
         float(values[0]), sigma, max_days, shortfall, loss, n_paths, seed, mu, periods_per_year)
     normals = _normals(n_paths, max_days, seed)
     return _curves_kernel(normals, values, drift, volatility, shortfall, 1.0 - loss) / n_paths
+
+
+def shortfall_counts_sigmas(
+    leverages: ArrayLike,
+    sigmas: ArrayLike,
+    max_days: int,
+    *,
+    shortfall: float = 0.05,
+    loss: float = 0.2,
+    n_paths: int = 10_000,
+    seed: SeedLike = 0,
+    mu: float = 0.0,
+    periods_per_year: int = 252,
+    rows: tuple[int, int] | None = None,
+) -> np.ndarray:
+    """Path counts behind :func:`shortfall_probabilities` for several volatilities, from one set of draws.
+
+    One compiled pass (:func:`lettools.kernels.shortfall_counts_sigmas`) reads the draws once for every
+    volatility and leverage. ``counts[s] / n_paths`` equals
+    ``shortfall_probabilities(leverages, sigmas[s], max_days, ...)`` with the same other arguments, bit
+    for bit. The counts are whole numbers, so those of disjoint ``rows`` of the same draws add up
+    exactly to those of all of them: threads can share a pass.
+
+    Parameters
+    ----------
+    leverages : array_like
+        Daily leverage targets (1-D, at least one).
+    sigmas : array_like
+        Index volatilities, annual decimals, each in [0, 5] (1-D, at least one).
+    max_days, shortfall, loss, n_paths, seed, mu, periods_per_year
+        As in :func:`simulate_shortfall_curves` (an int ``seed`` reads the cached draws of
+        :func:`standard_normals`).
+    rows : tuple of int, optional
+        ``(start, stop)``: count only paths ``start .. stop - 1`` of the ``n_paths`` drawn,
+        ``0 <= start < stop <= n_paths``; ``None`` (the default) counts them all.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(len(sigmas), 3, len(leverages), max_days)``: per volatility, the numbers of paths
+        lagging, trailing by more than ``shortfall`` and losing more than ``loss``, per leverage and
+        holding period ``1 .. max_days`` (float64 holding whole numbers).
+
+    Examples
+    --------
+    >>> counts = shortfall_counts_sigmas([2, 3], [0.1, 0.2], 21, n_paths=1000, seed=0)
+    >>> counts.shape
+    (2, 3, 2, 21)
+    >>> bool((counts[1] / 1000 == shortfall_probabilities([2, 3], 0.2, 21, n_paths=1000, seed=0)).all())
+    True
+    """
+    from . import kernels  # deferred: importing numba costs 0.2-0.4 s
+
+    values = np.atleast_1d(as_array(leverages, "leverages", ndim=(0, 1)))
+    volatilities_in = np.atleast_1d(as_array(sigmas, "sigmas", ndim=(0, 1)))
+    if not values.size or not volatilities_in.size:
+        raise ValueError("leverages and sigmas must each hold at least one value")
+    pairs = [_checked(float(values[0]), float(sigma), max_days, shortfall, loss, n_paths, seed, mu, periods_per_year)
+             for sigma in volatilities_in]
+    _, max_days, shortfall, loss, n_paths, seed = pairs[0][:6]
+    drifts = np.array([pair[6] for pair in pairs], dtype=np.float64)
+    volatilities = np.array([pair[7] for pair in pairs], dtype=np.float64)
+    if rows is None:
+        start, stop = 0, n_paths
+    else:
+        if (not isinstance(rows, tuple) or len(rows) != 2
+                or not all(isinstance(end, (int, np.integer)) and not isinstance(end, bool) for end in rows)):
+            raise TypeError(f"rows must be None or a (start, stop) tuple of ints, got {rows!r}")
+        start, stop = int(rows[0]), int(rows[1])
+        if not 0 <= start < stop <= n_paths:
+            raise ValueError(f"rows must satisfy 0 <= start < stop <= n_paths ({n_paths}), got {rows}")
+    normals = _normals(n_paths, max_days, seed)[start:stop]
+    return kernels.shortfall_counts_sigmas(normals, np.ascontiguousarray(values, dtype=np.float64), drifts,
+                                           volatilities, shortfall, 1.0 - loss)

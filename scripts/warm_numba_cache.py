@@ -54,6 +54,7 @@ def call_public_functions() -> None:
     import lettools
     from lettools import kernels
     from lettools.feedback import simulate_reflexive_market
+    from lettools.shortfall import shortfall_counts_sigmas
 
     # Small inputs take the serial kernels, large ones (lettools' threshold) the parallel ones.
     large_days = getattr(kernels, "PARALLEL_MIN_SIZE", 0) // 2 + 1
@@ -66,6 +67,7 @@ def call_public_functions() -> None:
     lettools.simulate_outcomes_sigmas(2.0, 0.05, [0.1, 0.2], 5, n_paths=10, seed=1)
     simulate_reflexive_market(np.full(5, 0.0001), fund_assets=[1.0], leverages=[2.0], depth=100.0)
     lettools.simulate_shortfall_curves(3.0, 0.2, 5, n_paths=10, seed=1)
+    shortfall_counts_sigmas([3.0, -2.0, 1.0], [0.1, 0.2], 5, n_paths=10, seed=1, rows=(0, 5))
 
 
 def main() -> int:

@@ -25,6 +25,7 @@ import numpy as np
 import lettools
 from lettools import kernels
 from lettools.feedback import simulate_reflexive_market
+from lettools.shortfall import shortfall_counts_sigmas
 
 results = {}
 costs = dict(expense_ratio=0.0091, rate=0.04, spread=0.01)
@@ -47,6 +48,8 @@ for s, outcome in enumerate(lettools.simulate_outcomes_sigmas(-2.0, 0.05, [0.2, 
     results[f"sigmas fund {s}"] = outcome.fund
     results[f"sigmas static {s}"] = outcome.static
 results["shortfall"] = lettools.simulate_shortfall_curves(3.0, 0.5, 120, n_paths=1000, seed=6).to_numpy(float)
+results["shortfall sigmas"] = shortfall_counts_sigmas([-3.0, 1.0, 2.0, 3.0, -1.0], [0.1, 0.6], 120, n_paths=1000,
+                                                      seed=6, rows=(100, 1000))
 results["reflexive"] = simulate_reflexive_market(
     lettools.gbm_returns(1, 300, 0.0, 0.3, seed=7)[0], fund_assets=[0.02, 0.01], leverages=[3.0, -3.0],
     depth=1.0).to_numpy(float)

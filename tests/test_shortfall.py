@@ -98,6 +98,35 @@ def test_probabilities_are_the_grid_tables_numbers():
         np.testing.assert_array_equal(array[:, k].T, grid[leverage].to_numpy())
 
 
+def test_counts_for_several_volatilities_are_each_volatilitys_probabilities_bit_for_bit():
+    from lettools.shortfall import shortfall_counts_sigmas, shortfall_probabilities
+
+    leverages = [-3.0, 1.0, 2.0, -1.0, 1.0, 3.0, 0.5]  # leverage 1 between others: pairs and single loops mixed
+    sigmas = [0.1, 0.35, 0.9]
+    kwargs = dict(shortfall=0.03, loss=0.25, n_paths=700, seed=11)
+    counts = shortfall_counts_sigmas(leverages, sigmas, 40, **kwargs)
+    assert counts.shape == (3, 3, len(leverages), 40)
+    for s, sigma in enumerate(sigmas):
+        np.testing.assert_array_equal(counts[s] / 700, shortfall_probabilities(leverages, sigma, 40, **kwargs))
+    # Parts of the paths add up to all of them exactly (whole numbers); a block boundary inside a part too.
+    parts = [shortfall_counts_sigmas(leverages, sigmas, 40, rows=rows, **kwargs) for rows in ((0, 300), (300, 700))]
+    np.testing.assert_array_equal(parts[0] + parts[1], counts)
+    assert counts.tolist() == np.round(counts).tolist()
+
+
+@pytest.mark.parametrize("kwargs, name", [
+    ({"rows": (0, 701)}, "rows"), ({"rows": (5, 5)}, "rows"), ({"rows": (-1, 5)}, "rows"), ({"rows": [0, 5]}, "rows"),
+    ({"rows": (0.0, 5)}, "rows"), ({"sigmas": []}, "sigmas"), ({"sigmas": [0.2, -0.1]}, "sigma"),
+    ({"leverages": []}, "leverages"), ({"max_days": 0}, "max_days"),
+])
+def test_counts_for_several_volatilities_reject_bad_input(kwargs, name):
+    from lettools.shortfall import shortfall_counts_sigmas
+
+    call = {"leverages": [2.0], "sigmas": [0.2], "max_days": 5, "n_paths": 700, "seed": 1, **kwargs}
+    with pytest.raises((ValueError, TypeError), match=name):
+        shortfall_counts_sigmas(**call)
+
+
 def test_kept_draws_stay_within_their_memory_bound(monkeypatch):
     from lettools import shortfall
 

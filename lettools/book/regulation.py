@@ -399,15 +399,18 @@ def holding_risk_grid(settings: pd.DataFrame) -> pd.DataFrame:
     """The explorer's whole grid (its ``compute_grid``): the simulations first, every volatility at once.
 
     Equal to computing :func:`holding_risk_curve` point by point (the tests check): only the order
-    of the simulation passes changes (:func:`lettools.holding_risk_curves` draws each pass's normals once for
-    every volatility and runs the passes on two threads), not their arithmetic; each curve is looked
-    up once for all the limits.
+    of the simulation's work changes (:func:`lettools.holding_risk_curves` draws each pass's normals once
+    and counts every volatility and leverage from them in one compiled pass, on two threads), not its
+    arithmetic; each curve is read once, from the table :func:`lettools.holding_risk` reads, for all
+    the limits.
     """
     sigmas = tuple(float(sigma) for sigma in dict.fromkeys(settings["sigma"]))
-    for kind, threshold in dict.fromkeys(RISKS[risk] for risk in settings["risk"]):
+    tables: dict[tuple[str, float], dict] = {}  # (kind, threshold) -> sigma -> leverage -> the three curves
+    for kind, threshold in dict.fromkeys(RISKS[risk] for risk in settings["risk"] if risk in RISKS):
         # The risk asked for at its threshold; the other two at the engine's defaults, as holding_risk does.
         thresholds = {kind: float(threshold)} if kind in ("shortfall", "loss") else {}
-        holding_risk_curves(sigmas, HOLDING_RISK_LEVERAGES, max_days=_MAX_DAYS, **thresholds)
+        tables[(kind, threshold)] = holding_risk_curves(sigmas, HOLDING_RISK_LEVERAGES, max_days=_MAX_DAYS,
+                                                        **thresholds)
     shown = np.flatnonzero(np.isin(np.arange(1, _MAX_DAYS + 1), _CHART_DAYS))
     n_days = shown + 1
     columns: dict[str, list] = {name: [] for name in ("n_days", "probability", "horizon", *settings.columns)}
@@ -418,8 +421,11 @@ def holding_risk_grid(settings: pd.DataFrame) -> pd.DataFrame:
         kind, threshold = RISKS[row["risk"]]
         key = (row["leverage"], row["sigma"], row["risk"])
         if key not in curves:
-            curves[key] = holding_risk(row["leverage"], row["sigma"], risk=kind, threshold=threshold)[
-                "probability"].to_numpy()
+            if row["leverage"] in HOLDING_RISK_LEVERAGES:  # the table holding_risk reads, read here directly
+                curves[key] = tables[(kind, threshold)][float(row["sigma"])][row["leverage"]][kind].to_numpy()
+            else:
+                curves[key] = holding_risk(row["leverage"], row["sigma"], risk=kind, threshold=threshold)[
+                    "probability"].to_numpy()
         probability = curves[key]
         breaches = np.flatnonzero(probability > _probability(row["limit"], "limit"))
         horizon = int(breaches[0]) if breaches.size else _MAX_DAYS  # admissible_days on the whole curve
