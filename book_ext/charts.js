@@ -12,10 +12,11 @@
      script tags, so this works from file:// as well as from a server;
    * fits each chart to its column: a single or layered view takes the column width (Vega's
      fit-x), concatenated panels stack, faceted panels wrap, widths shrink, long titles and axis
-     titles wrap, long labels of a discrete y axis wrap onto lines (measured, at any width, so
-     none is cut short with an ellipsis), legends start at the chart's left edge, so that
-     nothing is cut off at 320 px; whatever still does not fit scrolls with a visible cue
-     (tests/test_site.py checks every chart's text against its box at 390 px and on a desktop);
+     titles wrap, long labels of a discrete y axis and of legends wrap onto lines (measured, so
+     none is cut short with an ellipsis), notes at a fixed x wrap at the plot's right edge,
+     legends start at the chart's left edge, so that nothing is cut off at 320 px; whatever
+     still does not fit scrolls with a visible cue (tests/test_site.py checks every chart's text
+     against its box at 320 px, 390 px and on a desktop);
    * follows the theme's data-theme (light/dark): transparent background, light text and greys
      on dark, and redraws on a theme switch or a change of column width, keeping control values;
    * names each radio group after its label, hides dense mark layers from screen readers (the
@@ -191,6 +192,90 @@
           if (!(channel.legend.labelLimit <= limit)) channel.legend.labelLimit = limit;
         }
       }
+    });
+  }
+
+  // On a narrow column, long legend labels wrap onto lines as wide as the column leaves them (see
+  // wrapAxisLabels) instead of being cut short with an ellipsis. The labels are the channel's scale
+  // domain or sort order when the spec gives one, else its field's values in the view's data.
+  function wrapLegendLabels(spec, column) {
+    const config = spec.config || {};
+    const legend = config.legend || {};
+    const size = legend.labelFontSize || 10;
+    const measure = text => textWidth(text, size, legend.labelFont || config.font || "sans-serif", legend.labelFontWeight);
+    const limit = column - LEGEND_INDENT;
+    walkViews(spec, (view, chain) => {
+      for (const channel of Object.values(view.encoding || {})) {
+        if (!channel || typeof channel !== "object" || !channel.field || channel.legend === null) continue;
+        if (!/^(nominal|ordinal)$/.test(channel.type)) continue;
+        const own = channel.legend || {};
+        if (own.labelExpr) continue;
+        const domain = channel.scale && Array.isArray(channel.scale.domain) ? channel.scale.domain.map(String) : null;
+        const values = domain || discreteValues(spec, chain, channel);
+        const wrapped = {};
+        for (const value of values) {
+          if (measure(value) > limit) wrapped[value] = wrapWidth(value, limit, measure);
+        }
+        if (!Object.keys(wrapped).length) continue;
+        channel.legend = Object.assign({}, own, {
+          labelExpr: `${JSON.stringify(wrapped)}[datum.label] || datum.label`,
+          labelLineHeight: size + 2,
+        });
+      }
+    });
+  }
+
+  // Text marks placed at a fixed x (notes, captions) wrap onto lines that end at the plot's right
+  // edge, measured when drawn: the note's text is often computed from the data, and the plot's
+  // width is known only once Vega has fitted the chart to its column.
+  function wrapNotes(vgSpec) {
+    const config = vgSpec.config || {};
+    const fixed = (encode, key) => {
+      for (const set of [encode.update, encode.enter]) {
+        const entry = set && set[key];
+        if (entry && typeof entry === "object" && !Array.isArray(entry) && "value" in entry) return entry.value;
+      }
+      return undefined;
+    };
+    const visit = marks => (marks || []).forEach(mark => {
+      if (mark.type === "group") visit(mark.marks);
+      const encode = mark.encode;
+      if (mark.type !== "text" || !encode || !encode.update) return;
+      const text = encode.update.text;
+      const x = fixed(encode, "x");
+      if (typeof x !== "number" || !text || Array.isArray(text) || !("signal" in text || "field" in text)) return;
+      const expression = "signal" in text ? `(${text.signal})` : `datum[${JSON.stringify(text.field)}]`;
+      const textConfig = Object.assign({}, config.mark, config.text);
+      const font = fixed(encode, "font") || textConfig.font || "sans-serif";
+      const size = fixed(encode, "fontSize") || textConfig.fontSize || 11;
+      const weight = fixed(encode, "fontWeight") || textConfig.fontWeight || "normal";
+      const lineBreak = fixed(encode, "lineBreak") || textConfig.lineBreak || "";
+      const room = `width - ${x + (fixed(encode, "dx") || 0)}`;
+      const wrapped = `bookWrapNote(${expression}, ${room}, ${JSON.stringify([size, font, weight, lineBreak])})`;
+      encode.update.text = {signal: wrapped};
+      // Vega draws the lines of any text downwards from its y: a note that sits above its anchor (a
+      // label over a line) grows upwards when it wraps, one centred on it grows both ways.
+      const baseline = fixed(encode, "baseline") || textConfig.baseline || "alphabetic";
+      const dy = fixed(encode, "dy") || 0;
+      const share = /top$/.test(baseline) ? 0 : dy < 0 || /bottom|alphabetic/.test(baseline) ? 1 : 0.5;
+      if (share) {
+        const lineHeight = fixed(encode, "lineHeight") || textConfig.lineHeight || size + 2;
+        encode.update.dy = {signal: `${dy} - (isArray(${wrapped}) ? (length(${wrapped}) - 1) * ${lineHeight * share} : 0)`};
+      }
+    });
+    visit(vgSpec.marks);
+    return vgSpec;
+  }
+
+  function registerNoteWrapper(vega) {
+    if (!vega || registerNoteWrapper.done) return;
+    registerNoteWrapper.done = true;
+    vega.expressionFunction("bookWrapNote", (text, room, [size, font, weight, lineBreak]) => {
+      if (typeof text !== "string" || !(room > 0)) return text;
+      const measure = line => textWidth(line, size, font, weight);
+      const lines = lineBreak ? text.split(lineBreak) : [text];
+      if (lines.every(line => measure(line) <= room)) return text;
+      return lines.flatMap(line => (measure(line) <= room ? [line] : wrapWidth(line, room, measure)));
     });
   }
 
@@ -386,6 +471,7 @@
       wrapTitles(spec, column - 8);
       wrapAxisTitles(spec, column);
       stackLegends(spec, column);
+      wrapLegendLabels(spec, column);
       // An x-axis title ends at the plot's right edge and grows left, over the y labels' space.
       spec.config.axisX = Object.assign({titleAnchor: "end"}, spec.config.axisX);
     }
@@ -395,8 +481,9 @@
     }
     const options = Object.assign({}, record.options, {renderer: "svg", actions: false});
     if (column < 600) {
+      registerNoteWrapper(window.vega);
       const patch = options.patch;
-      options.patch = vgSpec => legendsFromEdge(typeof patch === "function" ? patch(vgSpec) : vgSpec);
+      options.patch = vgSpec => wrapNotes(legendsFromEdge(typeof patch === "function" ? patch(vgSpec) : vgSpec));
     }
     let result = null;
     let excess = Infinity;
@@ -405,7 +492,7 @@
       if (result) result.finalize();
       result = await embed(element, spec, options);
       const now = drawnWidth(element) - column;
-      if (before && now >= excess - 2) {  // that step did not help (a note longer than any width): undo it
+      if (before && now > 0 && now >= excess - 0.5) {  // that step did not help (a note longer than any width): undo it
         spec = before;
         result.finalize();
         result = await embed(element, spec, options);
@@ -413,8 +500,10 @@
       }
       excess = now;
       before = clone(spec);
-      if (excess <= 1 || !narrower(spec, excess)) break;
+      if (excess <= 0 || !narrower(spec, excess)) break;
     }
+    // Notes wrap once Vega knows the plot's width (wrapNotes): lay the chart out again around them.
+    if (column < 600) await result.view.resize().runAsync();
     Object.assign(record, {view: result.view, result, width: column, theme: mode});
     label(element);
     return result;

@@ -20,8 +20,8 @@ that process gets its own network namespace with only loopback up, so the page
 could not reach the internet even if routing missed something; elsewhere the
 request routing alone enforces it, and the test output says so.
 
-A second test opens every page on the same screens and checks each drawn chart's
-text: every SVG ``<text>`` (title, axis titles and labels, legend, end labels and
+A second test opens every page on the same screens, and on a 320 px phone (light and dark), and
+checks each drawn chart's text: every SVG ``<text>`` (title, axis titles and labels, legend, end labels and
 notes) lies inside the chart's box, none is cut short with an ellipsis, and no two
 labels of one mark group (an axis's labels, a text layer, a legend's labels) overlap.
 
@@ -48,6 +48,9 @@ AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "ax
 #: (name, width, height) of the screens every page is checked on, each in light and dark mode.
 SCREENS = (("phone", 390, 844), ("desktop", 1440, 900))
 MODES = ("light", "dark")
+#: (name, width, height, modes) of the screens the chart text check runs on: those above, and the
+#: narrowest phone the book supports (320 px).
+TEXT_SCREENS = tuple((*screen, MODES) for screen in SCREENS) + (("phone-320", 320, 640, MODES),)
 MIN_FONT_PX = 11
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -191,7 +194,10 @@ TEXT_FIT_JS = """
     if (!svg) continue;
     const chart = (svg.querySelector('.role-title-text')?.textContent || '').trim();
     const name = `chart ${div.id}${chart ? ` ("${chart.slice(0, 50)}")` : ''}`;
-    const frame = div.getBoundingClientRect();
+    // The chart's box: its div, and its svg (which clips what runs past it, under the controls too).
+    const [d, v] = [div.getBoundingClientRect(), svg.getBoundingClientRect()];
+    const frame = {left: Math.max(d.left, v.left), right: Math.min(d.right, v.right),
+                   top: Math.max(d.top, v.top), bottom: Math.min(d.bottom, v.bottom)};
     const texts = [...svg.querySelectorAll('text')].filter(shown);
     for (const text of texts) {
       const box = painted(text);
@@ -420,11 +426,12 @@ def check_site(site: Path, artifacts: Path, expected_versions: dict[str, str], *
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
             try:
-                for screen, width, height in SCREENS:
-                    for mode in MODES:
+                screens = TEXT_SCREENS if text_only else tuple((*screen, MODES) for screen in SCREENS)
+                for screen, width, height, modes in screens:
+                    phone = screen.startswith("phone")
+                    for mode in modes:
                         context = browser.new_context(viewport={"width": width, "height": height},
-                                                      color_scheme=mode, is_mobile=screen == "phone",
-                                                      has_touch=screen == "phone")
+                                                      color_scheme=mode, is_mobile=phone, has_touch=phone)
                         for path in site_pages(site):
                             findings[f"{path} ({screen}, {mode})"] = (
                                 check_chart_text(context, origin, path, artifacts, screen, mode) if text_only
@@ -485,7 +492,7 @@ def test_chapter_pages_within_the_weight_budget(site_dir, chromium, repo_root):
 @pytest.mark.browser
 @pytest.mark.book
 def test_chart_text_fits_and_does_not_overlap(site_dir, chromium, repo_root):
-    """On every page, phone and desktop, light and dark: no chart text outside its chart's box
+    """On every page, phone and desktop, light and dark, and a 320 px phone: no chart text outside its chart's box
     (titles, axis titles and labels, legends, end labels), none truncated, none overlapping
     another label of its group."""
     artifacts = repo_root / "test-artifacts"
